@@ -1,0 +1,203 @@
+/**
+ * # Chapter 2. The forward pass, in small steps
+ *
+ * To backpropagate by hand we first break the forward pass into pieces small
+ * enough that each has a derivative we can write down in one line. This is the
+ * lecture's "chunked" forward pass: batch normalisation is spelled out as a
+ * mean, a difference, a variance and an inverse square root, and
+ * cross-entropy as a max, a shift, an exponential, a sum, a reciprocal, a
+ * product and a log. Every intermediate keeps its lecture name (in camelCase)
+ * so the next four chapters can walk backwards through them.
+ *
+ * Run it with `deno task chapter 2`.
+ *
+ * @module
+ */
+
+import {
+  add,
+  exp,
+  gatherRows,
+  type IndexTensor,
+  log,
+  matmul,
+  max,
+  mean,
+  mul,
+  neg,
+  pickPerRow,
+  pow,
+  reshape,
+  sub,
+  sum,
+  tanh,
+  type Tensor,
+} from "../lib/tensor.ts";
+import { formatShape } from "../lib/tensor.ts";
+import type { Params } from "../lib/model.ts";
+import { formatNumber, maxAbsDiff } from "../lib/compare.ts";
+import { INTERMEDIATE_NAMES, referenceGradients } from "../lib/reference.ts";
+import { fixture, fixtureTensor } from "../lib/fixture.ts";
+import { heading, say, table } from "../lib/report.ts";
+import { setup } from "./01_data_and_model.ts";
+
+/** This chapter's title. */
+export const title = "The forward pass, in small steps";
+
+/** Every intermediate of the chunked forward pass, named as in the lecture. */
+export interface Forward {
+  emb: Tensor;
+  embcat: Tensor;
+  hprebn: Tensor;
+  bnmeani: Tensor;
+  bndiff: Tensor;
+  bndiff2: Tensor;
+  bnvar: Tensor;
+  bnvarInv: Tensor;
+  bnraw: Tensor;
+  hpreact: Tensor;
+  h: Tensor;
+  logits: Tensor;
+  logitMaxes: Tensor;
+  /** Where each row's maximum is: the backward pass needs it. */
+  logitArgmax: IndexTensor;
+  normLogits: Tensor;
+  counts: Tensor;
+  countsSum: Tensor;
+  countsSumInv: Tensor;
+  probs: Tensor;
+  logprobs: Tensor;
+  /** The mean negative log-likelihood, a number. */
+  loss: number;
+}
+
+/**
+ * The lecture's forward pass for a batch `Xb` (`[n, blockSize]`) with
+ * targets `Yb` (`[n]`), keeping every intermediate.
+ *
+ * @example
+ * ```ts
+ * const { params, batch } = setup();
+ * forward(params, batch.Xb, batch.Yb).loss; // 3.3377…
+ * ```
+ */
+export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forward {
+  const { C, W1, b1, W2, b2, bngain, bnbias } = params;
+  const n = Xb.shape[0];
+
+  // ### Embedding and the first layer
+  //
+  // Each of the three context characters picks its row of `C`, and the three
+  // rows are laid side by side into one vector of 30 numbers per example.
+  const emb = gatherRows(C, Xb); // [n, 3, 10]
+  const embcat = reshape(emb, [n, -1]); // [n, 30]
+  // The first linear layer. `b1` ([64]) is broadcast over the n rows.
+  const hprebn = add(matmul(embcat, W1), b1); // [n, 64]
+
+  // ### Batch normalisation, in six steps
+  //
+  // The mean of each hidden unit over the batch…
+  const bnmeani = mul(1 / n, sum(hprebn, 0, true)); // [1, 64]
+  // …each value's distance from it…
+  const bndiff = sub(hprebn, bnmeani); // [n, 64]
+  // …and the variance, with Bessel's correction: divide by n − 1, not n, as
+  // the lecture does (it argues that the unbiased estimate is the right one
+  // for the small batches of training, and that PyTorch's BatchNorm using the
+  // biased one in training is a bug-like inconsistency).
+  const bndiff2 = pow(bndiff, 2); // [n, 64]
+  const bnvar = mul(1 / (n - 1), sum(bndiff2, 0, true)); // [1, 64]
+  // 1/√(var + ε), with ε = 1e-5 keeping it finite when a unit barely varies.
+  const bnvarInv = pow(add(bnvar, 1e-5), -0.5); // [1, 64]
+  // Each unit now has mean 0 and variance 1 over the batch…
+  const bnraw = mul(bndiff, bnvarInv); // [n, 64]
+  // …and the learned gain and bias give it back whatever scale it needs.
+  const hpreact = add(mul(bngain, bnraw), bnbias); // [n, 64]
+
+  // ### The non-linearity and the second layer
+  const h = tanh(hpreact); // [n, 64]
+  const logits = add(matmul(h, W2), b2); // [n, 27]
+
+  // ### Cross-entropy, in seven steps
+  //
+  // Subtracting each row's maximum changes no probability (it cancels between
+  // the numerator and the denominator of the softmax) but keeps `exp` from
+  // overflowing.
+  const { values: logitMaxes, indices: logitArgmax } = max(logits, 1, true); // [n, 1]
+  const normLogits = sub(logits, logitMaxes); // [n, 27]
+  const counts = exp(normLogits); // [n, 27]
+  const countsSum = sum(counts, 1, true); // [n, 1]
+  // The lecture writes `counts_sum**-1` rather than `1.0 / counts_sum`: in
+  // 2022 PyTorch could not backpropagate exactly through the division.
+  const countsSumInv = pow(countsSum, -1); // [n, 1]
+  const probs = mul(counts, countsSumInv); // [n, 27]
+  const logprobs = log(probs); // [n, 27]
+  // The loss: the mean over the batch of minus the log probability the
+  // network gave to the character that really came next.
+  const loss = neg(mean(pickPerRow(logprobs, Yb))).item(); // a number
+
+  return {
+    emb,
+    embcat,
+    hprebn,
+    bnmeani,
+    bndiff,
+    bndiff2,
+    bnvar,
+    bnvarInv,
+    bnraw,
+    hpreact,
+    h,
+    logits,
+    logitMaxes,
+    logitArgmax,
+    normLogits,
+    counts,
+    countsSum,
+    countsSumInv,
+    probs,
+    logprobs,
+    loss,
+  };
+}
+
+/** The forward pass of the lecture's first batch, as later chapters need it. */
+export function lectureForward(): ReturnType<typeof setup> & { fwd: Forward } {
+  const s = setup();
+  return { ...s, fwd: forward(s.params, s.batch.Xb, s.batch.Yb) };
+}
+
+/** How close a forward value must be: 1e-5 relative to the tensor's largest entry. */
+const FORWARD_TOLERANCE = 1e-5;
+
+/** Prints the loss three ways and checks every intermediate against TensorFlow.js and PyTorch. */
+export function run(): boolean {
+  heading(2, title);
+  const { params, batch, fwd } = lectureForward();
+  const ref = referenceGradients(params, batch.Xb, batch.Yb);
+  console.log(`The loss of the first batch, before any training:
+
+  ours           ${fwd.loss.toFixed(7)}
+  TensorFlow.js  ${ref.loss.toFixed(7)}   difference ${formatNumber(Math.abs(fwd.loss - ref.loss))}
+  PyTorch 1.13   ${fixture.loss.toFixed(7)}   difference ${formatNumber(Math.abs(fwd.loss - fixture.loss))}
+`);
+  say(`The lecture printed 3.3377. A network that knew nothing would give every character 1/27, a loss of
+    −ln(1/27) = ${Math.log(27).toFixed(4)}; the small initial weights keep us close to that.`);
+  say(`Each intermediate against TensorFlow.js's and PyTorch's forward values. Float32 arithmetic done in another order
+    differs in the last bits, so we ask for agreement to 1e-5 of each tensor's largest entry.`);
+  const names = [...INTERMEDIATE_NAMES].reverse();
+  let ok = Math.abs(fwd.loss - ref.loss) < 1e-5 && Math.abs(fwd.loss - fixture.loss) < 1e-5;
+  const rows: (string | number)[][] = [["name", "shape", "largest |x|", "vs TensorFlow.js", "vs PyTorch", "ok"]];
+  for (const name of names) {
+    const ours = fwd[name];
+    const scale = Math.max(...Array.from(ours.data, Math.abs));
+    const dTf = maxAbsDiff(ours.data, ref.values[name].data);
+    const dTorch = maxAbsDiff(ours.data, fixtureTensor("forward", name));
+    const good = dTf <= FORWARD_TOLERANCE * scale && dTorch <= FORWARD_TOLERANCE * scale;
+    ok &&= good;
+    rows.push([name, formatShape(ours.shape), formatNumber(scale), formatNumber(dTf), formatNumber(dTorch), good ? "yes" : "NO"]);
+  }
+  console.log(table(rows) + "\n");
+  return ok;
+}
+
+if (import.meta.main && !run()) Deno.exitCode = 1;

@@ -1,0 +1,794 @@
+/**
+ * A small tensor module: float32 numbers in a flat `Float32Array` with a
+ * shape, and the operations the lecture's forward and backward passes use.
+ *
+ * Every operation is a plain loop a learner can follow. Results are computed
+ * in float64 (JavaScript's numbers) and stored as float32, the lecture's
+ * dtype; sums accumulate in float64 and round once at the end. A shape that
+ * does not fit throws a `TypeError` naming the operation and the shapes.
+ *
+ * @example
+ * ```ts
+ * import { add, matmul, tensor } from "./tensor.ts";
+ * const x = tensor([[1, 2], [3, 4]]); // [2, 2]
+ * const w = tensor([[1], [1]]); // [2, 1]
+ * const b = tensor([10]); // [1]
+ * add(matmul(x, w), b).data; // Float32Array [13, 17]
+ * ```
+ * @module
+ */
+
+/** A shape: the size of each axis, outermost first. */
+export type Shape = readonly number[];
+
+/** Nested arrays of numbers, as `tensor()` accepts them. */
+export type Nested = number | readonly Nested[];
+
+/** Formats a shape as the lecture prints it: `[32, 27]`. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** How many numbers a tensor of this shape holds. */
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Row-major strides: how far apart neighbours along each axis are. */
+function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = stride;
+    stride *= shape[axis];
+  }
+  return strides;
+}
+
+/** A float32 tensor: a flat row-major `data` array and a `shape`. */
+export class Tensor {
+  /** The numbers, row-major. */
+  readonly data: Float32Array;
+  /** The size of each axis. */
+  readonly shape: Shape;
+
+  /**
+   * Wraps `data` (not copied) with `shape`.
+   *
+   * @example
+   * ```ts
+   * const t = new Tensor(new Float32Array(6), [2, 3]);
+   * ```
+   */
+  constructor(data: Float32Array, shape: Shape) {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw new TypeError(`Cannot make a tensor of shape ${formatShape(shape)}: sizes must be whole numbers ≥ 0`);
+    }
+    if (data.length !== sizeOf(shape)) {
+      throw new TypeError(`Cannot make a tensor of shape ${formatShape(shape)} from ${data.length} numbers: it needs ${sizeOf(shape)}`);
+    }
+    this.data = data;
+    this.shape = [...shape];
+  }
+
+  /** How many numbers the tensor holds. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /**
+   * The number at a position.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).at(1, 0); // 3
+   * ```
+   */
+  at(...index: number[]): number {
+    if (index.length !== this.shape.length) {
+      throw new TypeError(`Cannot index a tensor of shape ${formatShape(this.shape)} with ${index.length} indices`);
+    }
+    let offset = 0;
+    for (let axis = 0; axis < index.length; axis++) {
+      const i = index[axis];
+      if (!Number.isInteger(i) || i < 0 || i >= this.shape[axis]) {
+        throw new RangeError(`Index ${i} is out of range for axis ${axis} of size ${this.shape[axis]}`);
+      }
+      offset = offset * this.shape[axis] + i;
+    }
+    return this.data[offset];
+  }
+
+  /**
+   * The only number of a one-element tensor (PyTorch's `.item()`).
+   *
+   * @example
+   * ```ts
+   * tensor(3.5).item(); // 3.5
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) throw new TypeError(`Cannot take item() of a tensor of shape ${formatShape(this.shape)}: it must hold one number`);
+    return this.data[0];
+  }
+
+  /**
+   * The numbers as nested arrays.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2]]).toNested(); // [[1, 2]]
+   * ```
+   */
+  toNested(): Nested {
+    const build = (axis: number, offset: number): Nested => {
+      if (axis === this.shape.length) return this.data[offset];
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+}
+
+/** Integer indices with a shape, like the lecture's `Xb` (`[32, 3]`) and `Yb` (`[32]`). */
+export interface IndexTensor {
+  /** The indices, row-major. */
+  readonly data: Int32Array;
+  /** The size of each axis. */
+  readonly shape: Shape;
+}
+
+/**
+ * Makes an index tensor, checking that the shape fits.
+ *
+ * @example
+ * ```ts
+ * const Yb = indexTensor([1, 0, 2], [3]);
+ * ```
+ */
+export function indexTensor(data: ArrayLike<number>, shape: Shape): IndexTensor {
+  if (data.length !== sizeOf(shape)) {
+    throw new TypeError(`Cannot make an index tensor of shape ${formatShape(shape)} from ${data.length} indices`);
+  }
+  return { data: Int32Array.from(data), shape: [...shape] };
+}
+
+// ---------------------------------------------------------------------------
+// Creation
+
+/**
+ * A tensor from a number or nested arrays; the shape is read off the nesting.
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
+ * ```
+ */
+export function tensor(values: Nested): Tensor {
+  const shape: number[] = [];
+  let probe: Nested = values;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0] ?? 0;
+  }
+  const flat = (values as unknown as { flat(depth: number): number[] }).flat?.(Infinity) ?? [values as number];
+  if (flat.length !== sizeOf(shape) || flat.some((v) => typeof v !== "number")) {
+    throw new TypeError(`Cannot make a tensor from ragged nested arrays: the first row suggests shape ${formatShape(shape)}`);
+  }
+  return new Tensor(Float32Array.from(flat), shape);
+}
+
+/**
+ * A tensor of the given shape from a flat list of numbers.
+ *
+ * @example
+ * ```ts
+ * fromArray([1, 2, 3, 4, 5, 6], [2, 3]);
+ * ```
+ */
+export function fromArray(values: ArrayLike<number>, shape: Shape): Tensor {
+  return new Tensor(Float32Array.from(values), shape);
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * zeros([2, 3]).data; // Float32Array(6) [0, 0, 0, 0, 0, 0]
+ * ```
+ */
+export function zeros(shape: Shape): Tensor {
+  return new Tensor(new Float32Array(sizeOf(shape)), shape);
+}
+
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * ones([2]).data; // Float32Array(2) [1, 1]
+ * ```
+ */
+export function ones(shape: Shape): Tensor {
+  return full(shape, 1);
+}
+
+/**
+ * A tensor filled with one value.
+ *
+ * @example
+ * ```ts
+ * full([2], 7).data; // Float32Array(2) [7, 7]
+ * ```
+ */
+export function full(shape: Shape, value: number): Tensor {
+  return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+}
+
+/**
+ * Zeros with the shape of `t`, PyTorch's `torch.zeros_like`.
+ *
+ * @example
+ * ```ts
+ * zerosLike(ones([3])).data; // Float32Array(3) [0, 0, 0]
+ * ```
+ */
+export function zerosLike(t: Tensor): Tensor {
+  return zeros(t.shape);
+}
+
+/**
+ * A copy that shares nothing with `t`.
+ *
+ * @example
+ * ```ts
+ * const copy = clone(ones([2]));
+ * ```
+ */
+export function clone(t: Tensor): Tensor {
+  return new Tensor(t.data.slice(), t.shape);
+}
+
+// ---------------------------------------------------------------------------
+// Shape
+
+/**
+ * The same numbers with another shape (PyTorch's `view`; the data is shared).
+ * One size may be -1, meaning "whatever is left".
+ *
+ * @example
+ * ```ts
+ * reshape(zeros([32, 3, 10]), [32, -1]).shape; // [32, 30]
+ * ```
+ */
+export function reshape(t: Tensor, shape: Shape): Tensor {
+  const free = shape.indexOf(-1);
+  let resolved = [...shape];
+  if (free !== -1) {
+    const known = sizeOf(shape.filter((_, i) => i !== free));
+    if (known === 0 || t.size % known !== 0) {
+      throw new TypeError(`Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers do not divide into it`);
+    }
+    resolved = shape.map((d, i) => (i === free ? t.size / known : d));
+  }
+  if (sizeOf(resolved) !== t.size) {
+    throw new TypeError(`Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers cannot fill ${sizeOf(resolved)}`);
+  }
+  return new Tensor(t.data, resolved);
+}
+
+/**
+ * The transpose of a matrix, `t.T`.
+ *
+ * @example
+ * ```ts
+ * transpose(tensor([[1, 2, 3]])).shape; // [3, 1]
+ * ```
+ */
+export function transpose(t: Tensor): Tensor {
+  if (t.shape.length !== 2) throw new TypeError(`Cannot transpose ${formatShape(t.shape)}: transpose takes a matrix`);
+  const [rows, cols] = t.shape;
+  const out = zeros([cols, rows]); // [cols, rows]
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out.data[j * rows + i] = t.data[i * cols + j];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Matrix product
+
+/**
+ * The matrix product `a @ b` of `[n, k]` by `[k, m]`, giving `[n, m]`.
+ *
+ * @example
+ * ```ts
+ * matmul(tensor([[1, 2]]), tensor([[3], [4]])).item(); // 11
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 2 || b.shape.length !== 2) {
+    throw new TypeError(`Cannot matmul ${formatShape(a.shape)} by ${formatShape(b.shape)}: both must be matrices`);
+  }
+  const [n, k] = a.shape;
+  const [k2, m] = b.shape;
+  if (k !== k2) {
+    throw new TypeError(`Cannot matmul ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${k2} must match`);
+  }
+  const out = zeros([n, m]); // [n, m]
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a.data[i * k + p] * b.data[p * m + j];
+      out.data[i * m + j] = sum;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Broadcasting
+
+/**
+ * The shape two shapes broadcast to, by NumPy's rule: align from the right;
+ * each pair of sizes must be equal, or one of them 1.
+ *
+ * @example
+ * ```ts
+ * broadcastShapes([32, 27], [32, 1]); // [32, 27]
+ * ```
+ */
+export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 1; i <= rank; i++) {
+    const da = a[a.length - i] ?? 1;
+    const db = b[b.length - i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new TypeError(
+        `Cannot ${op} ${formatShape(a)} and ${formatShape(b)}: sizes ${da} and ${db} at axis ${rank - i} of the result neither match nor are 1`,
+      );
+    }
+    out[rank - i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** For each element of `outShape`, the offset of the element of `shape` that broadcasts to it. */
+function broadcastOffsets(shape: Shape, outShape: Shape): Int32Array {
+  const size = sizeOf(outShape);
+  const offsets = new Int32Array(size);
+  const strides = stridesOf(shape);
+  const shift = outShape.length - shape.length;
+  const index = new Array<number>(outShape.length).fill(0);
+  for (let flat = 0; flat < size; flat++) {
+    let offset = 0;
+    for (let axis = shift; axis < outShape.length; axis++) {
+      if (shape[axis - shift] !== 1) offset += index[axis] * strides[axis - shift];
+    }
+    offsets[flat] = offset;
+    // Count up the multi-index, last axis fastest.
+    for (let axis = outShape.length - 1; axis >= 0; axis--) {
+      if (++index[axis] < outShape[axis]) break;
+      index[axis] = 0;
+    }
+  }
+  return offsets;
+}
+
+/** Applies `fn` to each pair of broadcast elements of `a` and `b`. */
+function binary(op: string, a: Tensor, b: Tensor, fn: (x: number, y: number) => number): Tensor {
+  const outShape = broadcastShapes(a.shape, b.shape, op);
+  const out = zeros(outShape);
+  const ia = broadcastOffsets(a.shape, outShape);
+  const ib = broadcastOffsets(b.shape, outShape);
+  for (let i = 0; i < out.size; i++) out.data[i] = fn(a.data[ia[i]], b.data[ib[i]]);
+  return out;
+}
+
+/** A number becomes a one-element tensor of shape `[]` that broadcasts anywhere. */
+function asTensor(x: Tensor | number): Tensor {
+  return typeof x === "number" ? new Tensor(Float32Array.of(x), []) : x;
+}
+
+/**
+ * Elementwise `a + b`, with broadcasting. Either side may be a number.
+ *
+ * @example
+ * ```ts
+ * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])).data; // [11, 22, 13, 24]
+ * ```
+ */
+export function add(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("add", asTensor(a), asTensor(b), (x, y) => x + y);
+}
+
+/**
+ * Elementwise `a - b`, with broadcasting.
+ *
+ * @example
+ * ```ts
+ * sub(tensor([[3, 5]]), tensor([[1], [2]])).shape; // [2, 2]
+ * ```
+ */
+export function sub(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("subtract", asTensor(a), asTensor(b), (x, y) => x - y);
+}
+
+/**
+ * Elementwise `a * b`, with broadcasting.
+ *
+ * @example
+ * ```ts
+ * mul(tensor([1, 2]), 3).data; // [3, 6]
+ * ```
+ */
+export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("multiply", asTensor(a), asTensor(b), (x, y) => x * y);
+}
+
+/**
+ * Elementwise `a / b`, with broadcasting.
+ *
+ * @example
+ * ```ts
+ * div(tensor([1, 2]), 2).data; // [0.5, 1]
+ * ```
+ */
+export function div(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("divide", asTensor(a), asTensor(b), (x, y) => x / y);
+}
+
+/**
+ * Sums a gradient back to the shape of the input it flows to: the backward
+ * of broadcasting. A broadcast copied an input along some axes (new leading
+ * axes, or axes of size 1); every copy passed its gradient on, so the input's
+ * gradient is the sum over those axes.
+ *
+ * @example
+ * ```ts
+ * // b2 ([27]) was broadcast over the 32 rows of logits ([32, 27]).
+ * const dlogits = ones([32, 27]);
+ * sumToShape(dlogits, [27]).data[0]; // 32
+ * ```
+ */
+export function sumToShape(grad: Tensor, shape: Shape): Tensor {
+  const outShape = broadcastShapes(grad.shape, shape, "sum back");
+  if (outShape.length !== grad.shape.length || outShape.some((d, i) => d !== grad.shape[i])) {
+    throw new TypeError(`Cannot sum ${formatShape(grad.shape)} back to ${formatShape(shape)}: ${formatShape(shape)} does not broadcast to it`);
+  }
+  const out = zeros(shape);
+  const sums = new Float64Array(out.size);
+  const offsets = broadcastOffsets(shape, grad.shape);
+  for (let i = 0; i < grad.size; i++) sums[offsets[i]] += grad.data[i];
+  out.data.set(sums);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Elementwise functions
+
+function unary(t: Tensor, fn: (x: number) => number): Tensor {
+  const out = zeros(t.shape);
+  for (let i = 0; i < t.size; i++) out.data[i] = fn(t.data[i]);
+  return out;
+}
+
+/**
+ * Elementwise `-t`.
+ *
+ * @example
+ * ```ts
+ * neg(tensor([1, -2])).data; // [-1, 2]
+ * ```
+ */
+export function neg(t: Tensor): Tensor {
+  return unary(t, (x) => -x);
+}
+
+/**
+ * Elementwise `t ** exponent`. The lecture's three powers are computed as
+ * PyTorch computes them: `x ** 2` as `x * x`, `x ** -1` as `1 / x`, and
+ * `x ** -0.5` as `1 / sqrt(x)` with the square root rounded to float32.
+ *
+ * @example
+ * ```ts
+ * pow(tensor([4]), -0.5).item(); // 0.5
+ * ```
+ */
+export function pow(t: Tensor, exponent: number): Tensor {
+  const f = Math.fround;
+  if (exponent === 2) return unary(t, (x) => x * x);
+  if (exponent === -1) return unary(t, (x) => 1 / x);
+  if (exponent === 0.5) return unary(t, (x) => Math.sqrt(x));
+  if (exponent === -0.5) return unary(t, (x) => 1 / f(Math.sqrt(x)));
+  return unary(t, (x) => x ** exponent);
+}
+
+/**
+ * Elementwise `e ** t`.
+ *
+ * @example
+ * ```ts
+ * exp(tensor([0])).item(); // 1
+ * ```
+ */
+export function exp(t: Tensor): Tensor {
+  return unary(t, Math.exp);
+}
+
+/**
+ * Elementwise natural logarithm.
+ *
+ * @example
+ * ```ts
+ * log(tensor([1])).item(); // 0
+ * ```
+ */
+export function log(t: Tensor): Tensor {
+  return unary(t, Math.log);
+}
+
+/**
+ * Elementwise hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([0])).item(); // 0
+ * ```
+ */
+export function tanh(t: Tensor): Tensor {
+  return unary(t, Math.tanh);
+}
+
+// ---------------------------------------------------------------------------
+// Reductions over one axis
+
+/** Checks an axis (negative counts from the end) and returns it as 0 … rank-1. */
+function resolveAxis(op: string, t: Tensor, axis: number): number {
+  const rank = t.shape.length;
+  const resolved = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(axis) || resolved < 0 || resolved >= rank) {
+    throw new TypeError(`Cannot ${op} ${formatShape(t.shape)} over axis ${axis}: it has ${rank} axes`);
+  }
+  return resolved;
+}
+
+/** The shape after reducing `axis`: size 1 there with keepdim, otherwise gone. */
+function reducedShape(shape: Shape, axis: number, keepdim: boolean): number[] {
+  return keepdim ? shape.map((d, i) => (i === axis ? 1 : d)) : shape.filter((_, i) => i !== axis);
+}
+
+/**
+ * Visits each line along `axis`: `visit(start, stride, length, outIndex)`,
+ * where the line's elements sit at `start + i * stride`.
+ */
+function forEachLine(t: Tensor, axis: number, visit: (start: number, stride: number, length: number, out: number) => void): void {
+  const length = t.shape[axis];
+  const inner = sizeOf(t.shape.slice(axis + 1));
+  const outer = sizeOf(t.shape.slice(0, axis));
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) visit(o * length * inner + i, inner, length, o * inner + i);
+  }
+}
+
+/**
+ * The sum over `axis` (`t.sum(axis, keepdim=keepdim)`), or of everything
+ * when no axis is given.
+ *
+ * @example
+ * ```ts
+ * sum(tensor([[1, 2], [3, 4]]), 0, true).toNested(); // [[4, 6]]
+ * ```
+ */
+export function sum(t: Tensor, axis?: number, keepdim = false): Tensor {
+  if (axis === undefined) {
+    let total = 0;
+    for (let i = 0; i < t.size; i++) total += t.data[i];
+    return new Tensor(Float32Array.of(total), []);
+  }
+  const ax = resolveAxis("sum", t, axis);
+  const out = zeros(reducedShape(t.shape, ax, keepdim));
+  forEachLine(t, ax, (start, stride, length, o) => {
+    let total = 0;
+    for (let i = 0; i < length; i++) total += t.data[start + i * stride];
+    out.data[o] = total;
+  });
+  return out;
+}
+
+/**
+ * The mean over `axis`, or of everything when no axis is given.
+ *
+ * @example
+ * ```ts
+ * mean(tensor([1, 2, 3, 6])).item(); // 3
+ * ```
+ */
+export function mean(t: Tensor, axis?: number, keepdim = false): Tensor {
+  if (axis === undefined) return new Tensor(Float32Array.of(sum(t).item() / t.size), []);
+  const ax = resolveAxis("mean", t, axis);
+  const out = zeros(reducedShape(t.shape, ax, keepdim));
+  forEachLine(t, ax, (start, stride, length, o) => {
+    let total = 0;
+    for (let i = 0; i < length; i++) total += t.data[start + i * stride];
+    out.data[o] = total / length;
+  });
+  return out;
+}
+
+/**
+ * The variance over `axis` with `correction` subtracted from the count:
+ * 1 is Bessel's correction (`torch.var`'s default, the lecture's n − 1),
+ * 0 the biased variance.
+ *
+ * @example
+ * ```ts
+ * variance(tensor([1, 2, 3, 4]), 0).item(); // 1.6666666269302368
+ * ```
+ */
+export function variance(t: Tensor, axis: number, keepdim = false, correction = 1): Tensor {
+  const ax = resolveAxis("take the variance of", t, axis);
+  const out = zeros(reducedShape(t.shape, ax, keepdim));
+  forEachLine(t, ax, (start, stride, length, o) => {
+    let total = 0;
+    for (let i = 0; i < length; i++) total += t.data[start + i * stride];
+    const m = total / length;
+    let squares = 0;
+    for (let i = 0; i < length; i++) squares += (t.data[start + i * stride] - m) ** 2;
+    out.data[o] = squares / (length - correction);
+  });
+  return out;
+}
+
+/** The result of {@linkcode max}: the largest values and where they are. */
+export interface MaxResult {
+  /** The largest value of each line. */
+  values: Tensor;
+  /** The position of that value along the axis (the first one, at a tie). */
+  indices: IndexTensor;
+}
+
+/**
+ * The largest value over `axis` and its index, like `t.max(axis, keepdim=…)`.
+ * At a tie the first index wins.
+ *
+ * @example
+ * ```ts
+ * const { values, indices } = max(tensor([[1, 5, 5]]), 1, true);
+ * // values [[5]], indices [[1]]
+ * ```
+ */
+export function max(t: Tensor, axis: number, keepdim = false): MaxResult {
+  const ax = resolveAxis("max", t, axis);
+  const shape = reducedShape(t.shape, ax, keepdim);
+  const values = zeros(shape);
+  const indices = new Int32Array(values.size);
+  forEachLine(t, ax, (start, stride, length, o) => {
+    let best = 0;
+    for (let i = 1; i < length; i++) {
+      if (t.data[start + i * stride] > t.data[start + best * stride]) best = i;
+    }
+    values.data[o] = t.data[start + best * stride];
+    indices[o] = best;
+  });
+  return { values, indices: { data: indices, shape } };
+}
+
+/**
+ * Softmax over `axis`: `exp(x − max) / Σ exp(x − max)`.
+ *
+ * @example
+ * ```ts
+ * softmax(tensor([[0, 0]]), 1).toNested(); // [[0.5, 0.5]]
+ * ```
+ */
+export function softmax(t: Tensor, axis = -1): Tensor {
+  const ax = resolveAxis("softmax", t, axis);
+  const out = zeros(t.shape);
+  forEachLine(t, ax, (start, stride, length) => {
+    let m = -Infinity;
+    for (let i = 0; i < length; i++) m = Math.max(m, t.data[start + i * stride]);
+    let total = 0;
+    for (let i = 0; i < length; i++) total += Math.exp(t.data[start + i * stride] - m);
+    for (let i = 0; i < length; i++) out.data[start + i * stride] = Math.exp(t.data[start + i * stride] - m) / total;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Indexing
+
+function checkIndex(op: string, index: number, size: number): void {
+  if (index < 0 || index >= size) throw new RangeError(`Cannot ${op}: index ${index} is out of range [0, ${size})`);
+}
+
+/**
+ * Looks up rows of a table: `C[Xb]` for a table `[V, D]` and indices of any
+ * shape `[...]` gives `[..., D]`.
+ *
+ * @example
+ * ```ts
+ * const C = tensor([[0, 0], [1, 1], [2, 2]]);
+ * gatherRows(C, indexTensor([2, 0], [2])).toNested(); // [[2, 2], [0, 0]]
+ * ```
+ */
+export function gatherRows(table: Tensor, indices: IndexTensor): Tensor {
+  if (table.shape.length !== 2) throw new TypeError(`Cannot gather rows of ${formatShape(table.shape)}: the table must be a matrix`);
+  const [rows, width] = table.shape;
+  const out = zeros([...indices.shape, width]); // [..., width]
+  for (let i = 0; i < indices.data.length; i++) {
+    const row = indices.data[i];
+    checkIndex("gather rows", row, rows);
+    out.data.set(table.data.subarray(row * width, (row + 1) * width), i * width);
+  }
+  return out;
+}
+
+/**
+ * Adds rows into a table at the given indices: `dC[ix] += demb`, where a row
+ * index that appears twice receives both contributions. `src` has the shape
+ * `[...indices.shape, D]`; `table` (`[V, D]`) is changed in place.
+ *
+ * @example
+ * ```ts
+ * const dC = zeros([3, 1]);
+ * scatterAddRows(dC, indexTensor([1, 1], [2]), tensor([[2], [3]]));
+ * dC.toNested(); // [[0], [5], [0]]
+ * ```
+ */
+export function scatterAddRows(table: Tensor, indices: IndexTensor, src: Tensor): Tensor {
+  if (table.shape.length !== 2) throw new TypeError(`Cannot scatter-add into ${formatShape(table.shape)}: the table must be a matrix`);
+  const [rows, width] = table.shape;
+  const expected = [...indices.shape, width];
+  if (src.shape.length !== expected.length || src.shape.some((d, i) => d !== expected[i])) {
+    throw new TypeError(`Cannot scatter-add ${formatShape(src.shape)} into ${formatShape(table.shape)} at indices ${formatShape(indices.shape)}: the rows must be ${formatShape(expected)}`);
+  }
+  for (let i = 0; i < indices.data.length; i++) {
+    const row = indices.data[i];
+    checkIndex("scatter-add rows", row, rows);
+    for (let j = 0; j < width; j++) table.data[row * width + j] += src.data[i * width + j];
+  }
+  return table;
+}
+
+/**
+ * One entry per row: `t[range(n), idx]` for `t` of shape `[n, k]`, giving `[n]`.
+ *
+ * @example
+ * ```ts
+ * pickPerRow(tensor([[1, 2], [3, 4]]), indexTensor([1, 0], [2])).data; // [2, 3]
+ * ```
+ */
+export function pickPerRow(t: Tensor, indices: IndexTensor): Tensor {
+  if (t.shape.length !== 2 || indices.shape.length !== 1 || indices.shape[0] !== t.shape[0]) {
+    throw new TypeError(`Cannot pick one entry per row of ${formatShape(t.shape)} with indices ${formatShape(indices.shape)}: they must be [n, k] and [n]`);
+  }
+  const [n, k] = t.shape;
+  const out = zeros([n]); // [n]
+  for (let i = 0; i < n; i++) {
+    checkIndex("pick per row", indices.data[i], k);
+    out.data[i] = t.data[i * k + indices.data[i]];
+  }
+  return out;
+}
+
+/**
+ * One-hot rows: `F.one_hot(idx, numClasses)` as float32, `[n, numClasses]`.
+ *
+ * @example
+ * ```ts
+ * oneHot(indexTensor([2, 0], [2]), 3).toNested(); // [[0, 0, 1], [1, 0, 0]]
+ * ```
+ */
+export function oneHot(indices: IndexTensor, numClasses: number): Tensor {
+  const out = zeros([...indices.shape, numClasses]); // [..., numClasses]
+  for (let i = 0; i < indices.data.length; i++) {
+    checkIndex("one-hot", indices.data[i], numClasses);
+    out.data[i * numClasses + indices.data[i]] = 1;
+  }
+  return out;
+}

@@ -1,0 +1,231 @@
+import assert from "node:assert/strict";
+import { tf } from "./tf.ts";
+import {
+  add,
+  broadcastShapes,
+  clone,
+  div,
+  exp,
+  fromArray,
+  full,
+  gatherRows,
+  indexTensor,
+  log,
+  matmul,
+  max,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  ones,
+  pickPerRow,
+  pow,
+  reshape,
+  scatterAddRows,
+  softmax,
+  sub,
+  sum,
+  sumToShape,
+  tanh,
+  Tensor,
+  tensor,
+  transpose,
+  variance,
+  zeros,
+  zerosLike,
+} from "./tensor.ts";
+import { TorchGenerator } from "./torch_generator.ts";
+
+const g = new TorchGenerator(1234);
+
+/** A tensor of standard normals, for test inputs. */
+function randn(shape: number[]): Tensor {
+  return fromArray(g.randn(shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+/** Positive numbers in [0.5, 2.5), for log, pow and division. */
+function positive(shape: number[]): Tensor {
+  const t = randn(shape);
+  return fromArray(t.data.map((v) => 0.5 + Math.abs(v) % 2), shape);
+}
+
+function tfOf(t: Tensor): tf.Tensor {
+  return tf.tensor(t.data, [...t.shape]);
+}
+
+/** Asserts same shape and every value within `tol` of TensorFlow.js's (0 = bit-identical). */
+function assertMatchesTf(ours: Tensor, theirs: tf.Tensor, tol = 0, what = "values"): void {
+  assert.deepEqual([...ours.shape], theirs.shape, `${what}: shape`);
+  const ref = theirs.dataSync();
+  for (let i = 0; i < ours.size; i++) {
+    const diff = Math.abs(ours.data[i] - ref[i]);
+    assert.ok(diff <= tol * Math.max(1, Math.abs(ref[i])), `${what}: entry ${i} is ${ours.data[i]}, TensorFlow.js says ${ref[i]}`);
+  }
+}
+
+Deno.test("creation: tensor, fromArray, zeros, ones, full, zerosLike, clone", () => {
+  const t = tensor([[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(t.shape, [2, 3]);
+  assert.equal(t.at(1, 2), 6);
+  assert.deepEqual(t.toNested(), [[1, 2, 3], [4, 5, 6]]);
+  assert.equal(tensor(2.5).item(), 2.5);
+  assert.deepEqual(tensor(2.5).shape, []);
+  assert.deepEqual(Array.from(zeros([2, 2]).data), [0, 0, 0, 0]);
+  assert.deepEqual(Array.from(ones([3]).data), [1, 1, 1]);
+  assert.deepEqual(Array.from(full([2], 7).data), [7, 7]);
+  assert.deepEqual(zerosLike(t).shape, [2, 3]);
+  const c = clone(t);
+  c.data[0] = 99;
+  assert.equal(t.data[0], 1, "clone must not share data");
+  assert.throws(() => tensor([[1, 2], [3]]), TypeError);
+  assert.throws(() => fromArray([1, 2, 3], [2, 2]), { name: "TypeError", message: /shape \[2, 2\] from 3 numbers/ });
+  assert.throws(() => t.at(2, 0), RangeError);
+});
+
+Deno.test("float32 storage rounds as the lecture's dtype does", () => {
+  assert.equal(tensor([0.1]).data[0], Math.fround(0.1));
+  assert.notEqual(tensor([0.1]).data[0], 0.1);
+});
+
+Deno.test("matmul equals tf.matMul", () => {
+  const a = randn([32, 30]);
+  const b = randn([30, 64]);
+  assertMatchesTf(matmul(a, b), tf.matMul(tfOf(a), tfOf(b)), 1e-6);
+  assert.throws(() => matmul(zeros([32, 30]), zeros([64, 200])), {
+    name: "TypeError",
+    message: "Cannot matmul [32, 30] by [64, 200]: inner dimensions 30 and 64 must match",
+  });
+});
+
+Deno.test("transpose and reshape equal TensorFlow.js's", () => {
+  const a = randn([5, 7]);
+  assertMatchesTf(transpose(a), tf.transpose(tfOf(a)));
+  const e = randn([4, 3, 10]);
+  const r = reshape(e, [4, -1]);
+  assertMatchesTf(r, tf.reshape(tfOf(e), [4, -1]));
+  assert.equal(r.data, e.data, "reshape is a view: the data is shared");
+  assert.throws(() => reshape(e, [7, -1]), { name: "TypeError", message: /Cannot reshape \[4, 3, 10\] to \[7, -1\]/ });
+  assert.throws(() => transpose(e), TypeError);
+});
+
+Deno.test("elementwise + - * / broadcast like TensorFlow.js, bit for bit", () => {
+  const cases: [number[], number[]][] = [
+    [[32, 27], [32, 27]],
+    [[32, 27], [32, 1]],
+    [[32, 64], [1, 64]],
+    [[32, 64], [64]],
+    [[1, 64], [32, 64]],
+    [[32, 1], [1, 27]],
+    [[4, 3, 5], [3, 1]],
+    [[4, 1, 5], [1, 3, 1]],
+    [[6], []],
+  ];
+  for (const [sa, sb] of cases) {
+    const a = randn(sa);
+    const b = positive(sb);
+    const what = `${JSON.stringify(sa)} with ${JSON.stringify(sb)}`;
+    assertMatchesTf(add(a, b), tf.add(tfOf(a), tfOf(b)), 0, `add ${what}`);
+    assertMatchesTf(sub(a, b), tf.sub(tfOf(a), tfOf(b)), 0, `sub ${what}`);
+    assertMatchesTf(mul(a, b), tf.mul(tfOf(a), tfOf(b)), 0, `mul ${what}`);
+    assertMatchesTf(div(a, b), tf.div(tfOf(a), tfOf(b)), 0, `div ${what}`);
+  }
+  const a = randn([3, 4]);
+  assertMatchesTf(mul(a, 0.1), tf.mul(tfOf(a), 0.1), 0, "times a number");
+  assertMatchesTf(sub(1, a), tf.sub(1, tfOf(a)), 0, "a number minus");
+  assertMatchesTf(neg(a), tf.neg(tfOf(a)), 0, "neg");
+});
+
+Deno.test("a shape that cannot broadcast is a TypeError naming the op and both shapes", () => {
+  assert.throws(() => add(zeros([32, 27]), zeros([31])), {
+    name: "TypeError",
+    message: /^Cannot add \[32, 27\] and \[31\]: sizes 27 and 31/,
+  });
+  assert.throws(() => mul(zeros([32, 64]), zeros([32, 27])), { name: "TypeError", message: /^Cannot multiply \[32, 64\] and \[32, 27\]/ });
+  assert.deepEqual(broadcastShapes([4, 1, 5], [3, 1]), [4, 3, 5]);
+});
+
+Deno.test("exp, log, tanh and powers equal TensorFlow.js's", () => {
+  const x = randn([8, 9]);
+  const p = positive([8, 9]);
+  assertMatchesTf(exp(x), tf.exp(tfOf(x)), 0, "exp");
+  assertMatchesTf(log(p), tf.log(tfOf(p)), 0, "log");
+  assertMatchesTf(tanh(x), tf.tanh(tfOf(x)), 0, "tanh");
+  assertMatchesTf(pow(x, 2), tf.pow(tfOf(x), 2), 0, "pow 2");
+  assertMatchesTf(pow(p, -1), tf.pow(tfOf(p), -1), 2.5e-7, "pow -1");
+  assertMatchesTf(pow(p, -0.5), tf.pow(tfOf(p), -0.5), 2.5e-7, "pow -0.5 (1 / sqrt rounds twice, as PyTorch does)");
+  assertMatchesTf(pow(p, 0.5), tf.sqrt(tfOf(p)), 0, "pow 0.5");
+  assertMatchesTf(pow(p, 3), tf.pow(tfOf(p), 3), 2.5e-7, "pow 3");
+});
+
+Deno.test("sum, mean, max and variance over an axis equal TensorFlow.js's, keepdim or not", () => {
+  const x = randn([6, 5, 4]);
+  for (const axis of [0, 1, 2, -1]) {
+    for (const keepdim of [true, false]) {
+      const what = `axis ${axis}, keepdim ${keepdim}`;
+      assertMatchesTf(sum(x, axis, keepdim), tf.sum(tfOf(x), axis, keepdim), 1e-6, `sum ${what}`);
+      assertMatchesTf(mean(x, axis, keepdim), tf.mean(tfOf(x), axis, keepdim), 1e-6, `mean ${what}`);
+      const m = max(x, axis, keepdim);
+      assertMatchesTf(m.values, tf.max(tfOf(x), axis, keepdim), 0, `max ${what}`);
+      const argmax = tf.argMax(tfOf(x), axis);
+      assert.deepEqual(Array.from(m.indices.data), Array.from(argmax.dataSync()), `argmax ${what}`);
+      const { variance: biased } = tf.moments(tfOf(x), axis, keepdim);
+      const n = x.shape.at(axis)!;
+      assertMatchesTf(variance(x, axis, keepdim, 0), biased, 1e-6, `biased variance ${what}`);
+      assertMatchesTf(variance(x, axis, keepdim), tf.mul(biased, n / (n - 1)), 1e-6, `unbiased variance ${what}`);
+    }
+  }
+  assertMatchesTf(sum(x), tf.sum(tfOf(x)), 1e-6, "sum of everything");
+  assertMatchesTf(mean(x), tf.mean(tfOf(x)), 1e-6, "mean of everything");
+  assert.throws(() => sum(x, 3), { name: "TypeError", message: "Cannot sum [6, 5, 4] over axis 3: it has 3 axes" });
+});
+
+Deno.test("max returns the first index at a tie, as PyTorch's argmax does on the CPU", () => {
+  const { values, indices } = max(tensor([[1, 5, 5], [7, 7, 0]]), 1, true);
+  assert.deepEqual(values.toNested(), [[5], [7]]);
+  assert.deepEqual(Array.from(indices.data), [1, 0]);
+  assert.deepEqual(indices.shape, [2, 1]);
+});
+
+Deno.test("softmax equals tf.softmax", () => {
+  const x = randn([32, 27]);
+  assertMatchesTf(softmax(x, 1), tf.softmax(tfOf(x)), 1e-6);
+});
+
+Deno.test("gatherRows is C[Xb] and equals tf.gather", () => {
+  const C = randn([27, 10]);
+  const Xb = indexTensor([1, 0, 5, 26, 26, 3], [2, 3]);
+  assertMatchesTf(gatherRows(C, Xb), tf.gather(tfOf(C), tf.tensor(Xb.data, [2, 3], "int32")));
+  assert.throws(() => gatherRows(C, indexTensor([27], [1])), { name: "RangeError", message: /index 27 is out of range \[0, 27\)/ });
+});
+
+Deno.test("scatterAddRows accumulates repeated indices, like tf.unsortedSegmentSum", () => {
+  const ix = indexTensor([3, 1, 3, 3, 0, 1], [2, 3]);
+  const demb = randn([2, 3, 4]);
+  const dC = scatterAddRows(zeros([5, 4]), ix, demb);
+  const expected = tf.unsortedSegmentSum(tf.reshape(tfOf(demb), [6, 4]), tf.tensor1d(ix.data, "int32"), 5);
+  assertMatchesTf(dC, expected, 1e-7);
+  assert.throws(() => scatterAddRows(zeros([5, 4]), ix, zeros([6, 4])), { name: "TypeError", message: /rows must be \[2, 3, 4\]/ });
+});
+
+Deno.test("pickPerRow is logprobs[range(n), Yb]; oneHot equals tf.oneHot", () => {
+  const x = randn([4, 6]);
+  const Yb = indexTensor([5, 0, 2, 2], [4]);
+  const mask = tf.oneHot(tf.tensor1d(Yb.data, "int32"), 6);
+  assertMatchesTf(pickPerRow(x, Yb), tf.sum(tf.mul(tfOf(x), mask), 1));
+  assertMatchesTf(oneHot(Yb, 6), mask.toFloat());
+  assert.throws(() => pickPerRow(x, indexTensor([0, 1], [2])), TypeError);
+});
+
+Deno.test("sumToShape is the gradient of a broadcast, as TensorFlow.js's autograd computes it", () => {
+  const cases: [number[], number[]][] = [[[32, 27], [27]], [[32, 64], [1, 64]], [[32, 27], [32, 1]], [[4, 3, 5], [3, 1]], [[6], []]];
+  for (const [big, small] of cases) {
+    const a = randn(big);
+    const b = randn(small);
+    const upstream = randn(big);
+    // The gradient of sum(upstream * (a + b)) with respect to b.
+    const db = tf.grad((bt: tf.Tensor) => tf.sum(tf.mul(tfOf(upstream), tf.add(tfOf(a), bt))))(tfOf(b));
+    assertMatchesTf(sumToShape(upstream, small), db, 1e-6, `${JSON.stringify(big)} back to ${JSON.stringify(small)}`);
+  }
+  assert.throws(() => sumToShape(zeros([32, 27]), [32, 2]), { name: "TypeError", message: /Cannot sum back \[32, 27\] and \[32, 2\]/ });
+  assert.throws(() => sumToShape(zeros([27]), [32, 27]), { name: "TypeError", message: /Cannot sum \[27\] back to \[32, 27\]/ });
+});
