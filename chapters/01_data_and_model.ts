@@ -130,32 +130,42 @@ export function run(): boolean {
   say(`${split.words.length.toLocaleString("en-US")} names, ${vocab.size} tokens: ${vocab.itos.join("")}
     ("${BOUNDARY}" = 0 marks the start and the end of every name).`);
   say(`After random.seed(42) and random.shuffle, the names begin ${split.words.slice(0, 5).join(", ")}, …`);
-  console.log(table([
-    ["split", "names", "examples"],
-    ["train (80 %)", Math.trunc(0.8 * split.words.length), split.train.count],
-    ["dev (10 %)", Math.trunc(0.9 * split.words.length) - Math.trunc(0.8 * split.words.length), split.dev.count],
-    ["test (10 %)", split.words.length - Math.trunc(0.9 * split.words.length), split.test.count],
-  ]) + "\n");
-  console.log(table([
-    ["parameter", "shape", "numbers", "drawn from"],
-    ...PARAM_NAMES.map((name) => [
-      name,
-      formatShape(params[name].shape),
-      params[name].size,
-      name.startsWith("bn") ? `global generator, seed ${GLOBAL_SEED}` : `g, seed ${LECTURE_SEED}`,
-    ]),
-    ["total", "", parameterCount(params), ""],
-  ]) + "\n");
+  console.log(
+    table([
+      ["split", "names", "examples"],
+      ["train (80 %)", Math.trunc(0.8 * split.words.length), split.train.count],
+      ["dev (10 %)", Math.trunc(0.9 * split.words.length) - Math.trunc(0.8 * split.words.length), split.dev.count],
+      ["test (10 %)", split.words.length - Math.trunc(0.9 * split.words.length), split.test.count],
+    ]) + "\n",
+  );
+  console.log(
+    table([
+      ["parameter", "shape", "numbers", "drawn from"],
+      ...PARAM_NAMES.map((name) => [
+        name,
+        formatShape(params[name].shape),
+        params[name].size,
+        name.startsWith("bn") ? `global generator, seed ${GLOBAL_SEED}` : `g, seed ${LECTURE_SEED}`,
+      ]),
+      ["total", "", parameterCount(params), ""],
+    ]) + "\n",
+  );
   say(`The first minibatch: ix = torch.randint(0, ${split.train.count}, (32,), generator=g) begins
     ${batch.ix.slice(0, 6).join(", ")}, …  Its first examples, context → next character:`);
   const [, blockSize] = batch.Xb.shape;
   const lines = [];
   for (let i = 0; i < 6; i++) {
-    lines.push(`  ${decode(vocab.itos, batch.Xb.data.subarray(i * blockSize, (i + 1) * blockSize))} → ${vocab.itos[batch.Yb.data[i]]}`);
+    lines.push(
+      `  ${decode(vocab.itos, batch.Xb.data.subarray(i * blockSize, (i + 1) * blockSize))} → ${
+        vocab.itos[batch.Yb.data[i]]
+      }`,
+    );
   }
   console.log(lines.join("\n") + "\n");
-  say(`Every number above is bit-identical to PyTorch 1.13 and CPython on x86-64 (the tests compare them with a dump from
-    real PyTorch in data/pytorch/fixture.json).`);
+  say(
+    `Every number above is bit-identical to PyTorch 1.13 and CPython on x86-64 (the tests compare them with a dump from
+    real PyTorch in data/pytorch/fixture.json).`,
+  );
   return true;
 }
 

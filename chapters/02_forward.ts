@@ -194,7 +194,14 @@ export function run(): boolean {
     const dTorch = maxAbsDiff(ours.data, fixtureTensor("forward", name));
     const good = dTf <= FORWARD_TOLERANCE * scale && dTorch <= FORWARD_TOLERANCE * scale;
     ok &&= good;
-    rows.push([name, formatShape(ours.shape), formatNumber(scale), formatNumber(dTf), formatNumber(dTorch), good ? "yes" : "NO"]);
+    rows.push([
+      name,
+      formatShape(ours.shape),
+      formatNumber(scale),
+      formatNumber(dTf),
+      formatNumber(dTorch),
+      good ? "yes" : "NO",
+    ]);
   }
   console.log(table(rows) + "\n");
   return ok;

@@ -27,7 +27,10 @@ Deno.test("a wrong shape is neither exact nor approximate, even with equal numbe
 });
 
 Deno.test("the table has aligned columns", () => {
-  const rows = [compareGradient("logprobs", tensor([1]), tensor([1])), compareGradient("C", tensor([1]), tensor([1.5]))];
+  const rows = [
+    compareGradient("logprobs", tensor([1]), tensor([1])),
+    compareGradient("C", tensor([1]), tensor([1.5])),
+  ];
   const lines = formatTable(rows).split("\n");
   assert.equal(lines.length, 4);
   assert.match(lines[0], /^name\s+\| exact \| approximate \| maxdiff$/);

@@ -44,7 +44,9 @@ export function parseNames(text: string, fileName: string): string[] {
     if (word === "") continue;
     if (word.includes(BOUNDARY)) {
       throw new RangeError(
-        `${fileName}:${i + 1}: the name ${JSON.stringify(word)} contains "${BOUNDARY}", which is reserved as the boundary token`,
+        `${fileName}:${i + 1}: the name ${
+          JSON.stringify(word)
+        } contains "${BOUNDARY}", which is reserved as the boundary token`,
       );
     }
     words.push(word);
@@ -118,7 +120,9 @@ export function buildDataset(words: readonly string[], vocab: Vocab, blockSize =
     for (const ch of word + BOUNDARY) {
       const ix = vocab.stoi.get(ch);
       if (ix === undefined) {
-        throw new RangeError(`Cannot encode ${JSON.stringify(word)}: the character ${JSON.stringify(ch)} is not in the vocabulary`);
+        throw new RangeError(
+          `Cannot encode ${JSON.stringify(word)}: the character ${JSON.stringify(ch)} is not in the vocabulary`,
+        );
       }
       X.set(context, row * blockSize);
       Y[row] = ix;

@@ -40,7 +40,13 @@ Deno.test("bad data gets an error naming the file and the line", () => {
     name: "RangeError",
     message: /^my_names\.txt:2: the name "j\.r\." contains "\."/,
   });
-  assert.throws(() => parseNames("\n\n", "empty.txt"), { name: "RangeError", message: "empty.txt: the file has no names" });
-  assert.throws(() => buildDataset(["ab"], buildVocab(["a"]), 3), { name: "RangeError", message: /"b" is not in the vocabulary/ });
+  assert.throws(() => parseNames("\n\n", "empty.txt"), {
+    name: "RangeError",
+    message: "empty.txt: the file has no names",
+  });
+  assert.throws(() => buildDataset(["ab"], buildVocab(["a"]), 3), {
+    name: "RangeError",
+    message: /"b" is not in the vocabulary/,
+  });
   assert.throws(() => buildDataset(["a"], buildVocab(["a"]), 0), RangeError);
 });

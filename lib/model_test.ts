@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { lectureSplit, loadNames } from "./data.ts";
 import { fixture, fixtureFloats } from "./fixture.ts";
-import { drawBatch, GLOBAL_SEED, initParams, LECTURE_CONFIG, LECTURE_SEED, PARAM_NAMES, parameterCount } from "./model.ts";
+import {
+  drawBatch,
+  GLOBAL_SEED,
+  initParams,
+  LECTURE_CONFIG,
+  LECTURE_SEED,
+  PARAM_NAMES,
+  parameterCount,
+} from "./model.ts";
 import { TorchGenerator } from "./torch_generator.ts";
 
 const split = lectureSplit(loadNames());

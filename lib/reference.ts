@@ -149,7 +149,8 @@ export function referenceGradients(params: Params, Xb: IndexTensor, Yb: IndexTen
   const shapes = intermediateShapes(params, Xb);
   const n = Xb.shape[0];
   const vocab = params.C.shape[0];
-  return tf.tidy(() => {
+  let result: Reference | undefined;
+  tf.tidy(() => {
     const xb = tf.tensor(Xb.data, [...Xb.shape], "int32");
     const yOneHot = tf.oneHot(tf.tensor1d(Yb.data, "int32"), vocab).toFloat();
     const paramTensors = [params.C, params.W1, params.b1, params.W2, params.b2, params.bngain, params.bnbias].map(toTf);
@@ -190,6 +191,7 @@ export function referenceGradients(params: Params, Xb: IndexTensor, Yb: IndexTen
     const out = {} as Gradients;
     (["C", "W1", "b1", "W2", "b2", "bngain", "bnbias"] as const).forEach((name, i) => out[name] = fromTf(grads[i]));
     INTERMEDIATE_NAMES.forEach((name, i) => out[name] = fromTf(grads[7 + i]));
-    return { loss: value.dataSync()[0], values, grads: out };
+    result = { loss: value.dataSync()[0], values, grads: out };
   });
+  return result!;
 }

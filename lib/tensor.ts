@@ -64,10 +64,14 @@ export class Tensor {
    */
   constructor(data: Float32Array, shape: Shape) {
     for (const d of shape) {
-      if (!Number.isInteger(d) || d < 0) throw new TypeError(`Cannot make a tensor of shape ${formatShape(shape)}: sizes must be whole numbers ≥ 0`);
+      if (!Number.isInteger(d) || d < 0) {
+        throw new TypeError(`Cannot make a tensor of shape ${formatShape(shape)}: sizes must be whole numbers ≥ 0`);
+      }
     }
     if (data.length !== sizeOf(shape)) {
-      throw new TypeError(`Cannot make a tensor of shape ${formatShape(shape)} from ${data.length} numbers: it needs ${sizeOf(shape)}`);
+      throw new TypeError(
+        `Cannot make a tensor of shape ${formatShape(shape)} from ${data.length} numbers: it needs ${sizeOf(shape)}`,
+      );
     }
     this.data = data;
     this.shape = [...shape];
@@ -110,7 +114,11 @@ export class Tensor {
    * ```
    */
   item(): number {
-    if (this.size !== 1) throw new TypeError(`Cannot take item() of a tensor of shape ${formatShape(this.shape)}: it must hold one number`);
+    if (this.size !== 1) {
+      throw new TypeError(
+        `Cannot take item() of a tensor of shape ${formatShape(this.shape)}: it must hold one number`,
+      );
+    }
     return this.data[0];
   }
 
@@ -175,7 +183,9 @@ export function tensor(values: Nested): Tensor {
   }
   const flat = (values as unknown as { flat(depth: number): number[] }).flat?.(Infinity) ?? [values as number];
   if (flat.length !== sizeOf(shape) || flat.some((v) => typeof v !== "number")) {
-    throw new TypeError(`Cannot make a tensor from ragged nested arrays: the first row suggests shape ${formatShape(shape)}`);
+    throw new TypeError(
+      `Cannot make a tensor from ragged nested arrays: the first row suggests shape ${formatShape(shape)}`,
+    );
   }
   return new Tensor(Float32Array.from(flat), shape);
 }
@@ -270,12 +280,18 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
   if (free !== -1) {
     const known = sizeOf(shape.filter((_, i) => i !== free));
     if (known === 0 || t.size % known !== 0) {
-      throw new TypeError(`Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers do not divide into it`);
+      throw new TypeError(
+        `Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers do not divide into it`,
+      );
     }
     resolved = shape.map((d, i) => (i === free ? t.size / known : d));
   }
   if (sizeOf(resolved) !== t.size) {
-    throw new TypeError(`Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers cannot fill ${sizeOf(resolved)}`);
+    throw new TypeError(
+      `Cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}: ${t.size} numbers cannot fill ${
+        sizeOf(resolved)
+      }`,
+    );
   }
   return new Tensor(t.data, resolved);
 }
@@ -316,7 +332,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [n, k] = a.shape;
   const [k2, m] = b.shape;
   if (k !== k2) {
-    throw new TypeError(`Cannot matmul ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${k2} must match`);
+    throw new TypeError(
+      `Cannot matmul ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${k2} must match`,
+    );
   }
   const out = zeros([n, m]); // [n, m]
   for (let i = 0; i < n; i++) {
@@ -349,7 +367,9 @@ export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] 
     const db = b[b.length - i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new TypeError(
-        `Cannot ${op} ${formatShape(a)} and ${formatShape(b)}: sizes ${da} and ${db} at axis ${rank - i} of the result neither match nor are 1`,
+        `Cannot ${op} ${formatShape(a)} and ${formatShape(b)}: sizes ${da} and ${db} at axis ${
+          rank - i
+        } of the result neither match nor are 1`,
       );
     }
     out[rank - i] = da === 1 ? db : da;
@@ -458,7 +478,11 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
 export function sumToShape(grad: Tensor, shape: Shape): Tensor {
   const outShape = broadcastShapes(grad.shape, shape, "sum back");
   if (outShape.length !== grad.shape.length || outShape.some((d, i) => d !== grad.shape[i])) {
-    throw new TypeError(`Cannot sum ${formatShape(grad.shape)} back to ${formatShape(shape)}: ${formatShape(shape)} does not broadcast to it`);
+    throw new TypeError(
+      `Cannot sum ${formatShape(grad.shape)} back to ${formatShape(shape)}: ${
+        formatShape(shape)
+      } does not broadcast to it`,
+    );
   }
   const out = zeros(shape);
   const sums = new Float64Array(out.size);
@@ -566,7 +590,11 @@ function reducedShape(shape: Shape, axis: number, keepdim: boolean): number[] {
  * Visits each line along `axis`: `visit(start, stride, length, outIndex)`,
  * where the line's elements sit at `start + i * stride`.
  */
-function forEachLine(t: Tensor, axis: number, visit: (start: number, stride: number, length: number, out: number) => void): void {
+function forEachLine(
+  t: Tensor,
+  axis: number,
+  visit: (start: number, stride: number, length: number, out: number) => void,
+): void {
   const length = t.shape[axis];
   const inner = sizeOf(t.shape.slice(axis + 1));
   const outer = sizeOf(t.shape.slice(0, axis));
@@ -717,7 +745,9 @@ function checkIndex(op: string, index: number, size: number): void {
  * ```
  */
 export function gatherRows(table: Tensor, indices: IndexTensor): Tensor {
-  if (table.shape.length !== 2) throw new TypeError(`Cannot gather rows of ${formatShape(table.shape)}: the table must be a matrix`);
+  if (table.shape.length !== 2) {
+    throw new TypeError(`Cannot gather rows of ${formatShape(table.shape)}: the table must be a matrix`);
+  }
   const [rows, width] = table.shape;
   const out = zeros([...indices.shape, width]); // [..., width]
   for (let i = 0; i < indices.data.length; i++) {
@@ -741,11 +771,17 @@ export function gatherRows(table: Tensor, indices: IndexTensor): Tensor {
  * ```
  */
 export function scatterAddRows(table: Tensor, indices: IndexTensor, src: Tensor): Tensor {
-  if (table.shape.length !== 2) throw new TypeError(`Cannot scatter-add into ${formatShape(table.shape)}: the table must be a matrix`);
+  if (table.shape.length !== 2) {
+    throw new TypeError(`Cannot scatter-add into ${formatShape(table.shape)}: the table must be a matrix`);
+  }
   const [rows, width] = table.shape;
   const expected = [...indices.shape, width];
   if (src.shape.length !== expected.length || src.shape.some((d, i) => d !== expected[i])) {
-    throw new TypeError(`Cannot scatter-add ${formatShape(src.shape)} into ${formatShape(table.shape)} at indices ${formatShape(indices.shape)}: the rows must be ${formatShape(expected)}`);
+    throw new TypeError(
+      `Cannot scatter-add ${formatShape(src.shape)} into ${formatShape(table.shape)} at indices ${
+        formatShape(indices.shape)
+      }: the rows must be ${formatShape(expected)}`,
+    );
   }
   for (let i = 0; i < indices.data.length; i++) {
     const row = indices.data[i];
@@ -765,7 +801,11 @@ export function scatterAddRows(table: Tensor, indices: IndexTensor, src: Tensor)
  */
 export function pickPerRow(t: Tensor, indices: IndexTensor): Tensor {
   if (t.shape.length !== 2 || indices.shape.length !== 1 || indices.shape[0] !== t.shape[0]) {
-    throw new TypeError(`Cannot pick one entry per row of ${formatShape(t.shape)} with indices ${formatShape(indices.shape)}: they must be [n, k] and [n]`);
+    throw new TypeError(
+      `Cannot pick one entry per row of ${formatShape(t.shape)} with indices ${
+        formatShape(indices.shape)
+      }: they must be [n, k] and [n]`,
+    );
   }
   const [n, k] = t.shape;
   const out = zeros([n]); // [n]

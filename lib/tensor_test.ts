@@ -59,7 +59,10 @@ function assertMatchesTf(ours: Tensor, theirs: tf.Tensor, tol = 0, what = "value
   const ref = theirs.dataSync();
   for (let i = 0; i < ours.size; i++) {
     const diff = Math.abs(ours.data[i] - ref[i]);
-    assert.ok(diff <= tol * Math.max(1, Math.abs(ref[i])), `${what}: entry ${i} is ${ours.data[i]}, TensorFlow.js says ${ref[i]}`);
+    assert.ok(
+      diff <= tol * Math.max(1, Math.abs(ref[i])),
+      `${what}: entry ${i} is ${ours.data[i]}, TensorFlow.js says ${ref[i]}`,
+    );
   }
 }
 
@@ -140,7 +143,10 @@ Deno.test("a shape that cannot broadcast is a TypeError naming the op and both s
     name: "TypeError",
     message: /^Cannot add \[32, 27\] and \[31\]: sizes 27 and 31/,
   });
-  assert.throws(() => mul(zeros([32, 64]), zeros([32, 27])), { name: "TypeError", message: /^Cannot multiply \[32, 64\] and \[32, 27\]/ });
+  assert.throws(() => mul(zeros([32, 64]), zeros([32, 27])), {
+    name: "TypeError",
+    message: /^Cannot multiply \[32, 64\] and \[32, 27\]/,
+  });
   assert.deepEqual(broadcastShapes([4, 1, 5], [3, 1]), [4, 3, 5]);
 });
 
@@ -195,7 +201,10 @@ Deno.test("gatherRows is C[Xb] and equals tf.gather", () => {
   const C = randn([27, 10]);
   const Xb = indexTensor([1, 0, 5, 26, 26, 3], [2, 3]);
   assertMatchesTf(gatherRows(C, Xb), tf.gather(tfOf(C), tf.tensor(Xb.data, [2, 3], "int32")));
-  assert.throws(() => gatherRows(C, indexTensor([27], [1])), { name: "RangeError", message: /index 27 is out of range \[0, 27\)/ });
+  assert.throws(() => gatherRows(C, indexTensor([27], [1])), {
+    name: "RangeError",
+    message: /index 27 is out of range \[0, 27\)/,
+  });
 });
 
 Deno.test("scatterAddRows accumulates repeated indices, like tf.unsortedSegmentSum", () => {
@@ -204,7 +213,10 @@ Deno.test("scatterAddRows accumulates repeated indices, like tf.unsortedSegmentS
   const dC = scatterAddRows(zeros([5, 4]), ix, demb);
   const expected = tf.unsortedSegmentSum(tf.reshape(tfOf(demb), [6, 4]), tf.tensor1d(ix.data, "int32"), 5);
   assertMatchesTf(dC, expected, 1e-7);
-  assert.throws(() => scatterAddRows(zeros([5, 4]), ix, zeros([6, 4])), { name: "TypeError", message: /rows must be \[2, 3, 4\]/ });
+  assert.throws(() => scatterAddRows(zeros([5, 4]), ix, zeros([6, 4])), {
+    name: "TypeError",
+    message: /rows must be \[2, 3, 4\]/,
+  });
 });
 
 Deno.test("pickPerRow is logprobs[range(n), Yb]; oneHot equals tf.oneHot", () => {
@@ -217,7 +229,10 @@ Deno.test("pickPerRow is logprobs[range(n), Yb]; oneHot equals tf.oneHot", () =>
 });
 
 Deno.test("sumToShape is the gradient of a broadcast, as TensorFlow.js's autograd computes it", () => {
-  const cases: [number[], number[]][] = [[[32, 27], [27]], [[32, 64], [1, 64]], [[32, 27], [32, 1]], [[4, 3, 5], [3, 1]], [[6], []]];
+  const cases: [number[], number[]][] = [[[32, 27], [27]], [[32, 64], [1, 64]], [[32, 27], [32, 1]], [[4, 3, 5], [
+    3,
+    1,
+  ]], [[6], []]];
   for (const [big, small] of cases) {
     const a = randn(big);
     const b = randn(small);
@@ -226,6 +241,12 @@ Deno.test("sumToShape is the gradient of a broadcast, as TensorFlow.js's autogra
     const db = tf.grad((bt: tf.Tensor) => tf.sum(tf.mul(tfOf(upstream), tf.add(tfOf(a), bt))))(tfOf(b));
     assertMatchesTf(sumToShape(upstream, small), db, 1e-6, `${JSON.stringify(big)} back to ${JSON.stringify(small)}`);
   }
-  assert.throws(() => sumToShape(zeros([32, 27]), [32, 2]), { name: "TypeError", message: /Cannot sum back \[32, 27\] and \[32, 2\]/ });
-  assert.throws(() => sumToShape(zeros([27]), [32, 27]), { name: "TypeError", message: /Cannot sum \[27\] back to \[32, 27\]/ });
+  assert.throws(() => sumToShape(zeros([32, 27]), [32, 2]), {
+    name: "TypeError",
+    message: /Cannot sum back \[32, 27\] and \[32, 2\]/,
+  });
+  assert.throws(() => sumToShape(zeros([27]), [32, 27]), {
+    name: "TypeError",
+    message: /Cannot sum \[27\] back to \[32, 27\]/,
+  });
 });

@@ -1,0 +1,138 @@
+/**
+ * # Chapter 5. Backprop through batchnorm
+ *
+ * Batch normalisation is where backpropagation by hand gets interesting,
+ * because it mixes the examples of a batch: every output depends on every
+ * input of its column, through the batch mean and the batch variance. Broken
+ * into the lecture's six small steps, though, each step is one of the
+ * patterns we already know: a product, a sum, a power, a broadcast. We take
+ * them in reverse, from `dhpreact` (chapter 4) down to `dhprebn`.
+ *
+ * Run it with `deno task chapter 5`.
+ *
+ * @module
+ */
+
+import { add, mul, neg, ones, pow, sum, type Tensor } from "../lib/tensor.ts";
+import type { Params } from "../lib/model.ts";
+import { referenceGradients } from "../lib/reference.ts";
+import { checkStage } from "../lib/check.ts";
+import { heading, say } from "../lib/report.ts";
+import { type Forward, lectureForward } from "./02_forward.ts";
+import { backpropCrossEntropy } from "./03_cross_entropy.ts";
+import { backpropOutputLayer } from "./04_output_layer.ts";
+
+/** This chapter's title. */
+export const title = "Backprop through batchnorm";
+
+/** The gradients this chapter computes. */
+export interface BatchnormGrads {
+  dbngain: Tensor;
+  dbnbias: Tensor;
+  dbnraw: Tensor;
+  dbnvarInv: Tensor;
+  dbnvar: Tensor;
+  dbndiff2: Tensor;
+  dbndiff: Tensor;
+  dbnmeani: Tensor;
+  dhprebn: Tensor;
+}
+
+/**
+ * Backpropagates `dhpreact` through the six steps of batch normalisation.
+ *
+ * @example
+ * ```ts
+ * const { dhprebn } = backpropBatchnorm(dhpreact, fwd, params);
+ * dhprebn.shape; // [32, 64]
+ * ```
+ */
+export function backpropBatchnorm(dhpreact: Tensor, fwd: Forward, params: Params): BatchnormGrads {
+  const { bnraw, bnvarInv, bnvar, bndiff, bndiff2 } = fwd;
+  const { bngain } = params;
+  const n = bnraw.shape[0];
+
+  // ### hpreact = bngain · bnraw + bnbias
+  //
+  // bngain and bnbias are [1, 64]: one number per hidden unit, broadcast over
+  // the n rows. The derivative of the product with respect to bngain is
+  // bnraw, and the broadcast is undone by summing over the rows (axis 0),
+  // keeping the [1, 64] shape. bnbias is added, so its gradient is dhpreact
+  // itself, summed over the rows the same way.
+  const dbngain = sum(mul(bnraw, dhpreact), 0, true); // [1, 64]
+  const dbnraw = mul(bngain, dhpreact); // [n, 64]
+  const dbnbias = sum(dhpreact, 0, true); // [1, 64]
+
+  // ### bnraw = bndiff · bnvarInv
+  //
+  // Another product with a broadcast factor. bndiff is used twice in the
+  // forward pass (here and in bndiff2), so this is the first of its two
+  // contributions.
+  let dbndiff = mul(bnvarInv, dbnraw); // [n, 64]
+  const dbnvarInv = sum(mul(bndiff, dbnraw), 0, true); // [1, 64]
+
+  // ### bnvarInv = (bnvar + 1e-5)^(−1/2)
+  //
+  // The power rule: d/dx x^(−1/2) = −½ · x^(−3/2). The + 1e-5 shifts x but
+  // does not change the derivative.
+  const dbnvar = mul(mul(-0.5, pow(add(bnvar, 1e-5), -1.5)), dbnvarInv); // [1, 64]
+
+  // ### bnvar = 1/(n − 1) · Σᵢ bndiff2[i]
+  //
+  // Each of the n entries of a column contributes with weight 1/(n − 1) (the
+  // Bessel-corrected variance of the forward pass). A sum hands its gradient
+  // to every term, so dbnvar ([1, 64]) is copied down the n rows: multiplying
+  // by ones([n, 64]) makes the broadcast visible.
+  const dbndiff2 = mul(mul(1 / (n - 1), ones(bndiff2.shape)), dbnvar); // [n, 64]
+
+  // ### bndiff2 = bndiff²
+  //
+  // d/dx x² = 2x. This is bndiff's second use, so its gradient accumulates.
+  dbndiff = add(dbndiff, mul(mul(2, bndiff), dbndiff2)); // [n, 64]
+
+  // ### bndiff = hprebn − bnmeani
+  //
+  // hprebn receives the gradient as it is; bnmeani ([1, 64]) was broadcast
+  // over the rows and subtracted, so it receives minus the sum over the rows.
+  // hprebn is used twice too (here and in bnmeani), so this is its first part.
+  let dhprebn = mul(dbndiff, 1); // [n, 64], a copy: a second contribution follows
+  const dbnmeani = neg(sum(dbndiff, 0, true)); // [1, 64]
+
+  // ### bnmeani = 1/n · Σᵢ hprebn[i]
+  //
+  // The mean hands 1/n of its gradient to each row: the second contribution
+  // to dhprebn.
+  dhprebn = add(dhprebn, mul(mul(1 / n, ones(dhprebn.shape)), dbnmeani)); // [n, 64]
+
+  return { dbngain, dbnbias, dbnraw, dbnvarInv, dbnvar, dbndiff2, dbndiff, dbnmeani, dhprebn };
+}
+
+/** Prints this chapter's checks; false if any gradient is off. */
+export function run(): boolean {
+  heading(5, title);
+  const { params, batch, fwd } = lectureForward();
+  const ref = referenceGradients(params, batch.Xb, batch.Yb);
+  const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
+  const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
+  const g = backpropBatchnorm(dhpreact, fwd, params);
+  say("Starting from chapter 4's dhpreact, the gradients of the six batchnorm steps against TensorFlow.js's:");
+  const ok = checkStage({
+    bngain: g.dbngain,
+    bnbias: g.dbnbias,
+    bnraw: g.dbnraw,
+    bnvarInv: g.dbnvarInv,
+    bnvar: g.dbnvar,
+    bndiff2: g.dbndiff2,
+    bndiff: g.dbndiff,
+    bnmeani: g.dbnmeani,
+    hprebn: g.dhprebn,
+  }, ref);
+  say(
+    `Divide by n instead of n − 1 in dbndiff2 and every gradient below it is off by the factor ${batch.Xb.shape[0]}/${
+      batch.Xb.shape[0] - 1
+    } in one of its terms; the tests feed exactly that mistake to this check and see it fail.`,
+  );
+  return ok;
+}
+
+if (import.meta.main && !run()) Deno.exitCode = 1;
