@@ -24,6 +24,8 @@ const CHAPTERS: (() => Promise<Chapter>)[] = [
   () => import("./chapters/04_output_layer.ts"),
   () => import("./chapters/05_batchnorm.ts"),
   () => import("./chapters/06_first_layer.ts"),
+  () => import("./chapters/07_fused_cross_entropy.ts"),
+  () => import("./chapters/08_fused_batchnorm.ts"),
 ];
 
 async function listChapters(): Promise<void> {

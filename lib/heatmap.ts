@@ -1,0 +1,73 @@
+/**
+ * A grey-scale picture of a matrix in the terminal, like matplotlib's
+ * `imshow(..., cmap="gray")` in the lecture: one cell per entry, dark for
+ * the smallest value and white for the largest.
+ *
+ * With colour (a terminal that does not set `NO_COLOR`), each cell is two
+ * spaces on one of the 24 grey backgrounds of the 256-colour palette. Without
+ * colour, each cell is a character from a ramp of ten, light to dense.
+ *
+ * @example
+ * ```ts
+ * import { heatmap } from "./heatmap.ts";
+ * import { tensor } from "./tensor.ts";
+ * console.log(heatmap(tensor([[0, 1], [1, 0]]), { color: false }));
+ * ```
+ * @module
+ */
+
+import { formatShape, type Tensor } from "./tensor.ts";
+
+/** The plain-text ramp, from the smallest value to the largest. */
+export const RAMP = " .:-=+*#%@";
+
+/** Options for {@linkcode heatmap}. */
+export interface HeatmapOptions {
+  /** ANSI grey backgrounds (true) or characters (false). By default: colour unless `NO_COLOR` is set. */
+  color?: boolean;
+}
+
+/** Colour only on a terminal, and only when `NO_COLOR` is not set. */
+function colorWanted(): boolean {
+  return !Deno.noColor && Deno.stdout.isTerminal();
+}
+
+/**
+ * Draws a matrix, one row of text per row, with a legend line below.
+ *
+ * @example
+ * ```ts
+ * heatmap(tensor([[0, 0.5, 1]]), { color: false }); // " =@\nblack ' ' = 0 …"
+ * ```
+ */
+export function heatmap(m: Tensor, options: HeatmapOptions = {}): string {
+  if (m.shape.length !== 2) {
+    throw new TypeError(`Cannot draw ${formatShape(m.shape)} as a heat map: it must be a matrix`);
+  }
+  const color = options.color ?? colorWanted();
+  const [rows, cols] = m.shape;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of m.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const span = hi - lo || 1;
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    let line = "";
+    for (let j = 0; j < cols; j++) {
+      const level = (m.data[i * cols + j] - lo) / span; // 0 … 1
+      if (color) {
+        line += `\x1b[48;5;${232 + Math.round(level * 23)}m  `;
+      } else {
+        line += RAMP[Math.round(level * (RAMP.length - 1))];
+      }
+    }
+    lines.push(color ? line + "\x1b[0m" : line);
+  }
+  const darkest = color ? "black" : `'${RAMP[0]}'`;
+  const lightest = color ? "white" : `'${RAMP.at(-1)}'`;
+  lines.push(`${darkest} = ${lo.toPrecision(3)}, ${lightest} = ${hi.toPrecision(3)}`);
+  return lines.join("\n");
+}
