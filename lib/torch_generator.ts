@@ -201,6 +201,27 @@ export class TorchGenerator {
   }
 
   /**
+   * Like {@linkcode TorchGenerator.randint}, but writes into `out` instead of
+   * allocating: the training loop draws a batch every step.
+   *
+   * @example
+   * ```ts
+   * const ix = new Int32Array(32);
+   * new TorchGenerator(2147483647).randintInto(ix, 0, 182625);
+   * ```
+   */
+  randintInto(out: Int32Array, low: number, high: number): Int32Array {
+    const range = high - low;
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || range <= 0 || range >= TWO_POW_32) {
+      throw new RangeError(
+        `Cannot draw randint(${low}, ${high}) into an Int32Array: need low < high and a range below 2^32`,
+      );
+    }
+    for (let i = 0; i < out.length; i++) out[i] = (this.#mt.next() % range) + low;
+    return out;
+  }
+
+  /**
    * One index drawn with probability proportional to `probs`, as
    * `torch.multinomial(probs, num_samples=1)` does for one row: an exponential
    * draw `q[i] = −log(1 − u)` (u a double uniform) for every entry, rounded to

@@ -1,0 +1,143 @@
+// Each fast kernel against the plain tensor-module version of the same
+// computation (which tensor_test.ts checks against TensorFlow.js), on odd
+// sizes that exercise the leftover rows and columns as well as the lecture's.
+
+import assert from "node:assert/strict";
+import * as k from "./kernels.ts";
+import {
+  add,
+  fromArray,
+  gatherRows,
+  indexTensor,
+  matmul,
+  mul,
+  pow,
+  reshape,
+  scatterAddRows,
+  sub,
+  sumToShape,
+  tanh,
+  type Tensor,
+  transpose,
+  zeros,
+} from "./tensor.ts";
+import { TorchGenerator } from "./torch_generator.ts";
+import { batchnormBackward, batchnormForward } from "../chapters/08_fused_batchnorm.ts";
+import { crossEntropy, crossEntropyBackward } from "../chapters/07_fused_cross_entropy.ts";
+import type { Params } from "./model.ts";
+
+const g = new TorchGenerator(99);
+const randn = (size: number) => Float64Array.from(g.randn(size));
+
+/** Asserts that a float64 buffer matches a float32 tensor within a relative tolerance. */
+function assertClose(ours: Float64Array, plain: Tensor, what: string, tol = 1e-5): void {
+  assert.equal(ours.length, plain.size, `${what}: size`);
+  let scale = 0;
+  for (const v of plain.data) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < ours.length; i++) {
+    assert.ok(
+      Math.abs(ours[i] - plain.data[i]) <= tol * Math.max(scale, 1e-3),
+      `${what}[${i}]: fast ${ours[i]}, plain ${plain.data[i]}`,
+    );
+  }
+}
+
+const f32 = (data: Float64Array, shape: number[]) => fromArray(data, shape);
+
+Deno.test("matmulAccumulate equals its naive triple loop, with and without transposed strides", () => {
+  for (const [M, N, K] of [[1, 1, 1], [3, 5, 2], [4, 4, 4], [7, 27, 9], [32, 200, 30], [30, 200, 32], [9, 3, 13]]) {
+    const A = randn(M * K);
+    const B = randn(K * N);
+    const start = randn(M * N);
+    const fast = start.slice();
+    const naive = start.slice();
+    k.matmulAccumulate(fast, A, B, M, N, K, K, 1);
+    k.matmulNaive(naive, A, B, M, N, K, K, 1);
+    for (let i = 0; i < fast.length; i++) {
+      assert.ok(Math.abs(fast[i] - naive[i]) < 1e-12, `[${M}, ${N}, ${K}] entry ${i}`);
+    }
+    // A stored as [K, M] and read transposed.
+    const fastT = start.slice();
+    const naiveT = start.slice();
+    k.matmulAccumulate(fastT, A, B, M, N, K, 1, M);
+    k.matmulNaive(naiveT, A, B, M, N, K, 1, M);
+    for (let i = 0; i < fastT.length; i++) {
+      assert.ok(Math.abs(fastT[i] - naiveT[i]) < 1e-12, `transposed [${M}, ${N}, ${K}] ${i}`);
+    }
+  }
+});
+
+Deno.test("linear forward and backward equal the tensor module's matmul, transpose and sum", () => {
+  for (const [n, I, O] of [[32, 30, 200], [32, 200, 27], [5, 7, 3]]) {
+    const inp = randn(n * I), W = randn(I * O), b = randn(O), dout = randn(n * O);
+    const out = new Float64Array(n * O);
+    k.linearForward(out, inp, W, b, n, I, O);
+    const [tInp, tW, tB, tDout] = [f32(inp, [n, I]), f32(W, [I, O]), f32(b, [O]), f32(dout, [n, O])];
+    assertClose(out, add(matmul(tInp, tW), tB), `linear forward [${n}, ${I}, ${O}]`);
+    const dinp = new Float64Array(n * I), dW = new Float64Array(I * O), db = new Float64Array(O);
+    k.linearBackward(dinp, dW, db, dout, inp, W, new Float64Array(I * O), n, I, O);
+    assertClose(dinp, matmul(tDout, transpose(tW)), "dinp");
+    assertClose(dW, matmul(transpose(tInp), tDout), "dW");
+    assertClose(db, sumToShape(tDout, [O]), "db");
+    // Backward accumulates: a second call doubles every gradient.
+    k.linearBackward(dinp, dW, db, dout, inp, W, new Float64Array(I * O), n, I, O);
+    assertClose(db, mul(sumToShape(tDout, [O]), 2), "db accumulates");
+  }
+});
+
+Deno.test("embedding forward and backward equal gatherRows and scatterAddRows", () => {
+  const [V, E, n, B] = [27, 10, 32, 3];
+  const C = randn(V * E);
+  const X = Int32Array.from(g.randint(0, V, n * B));
+  X[0] = X[1] = X[5] = 4; // repeated rows must accumulate
+  const out = new Float64Array(n * B * E);
+  k.embeddingForward(out, X, C, n, B, E);
+  const Xb = indexTensor(X, [n, B]);
+  assertClose(out, reshape(gatherRows(f32(C, [V, E]), Xb), [n, -1]), "embcat");
+  const dout = randn(n * B * E);
+  const dC = new Float64Array(V * E);
+  k.embeddingBackward(dC, dout, X, n, B, E);
+  assertClose(dC, scatterAddRows(zeros([V, E]), Xb, f32(dout, [n, B, E])), "dC");
+});
+
+Deno.test("batchnorm forward and fused backward equal chapter 8's", () => {
+  const [n, H] = [32, 200];
+  const inp = randn(n * H), gain = randn(H), bias = randn(H), dout = randn(n * H);
+  const out = new Float64Array(n * H), bnraw = new Float64Array(n * H);
+  const varInv = new Float64Array(H), mean = new Float64Array(H), variance = new Float64Array(H);
+  k.batchnormForward(out, bnraw, varInv, mean, variance, inp, gain, bias, n, H);
+  const params = { bngain: f32(gain, [1, H]), bnbias: f32(bias, [1, H]) } as Params;
+  assertClose(out, batchnormForward(f32(inp, [n, H]), params), "hpreact");
+  const dinp = new Float64Array(n * H), dgain = new Float64Array(H), dbias = new Float64Array(H);
+  k.batchnormBackward(dinp, dgain, dbias, dout, bnraw, varInv, gain, new Float64Array(2 * H), n, H);
+  const tRaw = f32(bnraw, [n, H]);
+  assertClose(dinp, batchnormBackward(f32(dout, [n, H]), tRaw, f32(varInv, [1, H]), params.bngain), "dhprebn");
+  assertClose(dgain, sumToShape(mul(f32(dout, [n, H]), tRaw), [1, H]), "dbngain");
+  assertClose(dbias, sumToShape(f32(dout, [n, H]), [1, H]), "dbnbias");
+});
+
+Deno.test("the rational tanh is within 3e-7 of Math.tanh everywhere, and its backward is (1 − h²)·dh", () => {
+  for (let x = -20; x <= 20; x += 0.001) assert.ok(Math.abs(k.tanhRational(x) - Math.tanh(x)) < 3e-7, `x = ${x}`);
+  assert.equal(k.tanhRational(0), 0);
+  const size = 6400;
+  const inp = randn(size).map((v) => 3 * v), dout = randn(size);
+  const out = new Float64Array(size), naive = new Float64Array(size);
+  k.tanhForward(out, inp, size);
+  k.tanhForwardNaive(naive, inp, size);
+  assertClose(out, tanh(f32(inp, [size])), "tanh", 1e-6);
+  const dinp = new Float64Array(size);
+  k.tanhBackward(dinp, dout, naive, size);
+  assertClose(dinp, mul(sub(1, pow(f32(naive, [size]), 2)), f32(dout, [size])), "dhpreact");
+});
+
+Deno.test("cross-entropy forward and fused backward equal chapter 7's", () => {
+  const [n, V] = [32, 27];
+  const logits = randn(n * V).map((v) => 2 * v);
+  const Y = Int32Array.from(g.randint(0, V, n));
+  const probs = new Float64Array(n * V);
+  const loss = k.crossEntropyForward(probs, logits, Y, n, V);
+  assert.ok(Math.abs(loss - crossEntropy(f32(logits, [n, V]), indexTensor(Y, [n]))) < 1e-5);
+  const dlogits = new Float64Array(n * V);
+  k.crossEntropyBackward(dlogits, probs, Y, n, V);
+  assertClose(dlogits, crossEntropyBackward(f32(logits, [n, V]), indexTensor(Y, [n])), "dlogits");
+});

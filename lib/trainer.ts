@@ -1,0 +1,516 @@
+/**
+ * Training the lecture's network with our own backward pass (exercise 4).
+ *
+ * A {@linkcode Trainer} owns the parameters, their gradients, every
+ * activation buffer and the generator that draws the minibatches; all are
+ * allocated once, so a training step allocates nothing. One step is the
+ * lecture's loop body: draw a batch, run the kernels of `kernels.ts` forward,
+ * then backward in reverse order, then move each parameter against its
+ * gradient.
+ *
+ * The parameters are kept in float32, the lecture's dtype, and updated in
+ * float32; the kernels read float64 copies of them. A checkpoint therefore
+ * holds the exact state, and a run resumed from one continues bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { Trainer } from "./trainer.ts";
+ * const trainer = new Trainer({ steps: 1000 });
+ * while (trainer.step < trainer.config.steps) trainer.trainStep();
+ * trainer.calibrate();
+ * trainer.sample(5); // five names
+ * ```
+ * @module
+ */
+
+import { type Dataset, lectureSplit, loadNames, type Vocab } from "./data.ts";
+import {
+  batchnormBackward,
+  batchnormForward,
+  crossEntropyBackward,
+  crossEntropyForward,
+  embeddingBackward,
+  embeddingForward,
+  linearBackward,
+  linearForward,
+  tanhBackward,
+  tanhForward,
+  tanhRational,
+} from "./kernels.ts";
+import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "./model.ts";
+import { TorchGenerator, type TorchGeneratorState } from "./torch_generator.ts";
+
+/** Everything that defines a training run. */
+export interface TrainConfig {
+  /** Characters of context. */
+  blockSize: number;
+  /** Width of a character embedding. */
+  nEmbd: number;
+  /** Hidden units. */
+  nHidden: number;
+  /** Examples per minibatch (at least 2: batchnorm divides by n − 1). */
+  batchSize: number;
+  /** Training steps in all. */
+  steps: number;
+  /** Learning rate before `decayStep`. */
+  lr: number;
+  /** The step from which the learning rate is `lr · 0.1`. */
+  decayStep: number;
+  /** Seed of the generator for the parameters and the batches (the lecture's `g`). */
+  seed: number;
+  /** Seed of PyTorch's global generator, for `bngain` and `bnbias`. */
+  globalSeed: number;
+}
+
+/** The lecture's exercise 4: 200,000 steps of the 12,297-parameter network. */
+export const DEFAULT_CONFIG: TrainConfig = {
+  blockSize: 3,
+  nEmbd: 10,
+  nHidden: 200,
+  batchSize: 32,
+  steps: 200_000,
+  lr: 0.1,
+  decayStep: 100_000,
+  seed: LECTURE_SEED,
+  globalSeed: GLOBAL_SEED,
+};
+
+/** After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture). */
+export const LR_DECAY = 0.1;
+
+/**
+ * Checks a configuration; a `RangeError` names the field and what is allowed.
+ *
+ * @example
+ * ```ts
+ * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
+ * ```
+ */
+export function validateConfig(c: TrainConfig): TrainConfig {
+  const whole = (name: keyof TrainConfig, min: number, why = "") => {
+    const v = c[name];
+    if (!Number.isSafeInteger(v) || v < min) {
+      throw new RangeError(`${name} must be a whole number ≥ ${min}${why}, got ${v}`);
+    }
+  };
+  whole("blockSize", 1);
+  whole("nEmbd", 1);
+  whole("nHidden", 1);
+  whole("batchSize", 2, " (batchnorm's variance divides by n − 1)");
+  whole("steps", 0);
+  whole("decayStep", 0);
+  whole("seed", 0);
+  whole("globalSeed", 0);
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new RangeError(`lr must be a number > 0, got ${c.lr}`);
+  return c;
+}
+
+/** The three datasets for a block size, built from the lecture's shuffle. */
+export interface TrainingData {
+  vocab: Vocab;
+  words: string[];
+  train: Dataset;
+  dev: Dataset;
+  test: Dataset;
+}
+
+/** Loads names.txt and splits it as the lecture does, for `blockSize`. */
+export function loadTrainingData(blockSize: number): TrainingData {
+  const split = lectureSplit(loadNames(), blockSize);
+  return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
+}
+
+/** The state a checkpoint must carry besides the parameters. */
+export interface TrainerState {
+  /** Steps taken. */
+  step: number;
+  /** The batch generator's state. */
+  generator: TorchGeneratorState;
+  /** log10 of each step's loss so far, for the chart. */
+  lossLog10: Float32Array;
+  /** Batchnorm statistics over the training set, once calibrated. */
+  bnmean: Float32Array | null;
+  /** The Bessel-corrected variance over the training set, once calibrated. */
+  bnvar: Float32Array | null;
+}
+
+/** One float64 array per parameter. */
+type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
+
+/** The lecture's network and its training loop. */
+export class Trainer {
+  /** The run's configuration. */
+  readonly config: TrainConfig;
+  /** The data, shared by runs with the same block size. */
+  readonly data: TrainingData;
+  /** The parameters, float32, in the lecture's shapes. */
+  readonly params: Params;
+  /** Steps taken so far. */
+  step = 0;
+  /** log10 of the loss of each step taken, as the lecture's `lossi`. */
+  lossLog10: Float32Array;
+  /** Batchnorm mean over the training set (after {@linkcode Trainer.calibrate}). */
+  bnmean: Float32Array | null = null;
+  /** Batchnorm variance over the training set (after {@linkcode Trainer.calibrate}). */
+  bnvar: Float32Array | null = null;
+
+  readonly #g: TorchGenerator;
+  // float64 copies of the parameters, and their gradients.
+  readonly #p: ParamArrays;
+  readonly #d: ParamArrays;
+  // The minibatch and every activation, with the gradients of the activations.
+  readonly #Xb: Int32Array;
+  readonly #Yb: Int32Array;
+  readonly #ix: Int32Array;
+  readonly #embcat: Float64Array;
+  readonly #hprebn: Float64Array;
+  readonly #bnraw: Float64Array;
+  readonly #varInv: Float64Array;
+  readonly #mean: Float64Array;
+  readonly #variance: Float64Array;
+  readonly #hpreact: Float64Array;
+  readonly #h: Float64Array;
+  readonly #logits: Float64Array;
+  readonly #probs: Float64Array;
+  readonly #dembcat: Float64Array;
+  readonly #dhprebn: Float64Array;
+  readonly #dhpreact: Float64Array;
+  readonly #dh: Float64Array;
+  readonly #dlogits: Float64Array;
+  readonly #scratch: Float64Array;
+  readonly #transposed: Float64Array;
+
+  /**
+   * A fresh network initialised as in the lecture, or (with `state`) one
+   * restored from a checkpoint.
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer({ steps: 5000 });
+   * ```
+   */
+  constructor(
+    config: Partial<TrainConfig> = {},
+    data?: TrainingData,
+    restore?: { params: Params; state: TrainerState },
+  ) {
+    this.config = validateConfig({ ...DEFAULT_CONFIG, ...config });
+    const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
+    this.data = data ?? loadTrainingData(blockSize);
+    if (this.data.train.blockSize !== blockSize) {
+      throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
+    }
+    const V = this.data.vocab.size;
+    this.#g = new TorchGenerator(this.config.seed);
+    const modelConfig = { vocabSize: V, nEmbd, nHidden, blockSize };
+    this.params = restore?.params ?? initParams(modelConfig, this.#g, this.config.globalSeed);
+    this.lossLog10 = new Float32Array(this.config.steps);
+    if (restore) {
+      const { state } = restore;
+      this.step = state.step;
+      this.#g.setState(state.generator);
+      this.lossLog10.set(state.lossLog10.subarray(0, Math.min(state.step, this.config.steps)));
+      this.bnmean = state.bnmean;
+      this.bnvar = state.bnvar;
+    }
+    this.#p = Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(this.params[k].data)])) as ParamArrays;
+    this.#d = Object.fromEntries(PARAM_NAMES.map((k) => [k, new Float64Array(this.params[k].size)])) as ParamArrays;
+    const I = blockSize * nEmbd;
+    this.#Xb = new Int32Array(n * blockSize);
+    this.#Yb = new Int32Array(n);
+    this.#ix = new Int32Array(n);
+    this.#embcat = new Float64Array(n * I);
+    this.#hprebn = new Float64Array(n * nHidden);
+    this.#bnraw = new Float64Array(n * nHidden);
+    this.#varInv = new Float64Array(nHidden);
+    this.#mean = new Float64Array(nHidden);
+    this.#variance = new Float64Array(nHidden);
+    this.#hpreact = new Float64Array(n * nHidden);
+    this.#h = new Float64Array(n * nHidden);
+    this.#logits = new Float64Array(n * V);
+    this.#probs = new Float64Array(n * V);
+    this.#dembcat = new Float64Array(n * I);
+    this.#dhprebn = new Float64Array(n * nHidden);
+    this.#dhpreact = new Float64Array(n * nHidden);
+    this.#dh = new Float64Array(n * nHidden);
+    this.#dlogits = new Float64Array(n * V);
+    this.#scratch = new Float64Array(2 * nHidden);
+    this.#transposed = new Float64Array(Math.max(I * nHidden, nHidden * V));
+  }
+
+  /** The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on. */
+  learningRate(step = this.step): number {
+    return step < this.config.decayStep ? this.config.lr : this.config.lr * LR_DECAY;
+  }
+
+  /** A copy of the batch generator's state. */
+  generatorState(): TorchGeneratorState {
+    return this.#g.getState();
+  }
+
+  /**
+   * One step of training: a minibatch, forward, backward, update. Returns the
+   * loss of the batch. If the loss is not finite, nothing is updated and NaN
+   * or ±Infinity is returned: the caller stops.
+   *
+   * @example
+   * ```ts
+   * const loss = trainer.trainStep();
+   * ```
+   */
+  trainStep(): number {
+    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
+    const V = this.data.vocab.size;
+    const I = B * E;
+    const p = this.#p;
+    const d = this.#d;
+
+    // The minibatch: ix = torch.randint(0, Xtr.shape[0], (n,), generator=g).
+    const { X, Y, count } = this.data.train;
+    this.#g.randintInto(this.#ix, 0, count);
+    for (let i = 0; i < n; i++) {
+      const row = this.#ix[i];
+      for (let j = 0; j < B; j++) this.#Xb[i * B + j] = X[row * B + j];
+      this.#Yb[i] = Y[row];
+    }
+
+    // Forward.
+    embeddingForward(this.#embcat, this.#Xb, p.C, n, B, E);
+    linearForward(this.#hprebn, this.#embcat, p.W1, p.b1, n, I, H);
+    batchnormForward(
+      this.#hpreact,
+      this.#bnraw,
+      this.#varInv,
+      this.#mean,
+      this.#variance,
+      this.#hprebn,
+      p.bngain,
+      p.bnbias,
+      n,
+      H,
+    );
+    tanhForward(this.#h, this.#hpreact, n * H);
+    linearForward(this.#logits, this.#h, p.W2, p.b2, n, H, V);
+    const loss = crossEntropyForward(this.#probs, this.#logits, this.#Yb, n, V);
+    if (!Number.isFinite(loss)) return loss;
+
+    // Backward, in reverse order, into zeroed gradients.
+    for (const name of PARAM_NAMES) d[name].fill(0);
+    this.#dlogits.fill(0);
+    this.#dh.fill(0);
+    this.#dhpreact.fill(0);
+    this.#dhprebn.fill(0);
+    this.#dembcat.fill(0);
+    crossEntropyBackward(this.#dlogits, this.#probs, this.#Yb, n, V);
+    linearBackward(this.#dh, d.W2, d.b2, this.#dlogits, this.#h, p.W2, this.#transposed, n, H, V);
+    tanhBackward(this.#dhpreact, this.#dh, this.#h, n * H);
+    batchnormBackward(
+      this.#dhprebn,
+      d.bngain,
+      d.bnbias,
+      this.#dhpreact,
+      this.#bnraw,
+      this.#varInv,
+      p.bngain,
+      this.#scratch,
+      n,
+      H,
+    );
+    linearBackward(this.#dembcat, d.W1, d.b1, this.#dhprebn, this.#embcat, p.W1, this.#transposed, n, I, H);
+    embeddingBackward(d.C, this.#dembcat, this.#Xb, n, B, E);
+
+    // Update: p -= lr · dp, in float32 as in the lecture, then refresh the float64 copy.
+    const lr = this.learningRate();
+    for (const name of PARAM_NAMES) {
+      const p32 = this.params[name].data;
+      const p64 = p[name];
+      const grad = d[name];
+      for (let i = 0; i < p32.length; i++) {
+        p32[i] -= lr * grad[i];
+        p64[i] = p32[i];
+      }
+    }
+    if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
+    this.step++;
+    this.bnmean = null;
+    this.bnvar = null;
+    return loss;
+  }
+
+  /**
+   * The gradients of the last step, float64, by parameter name (for tests).
+   *
+   * @example
+   * ```ts
+   * trainer.lastGradients().W1.length; // 6000
+   * ```
+   */
+  lastGradients(): Readonly<ParamArrays> {
+    return this.#d;
+  }
+
+  /** The minibatch of the last step: contexts `[n·B]` and targets `[n]` (for tests). */
+  lastBatch(): { Xb: Int32Array; Yb: Int32Array } {
+    return { Xb: this.#Xb, Yb: this.#Yb };
+  }
+
+  /**
+   * Runs the first layer over the whole training set and keeps the mean and
+   * the Bessel-corrected variance of every hidden unit, for evaluation and
+   * sampling (the lecture's "calibrate the batch norm at the end of training").
+   *
+   * @example
+   * ```ts
+   * trainer.calibrate();
+   * ```
+   */
+  calibrate(): void {
+    const { nHidden: H } = this.config;
+    const { count } = this.data.train;
+    const sum = new Float64Array(H);
+    const sumSq = new Float64Array(H);
+    // Shift by the first chunk's mean so the sums of squares do not cancel.
+    const shift = new Float64Array(H);
+    let first = true;
+    this.#forEachChunk(this.data.train, (hprebn, rows) => {
+      if (first) {
+        for (let i = 0; i < rows; i++) for (let h = 0; h < H; h++) shift[h] += hprebn[i * H + h] / rows;
+        first = false;
+      }
+      for (let i = 0; i < rows; i++) {
+        for (let h = 0; h < H; h++) {
+          const x = hprebn[i * H + h] - shift[h];
+          sum[h] += x;
+          sumSq[h] += x * x;
+        }
+      }
+    });
+    this.bnmean = new Float32Array(H);
+    this.bnvar = new Float32Array(H);
+    for (let h = 0; h < H; h++) {
+      const m = sum[h] / count;
+      this.bnmean[h] = m + shift[h];
+      this.bnvar[h] = (sumSq[h] - count * m * m) / (count - 1);
+    }
+  }
+
+  /** Runs embedding and first layer over a dataset in chunks, handing each chunk's `hprebn` to `visit`. */
+  #forEachChunk(data: Dataset, visit: (hprebn: Float64Array, rows: number, start: number) => void): void {
+    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
+    const chunk = 1024;
+    const embcat = new Float64Array(chunk * B * E);
+    const hprebn = new Float64Array(chunk * H);
+    for (let start = 0; start < data.count; start += chunk) {
+      const rows = Math.min(chunk, data.count - start);
+      embeddingForward(embcat, data.X.subarray(start * B), this.#p.C, rows, B, E);
+      linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, rows, B * E, H);
+      visit(hprebn, rows, start);
+    }
+  }
+
+  /** The calibrated batchnorm statistics, calibrating first if needed. */
+  #stats(): { bnmean: Float32Array; bnvar: Float32Array } {
+    if (this.bnmean === null || this.bnvar === null) this.calibrate();
+    return { bnmean: this.bnmean!, bnvar: this.bnvar! };
+  }
+
+  /**
+   * The mean loss over a whole dataset in inference mode (batchnorm with the
+   * calibrated statistics), as the lecture's `split_loss`.
+   *
+   * @example
+   * ```ts
+   * trainer.evaluate(trainer.data.dev); // about 2.11 after the full run
+   * ```
+   */
+  evaluate(data: Dataset): number {
+    const { nHidden: H } = this.config;
+    const V = this.data.vocab.size;
+    const { bnmean, bnvar } = this.#stats();
+    const scale = new Float64Array(H);
+    for (let h = 0; h < H; h++) scale[h] = this.#p.bngain[h] / Math.sqrt(bnvar[h] + 1e-5);
+    const hidden = new Float64Array(1024 * H);
+    const logits = new Float64Array(1024 * V);
+    const probs = new Float64Array(1024 * V);
+    let total = 0;
+    this.#forEachChunk(data, (hprebn, rows, start) => {
+      for (let i = 0; i < rows * H; i++) {
+        const h = i % H;
+        hidden[i] = tanhRational(scale[h] * (hprebn[i] - bnmean[h]) + this.#p.bnbias[h]);
+      }
+      linearForward(logits, hidden, this.#p.W2, this.#p.b2, rows, H, V);
+      total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
+    });
+    return total / data.count;
+  }
+
+  /**
+   * Samples names from the model, as the lecture does: start from a context
+   * of `.`, draw the next character with `torch.multinomial` from a generator
+   * seeded with `seed`, stop at `.`. A temperature below 1 sharpens the
+   * distribution, above 1 flattens it. Names are cut at `maxLength`.
+   *
+   * @example
+   * ```ts
+   * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples
+   * ```
+   */
+  sample(count: number, seed = LECTURE_SEED + 10, temperature = 1, maxLength = 50): string[] {
+    if (!(temperature > 0) || !Number.isFinite(temperature)) {
+      throw new RangeError(`temperature must be a number > 0, got ${temperature}`);
+    }
+    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
+    const { itos, size: V } = this.data.vocab;
+    const { bnmean, bnvar } = this.#stats();
+    const g = new TorchGenerator(seed);
+    const context = new Int32Array(B);
+    const embcat = new Float64Array(B * E);
+    const hidden = new Float64Array(H);
+    const logits = new Float64Array(V);
+    const probs = new Float64Array(V);
+    const names: string[] = [];
+    for (let s = 0; s < count; s++) {
+      context.fill(0);
+      let name = "";
+      while (name.length < maxLength) {
+        embeddingForward(embcat, context, this.#p.C, 1, B, E);
+        linearForward(hidden, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
+        for (let h = 0; h < H; h++) {
+          const norm = (hidden[h] - bnmean[h]) / Math.sqrt(bnvar[h] + 1e-5);
+          hidden[h] = tanhRational(this.#p.bngain[h] * norm + this.#p.bnbias[h]);
+        }
+        linearForward(logits, hidden, this.#p.W2, this.#p.b2, 1, H, V);
+        let max = -Infinity;
+        for (let v = 0; v < V; v++) max = Math.max(max, logits[v] / temperature);
+        let total = 0;
+        for (let v = 0; v < V; v++) total += probs[v] = Math.exp(logits[v] / temperature - max);
+        for (let v = 0; v < V; v++) probs[v] /= total;
+        const ix = g.multinomial(Float32Array.from(probs));
+        if (ix === 0) break;
+        name += itos[ix];
+        context.copyWithin(0, 1);
+        context[B - 1] = ix;
+      }
+      names.push(name);
+    }
+    return names;
+  }
+
+  /**
+   * The state a checkpoint needs besides the parameters.
+   *
+   * @example
+   * ```ts
+   * const state = trainer.state();
+   * ```
+   */
+  state(): TrainerState {
+    return {
+      step: this.step,
+      generator: this.#g.getState(),
+      lossLog10: this.lossLog10.slice(0, Math.min(this.step, this.lossLog10.length)),
+      bnmean: this.bnmean,
+      bnvar: this.bnvar,
+    };
+  }
+}

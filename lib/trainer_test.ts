@@ -1,0 +1,144 @@
+// The training loop: its first step against the chapters and PyTorch, the
+// checkpoint round trip, interrupt-and-resume, bad input and the NaN stop.
+
+import assert from "node:assert/strict";
+import { checkpointBytes, CheckpointError, trainerFromCheckpoint } from "./checkpoint.ts";
+import { fixture, fixtureTensor } from "./fixture.ts";
+import { PARAM_NAMES } from "./model.ts";
+import { encodeSafetensors } from "./safetensors.ts";
+import { DEFAULT_CONFIG, loadTrainingData, Trainer, validateConfig } from "./trainer.ts";
+import { lectureForward } from "../chapters/02_forward.ts";
+import { manualGradients } from "../chapters/06_first_layer.ts";
+
+const data = loadTrainingData(3);
+
+Deno.test("the lecture's training network has 12,297 parameters", () => {
+  const trainer = new Trainer({ steps: 10 }, data);
+  assert.equal(PARAM_NAMES.reduce((n, name) => n + trainer.params[name].size, 0), 12297);
+});
+
+Deno.test("a first step with 64 hidden units sees the lecture's batch, loss and gradients", () => {
+  // With n_hidden = 64 the trainer's initialisation and first batch are exercise 1's.
+  const trainer = new Trainer({ nHidden: 64, steps: 1 }, data);
+  const { params, batch, fwd } = lectureForward();
+  for (const name of PARAM_NAMES) assert.deepEqual(trainer.params[name].data, params[name].data, name);
+  const loss = trainer.trainStep();
+  assert.ok(Math.abs(loss - fixture.loss) < 1e-5, `loss ${loss}, PyTorch ${fixture.loss}`);
+  assert.deepEqual(Array.from(trainer.lastBatch().Yb), fixture.Yb);
+  const chapters = manualGradients(fwd, params, batch.Xb, batch.Yb);
+  const grads = trainer.lastGradients();
+  for (const name of PARAM_NAMES) {
+    const torch = fixtureTensor("grads", name);
+    const scale = Math.max(...Array.from(torch, Math.abs));
+    for (let i = 0; i < torch.length; i++) {
+      // b1's gradient is rounding noise around zero (chapter 6), hence the absolute floor.
+      const tol = 1e-5 * scale + 1e-8;
+      assert.ok(
+        Math.abs(grads[name][i] - torch[i]) <= tol,
+        `${name}[${i}] fast ${grads[name][i]}, PyTorch ${torch[i]}`,
+      );
+      assert.ok(Math.abs(grads[name][i] - chapters[name].data[i]) <= tol, `${name}[${i}] against the chapters`);
+    }
+  }
+});
+
+Deno.test("the loss goes down, the learning rate decays on schedule, and samples are names", () => {
+  const trainer = new Trainer({ steps: 2000, decayStep: 1000 }, data);
+  const first = trainer.trainStep();
+  let last = 0;
+  while (trainer.step < 2000) last = trainer.trainStep();
+  assert.ok(last < first - 0.5, `loss went from ${first} to ${last}`);
+  assert.equal(trainer.learningRate(999), 0.1);
+  assert.ok(Math.abs(trainer.learningRate(1000) - 0.01) < 1e-15);
+  assert.ok(trainer.evaluate(data.dev) < 2.6);
+  const names = trainer.sample(20);
+  assert.equal(names.length, 20);
+  for (const name of names) assert.match(name, /^[a-z]*$/);
+  assert.deepEqual(trainer.sample(20), names, "the same seed gives the same samples");
+});
+
+Deno.test("a checkpoint round trip keeps every parameter, the step and the generator", () => {
+  const trainer = new Trainer({ steps: 300 }, data);
+  for (let i = 0; i < 100; i++) trainer.trainStep();
+  trainer.calibrate();
+  const restored = trainerFromCheckpoint(checkpointBytes(trainer), "memory", data);
+  assert.equal(restored.step, 100);
+  for (const name of PARAM_NAMES) assert.deepEqual(restored.params[name].data, trainer.params[name].data);
+  assert.deepEqual(restored.generatorState(), trainer.generatorState());
+  assert.deepEqual(restored.bnmean, trainer.bnmean);
+  assert.deepEqual(restored.lossLog10.subarray(0, 100), trainer.lossLog10.subarray(0, 100));
+  assert.deepEqual(restored.sample(5), trainer.sample(5));
+});
+
+Deno.test("an interrupted and resumed run ends bit-identical to an uninterrupted one", () => {
+  const config = { steps: 600, decayStep: 300 };
+  const straight = new Trainer(config, data);
+  while (straight.step < 600) straight.trainStep();
+  const first = new Trainer(config, data);
+  while (first.step < 250) first.trainStep();
+  const resumed = trainerFromCheckpoint(checkpointBytes(first), "memory", data);
+  while (resumed.step < 600) resumed.trainStep();
+  for (const name of PARAM_NAMES) assert.deepEqual(resumed.params[name].data, straight.params[name].data, name);
+  assert.deepEqual(resumed.lossLog10, straight.lossLog10);
+});
+
+Deno.test("a loss that becomes NaN or infinite stops the step without touching the parameters", () => {
+  const trainer = new Trainer({ steps: 100, lr: 1e30 }, data);
+  let loss = trainer.trainStep();
+  while (Number.isFinite(loss) && trainer.step < 100) loss = trainer.trainStep();
+  assert.ok(!Number.isFinite(loss), "a learning rate of 1e30 must blow up");
+  const before = trainer.params.W1.data.slice();
+  const step = trainer.step;
+  assert.ok(!Number.isFinite(trainer.trainStep()));
+  assert.equal(trainer.step, step, "the failed step is not counted");
+  assert.deepEqual(trainer.params.W1.data, before);
+});
+
+Deno.test("bad configurations are RangeErrors naming the field and what is allowed", () => {
+  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }), {
+    name: "RangeError",
+    message: /batchSize must be a whole number ≥ 2 \(batchnorm/,
+  });
+  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, steps: -5 }), {
+    message: /steps must be a whole number ≥ 0, got -5/,
+  });
+  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, lr: NaN }), { message: /lr must be a number > 0/ });
+  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, nHidden: 2.5 }), {
+    message: /nHidden must be a whole number/,
+  });
+});
+
+Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are refused with a clear error", () => {
+  const trainer = new Trainer({ steps: 10 }, data);
+  const bytes = checkpointBytes(trainer);
+  assert.throws(() => trainerFromCheckpoint(bytes.subarray(0, bytes.length - 100), "cut.safetensors", data), {
+    name: "CheckpointError",
+    message:
+      /^cut\.safetensors is not a usable safetensors file: tensor .* runs past the end of the file \(truncated\?\)/,
+  });
+  assert.throws(() => trainerFromCheckpoint(bytes.subarray(0, 5), "tiny.safetensors", data), {
+    name: "CheckpointError",
+    message: /fewer than the 8/,
+  });
+  assert.throws(() => trainerFromCheckpoint(encodeSafetensors({}, { format: "other" }), "x.safetensors", data), {
+    message: /x\.safetensors: not a checkpoint of this project/,
+  });
+  const reshaped = new TextDecoder("latin1").decode(bytes).replace('\\"nHidden\\":200', '\\"nHidden\\":100');
+  assert.throws(
+    () => trainerFromCheckpoint(Uint8Array.from(reshaped, (c) => c.charCodeAt(0)), "shape.safetensors", data),
+    {
+      message: /shape\.safetensors: W1 has shape \[30, 200\], but its configuration needs \[30, 100\]/,
+    },
+  );
+  const revocab = new TextDecoder("latin1").decode(bytes).replace(
+    '"vocab":".abcdefghijklmnopqrstuvwxyz"',
+    '"vocab":".abcdefghijklmnopqrstuvwxyA"',
+  );
+  assert.throws(
+    () => trainerFromCheckpoint(Uint8Array.from(revocab, (c) => c.charCodeAt(0)), "vocab.safetensors", data),
+    {
+      message: /vocab\.safetensors: it was trained on the vocabulary/,
+    },
+  );
+  assert.throws(() => trainerFromCheckpoint(bytes, "x", data, { steps: -1 }), CheckpointError);
+});
