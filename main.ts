@@ -4,6 +4,9 @@
  *     deno run main.ts              every chapter, in order
  *     deno task chapter             the list of chapters
  *     deno task chapter 3           one chapter
+ *     deno task train               train the network, then sample names
+ *     deno task sample              sample names from a saved checkpoint
+ *     deno task bench               time one training step three ways
  *
  * @module
  */
@@ -26,6 +29,7 @@ const CHAPTERS: (() => Promise<Chapter>)[] = [
   () => import("./chapters/06_first_layer.ts"),
   () => import("./chapters/07_fused_cross_entropy.ts"),
   () => import("./chapters/08_fused_batchnorm.ts"),
+  () => import("./chapters/09_training.ts"),
 ];
 
 async function listChapters(): Promise<void> {
@@ -76,8 +80,16 @@ async function main(args: string[]): Promise<number> {
         throw new UsageError(`chapter takes one number, got ${rest.length} arguments: ${rest.join(" ")}`);
       }
       return await runChapters([chapterNumber(rest[0])]);
+    case "train":
+      return await (await import("./lib/train_cli.ts")).trainCommand(rest);
+    case "sample":
+      return await (await import("./lib/train_cli.ts")).sampleCommand(rest);
+    case "bench":
+      return await (await import("./lib/bench.ts")).benchCommand(rest);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}: try \`deno task chapter\``);
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}: the commands are chapter, train, sample and bench`,
+      );
   }
 }
 

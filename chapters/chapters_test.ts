@@ -10,8 +10,9 @@ import * as chapter5 from "./05_batchnorm.ts";
 import * as chapter6 from "./06_first_layer.ts";
 import * as chapter7 from "./07_fused_cross_entropy.ts";
 import * as chapter8 from "./08_fused_batchnorm.ts";
+import * as chapter9 from "./09_training.ts";
 
-const chapters = [chapter1, chapter2, chapter3, chapter4, chapter5, chapter6, chapter7, chapter8];
+const chapters = [chapter1, chapter2, chapter3, chapter4, chapter5, chapter6, chapter7, chapter8, chapter9];
 
 for (const [i, chapter] of chapters.entries()) {
   Deno.test(`chapter ${i + 1} (${chapter.title}) runs and its checks pass`, async () => {

@@ -74,6 +74,20 @@ export interface Params {
 export const PARAM_NAMES = ["C", "W1", "b1", "W2", "b2", "bngain", "bnbias"] as const;
 
 /**
+ * Builds a full set of parameters, one tensor per name.
+ *
+ * @example
+ * ```ts
+ * const copy = mapParams((name) => clone(params[name]));
+ * ```
+ */
+export function mapParams(make: (name: typeof PARAM_NAMES[number]) => Tensor): Params {
+  const out = {} as Params;
+  for (const name of PARAM_NAMES) out[name] = make(name);
+  return out;
+}
+
+/**
  * How many numbers the parameters hold.
  *
  * @example

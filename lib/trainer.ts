@@ -259,12 +259,7 @@ export class Trainer {
    * ```
    */
   trainStep(): number {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    const V = this.data.vocab.size;
-    const I = B * E;
-    const p = this.#p;
-    const d = this.#d;
-
+    const { blockSize: B, batchSize: n } = this.config;
     // The minibatch: ix = torch.randint(0, Xtr.shape[0], (n,), generator=g).
     const { X, Y, count } = this.data.train;
     this.#g.randintInto(this.#ix, 0, count);
@@ -273,6 +268,36 @@ export class Trainer {
       for (let j = 0; j < B; j++) this.#Xb[i * B + j] = X[row * B + j];
       this.#Yb[i] = Y[row];
     }
+    return this.#step();
+  }
+
+  /**
+   * One step on a given batch (contexts `[n·B]`, targets `[n]`) instead of
+   * a drawn one; the generator does not move. For benchmarks and tests.
+   *
+   * @example
+   * ```ts
+   * trainer.trainOnBatch(Xb, Yb);
+   * ```
+   */
+  trainOnBatch(Xb: Int32Array, Yb: Int32Array): number {
+    if (Xb.length !== this.#Xb.length || Yb.length !== this.#Yb.length) {
+      throw new TypeError(
+        `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${this.#Yb.length}`,
+      );
+    }
+    this.#Xb.set(Xb);
+    this.#Yb.set(Yb);
+    return this.#step();
+  }
+
+  /** Forward, backward and update on the batch in #Xb and #Yb. */
+  #step(): number {
+    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
+    const V = this.data.vocab.size;
+    const I = B * E;
+    const p = this.#p;
+    const d = this.#d;
 
     // Forward.
     embeddingForward(this.#embcat, this.#Xb, p.C, n, B, E);

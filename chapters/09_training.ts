@@ -1,0 +1,171 @@
+/**
+ * # Chapter 9. Training, and sampling names
+ *
+ * Everything is in place for the lecture's exercise 4: train the network with
+ * our own backward pass, no autograd anywhere. One training step is the
+ * forward pass of chapter 2, the fused cross-entropy backward of chapter 7,
+ * the output layer and tanh of chapter 4, the fused batchnorm backward of
+ * chapter 8 and the first layer of chapter 6, followed by a small move of
+ * every parameter against its gradient.
+ *
+ * We first write that step with the tensor module, readable line by line,
+ * and check it against the fast kernels of `lib/kernels.ts` that the real
+ * training loop (`lib/trainer.ts`) uses. Then we train for a little while,
+ * calibrate batchnorm, measure the loss and sample names.
+ *
+ * Run it with `deno task chapter 9`; the full 200,000-step run is
+ * `deno task train`.
+ *
+ * @module
+ */
+
+import { type IndexTensor, indexTensor, mul, sub, sum, type Tensor } from "../lib/tensor.ts";
+import { clone } from "../lib/tensor.ts";
+import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
+import { formatNumber, maxAbsDiff } from "../lib/compare.ts";
+import { heading, say, table } from "../lib/report.ts";
+import { lossChart } from "../lib/train_cli.ts";
+import { LR_DECAY, Trainer } from "../lib/trainer.ts";
+import { forward } from "./02_forward.ts";
+import { backpropOutputLayer } from "./04_output_layer.ts";
+import { backpropFirstLayer } from "./06_first_layer.ts";
+import { crossEntropyBackward } from "./07_fused_cross_entropy.ts";
+import { batchnormBackward } from "./08_fused_batchnorm.ts";
+
+/** This chapter's title. */
+export const title = "Training, and sampling names";
+
+/** How many steps the chapter trains: enough to see learning, in a few seconds. */
+export const CHAPTER_STEPS = 10_000;
+
+/** Gradients of the seven parameters. */
+export type ParamGrads = Record<typeof PARAM_NAMES[number], Tensor>;
+
+/**
+ * One training step's gradients, written with the tensor module and the
+ * chapters' backward passes.
+ *
+ * @example
+ * ```ts
+ * const { loss, grads } = plainGradients(params, Xb, Yb);
+ * ```
+ */
+export function plainGradients(params: Params, Xb: IndexTensor, Yb: IndexTensor): { loss: number; grads: ParamGrads } {
+  // The forward pass, keeping what the backward pass needs.
+  const fwd = forward(params, Xb, Yb);
+  // Cross-entropy in one step (chapter 7).
+  const dlogits = crossEntropyBackward(fwd.logits, Yb); // [n, 27]
+  // The second layer and tanh (chapter 4).
+  const { dW2, db2, dhpreact } = backpropOutputLayer(dlogits, fwd, params);
+  // Batchnorm in one step (chapter 8); its gain and bias as in chapter 5.
+  const dbngain = sum(mul(fwd.bnraw, dhpreact), 0, true); // [1, nHidden]
+  const dbnbias = sum(dhpreact, 0, true); // [1, nHidden]
+  const dhprebn = batchnormBackward(dhpreact, fwd.bnraw, fwd.bnvarInv, params.bngain); // [n, nHidden]
+  // The first layer and the embedding (chapter 6).
+  const { dW1, db1, dC } = backpropFirstLayer(dhprebn, fwd, params, Xb);
+  return { loss: fwd.loss, grads: { C: dC, W1: dW1, b1: db1, W2: dW2, b2: db2, bngain: dbngain, bnbias: dbnbias } };
+}
+
+/**
+ * The update: every parameter takes a step of size `lr` against its gradient.
+ * (The lecture: `for p, grad in zip(parameters, grads): p.data += -lr * grad`.)
+ *
+ * @example
+ * ```ts
+ * const next = sgdUpdate(params, grads, 0.1);
+ * ```
+ */
+export function sgdUpdate(params: Params, grads: ParamGrads, lr: number): Params {
+  return mapParams((name) => sub(params[name], mul(grads[name], lr)));
+}
+
+/** Prints this chapter; false if the kernels disagree with the plain step or training fails. */
+export function run(): boolean {
+  heading(9, title);
+  say(`The lecture's training run: 10-dimensional embeddings, 200 hidden units (12,297 parameters), batches of 32
+    drawn from the generator g that made the parameters, learning rate 0.1 and then 0.01 for the second half.`);
+
+  // ## One step, two ways
+  //
+  // The trainer draws its first batch and takes a step with the fast kernels.
+  // We keep a copy of the parameters from before the step, redo the step with
+  // the tensor module on the same batch, and compare the results.
+  const trainer = new Trainer({ steps: CHAPTER_STEPS, decayStep: CHAPTER_STEPS / 2 });
+  const before = mapParams((name) => clone(trainer.params[name]));
+  const fastLoss = trainer.trainStep();
+  const { Xb, Yb } = trainer.lastBatch();
+  const n = trainer.config.batchSize;
+  const { loss, grads } = plainGradients(
+    before,
+    indexTensor(Xb, [n, trainer.config.blockSize]),
+    indexTensor(Yb, [n]),
+  );
+  const after = sgdUpdate(before, grads, trainer.learningRate(0));
+  say(`The first step both ways: the plain tensor-module version (chapters 2 to 8, float32) and the fast kernels of
+    lib/kernels.ts (float64 arithmetic on float32 parameters). Loss ${loss.toFixed(6)} against ${
+    fastLoss.toFixed(6)
+  }.`);
+  const fastGrads = trainer.lastGradients();
+  let ok = Math.abs(loss - fastLoss) < 1e-5;
+  const rows: (string | number)[][] = [[
+    "parameter",
+    "largest |gradient|",
+    "gradient diff",
+    "parameter diff after the step",
+  ]];
+  for (const name of PARAM_NAMES) {
+    const scale = Math.max(...Array.from(grads[name].data, Math.abs));
+    const gradDiff = maxAbsDiff(grads[name].data, fastGrads[name]);
+    const paramDiff = maxAbsDiff(after[name].data, trainer.params[name].data);
+    ok &&= gradDiff <= 1e-5 * scale + 1e-8 && paramDiff <= 1e-6;
+    rows.push([name, formatNumber(scale), formatNumber(gradDiff), formatNumber(paramDiff)]);
+  }
+  console.log(table(rows) + "\n");
+
+  // ## A short training run
+  say(`Now ${CHAPTER_STEPS.toLocaleString("en-US")} steps (the full run is 200,000), with the learning rate dropping
+    to ${+(0.1 * LR_DECAY).toPrecision(3)} halfway:`);
+  const started = performance.now();
+  while (trainer.step < CHAPTER_STEPS) {
+    const stepLoss = trainer.trainStep();
+    if (!Number.isFinite(stepLoss)) {
+      console.log(`The loss became ${stepLoss} at step ${trainer.step}.`);
+      return false;
+    }
+    if (trainer.step % 2000 === 0) {
+      console.log(`  step ${String(trainer.step).padStart(6)}: loss ${stepLoss.toFixed(4)}`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\n  ${(1000 * seconds / (CHAPTER_STEPS - 1)).toFixed(3)} ms a step.\n`);
+  console.log(lossChart(trainer.lossLog10.subarray(0, trainer.step), 50) + "\n");
+
+  // ## Calibrating batchnorm, and the loss on data the network never saw
+  //
+  // During training, batchnorm normalises with each batch's own mean and
+  // variance. To use the network on one example at a time we need fixed
+  // statistics, so we run the first layer over the whole training set once
+  // and keep the mean and variance of every hidden unit.
+  trainer.calibrate();
+  const train = trainer.evaluate(trainer.data.train);
+  const val = trainer.evaluate(trainer.data.dev);
+  say(`After calibrating batchnorm over all ${trainer.data.train.count.toLocaleString("en-US")} training examples, the
+    loss over whole splits: train ${train.toFixed(4)}, val ${val.toFixed(4)}. The lecture, after 200,000 steps, reached
+    train 2.0705 and val 2.1099; so does \`deno task train\`.`);
+  ok &&= val < 2.4;
+
+  // ## Sampling
+  //
+  // To make a name, start from the context "...", ask the network for the
+  // distribution of the next character, draw one with torch.multinomial from
+  // a generator seeded 2147483647 + 10 (as the lecture does), slide it into
+  // the context, and repeat until the network draws ".".
+  const names = trainer.sample(20);
+  say("Twenty names from the network after this short run:");
+  console.log(names.map((name) => `  ${name}`).join("\n") + "\n");
+  say(`They are not the lecture's names yet (it trained 20 times longer), but they already look like names. Run
+    \`deno task train\` for the full run, with progress, a checkpoint you can resume, and \`deno task sample\`.`);
+  return ok;
+}
+
+if (import.meta.main && !run()) Deno.exitCode = 1;
