@@ -85,7 +85,7 @@ async function main(args: string[]): Promise<number> {
     case "sample":
       return await (await import("./lib/train_cli.ts")).sampleCommand(rest);
     case "bench":
-      return await (await import("./lib/bench.ts")).benchCommand(rest);
+      return (await import("./lib/bench.ts")).benchCommand(rest);
     default:
       throw new UsageError(
         `unknown command ${JSON.stringify(command)}: the commands are chapter, train, sample and bench`,

@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import { benchCommand } from "./bench.ts";
- * await benchCommand([]);
+ * benchCommand([]);
  * ```
  * @module
  */
@@ -92,10 +92,10 @@ function tfStepper(params: Params, lr: number, blockSize: number): (b: RawBatch)
  *
  * @example
  * ```ts
- * await benchCommand(["--quick"]);
+ * benchCommand(["--quick"]);
  * ```
  */
-export function benchCommand(args: string[]): Promise<number> {
+export function benchCommand(args: string[]): number {
   const quick = args.includes("--quick");
   const unknown = args.filter((a) => a !== "--quick");
   if (unknown.length > 0) throw new UsageError(`bench takes no arguments but --quick, got ${unknown.join(" ")}`);
@@ -141,5 +141,5 @@ export function benchCommand(args: string[]): Promise<number> {
     ["TensorFlow.js autograd (CPU)", autograd.toFixed(3), `${(autograd / fast).toFixed(1)}× slower`],
   ]));
   console.log(`\n200,000 steps would take ${(fast * 200).toFixed(0)} s with the fast kernels.`);
-  return Promise.resolve(0);
+  return 0;
 }

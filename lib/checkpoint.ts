@@ -183,6 +183,9 @@ export async function loadCheckpoint(
     bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new CheckpointError(`${path}: no such checkpoint file`);
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new CheckpointError(`${path}: no permission to read it (run with --allow-read, as \`deno task\` does)`);
+    }
     throw error;
   }
   return trainerFromCheckpoint(bytes, path, data, overrides);

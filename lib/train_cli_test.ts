@@ -1,0 +1,96 @@
+// The train, sample and bench commands as a user calls them, for everything
+// that needs no file system: bad flags, the NaN stop, the chart, the bench.
+// The checkpoint files themselves are tested in checkpoint_fs_test.ts.
+
+import assert from "node:assert/strict";
+import { UsageError } from "./cli.ts";
+import { benchCommand } from "./bench.ts";
+import { quietly } from "./testing.ts";
+import { lossChart, sampleCommand, trainCommand } from "./train_cli.ts";
+
+const rejects = async (args: string[], message: RegExp, command = trainCommand) => {
+  await assert.rejects(() => quietly(() => command(args)), (error: Error) => {
+    assert.ok(error instanceof UsageError, `expected a UsageError, got ${error}`);
+    assert.match(error.message, message);
+    return true;
+  });
+};
+
+Deno.test("every bad flag gets one line naming the flag and what is allowed", async () => {
+  await rejects(["--batch-size", "1"], /^--batch-size must be a whole number ≥ 2, got "1"$/);
+  await rejects(["--steps", "-5"], /^--steps must be a whole number ≥ 0, got "-5"$/);
+  await rejects(["--steps", "lots"], /^--steps must be a whole number ≥ 0, got "lots"$/);
+  await rejects(["--steps", "1.5"], /^--steps must be a whole number/);
+  await rejects(["--hidden", "0"], /^--hidden must be a whole number ≥ 1/);
+  await rejects(["--lr", "0"], /^--lr must be a number > 0, got "0"$/);
+  await rejects(["--lr", "-0.1"], /^--lr must be a number > 0, got "-0.1"$/);
+  await rejects(["--temperature", "hot"], /^--temperature must be a number > 0/);
+  await rejects(["--samples", "-1"], /^--samples must be a whole number ≥ 0/);
+  await rejects(["--bogus"], /^Unknown option '--bogus' \(see `deno task train --help`\)$/);
+  await rejects(["--steps"], /--steps.*argument missing|requires a value|argument/i);
+  await rejects(["extra"], /Unexpected argument 'extra'/);
+  await rejects(["--out", ""], /^--out needs a file path$/);
+  await rejects(["--count", "3"], /^Unknown option '--count' \(see `deno task sample --help`\)$/, sampleCommand);
+  await rejects(["--samples", "0"], /^--samples must be a whole number ≥ 1/, sampleCommand);
+});
+
+Deno.test("--help prints the flags and succeeds", async () => {
+  const { result, output } = await quietly(() => trainCommand(["--help"]));
+  assert.equal(result, 0);
+  for (
+    const flag of [
+      "--steps",
+      "--hidden",
+      "--embd",
+      "--block-size",
+      "--batch-size",
+      "--lr",
+      "--decay-step",
+      "--seed",
+      "--samples",
+      "--temperature",
+      "--out",
+      "--resume",
+    ]
+  ) {
+    assert.ok(output.includes(flag), `help mentions ${flag}`);
+  }
+  assert.equal((await quietly(() => sampleCommand(["-h"]))).result, 0);
+});
+
+Deno.test("a loss that blows up stops training with the step and a hint, and writes nothing", async () => {
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => errors.push(args.join(" "));
+  try {
+    // Without write permission a save would throw; returning 1 proves none was attempted.
+    const { result, output } = await quietly(() =>
+      trainCommand(["--lr", "1e30", "--steps", "200", "--out", "never/written.safetensors"])
+    );
+    assert.equal(result, 1, output);
+  } finally {
+    console.error = original;
+  }
+  assert.equal(errors.length, 1);
+  assert.match(
+    errors[0],
+    /^error: the loss became (NaN|Infinity|-Infinity) at step \d+ \(learning rate 1e\+30\); try a lower --lr/,
+  );
+  assert.match(errors[0], /No checkpoint was written, so never\/written\.safetensors keeps its last good state\./);
+});
+
+Deno.test("the loss chart averages log10(loss) over windows", () => {
+  const chart = lossChart(new Float32Array(1000).map((_, i) => 0.5 - i / 4000), 10);
+  assert.match(chart, /^log10\(loss\), mean over windows of 100 steps:/);
+  assert.match(chart, /0\.488/); // the first window's mean: 0.5 − 49.5/4000
+  assert.equal(lossChart(new Float32Array(0)), "(no steps, no chart)");
+});
+
+Deno.test("the bench times all three implementations and reports ratios", async () => {
+  const { result, output } = await quietly(() => benchCommand(["--quick"]));
+  assert.equal(result, 0);
+  assert.match(output, /fast kernels \(lib\/kernels\.ts\)\s+\d+\.\d{3}\s+1\.0×/);
+  assert.match(output, /tensor module \(chapter 9\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
+  assert.match(output, /TensorFlow\.js autograd \(CPU\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
+  assert.throws(() => benchCommand(["--fast"]), UsageError);
+});
