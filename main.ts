@@ -7,6 +7,7 @@
  *     deno task train               train the network, then sample names
  *     deno task sample              sample names from a saved checkpoint
  *     deno task bench               time one training step three ways
+ *     deno task exercise 3          your own gradients for chapter 3, checked
  *
  * @module
  */
@@ -84,11 +85,13 @@ async function main(args: string[]): Promise<number> {
       return await (await import("./lib/train_cli.ts")).trainCommand(rest);
     case "sample":
       return await (await import("./lib/train_cli.ts")).sampleCommand(rest);
+    case "exercise":
+      return await (await import("./lib/exercise_cli.ts")).exerciseCommand(rest);
     case "bench":
       return (await import("./lib/bench.ts")).benchCommand(rest);
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: the commands are chapter, train, sample and bench`,
+        `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample and bench`,
       );
   }
 }

@@ -90,7 +90,8 @@ export function crossEntropy(logits: Tensor, Yb: IndexTensor): number {
 export function crossEntropyBackward(logits: Tensor, Yb: IndexTensor): Tensor {
   const [n, vocab] = logits.shape;
   // p − onehot(y) for every row at once, then the mean's 1/n.
-  return div(sub(softmax(logits, 1), oneHot(Yb, vocab)), n); // [n, vocab]
+  const dlogits = div(sub(softmax(logits, 1), oneHot(Yb, vocab)), n); // [n, vocab]
+  return dlogits;
 }
 
 /** Prints this chapter's checks and pictures; false if a check fails. */

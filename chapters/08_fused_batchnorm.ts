@@ -88,7 +88,8 @@ export function batchnormBackward(dhpreact: Tensor, bnraw: Tensor, bnvarInv: Ten
   const dyTotal = sum(dhpreact, 0, true); // [1, 64]   Σⱼ dyⱼ
   const dyDotRaw = sum(mul(dhpreact, bnraw), 0, true); // [1, 64]   Σⱼ dyⱼ x̂ⱼ
   const inner = sub(sub(mul(n, dhpreact), dyTotal), mul(n / (n - 1), mul(bnraw, dyDotRaw))); // [n, 64]
-  return mul(div(mul(bngain, bnvarInv), n), inner); // [n, 64]
+  const dhprebn = mul(div(mul(bngain, bnvarInv), n), inner); // [n, 64]
+  return dhprebn;
 }
 
 /** Prints this chapter's checks; false if one fails. */

@@ -1,0 +1,337 @@
+/**
+ * What each exercise asks for: the gradients of chapters 3 to 8, the forward
+ * line each inverts, the order and dependencies, the hints, and the separate
+ * contributions of the tensors used twice (so a missed one can be named).
+ *
+ * @example
+ * ```ts
+ * import { EXERCISES } from "./specs.ts";
+ * EXERCISES[3].gradients.map((g) => g.name); // ["dlogprobs", "dprobs", …]
+ * ```
+ * @module
+ */
+
+import chapter3 from "../03_cross_entropy.ts" with { type: "text" };
+import chapter4 from "../04_output_layer.ts" with { type: "text" };
+import chapter5 from "../05_batchnorm.ts" with { type: "text" };
+import chapter6 from "../06_first_layer.ts" with { type: "text" };
+import chapter7 from "../07_fused_cross_entropy.ts" with { type: "text" };
+import chapter8 from "../08_fused_batchnorm.ts" with { type: "text" };
+import type { ExerciseSpec } from "../../lib/exercise.ts";
+import { mul, ones, sub, sum } from "../../lib/tensor.ts";
+
+/** The exercises by chapter number. */
+export const EXERCISES: Record<number, ExerciseSpec> = {
+  3: {
+    chapter: 3,
+    title: "Backprop through cross-entropy",
+    file: "03_cross_entropy.ts",
+    source: chapter3,
+    solvedIn: "backpropCrossEntropy",
+    gradients: [
+      {
+        name: "dlogprobs",
+        of: "logprobs",
+        deps: [],
+        forward: "loss = −(1/n) Σᵢ logprobs[i, Yb[i]]",
+        rule: `Only one entry per row reaches the loss, each with weight −1/n: dlogprobs is −1/n at [i, Yb[i]] and 0
+          everywhere else (oneHot(Yb, vocabSize) builds the mask).`,
+      },
+      {
+        name: "dprobs",
+        of: "probs",
+        deps: ["dlogprobs"],
+        forward: "logprobs = log(probs)",
+        rule: "d/dx log(x) = 1/x, elementwise; multiply by the upstream dlogprobs (the chain rule).",
+      },
+      {
+        name: "dcountsSumInv",
+        of: "countsSumInv",
+        deps: ["dprobs"],
+        forward: "probs = counts · countsSumInv",
+        rule: `The derivative of a product with respect to one factor is the other factor: counts · dprobs. But
+          countsSumInv ([n, 1]) was broadcast across the 27 columns, so sum that over axis 1, keeping the axis.`,
+      },
+      {
+        name: "dcountsSum",
+        of: "countsSum",
+        deps: ["dcountsSumInv"],
+        forward: "countsSumInv = countsSum⁻¹",
+        rule: "d/dx x⁻¹ = −x⁻², elementwise, times the upstream dcountsSumInv.",
+      },
+      {
+        name: "dcounts",
+        of: "counts",
+        deps: ["dprobs", "dcountsSum"],
+        forward: "probs = counts · countsSumInv, and countsSum = Σⱼ counts[:, j]",
+        rule: `counts is used twice. Through the product its gradient is countsSumInv · dprobs; through the sum, every
+          entry of a row receives that row's dcountsSum (a sum passes its gradient to each term). Add the two.`,
+        partials: ({ fwd }, ref) => [
+          {
+            label: "the gradient through probs = counts · countsSumInv",
+            tensor: mul(fwd.countsSumInv, ref.probs),
+            advice: "counts is used again in countsSum = Σ counts; add that contribution too (+=)",
+          },
+          {
+            label: "the gradient through countsSum = Σ counts",
+            tensor: mul(ones(fwd.counts.shape), ref.countsSum),
+            advice: "counts is also used in probs = counts · countsSumInv; add that contribution too (+=)",
+          },
+        ],
+      },
+      {
+        name: "dnormLogits",
+        of: "normLogits",
+        deps: ["dcounts"],
+        forward: "counts = exp(normLogits)",
+        rule: "exp is its own derivative, and exp(normLogits) is counts: counts · dcounts.",
+      },
+      {
+        name: "dlogitMaxes",
+        of: "logitMaxes",
+        deps: ["dnormLogits"],
+        forward: "normLogits = logits − logitMaxes",
+        rule: `Subtraction passes −dnormLogits to logitMaxes; logitMaxes ([n, 1]) was broadcast over the columns, so
+          sum over axis 1, keeping the axis.`,
+      },
+      {
+        name: "dlogits",
+        of: "logits",
+        deps: ["dnormLogits", "dlogitMaxes"],
+        forward: "normLogits = logits − logitMaxes, and logitMaxes = max over each row of logits",
+        rule: `logits is used twice: directly (its gradient is dnormLogits) and through the max, which passes
+          dlogitMaxes to the one entry of each row that was the maximum (a one-hot of logitArgmax). Add the two.`,
+      },
+    ],
+  },
+  4: {
+    chapter: 4,
+    title: "Backprop through the output layer and tanh",
+    file: "04_output_layer.ts",
+    source: chapter4,
+    solvedIn: "backpropOutputLayer",
+    gradients: [
+      {
+        name: "dh",
+        of: "h",
+        deps: [],
+        forward: "logits = h @ W2 + b2",
+        rule: `Entry by entry, logits[i, j] = Σₖ h[i, k] · W2[k, j] + b2[j], so dh[i, k] = Σⱼ dlogits[i, j] · W2[k, j]:
+          dlogits @ W2ᵀ. Check the shapes: [n, 27] @ [27, 64] = [n, 64].`,
+      },
+      {
+        name: "dW2",
+        of: "W2",
+        deps: [],
+        forward: "logits = h @ W2 + b2",
+        rule: "dW2[k, j] = Σᵢ h[i, k] · dlogits[i, j]: hᵀ @ dlogits, [64, n] @ [n, 27] = [64, 27].",
+      },
+      {
+        name: "db2",
+        of: "b2",
+        deps: [],
+        forward: "logits = h @ W2 + b2",
+        rule: "b2 ([27]) was broadcast over the n rows: sum dlogits over axis 0 (sumToShape(dlogits, b2.shape)).",
+      },
+      {
+        name: "dhpreact",
+        of: "hpreact",
+        deps: ["dh"],
+        forward: "h = tanh(hpreact)",
+        rule: "d/dx tanh(x) = 1 − tanh(x)², and tanh(hpreact) is h: (1 − h²) · dh.",
+      },
+    ],
+  },
+  5: {
+    chapter: 5,
+    title: "Backprop through batchnorm",
+    file: "05_batchnorm.ts",
+    source: chapter5,
+    solvedIn: "backpropBatchnorm",
+    gradients: [
+      {
+        name: "dbngain",
+        of: "bngain",
+        deps: [],
+        forward: "hpreact = bngain · bnraw + bnbias",
+        rule:
+          "The other factor, bnraw, times dhpreact; bngain ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
+      },
+      {
+        name: "dbnbias",
+        of: "bnbias",
+        deps: [],
+        forward: "hpreact = bngain · bnraw + bnbias",
+        rule:
+          "An addition passes dhpreact through; bnbias ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
+      },
+      {
+        name: "dbnraw",
+        of: "bnraw",
+        deps: [],
+        forward: "hpreact = bngain · bnraw + bnbias",
+        rule: "The other factor: bngain · dhpreact (bngain broadcasts back over the rows by itself).",
+      },
+      {
+        name: "dbnvarInv",
+        of: "bnvarInv",
+        deps: ["dbnraw"],
+        forward: "bnraw = bndiff · bnvarInv",
+        rule: "The other factor, bndiff, times dbnraw, summed over the rows (axis 0, keepdim): bnvarInv was broadcast.",
+      },
+      {
+        name: "dbnvar",
+        of: "bnvar",
+        deps: ["dbnvarInv"],
+        forward: "bnvarInv = (bnvar + 1e-5)^(−1/2)",
+        rule: "The power rule: d/dx x^(−1/2) = −½ · x^(−3/2), with x = bnvar + 1e-5, times dbnvarInv.",
+      },
+      {
+        name: "dbndiff2",
+        of: "bndiff2",
+        deps: ["dbnvar"],
+        forward: "bnvar = 1/(n − 1) · Σᵢ bndiff2[i]",
+        rule: `A sum hands its gradient to every term, each weighted 1/(n − 1) (Bessel's correction, not 1/n):
+          1/(n − 1) · ones([n, 64]) · dbnvar.`,
+      },
+      {
+        name: "dbndiff",
+        of: "bndiff",
+        deps: ["dbnraw", "dbndiff2"],
+        forward: "bnraw = bndiff · bnvarInv, and bndiff2 = bndiff²",
+        rule:
+          "bndiff is used twice: through the product, bnvarInv · dbnraw; through the square, 2 · bndiff · dbndiff2. Add the two.",
+        partials: ({ fwd }, ref) => [
+          {
+            label: "the gradient through bnraw = bndiff · bnvarInv",
+            tensor: mul(fwd.bnvarInv, ref.bnraw),
+            advice: "bndiff is used again in bndiff2 = bndiff²; add 2 · bndiff · dbndiff2 (+=)",
+          },
+          {
+            label: "the gradient through bndiff2 = bndiff²",
+            tensor: mul(mul(2, fwd.bndiff), ref.bndiff2),
+            advice: "bndiff is also used in bnraw = bndiff · bnvarInv; add bnvarInv · dbnraw (+=)",
+          },
+        ],
+      },
+      {
+        name: "dbnmeani",
+        of: "bnmeani",
+        deps: ["dbndiff"],
+        forward: "bndiff = hprebn − bnmeani",
+        rule:
+          "Subtraction passes −dbndiff; bnmeani ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
+      },
+      {
+        name: "dhprebn",
+        of: "hprebn",
+        deps: ["dbndiff", "dbnmeani"],
+        forward: "bndiff = hprebn − bnmeani, and bnmeani = 1/n · Σᵢ hprebn[i]",
+        rule:
+          "hprebn is used twice: directly (dbndiff) and through the mean, which hands 1/n of dbnmeani to every row. Add the two.",
+        partials: ({ fwd, n }, ref) => [
+          {
+            label: "the gradient through bndiff = hprebn − bnmeani",
+            tensor: ref.bndiff,
+            advice: "hprebn is used again in bnmeani = mean(hprebn); add 1/n · dbnmeani for every row (+=)",
+          },
+          {
+            label: "the gradient through bnmeani = 1/n · Σ hprebn",
+            tensor: mul(mul(1 / n, ones(fwd.hprebn.shape)), ref.bnmeani),
+            advice: "hprebn is also used directly in bndiff = hprebn − bnmeani; add dbndiff (+=)",
+          },
+        ],
+      },
+    ],
+  },
+  6: {
+    chapter: 6,
+    title: "Backprop through the first layer and the embedding",
+    file: "06_first_layer.ts",
+    source: chapter6,
+    solvedIn: "backpropFirstLayer",
+    gradients: [
+      {
+        name: "dembcat",
+        of: "embcat",
+        deps: [],
+        forward: "hprebn = embcat @ W1 + b1",
+        rule: "As for h in chapter 4: dhprebn @ W1ᵀ, [n, 64] @ [64, 30] = [n, 30].",
+      },
+      {
+        name: "dW1",
+        of: "W1",
+        deps: [],
+        forward: "hprebn = embcat @ W1 + b1",
+        rule: "As for W2 in chapter 4: embcatᵀ @ dhprebn, [30, n] @ [n, 64] = [30, 64].",
+      },
+      {
+        name: "db1",
+        of: "b1",
+        deps: [],
+        forward: "hprebn = embcat @ W1 + b1",
+        rule: "b1 ([64]) was broadcast over the rows: sum dhprebn over axis 0.",
+      },
+      {
+        name: "demb",
+        of: "emb",
+        deps: ["dembcat"],
+        forward: "embcat = emb.view(n, 30)",
+        rule: "A view changes no number, only where it sits: view dembcat back in emb's shape [n, 3, 10].",
+      },
+      {
+        name: "dC",
+        of: "C",
+        deps: ["demb"],
+        forward: "emb = C[Xb]",
+        rule: `Each lookup copied a row of C; send each gradient row back to the row it came from, adding when a row
+          was used more than once: dC[Xb[i, j]] += demb[i, j] (scatterAddRows into zeros of C's shape).`,
+      },
+    ],
+  },
+  7: {
+    chapter: 7,
+    title: "Cross-entropy in one step",
+    file: "07_fused_cross_entropy.ts",
+    source: chapter7,
+    solvedIn: "crossEntropyBackward",
+    gradients: [
+      {
+        name: "dlogits",
+        of: "logits",
+        deps: [],
+        forward: "loss = cross_entropy(logits, Yb)",
+        rule: `For one row, ∂loss/∂l_j = p_j − 1 at the correct class and p_j elsewhere (p = softmax of the row); the
+          batch loss is a mean, so divide by n: (softmax(logits) − oneHot(Yb)) / n.`,
+      },
+    ],
+  },
+  8: {
+    chapter: 8,
+    title: "Batchnorm in one step",
+    file: "08_fused_batchnorm.ts",
+    source: chapter8,
+    solvedIn: "batchnormBackward",
+    gradients: [
+      {
+        name: "dhprebn",
+        of: "hprebn",
+        deps: [],
+        forward: "hpreact = bngain · (hprebn − mean) / √(var + 1e-5) + bnbias, var with 1/(n − 1)",
+        rule: `dhprebn = bngain · bnvarInv / n · (n · dhpreact − Σ dhpreact − n/(n − 1) · bnraw · Σ (dhpreact · bnraw)),
+          the sums over the batch (axis 0, keepdim). Chapter 8 derives it.`,
+        solution: ["dyTotal", "dyDotRaw", "inner", "dhprebn"],
+        partials: ({ fwd, params, n, dhpreact }) => {
+          const dyTotal = sum(dhpreact, 0, true);
+          const dyDotRaw = sum(mul(dhpreact, fwd.bnraw), 0, true);
+          const biased = sub(sub(mul(n, dhpreact), dyTotal), mul(fwd.bnraw, dyDotRaw));
+          return [{
+            label: "the formula for the biased variance (1/n)",
+            tensor: mul(mul(mul(params.bngain, fwd.bnvarInv), 1 / n), biased),
+            advice: "the forward pass divides the variance by n − 1, which puts n/(n − 1) before the last term",
+          }];
+        },
+      },
+    ],
+  },
+};
