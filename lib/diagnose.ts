@@ -17,7 +17,7 @@
  */
 
 import { compareGradient } from "./compare.ts";
-import { div, formatShape, mul, neg, reshape, type Shape, sumToShape, type Tensor, transpose } from "./tensor.ts";
+import { div, formatShape, neg, reshape, type Shape, sumToShape, type Tensor, transpose } from "./tensor.ts";
 
 /** What {@linkcode diagnose} concluded. */
 export interface Diagnosis {
@@ -151,16 +151,4 @@ export function diagnose(ours: Tensor, expected: Tensor, context: DiagnoseContex
   }
   if (ours.data.every((v) => v === 0)) return wrong("it is all zeros");
   return wrong(`the numbers are off (maxdiff ${row.maxdiff.toExponential(2)})`);
-}
-
-/**
- * A partial that is `tensor` scaled, for specs: `scaledPartial(label, t, 2, advice)`.
- *
- * @example
- * ```ts
- * const p = scaledPartial("half of it", expected, 0.5, "double it");
- * ```
- */
-export function scaledPartial(label: string, tensor: Tensor, factor: number, advice: string): Partial {
-  return { label, tensor: mul(tensor, factor), advice };
 }

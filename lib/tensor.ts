@@ -175,18 +175,27 @@ export function indexTensor(data: ArrayLike<number>, shape: Shape): IndexTensor 
  * ```
  */
 export function tensor(values: Nested): Tensor {
+  // The shape: follow the first element down until a number is reached.
   const shape: number[] = [];
-  let probe: Nested = values;
-  while (Array.isArray(probe)) {
-    shape.push(probe.length);
-    probe = probe[0] ?? 0;
-  }
-  const flat = (values as unknown as { flat(depth: number): number[] }).flat?.(Infinity) ?? [values as number];
-  if (flat.length !== sizeOf(shape) || flat.some((v) => typeof v !== "number")) {
-    throw new TypeError(
-      `Cannot make a tensor from ragged nested arrays: the first row suggests shape ${formatShape(shape)}`,
-    );
-  }
+  for (let probe: Nested = values; Array.isArray(probe); probe = probe[0] ?? 0) shape.push(probe.length);
+  // The numbers, row-major; every row must have the length the first one had.
+  const flat: number[] = [];
+  const walk = (v: Nested, axis: number): void => {
+    if (axis === shape.length) {
+      if (typeof v !== "number") {
+        throw new TypeError(`Cannot make a tensor from ragged nested arrays of shape ${formatShape(shape)}`);
+      }
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new TypeError(
+        `Cannot make a tensor from ragged nested arrays: the first row suggests shape ${formatShape(shape)}`,
+      );
+    }
+    for (const item of v) walk(item, axis + 1);
+  };
+  walk(values, 0);
   return new Tensor(Float32Array.from(flat), shape);
 }
 

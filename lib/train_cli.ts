@@ -262,7 +262,7 @@ Ctrl-C saves ${out} and stops.
     while (trainer.step < c.steps && !interrupted) {
       // Train for about 50 ms, then let the event loop deliver Ctrl-C.
       const sliceEnd = performance.now() + 50;
-      while (trainer.step < c.steps && performance.now() < sliceEnd) {
+      while (trainer.step < c.steps && (trainer.step % 32 !== 0 || performance.now() < sliceEnd)) {
         const loss = trainer.trainStep();
         if (!Number.isFinite(loss)) {
           if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
@@ -314,6 +314,8 @@ Ctrl-C saves ${out} and stops.
     return 130;
   }
 
+  // Save the trained parameters before anything else, so a Ctrl-C during the evaluation loses nothing.
+  if (taken > 0) await saveCheckpoint(out, trainer);
   console.log(`\nCalibrating batchnorm over the ${count(trainer.data.train.count)} training examples…`);
   trainer.calibrate();
   console.log("\n" + lossChart(trainer.lossLog10.subarray(0, trainer.step)) + "\n");
@@ -327,7 +329,7 @@ Ctrl-C saves ${out} and stops.
   ];
   console.log(table(losses));
   printSamples(trainer, samples, sampleSeed, temperature);
-  await saveCheckpoint(out, trainer);
+  await saveCheckpoint(out, trainer); // again, now with batchnorm's statistics over the training set
   console.log(`\nSaved ${out}. Sample more with: deno task sample --checkpoint ${out}`);
   return 0;
 }
