@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { compareWithPyTorch, compareWithTf } from "../lib/check.ts";
 import { compareGradient } from "../lib/compare.ts";
+import { fixture } from "../lib/fixture.ts";
 import { GRADIENT_NAMES, referenceGradients } from "../lib/reference.ts";
 import { PARAM_NAMES } from "../lib/model.ts";
 import {
@@ -33,6 +34,11 @@ import { manualGradients } from "./06_first_layer.ts";
 const { params, batch, fwd } = lectureForward();
 const ref = referenceGradients(params, batch.Xb, batch.Yb);
 const grads = manualGradients(fwd, params, batch.Xb, batch.Yb);
+
+Deno.test("the forward pass's loss equals PyTorch's to 1e-6, and TensorFlow.js's", () => {
+  assert.ok(Math.abs(fwd.loss - fixture.loss) < 1e-6, `ours ${fwd.loss}, PyTorch ${fixture.loss}`);
+  assert.ok(Math.abs(fwd.loss - ref.loss) < 1e-6, `ours ${fwd.loss}, TensorFlow.js ${ref.loss}`);
+});
 
 Deno.test("all 26 gradients are approximately equal to TensorFlow.js's", () => {
   const rows = compareWithTf(grads, ref);
