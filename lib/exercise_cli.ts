@@ -110,7 +110,7 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
 }
 
 /** The hint at a level (1: the forward line and the shapes, 2: the local derivative), or the solution. */
-export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution", input = exerciseInput()): string {
+export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution", given?: ExerciseInput): string {
   const g = spec.gradients.find((x) => x.name === name);
   if (!g) {
     throw new UsageError(
@@ -126,6 +126,7 @@ export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution"
     }`;
   }
   if (level === 2) return wrap(`${name}: ${g.rule.replace(/\s+/g, " ")}`);
+  const input = given ?? exerciseInput(); // only the first hint needs the shapes of the forward pass
   const shapeOf = (key: string) => {
     const t = (input.fwd as unknown as Record<string, Tensor | undefined>)[key] ??
       (input.params as unknown as Record<string, Tensor | undefined>)[key];
