@@ -101,9 +101,10 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
   // …each value's distance from it…
   const bndiff = sub(hprebn, bnmeani); // [n, 64]
   // …and the variance, with Bessel's correction: divide by n − 1, not n, as
-  // the lecture does (it argues that the unbiased estimate is the right one
-  // for the small batches of training, and that PyTorch's BatchNorm using the
-  // biased one in training is a bug-like inconsistency).
+  // the lecture does. Its argument: a batch of 32 is a small sample, for which
+  // the unbiased estimate is the right one, and PyTorch's BatchNorm, which
+  // uses the biased one in training but the unbiased one for its running
+  // variance at test time, has a train/test mismatch.
   const bndiff2 = pow(bndiff, 2); // [n, 64]
   const bnvar = mul(1 / (n - 1), sum(bndiff2, 0, true)); // [1, 64]
   // 1/√(var + ε), with ε = 1e-5 keeping it finite when a unit barely varies.
@@ -126,8 +127,9 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
   const normLogits = sub(logits, logitMaxes); // [n, 27]
   const counts = exp(normLogits); // [n, 27]
   const countsSum = sum(counts, 1, true); // [n, 1]
-  // The lecture writes `counts_sum**-1` rather than `1.0 / counts_sum`: in
-  // 2022 PyTorch could not backpropagate exactly through the division.
+  // The lecture writes `counts_sum**-1` rather than `1.0 / counts_sum`: with
+  // the division, PyTorch's own backward did not come out bit-identical to the
+  // hand-written one, and the lecture wanted exact matches to check against.
   const countsSumInv = pow(countsSum, -1); // [n, 1]
   const probs = mul(counts, countsSumInv); // [n, 27]
   const logprobs = log(probs); // [n, 27]
