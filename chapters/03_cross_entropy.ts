@@ -16,7 +16,19 @@
  * @module
  */
 
-import { add, type IndexTensor, indexTensor, mul, neg, oneHot, ones, pow, sum, type Tensor } from "../lib/tensor.ts";
+import {
+  add,
+  clone,
+  type IndexTensor,
+  indexTensor,
+  mul,
+  neg,
+  oneHot,
+  ones,
+  pow,
+  sum,
+  type Tensor,
+} from "../lib/tensor.ts";
 import { referenceGradients } from "../lib/reference.ts";
 import { heading, say } from "../lib/report.ts";
 import { type Forward, lectureForward } from "./02_forward.ts";
@@ -100,7 +112,7 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // Subtraction passes the gradient through, to logits with a + and to
   // logitMaxes with a −. logitMaxes ([n, 1]) was broadcast across the 27
   // columns, so its gradient is the (negated) sum over them.
-  let dlogits = mul(dnormLogits, 1); // [n, 27], a copy: logits receives a second contribution below
+  let dlogits = clone(dnormLogits); // [n, 27], a copy: logits receives a second contribution below
   const dlogitMaxes = neg(sum(dnormLogits, 1, true)); // [n, 1]
   // In exact arithmetic dlogitMaxes is zero: shifting the logits by a
   // constant changes no probability, so the loss cannot depend on the shift.

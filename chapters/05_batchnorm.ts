@@ -13,7 +13,7 @@
  * @module
  */
 
-import { add, mul, neg, ones, pow, sum, type Tensor } from "../lib/tensor.ts";
+import { add, clone, mul, neg, ones, pow, sum, type Tensor } from "../lib/tensor.ts";
 import type { Params } from "../lib/model.ts";
 import { referenceGradients } from "../lib/reference.ts";
 import { checkStage } from "../lib/check.ts";
@@ -95,7 +95,7 @@ export function backpropBatchnorm(dhpreact: Tensor, fwd: Forward, params: Params
   // hprebn receives the gradient as it is; bnmeani ([1, 64]) was broadcast
   // over the rows and subtracted, so it receives minus the sum over the rows.
   // hprebn is used twice too (here and in bnmeani), so this is its first part.
-  let dhprebn = mul(dbndiff, 1); // [n, 64], a copy: a second contribution follows
+  let dhprebn = clone(dbndiff); // [n, 64], a copy: a second contribution follows
   const dbnmeani = neg(sum(dbndiff, 0, true)); // [1, 64]
 
   // ### bnmeani = 1/n · Σᵢ hprebn[i]

@@ -21,6 +21,7 @@
 
 import {
   add,
+  clone,
   div,
   exp,
   indexTensor,
