@@ -165,6 +165,33 @@ export async function saveCheckpoint(path: string, trainer: Trainer): Promise<vo
 }
 
 /**
+ * Checks, before a long run, that a checkpoint can be written at `path`: the
+ * folder can be made and a file written in it (a probe, removed at once).
+ * A problem is a {@linkcode CheckpointError} that names the path and the reason.
+ *
+ * @example
+ * ```ts
+ * await checkWritable("checkpoints/mlp.safetensors");
+ * ```
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const probe = `${path}.${Deno.pid}.tmp`;
+  const info = await Deno.stat(path).catch(() => null);
+  if (info?.isDirectory) {
+    throw new CheckpointError(
+      `cannot write a checkpoint at ${path}: it is a folder; give a file path such as ${path}/mlp.safetensors`,
+    );
+  }
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeFile(probe, new Uint8Array(0));
+    await Deno.remove(probe);
+  } catch (error) {
+    throw new CheckpointError(`cannot write a checkpoint at ${path}: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+/**
  * Reads a checkpoint file into a trainer. A missing, truncated or foreign
  * file is a {@linkcode CheckpointError} naming the path.
  *
@@ -186,7 +213,7 @@ export async function loadCheckpoint(
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       throw new CheckpointError(`${path}: no permission to read it (run with --allow-read, as \`deno task\` does)`);
     }
-    throw error;
+    throw new CheckpointError(`${path}: cannot read it (${(error as Error).message.split("\n")[0]})`);
   }
   return trainerFromCheckpoint(bytes, path, data, overrides);
 }

@@ -78,6 +78,7 @@ fsTest("missing and truncated checkpoint files are clear errors", async (dir) =>
   const bytes = await Deno.readFile(path);
   await Deno.writeFile(path, bytes.subarray(0, bytes.length / 2));
   await assert.rejects(() => loadCheckpoint(path, data), CheckpointError);
+  await assert.rejects(() => loadCheckpoint(dir, data), { name: "CheckpointError", message: /: cannot read it \(/ });
 });
 
 fsTest("train, sample, then resume through the CLI ends where an uninterrupted run does", async (dir) => {
@@ -152,3 +153,16 @@ fsTest("Ctrl-C saves a checkpoint at the step reached and exits with 130", async
   const back = await loadCheckpoint(path, data);
   assert.equal(back.step, step);
 }, true);
+
+fsTest("an unwritable --out is refused before training starts", async (dir) => {
+  await assert.rejects(() => quietly(() => trainCommand(["--steps", "10", "--out", dir])), {
+    name: "UsageError",
+    message: new RegExp(`cannot write a checkpoint at ${dir.replaceAll("/", "\\/")}: it is a folder`),
+  });
+  const blocker = join(dir, "file");
+  await Deno.writeTextFile(blocker, "");
+  await assert.rejects(() => quietly(() => trainCommand(["--steps", "10", "--out", join(blocker, "x.safetensors")])), {
+    name: "UsageError",
+    message: /cannot write a checkpoint at .*file\/x\.safetensors: /,
+  });
+});

@@ -13,7 +13,7 @@
 
 import { parseArgs } from "node:util";
 import asciichart from "asciichart";
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { UsageError } from "./cli.ts";
 import { PARAM_NAMES } from "./model.ts";
 import { table } from "./report.ts";
@@ -235,6 +235,14 @@ export async function trainCommand(args: string[]): Promise<number> {
       if (error instanceof RangeError) throw new UsageError(error.message);
       throw error;
     }
+  }
+
+  // Find out now, not after two minutes of training, whether the checkpoint can be written.
+  try {
+    await checkWritable(out);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new UsageError(error.message);
+    throw error;
   }
 
   const c = trainer.config;
