@@ -239,15 +239,20 @@ ${list}`);
 
   const path = join(workspace, spec.file);
   const shown = relative(Deno.cwd(), path);
-  if (values.reset && (await exists(path))) {
-    const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
-    await Deno.rename(path, backup);
-    console.log(`Moved your ${shown} to ${relative(Deno.cwd(), backup)}.`);
-  }
-  if (!(await exists(path))) {
-    await Deno.mkdir(workspace, { recursive: true });
-    await Deno.writeTextFile(path, STUBS[spec.chapter], { createNew: true });
-    console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
+  try {
+    if (values.reset && (await exists(path))) {
+      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
+      await Deno.rename(path, backup);
+      console.log(`Moved your ${shown} to ${relative(Deno.cwd(), backup)}.`);
+    }
+    if (!(await exists(path))) {
+      await Deno.mkdir(workspace, { recursive: true });
+      await Deno.writeTextFile(path, STUBS[spec.chapter], { createNew: true });
+      console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) throw error;
+    throw new UsageError(`cannot set up ${shown}: ${(error as Error).message.split("\n")[0]}`);
   }
   console.log(`Exercise ${spec.chapter}. ${spec.title}: ${shown}\n`);
   const code = await checkFile(spec, path);
