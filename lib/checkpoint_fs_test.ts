@@ -105,20 +105,30 @@ fsTest("train, sample, then resume through the CLI ends where an uninterrupted r
   });
 });
 
-fsTest("a run whose loss blows up does not overwrite the last good checkpoint", async (dir) => {
-  const path = join(dir, "good.safetensors");
-  await saveCheckpoint(path, new Trainer({ steps: 10 }, data));
-  const before = await Deno.readFile(path);
-  const original = console.error;
-  console.error = () => {};
-  try {
-    const { result } = await quietly(() => trainCommand(["--lr", "1e30", "--steps", "200", "--out", path]));
-    assert.equal(result, 1);
-  } finally {
-    console.error = original;
-  }
-  assert.deepEqual(await Deno.readFile(path), before);
-});
+fsTest(
+  "a run whose loss blows up stops with the step and a hint, and does not overwrite the last good checkpoint",
+  async (dir) => {
+    const path = join(dir, "good.safetensors");
+    await saveCheckpoint(path, new Trainer({ steps: 10 }, data));
+    const before = await Deno.readFile(path);
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(" "));
+    try {
+      const { result } = await quietly(() => trainCommand(["--lr", "1e30", "--steps", "200", "--out", path]));
+      assert.equal(result, 1);
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(await Deno.readFile(path), before);
+    assert.equal(errors.length, 1);
+    assert.match(
+      errors[0],
+      /^error: the loss became (NaN|Infinity|-Infinity) at step \d+ \(learning rate 1e\+30\); try a lower --lr/,
+    );
+    assert.match(errors[0], /No checkpoint was written, so .*good\.safetensors keeps its last good state\./);
+  },
+);
 
 fsTest("Ctrl-C saves a checkpoint at the step reached and exits with 130", async (dir) => {
   const path = join(dir, "interrupted.safetensors");
