@@ -142,6 +142,11 @@ export function trainerFromCheckpoint(
   return trainer;
 }
 
+/** The temporary file a checkpoint is written to before it is renamed over `path`. */
+function temporaryPath(path: string): string {
+  return `${path}.${Deno.pid}.tmp`;
+}
+
 /**
  * Writes a checkpoint atomically: a temporary file in the same folder, then
  * a rename over `path`. Creates the folder if needed.
@@ -154,7 +159,7 @@ export function trainerFromCheckpoint(
 export async function saveCheckpoint(path: string, trainer: Trainer): Promise<void> {
   const bytes = checkpointBytes(trainer);
   await Deno.mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${Deno.pid}.tmp`;
+  const temporary = temporaryPath(path);
   try {
     await Deno.writeFile(temporary, bytes);
     await Deno.rename(temporary, path);
@@ -175,7 +180,7 @@ export async function saveCheckpoint(path: string, trainer: Trainer): Promise<vo
  * ```
  */
 export async function checkWritable(path: string): Promise<void> {
-  const probe = `${path}.${Deno.pid}.tmp`;
+  const probe = temporaryPath(path);
   const info = await Deno.stat(path).catch(() => null);
   if (info?.isDirectory) {
     throw new CheckpointError(

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
+
 /** A mistake in how the program was called, or in a file it was given. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -36,5 +38,52 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
       return;
     }
     throw error;
+  }
+}
+
+/** The flags a command accepts, as `node:util`'s `parseArgs` describes them. */
+export type FlagOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
+
+/** What {@linkcode parseFlags} returns. */
+export interface ParsedFlags {
+  /** The flags' values by name (strings and booleans). */
+  values: Record<string, string | boolean | undefined>;
+  /** The arguments that are not flags. */
+  positionals: string[];
+}
+
+/**
+ * Parses a command's flags strictly with `node:util`'s `parseArgs`: an
+ * unknown flag, a missing value or (unless allowed) a stray argument is a
+ * {@linkcode UsageError} that points at `deno task <command> --help`. A value
+ * that starts with a minus (`--steps -3`) is taken as the flag's value, so
+ * that the value check can say what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * const { values } = parseFlags(["--steps", "10"], { steps: { type: "string" } }, "train");
+ * values.steps; // "10"
+ * ```
+ */
+export function parseFlags(
+  args: string[],
+  options: FlagOptions,
+  command: string,
+  allowPositionals = false,
+): ParsedFlags {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (/^--[\w-]+$/.test(args[i]) && options[args[i].slice(2)]?.type === "string" && /^-\d/.test(args[i + 1] ?? "")) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else {
+      joined.push(args[i]);
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: joined, options, strict: true, allowPositionals });
+    return { values, positionals };
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+    throw new UsageError(`${message} (see \`deno task ${command} --help\`)`);
   }
 }

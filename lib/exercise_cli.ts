@@ -14,10 +14,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "./paths.ts";
-import { UsageError } from "./cli.ts";
+import { parseFlags, UsageError } from "./cli.ts";
 import {
   checkExercise,
   type ExerciseInput,
@@ -186,25 +185,19 @@ async function exists(path: string): Promise<boolean> {
  * ```
  */
 export async function exerciseCommand(args: string[], workspace = WORKSPACE): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        hint: { type: "string" },
-        level: { type: "string" },
-        solution: { type: "string" },
-        reset: { type: "boolean" },
-        watch: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see \`deno task exercise --help\`)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      hint: { type: "string" },
+      level: { type: "string" },
+      solution: { type: "string" },
+      reset: { type: "boolean" },
+      watch: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    "exercise",
+    true,
+  );
   const list = Object.values(EXERCISES).map((s) => `  ${s.chapter}. ${s.title}`).join("\n");
   if (values.help || positionals.length === 0) {
     console.log(`Write the gradients yourself; the tutorial checks them and names your mistakes.
@@ -229,11 +222,11 @@ ${list}`);
     level = Number(values.level) as 1 | 2;
   }
   if (values.hint !== undefined) {
-    console.log(hint(spec, values.hint, level));
+    console.log(hint(spec, String(values.hint), level));
     return 0;
   }
   if (values.solution !== undefined) {
-    console.log(hint(spec, values.solution, "solution"));
+    console.log(hint(spec, String(values.solution), "solution"));
     return 0;
   }
 

@@ -11,10 +11,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import asciichart from "asciichart";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import { UsageError } from "./cli.ts";
+import { parseFlags, UsageError } from "./cli.ts";
 import { PARAM_NAMES } from "./model.ts";
 import { table } from "./report.ts";
 import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "./trainer.ts";
@@ -58,24 +57,6 @@ Flags:
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   -h, --help         this text`;
-
-type Options = Record<string, { type: "string" | "boolean"; short?: string }>;
-
-/** Parses flags strictly; an unknown flag or a missing value is a UsageError. */
-function parseFlags(args: string[], options: Options, command: string): Record<string, string | boolean | undefined> {
-  // "--steps -3" would read -3 as a flag; join such pairs so the value check can name the problem.
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (/^--[\w-]+$/.test(args[i]) && /^-\d/.test(args[i + 1] ?? "")) joined.push(`${args[i]}=${args[++i]}`);
-    else joined.push(args[i]);
-  }
-  try {
-    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const message = (error as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
-    throw new UsageError(`${message} (see \`deno task ${command} --help\`)`);
-  }
-}
 
 /** A whole-number flag, at least `min`. */
 function wholeFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
@@ -182,7 +163,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     out: { type: "string" },
     resume: { type: "string" },
     help: { type: "boolean", short: "h" },
-  }, "train");
+  }, "train").values;
   if (values.help) {
     console.log(TRAIN_HELP);
     return 0;
@@ -357,7 +338,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     temperature: { type: "string" },
     seed: { type: "string" },
     help: { type: "boolean", short: "h" },
-  }, "sample");
+  }, "sample").values;
   if (values.help) {
     console.log(SAMPLE_HELP);
     return 0;
