@@ -27,7 +27,19 @@ import { type TrainConfig, Trainer, type TrainingData, validateConfig } from "./
 /** The `format` metadata value of our checkpoints. */
 export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
 
-/** A checkpoint that cannot be used; the message names the file and the problem. */
+/**
+
+ * A checkpoint that cannot be used; the message names the file and the problem.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await loadCheckpoint("missing.safetensors");
+ * } catch (error) {
+ *   if (error instanceof CheckpointError) console.error(error.message);
+ * }
+ * ```
+ */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
 }

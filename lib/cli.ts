@@ -12,7 +12,15 @@
 
 import { parseArgs } from "node:util";
 
-/** A mistake in how the program was called, or in a file it was given. */
+/**
+
+ * A mistake in how the program was called, or in a file it was given.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError("--steps must be a whole number ≥ 0, got \"-3\"");
+ * ```
+ */
 export class UsageError extends Error {
   override name = "UsageError";
 }

@@ -21,7 +21,15 @@ import { PythonRandom } from "./python_random.ts";
 /** The boundary token that starts and ends every name. */
 export const BOUNDARY = ".";
 
-/** The 32,033 names of `data/names.txt`, in the file's order. */
+/**
+
+ * The 32,033 names of `data/names.txt`, in the file's order.
+ *
+ * @example
+ * ```ts
+ * loadNames().length; // 32033
+ * ```
+ */
 export function loadNames(): string[] {
   return parseNames(namesText, "data/names.txt");
 }

@@ -93,7 +93,15 @@ const STATUS_WORDS: Record<Verdict["status"], string> = {
   missing: "missing",
 };
 
-/** The verdicts as a table and a line on what to do next. */
+/**
+
+ * The verdicts as a table and a line on what to do next.
+ *
+ * @example
+ * ```ts
+ * console.log(formatVerdicts(EXERCISES[3], checkLearner(EXERCISES[3], learner)));
+ * ```
+ */
 export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string {
   const rows = [
     ["gradient", "status", "what to do"],
@@ -108,7 +116,15 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
   return `${table(rows)}\n\n${wrap(summary)}`;
 }
 
-/** The hint at a level (1: the forward line and the shapes, 2: the local derivative), or the solution. */
+/**
+
+ * The hint at a level (1: the forward line and the shapes, 2: the local derivative), or the solution.
+ *
+ * @example
+ * ```ts
+ * hint(EXERCISES[3], "dprobs", 1); // "dprobs inverts the forward line `logprobs = log(probs)`. …"
+ * ```
+ */
 export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution", given?: ExerciseInput): string {
   const g = spec.gradients.find((x) => x.name === name);
   if (!g) {

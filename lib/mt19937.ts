@@ -32,7 +32,17 @@ export interface MT19937State {
   index: number;
 }
 
-/** A Mersenne Twister whose outputs are unsigned 32-bit integers. */
+/**
+
+ * A Mersenne Twister whose outputs are unsigned 32-bit integers.
+ *
+ * @example
+ * ```ts
+ * const mt = new MT19937();
+ * mt.seed(2147483647);
+ * mt.next(); // 1689602031
+ * ```
+ */
 export class MT19937 {
   #mt = new Uint32Array(N);
   #index = N + 1;

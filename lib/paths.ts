@@ -13,12 +13,28 @@
 
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-/** A file URL as a path. */
+/**
+
+ * A file URL as a path.
+ *
+ * @example
+ * ```ts
+ * fromFileUrl("file:///tmp/a.ts"); // "/tmp/a.ts"
+ * ```
+ */
 export function fromFileUrl(url: URL | string): string {
   return fileURLToPath(url);
 }
 
-/** A path as a file URL. */
+/**
+
+ * A path as a file URL.
+ *
+ * @example
+ * ```ts
+ * toFileUrl("/tmp/a.ts").href; // "file:///tmp/a.ts"
+ * ```
+ */
 export function toFileUrl(path: string): URL {
   return pathToFileURL(path);
 }

@@ -20,7 +20,16 @@
 
 import { MT19937 } from "./mt19937.ts";
 
-/** CPython's `random.Random`, limited to seeding, bits and shuffling. */
+/**
+
+ * CPython's `random.Random`, limited to seeding, bits and shuffling.
+ *
+ * @example
+ * ```ts
+ * const words = ["emma", "olivia", "ava", "isabella"];
+ * new PythonRandom(42).shuffle(words);
+ * ```
+ */
 export class PythonRandom {
   #mt = new MT19937();
 

@@ -32,7 +32,15 @@ export interface Safetensors {
   metadata: Record<string, string>;
 }
 
-/** A file that is not a valid float32 safetensors file; the message says what is wrong and where. */
+/**
+
+ * A file that is not a valid float32 safetensors file; the message says what is wrong and where.
+ *
+ * @example
+ * ```ts
+ * decodeSafetensors(new Uint8Array(3), "tiny.safetensors"); // throws SafetensorsError
+ * ```
+ */
 export class SafetensorsError extends Error {
   override name = "SafetensorsError";
 }

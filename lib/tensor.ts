@@ -24,12 +24,28 @@ export type Shape = readonly number[];
 /** Nested arrays of numbers, as `tensor()` accepts them. */
 export type Nested = number | readonly Nested[];
 
-/** Formats a shape as the lecture prints it: `[32, 27]`. */
+/**
+
+ * Formats a shape as the lecture prints it: `[32, 27]`.
+ *
+ * @example
+ * ```ts
+ * formatShape([32, 27]); // "[32, 27]"
+ * ```
+ */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** How many numbers a tensor of this shape holds. */
+/**
+
+ * How many numbers a tensor of this shape holds.
+ *
+ * @example
+ * ```ts
+ * sizeOf([32, 3, 10]); // 960
+ * ```
+ */
 export function sizeOf(shape: Shape): number {
   let size = 1;
   for (const d of shape) size *= d;
@@ -47,7 +63,16 @@ function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** A float32 tensor: a flat row-major `data` array and a `shape`. */
+/**
+
+ * A float32 tensor: a flat row-major `data` array and a `shape`.
+ *
+ * @example
+ * ```ts
+ * const t = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * t.at(1, 0); // 3
+ * ```
+ */
 export class Tensor {
   /** The numbers, row-major. */
   readonly data: Float32Array;

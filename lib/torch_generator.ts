@@ -46,7 +46,16 @@ export interface TorchGeneratorState {
   nextDoubleNormal: number | null;
 }
 
-/** A `torch.Generator` on the CPU. */
+/**
+
+ * A `torch.Generator` on the CPU.
+ *
+ * @example
+ * ```ts
+ * const g = new TorchGenerator(2147483647);
+ * const C = g.randn(27 * 10);
+ * ```
+ */
 export class TorchGenerator {
   #mt = new MT19937();
   #seed = 0n;

@@ -114,7 +114,15 @@ export interface TrainingData {
   test: Dataset;
 }
 
-/** Loads names.txt and splits it as the lecture does, for `blockSize`. */
+/**
+
+ * Loads names.txt and splits it as the lecture does, for `blockSize`.
+ *
+ * @example
+ * ```ts
+ * loadTrainingData(3).train.count; // 182625
+ * ```
+ */
 export function loadTrainingData(blockSize: number): TrainingData {
   const split = lectureSplit(loadNames(), blockSize);
   return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
@@ -137,7 +145,16 @@ export interface TrainerState {
 /** One float64 array per parameter. */
 type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
 
-/** The lecture's network and its training loop. */
+/**
+
+ * The lecture's network and its training loop.
+ *
+ * @example
+ * ```ts
+ * const trainer = new Trainer({ steps: 100 });
+ * while (trainer.step < 100) trainer.trainStep();
+ * ```
+ */
 export class Trainer {
   /** The run's configuration. */
   readonly config: TrainConfig;
