@@ -163,7 +163,6 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
 }
 
 /**
-
  * The forward pass of the lecture's first batch, as later chapters need it.
  *
  * @example

@@ -28,7 +28,6 @@ import { type TrainConfig, Trainer, type TrainingData, validateConfig } from "./
 export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
 
 /**
-
  * A checkpoint that cannot be used; the message names the file and the problem.
  *
  * @example

@@ -13,7 +13,6 @@
 import { parseArgs } from "node:util";
 
 /**
-
  * A mistake in how the program was called, or in a file it was given.
  *
  * @example

@@ -22,7 +22,6 @@ import { PythonRandom } from "./python_random.ts";
 export const BOUNDARY = ".";
 
 /**
-
  * The 32,033 names of `data/names.txt`, in the file's order.
  *
  * @example

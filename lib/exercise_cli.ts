@@ -94,7 +94,6 @@ const STATUS_WORDS: Record<Verdict["status"], string> = {
 };
 
 /**
-
  * The verdicts as a table and a line on what to do next.
  *
  * @example
@@ -117,7 +116,6 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
 }
 
 /**
-
  * The hint at a level (1: the forward line and the shapes, 2: the local derivative), or the solution.
  *
  * @example

@@ -33,7 +33,6 @@ export interface MT19937State {
 }
 
 /**
-
  * A Mersenne Twister whose outputs are unsigned 32-bit integers.
  *
  * @example

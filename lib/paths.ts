@@ -14,7 +14,6 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
-
  * A file URL as a path.
  *
  * @example
@@ -27,7 +26,6 @@ export function fromFileUrl(url: URL | string): string {
 }
 
 /**
-
  * A path as a file URL.
  *
  * @example

@@ -21,7 +21,6 @@
 import { MT19937 } from "./mt19937.ts";
 
 /**
-
  * CPython's `random.Random`, limited to seeding, bits and shuffling.
  *
  * @example

@@ -33,7 +33,6 @@ export interface Safetensors {
 }
 
 /**
-
  * A file that is not a valid float32 safetensors file; the message says what is wrong and where.
  *
  * @example

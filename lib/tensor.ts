@@ -25,7 +25,6 @@ export type Shape = readonly number[];
 export type Nested = number | readonly Nested[];
 
 /**
-
  * Formats a shape as the lecture prints it: `[32, 27]`.
  *
  * @example
@@ -38,7 +37,6 @@ export function formatShape(shape: Shape): string {
 }
 
 /**
-
  * How many numbers a tensor of this shape holds.
  *
  * @example
@@ -64,7 +62,6 @@ function stridesOf(shape: Shape): number[] {
 }
 
 /**
-
  * A float32 tensor: a flat row-major `data` array and a `shape`.
  *
  * @example

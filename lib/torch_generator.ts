@@ -47,7 +47,6 @@ export interface TorchGeneratorState {
 }
 
 /**
-
  * A `torch.Generator` on the CPU.
  *
  * @example

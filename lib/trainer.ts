@@ -115,7 +115,6 @@ export interface TrainingData {
 }
 
 /**
-
  * Loads names.txt and splits it as the lecture does, for `blockSize`.
  *
  * @example
@@ -146,7 +145,6 @@ export interface TrainerState {
 type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
 
 /**
-
  * The lecture's network and its training loop.
  *
  * @example
