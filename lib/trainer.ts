@@ -448,10 +448,22 @@ export class Trainer {
     }
   }
 
-  /** The calibrated batchnorm statistics, calibrating first if needed. */
-  #stats(): { bnmean: Float32Array; bnvar: Float32Array } {
+  /**
+   * The hidden layer in inference mode, for `rows` rows of `hprebn`:
+   * tanh(bngain · (hprebn − bnmean) / √(bnvar + 1e-5) + bnbias), with the
+   * statistics of {@linkcode Trainer.calibrate} (calibrating first if needed).
+   */
+  #hiddenInference(out: Float64Array, hprebn: Float64Array, rows: number): void {
     if (this.bnmean === null || this.bnvar === null) this.calibrate();
-    return { bnmean: this.bnmean!, bnvar: this.bnvar! };
+    const { bnmean, bnvar } = this as { bnmean: Float32Array; bnvar: Float32Array };
+    const { bngain, bnbias } = this.#p;
+    const H = this.config.nHidden;
+    for (let i = 0; i < rows; i++) {
+      for (let h = 0; h < H; h++) {
+        const norm = (hprebn[i * H + h] - bnmean[h]) / Math.sqrt(bnvar[h] + 1e-5);
+        out[i * H + h] = tanhRational(bngain[h] * norm + bnbias[h]);
+      }
+    }
   }
 
   /**
@@ -466,18 +478,12 @@ export class Trainer {
   evaluate(data: Dataset): number {
     const { nHidden: H } = this.config;
     const V = this.data.vocab.size;
-    const { bnmean, bnvar } = this.#stats();
-    const scale = new Float64Array(H);
-    for (let h = 0; h < H; h++) scale[h] = this.#p.bngain[h] / Math.sqrt(bnvar[h] + 1e-5);
     const hidden = new Float64Array(1024 * H);
     const logits = new Float64Array(1024 * V);
     const probs = new Float64Array(1024 * V);
     let total = 0;
     this.#forEachChunk(data, (hprebn, rows, start) => {
-      for (let i = 0; i < rows * H; i++) {
-        const h = i % H;
-        hidden[i] = tanhRational(scale[h] * (hprebn[i] - bnmean[h]) + this.#p.bnbias[h]);
-      }
+      this.#hiddenInference(hidden, hprebn, rows);
       linearForward(logits, hidden, this.#p.W2, this.#p.b2, rows, H, V);
       total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
     });
@@ -501,10 +507,10 @@ export class Trainer {
     }
     const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
     const { itos, size: V } = this.data.vocab;
-    const { bnmean, bnvar } = this.#stats();
     const g = new TorchGenerator(seed);
     const context = new Int32Array(B);
     const embcat = new Float64Array(B * E);
+    const hprebn = new Float64Array(H);
     const hidden = new Float64Array(H);
     const logits = new Float64Array(V);
     const probs = new Float64Array(V);
@@ -514,11 +520,8 @@ export class Trainer {
       let name = "";
       while (name.length < maxLength) {
         embeddingForward(embcat, context, this.#p.C, 1, B, E);
-        linearForward(hidden, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
-        for (let h = 0; h < H; h++) {
-          const norm = (hidden[h] - bnmean[h]) / Math.sqrt(bnvar[h] + 1e-5);
-          hidden[h] = tanhRational(this.#p.bngain[h] * norm + this.#p.bnbias[h]);
-        }
+        linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
+        this.#hiddenInference(hidden, hprebn, 1);
         linearForward(logits, hidden, this.#p.W2, this.#p.b2, 1, H, V);
         let max = -Infinity;
         for (let v = 0; v < V; v++) max = Math.max(max, logits[v] / temperature);
