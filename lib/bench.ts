@@ -15,7 +15,7 @@
 
 import { tf } from "./tf.ts";
 import { UsageError } from "./cli.ts";
-import { mapParams, PARAM_NAMES, type Params } from "./model.ts";
+import { mapParams, PARAM_NAMES, parameterCount, type Params } from "./model.ts";
 import { table } from "./report.ts";
 import { clone, indexTensor } from "./tensor.ts";
 import { TorchGenerator } from "./torch_generator.ts";
@@ -119,9 +119,9 @@ export function benchCommand(args: string[]): number {
   const tfStep = tfStepper(initial, lr, B);
 
   console.log(
-    `One training step of the lecture's MLP (12,297 parameters, batch of ${n}), median over ${
-      quick ? "a short" : "a 3-second"
-    } run each, on the same batches:\n`,
+    `One training step of the lecture's MLP (${
+      parameterCount(trainer.params).toLocaleString("en-US")
+    } parameters, batch of ${n}), median over ${quick ? "a short" : "a 3-second"} run each, on the same batches:\n`,
   );
   const fast = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb, Yb), budget, 20);
   const plain = timeSteps(

@@ -14,7 +14,7 @@
 import asciichart from "asciichart";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { parseFlags, UsageError } from "./cli.ts";
-import { PARAM_NAMES } from "./model.ts";
+import { parameterCount } from "./model.ts";
 import { table } from "./report.ts";
 import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "./trainer.ts";
 
@@ -227,7 +227,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
 
   const c = trainer.config;
-  const parameters = PARAM_NAMES.reduce((n, name) => n + trainer.params[name].size, 0);
+  const parameters = parameterCount(trainer.params);
   console.log(
     `${resume ? `Resuming ${resume} at step ${count(trainer.step)}` : "Training"} the lecture's MLP: ${
       count(parameters)
