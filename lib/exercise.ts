@@ -91,6 +91,8 @@ export interface ExerciseSpec {
   title: string;
   /** The file name of the stub and of the learner's copy, e.g. `03_cross_entropy.ts`. */
   file: string;
+  /** The pristine stub's text, copied to the learner's file on first use. */
+  stub: string;
   /** The solved chapter's source text, where the solution lines come from. */
   source: string;
   /** The function of the chapter that computes these gradients. */

@@ -30,19 +30,10 @@ import type { Tensor } from "./tensor.ts";
 import { formatShape } from "./tensor.ts";
 import { table, wrap } from "./report.ts";
 import { EXERCISES } from "../chapters/exercises/specs.ts";
-import stub3 from "../chapters/exercises/03_cross_entropy.ts" with { type: "text" };
-import stub4 from "../chapters/exercises/04_output_layer.ts" with { type: "text" };
-import stub5 from "../chapters/exercises/05_batchnorm.ts" with { type: "text" };
-import stub6 from "../chapters/exercises/06_first_layer.ts" with { type: "text" };
-import stub7 from "../chapters/exercises/07_fused_cross_entropy.ts" with { type: "text" };
-import stub8 from "../chapters/exercises/08_fused_batchnorm.ts" with { type: "text" };
 import { lectureForward } from "../chapters/02_forward.ts";
 import { backpropCrossEntropy } from "../chapters/03_cross_entropy.ts";
 import { backpropOutputLayer } from "../chapters/04_output_layer.ts";
 import { backpropBatchnorm } from "../chapters/05_batchnorm.ts";
-
-/** The pristine stubs, by chapter. */
-export const STUBS: Record<number, string> = { 3: stub3, 4: stub4, 5: stub5, 6: stub6, 7: stub7, 8: stub8 };
 
 /** Where the learner's files go. */
 export const WORKSPACE = fromFileUrl(new URL("../chapters/yours/", import.meta.url));
@@ -254,7 +245,7 @@ ${list}`);
     }
     if (!(await exists(path))) {
       await Deno.mkdir(workspace, { recursive: true });
-      await Deno.writeTextFile(path, STUBS[spec.chapter], { createNew: true });
+      await Deno.writeTextFile(path, spec.stub, { createNew: true });
       console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
     }
   } catch (error) {

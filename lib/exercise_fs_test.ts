@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EXERCISES } from "../chapters/exercises/specs.ts";
 import { extractSolution } from "./exercise.ts";
-import { exerciseCommand, STUBS } from "./exercise_cli.ts";
+import { exerciseCommand } from "./exercise_cli.ts";
 import { fromFileUrl } from "./paths.ts";
 import { quietly } from "./testing.ts";
 
@@ -37,7 +37,7 @@ function fsTest(name: string, fn: (workspace: string) => Promise<void>): void {
 /** The stub with every `todo(...)` line replaced by the chapter's solution statements. */
 function solvedStub(chapter: number): string {
   const spec = EXERCISES[chapter];
-  let text = STUBS[chapter];
+  let text = spec.stub;
   for (const g of spec.gradients) {
     const solution = extractSolution(spec.source, spec.solvedIn, g.solution ?? [g.name]).join("\n  ");
     const line = new RegExp(`const ${g.name} = todo\\(\\w+\\);.*`);
@@ -52,20 +52,23 @@ fsTest("the first run copies the stub and reports every gradient as TODO, exitin
   assert.equal(result, 1);
   assert.match(output, /Created .*03_cross_entropy\.ts from the stub/);
   assert.equal(output.match(/ TODO/g)?.length, 8);
-  assert.equal(await Deno.readTextFile(join(workspace, "03_cross_entropy.ts")), STUBS[3]);
+  assert.equal(await Deno.readTextFile(join(workspace, "03_cross_entropy.ts")), EXERCISES[3].stub);
 });
 
 fsTest("a learner's file is never overwritten, and --reset keeps it as a backup", async (workspace) => {
   await quietly(() => exerciseCommand(["4"], workspace));
   const path = join(workspace, "04_output_layer.ts");
-  const mine = STUBS[4].replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, transpose(W2)); // mine");
+  const mine = EXERCISES[4].stub.replace(
+    "const dh = todo(h); // [n, 64]",
+    "const dh = matmul(dlogits, transpose(W2)); // mine",
+  );
   await Deno.writeTextFile(path, mine);
   const again = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(await Deno.readTextFile(path), mine);
   assert.match(again.output, /dh\s+approximately equal/);
   const reset = await quietly(() => exerciseCommand(["4", "--reset"], workspace));
   assert.match(reset.output, /Moved your .*04_output_layer\.ts to .*04_output_layer\.ts\..*\.bak/);
-  assert.equal(await Deno.readTextFile(path), STUBS[4]);
+  assert.equal(await Deno.readTextFile(path), EXERCISES[4].stub);
   const backups = [...Deno.readDirSync(workspace)].filter((e) => e.name.endsWith(".bak"));
   assert.equal(backups.length, 1);
   assert.equal(await Deno.readTextFile(join(workspace, backups[0].name)), mine);
@@ -84,7 +87,10 @@ fsTest("with the chapters' solution lines filled in, every exercise passes", asy
 fsTest("an error in the learner's code names the line", async (workspace) => {
   await Deno.mkdir(workspace, { recursive: true });
   const path = join(workspace, "04_output_layer.ts");
-  await Deno.writeTextFile(path, STUBS[4].replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);"));
+  await Deno.writeTextFile(
+    path,
+    EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);"),
+  );
   const { result, output } = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(result, 1);
   assert.match(

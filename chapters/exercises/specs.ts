@@ -17,6 +17,12 @@ import chapter5 from "../05_batchnorm.ts" with { type: "text" };
 import chapter6 from "../06_first_layer.ts" with { type: "text" };
 import chapter7 from "../07_fused_cross_entropy.ts" with { type: "text" };
 import chapter8 from "../08_fused_batchnorm.ts" with { type: "text" };
+import stub3 from "./03_cross_entropy.ts" with { type: "text" };
+import stub4 from "./04_output_layer.ts" with { type: "text" };
+import stub5 from "./05_batchnorm.ts" with { type: "text" };
+import stub6 from "./06_first_layer.ts" with { type: "text" };
+import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
+import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
 import type { ExerciseSpec } from "../../lib/exercise.ts";
 import { mul, ones, sub, sum } from "../../lib/tensor.ts";
 
@@ -26,6 +32,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 3,
     title: "Backprop through cross-entropy",
     file: "03_cross_entropy.ts",
+    stub: stub3,
     source: chapter3,
     solvedIn: "backpropCrossEntropy",
     gradients: [
@@ -108,6 +115,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 4,
     title: "Backprop through the output layer and tanh",
     file: "04_output_layer.ts",
+    stub: stub4,
     source: chapter4,
     solvedIn: "backpropOutputLayer",
     gradients: [
@@ -146,6 +154,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 5,
     title: "Backprop through batchnorm",
     file: "05_batchnorm.ts",
+    stub: stub5,
     source: chapter5,
     solvedIn: "backpropBatchnorm",
     gradients: [
@@ -248,6 +257,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 6,
     title: "Backprop through the first layer and the embedding",
     file: "06_first_layer.ts",
+    stub: stub6,
     source: chapter6,
     solvedIn: "backpropFirstLayer",
     gradients: [
@@ -293,6 +303,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 7,
     title: "Cross-entropy in one step",
     file: "07_fused_cross_entropy.ts",
+    stub: stub7,
     source: chapter7,
     solvedIn: "crossEntropyBackward",
     gradients: [
@@ -310,6 +321,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     chapter: 8,
     title: "Batchnorm in one step",
     file: "08_fused_batchnorm.ts",
+    stub: stub8,
     source: chapter8,
     solvedIn: "batchnormBackward",
     gradients: [
