@@ -17,6 +17,7 @@ import { tf } from "./tf.ts";
 import { UsageError } from "./cli.ts";
 import { mapParams, PARAM_NAMES, parameterCount, type Params } from "./model.ts";
 import { table } from "./report.ts";
+import { medianMs } from "./timing.ts";
 import { clone, indexTensor } from "./tensor.ts";
 import { TorchGenerator } from "./torch_generator.ts";
 import { Trainer } from "./trainer.ts";
@@ -28,28 +29,17 @@ interface RawBatch {
   Yb: Int32Array;
 }
 
-/** The median of some numbers. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 /**
- * Times `step` over the batches for about `budgetMs`: the median of the
- * per-step times of groups of `group` steps (so each timed span is long
- * enough for the clock).
+ * Times `step` over the batches for about `budgetMs`: the median time of a
+ * step, measured over groups of `group` steps (so each timed span is long
+ * enough for the clock), after a few groups of warm-up for the JIT.
  */
 function timeSteps(batches: RawBatch[], step: (b: RawBatch) => void, budgetMs: number, group: number): number {
-  for (let i = 0; i < Math.min(20, batches.length); i++) step(batches[i]); // warm-up: let the JIT compile
-  const samples: number[] = [];
-  const start = performance.now();
   let k = 0;
-  while (performance.now() - start < budgetMs || samples.length < 5) {
-    const t0 = performance.now();
+  const runGroup = () => {
     for (let i = 0; i < group; i++) step(batches[k++ % batches.length]);
-    samples.push((performance.now() - t0) / group);
-  }
-  return median(samples);
+  };
+  return medianMs(runGroup, budgetMs) / group;
 }
 
 /** The lecture's training step in TensorFlow.js, with autograd and plain SGD. */
