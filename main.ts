@@ -82,13 +82,13 @@ async function main(args: string[]): Promise<number> {
       }
       return await runChapters([chapterNumber(rest[0])]);
     case "train":
-      return await (await import("./lib/train_cli.ts")).trainCommand(rest);
+      return await (await import("./lib/commands/train.ts")).trainCommand(rest);
     case "sample":
-      return await (await import("./lib/train_cli.ts")).sampleCommand(rest);
+      return await (await import("./lib/commands/train.ts")).sampleCommand(rest);
     case "exercise":
-      return await (await import("./lib/exercise_cli.ts")).exerciseCommand(rest);
+      return await (await import("./lib/commands/exercise.ts")).exerciseCommand(rest);
     case "bench":
-      return (await import("./lib/bench.ts")).benchCommand(rest);
+      return (await import("./lib/commands/bench.ts")).benchCommand(rest);
     default:
       throw new UsageError(
         `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample and bench`,

@@ -5,8 +5,8 @@
  * lecture works with: the same names in the same shuffled order, the same
  * initial parameters and the same first minibatch. This chapter builds all
  * three, reproducing CPython's `random.shuffle` and PyTorch's
- * `torch.Generator` bit for bit (see `lib/python_random.ts` and
- * `lib/torch_generator.ts`), so a learner can put this tutorial next to the
+ * `torch.Generator` bit for bit (see `lib/random/python.ts` and
+ * `lib/random/torch.ts`), so a learner can put this tutorial next to the
  * lecture's notebook and compare numbers digit for digit.
  *
  * Run it with `deno task chapter 1`.
@@ -28,8 +28,8 @@ import {
   type Params,
 } from "../lib/model.ts";
 import { formatShape } from "../lib/tensor.ts";
-import { TorchGenerator } from "../lib/torch_generator.ts";
-import { heading, say, table } from "../lib/report.ts";
+import { TorchGenerator } from "../lib/random/torch.ts";
+import { heading, say, table } from "../lib/report/print.ts";
 
 /** This chapter's title. */
 export const title = "The data and the model";

@@ -31,45 +31,22 @@ import {
   sub,
   sum,
   tanh,
-  type Tensor,
 } from "../lib/tensor.ts";
 import { formatShape } from "../lib/tensor.ts";
-import type { Params } from "../lib/model.ts";
-import { formatNumber, maxAbsDiff } from "../lib/compare.ts";
-import { INTERMEDIATE_NAMES, referenceGradients } from "../lib/reference.ts";
-import { fixture, fixtureTensor } from "../lib/fixture.ts";
-import { heading, say, table } from "../lib/report.ts";
+import type { Forward, Params } from "../lib/model.ts";
+import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
+import { INTERMEDIATE_NAMES, referenceGradients } from "../lib/check/reference.ts";
+import { fixture, fixtureTensor } from "../lib/check/fixture.ts";
+import { heading, say, table } from "../lib/report/print.ts";
 import { setup } from "./01_data_and_model.ts";
 
 /** This chapter's title. */
 export const title = "The forward pass, in small steps";
 
-/** Every intermediate of the chunked forward pass, named as in the lecture. */
-export interface Forward {
-  emb: Tensor;
-  embcat: Tensor;
-  hprebn: Tensor;
-  bnmeani: Tensor;
-  bndiff: Tensor;
-  bndiff2: Tensor;
-  bnvar: Tensor;
-  bnvarInv: Tensor;
-  bnraw: Tensor;
-  hpreact: Tensor;
-  h: Tensor;
-  logits: Tensor;
-  logitMaxes: Tensor;
-  /** Where each row's maximum is: the backward pass needs it. */
-  logitArgmax: IndexTensor;
-  normLogits: Tensor;
-  counts: Tensor;
-  countsSum: Tensor;
-  countsSumInv: Tensor;
-  probs: Tensor;
-  logprobs: Tensor;
-  /** The mean negative log-likelihood, a number. */
-  loss: number;
-}
+// The forward pass keeps every intermediate in a `Forward` record (its type
+// lives in `lib/model.ts`, beside `Params`, so that the checker can name it
+// too): `emb`, `embcat`, `hprebn`, the six batchnorm steps, `hpreact`, `h`,
+// `logits`, and the eight steps of cross-entropy.
 
 /**
  * The lecture's forward pass for a batch `Xb` (`[n, blockSize]`) with

@@ -29,10 +29,11 @@ import {
   sum,
   type Tensor,
 } from "../lib/tensor.ts";
-import { referenceGradients } from "../lib/reference.ts";
-import { heading, say } from "../lib/report.ts";
-import { type Forward, lectureForward } from "./02_forward.ts";
-import { checkStage } from "../lib/check.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
+import { heading, say } from "../lib/report/print.ts";
+import type { Forward } from "../lib/model.ts";
+import { lectureForward } from "./02_forward.ts";
+import { checkStage } from "../lib/check/stage.ts";
 
 /** This chapter's title. */
 export const title = "Backprop through cross-entropy";

@@ -15,11 +15,11 @@
  */
 
 import { matmul, mul, pow, sub, sum, sumToShape, type Tensor, transpose } from "../lib/tensor.ts";
-import type { Params } from "../lib/model.ts";
-import { referenceGradients } from "../lib/reference.ts";
-import { checkStage } from "../lib/check.ts";
-import { heading, say } from "../lib/report.ts";
-import { type Forward, lectureForward } from "./02_forward.ts";
+import type { Forward, Params } from "../lib/model.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
+import { checkStage } from "../lib/check/stage.ts";
+import { heading, say } from "../lib/report/print.ts";
+import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";
 
 /** This chapter's title. */

@@ -14,11 +14,11 @@
  */
 
 import { add, clone, mul, neg, ones, pow, sum, type Tensor } from "../lib/tensor.ts";
-import type { Params } from "../lib/model.ts";
-import { referenceGradients } from "../lib/reference.ts";
-import { checkStage } from "../lib/check.ts";
-import { heading, say } from "../lib/report.ts";
-import { type Forward, lectureForward } from "./02_forward.ts";
+import type { Forward, Params } from "../lib/model.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
+import { checkStage } from "../lib/check/stage.ts";
+import { heading, say } from "../lib/report/print.ts";
+import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";
 import { backpropOutputLayer } from "./04_output_layer.ts";
 

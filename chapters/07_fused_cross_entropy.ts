@@ -29,10 +29,10 @@ import {
   sum,
   type Tensor,
 } from "../lib/tensor.ts";
-import { compareGradient, formatNumber, reportComparisons } from "../lib/compare.ts";
-import { referenceGradients } from "../lib/reference.ts";
-import { heatmap } from "../lib/heatmap.ts";
-import { heading, say, table } from "../lib/report.ts";
+import { compareGradient, formatNumber, reportComparisons } from "../lib/check/compare.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
+import { heatmap } from "../lib/report/heatmap.ts";
+import { heading, say, table } from "../lib/report/print.ts";
 import { medianMs } from "../lib/timing.ts";
 import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";

@@ -13,9 +13,9 @@
 
 import { add, div, mean, mul, pow, sub, sum, type Tensor, variance } from "../lib/tensor.ts";
 import type { Params } from "../lib/model.ts";
-import { compareGradient, formatNumber, maxAbsDiff, reportComparisons } from "../lib/compare.ts";
-import { referenceGradients } from "../lib/reference.ts";
-import { heading, say } from "../lib/report.ts";
+import { compareGradient, formatNumber, maxAbsDiff, reportComparisons } from "../lib/check/compare.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
+import { heading, say } from "../lib/report/print.ts";
 import { medianMs } from "../lib/timing.ts";
 import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";

@@ -9,8 +9,8 @@
  * every parameter against its gradient.
  *
  * We first write that step with the tensor module, readable line by line,
- * and check it against the fast kernels of `lib/kernels.ts` that the real
- * training loop (`lib/trainer.ts`) uses. Then we train for a little while,
+ * and check it against the fast kernels of `lib/train/kernels.ts` that the real
+ * training loop (`lib/train/trainer.ts`) uses. Then we train for a little while,
  * calibrate batchnorm, measure the loss and sample names.
  *
  * Run it with `deno task chapter 9`; the full 200,000-step run is
@@ -22,10 +22,10 @@
 import { type IndexTensor, indexTensor, mul, sub, sum, type Tensor } from "../lib/tensor.ts";
 import { clone } from "../lib/tensor.ts";
 import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
-import { formatNumber, maxAbsDiff } from "../lib/compare.ts";
-import { heading, say, table } from "../lib/report.ts";
-import { lossChart } from "../lib/train_cli.ts";
-import { LR_DECAY, Trainer } from "../lib/trainer.ts";
+import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
+import { heading, say, table } from "../lib/report/print.ts";
+import { lossChart } from "../lib/report/chart.ts";
+import { LR_DECAY, Trainer } from "../lib/train/trainer.ts";
 import { forward } from "./02_forward.ts";
 import { backpropOutputLayer } from "./04_output_layer.ts";
 import { backpropFirstLayer } from "./06_first_layer.ts";
@@ -102,7 +102,7 @@ export function run(): boolean {
   );
   const after = sgdUpdate(before, grads, trainer.learningRate(0));
   say(`The first step both ways: the plain tensor-module version (chapters 2 to 8, float32) and the fast kernels of
-    lib/kernels.ts (float64 arithmetic on float32 parameters). Loss ${loss.toFixed(6)} against ${
+    lib/train/kernels.ts (float64 arithmetic on float32 parameters). Loss ${loss.toFixed(6)} against ${
     fastLoss.toFixed(6)
   }.`);
   const fastGrads = trainer.lastGradients();

@@ -4,11 +4,11 @@
 // known mistakes, to show that they can fail.
 
 import assert from "node:assert/strict";
-import { compareWithPyTorch, compareWithTf } from "../lib/check.ts";
-import { compareGradient } from "../lib/compare.ts";
-import { fixture } from "../lib/fixture.ts";
-import { GRADIENT_NAMES, referenceGradients } from "../lib/reference.ts";
-import { PARAM_NAMES } from "../lib/model.ts";
+import { compareWithPyTorch, compareWithTf } from "../lib/check/stage.ts";
+import { compareGradient } from "../lib/check/compare.ts";
+import { fixture } from "../lib/check/fixture.ts";
+import { GRADIENT_NAMES, referenceGradients } from "../lib/check/reference.ts";
+import { type Forward, PARAM_NAMES } from "../lib/model.ts";
 import {
   exp,
   type IndexTensor,
@@ -25,7 +25,7 @@ import {
   tensor,
   zeros,
 } from "../lib/tensor.ts";
-import { type Forward, lectureForward } from "./02_forward.ts";
+import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";
 import { backpropOutputLayer } from "./04_output_layer.ts";
 import { backpropBatchnorm } from "./05_batchnorm.ts";

@@ -2,9 +2,9 @@
 // and the atomic chapters, and a wrong fused formula that the check catches.
 
 import assert from "node:assert/strict";
-import { compareWithPyTorch } from "../lib/check.ts";
-import { compareGradient } from "../lib/compare.ts";
-import { referenceGradients } from "../lib/reference.ts";
+import { compareWithPyTorch } from "../lib/check/stage.ts";
+import { compareGradient } from "../lib/check/compare.ts";
+import { referenceGradients } from "../lib/check/reference.ts";
 import { div, mul, oneHot, softmax, sub, sum } from "../lib/tensor.ts";
 import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";

@@ -16,7 +16,7 @@
  */
 
 import namesText from "../data/names.txt" with { type: "text" };
-import { PythonRandom } from "./python_random.ts";
+import { PythonRandom } from "./random/python.ts";
 
 /** The boundary token that starts and ends every name. */
 export const BOUNDARY = ".";

@@ -11,7 +11,7 @@
  * ```ts
  * import { drawBatch, initParams, parameterCount } from "./model.ts";
  * import { lectureSplit, loadNames } from "./data.ts";
- * import { TorchGenerator } from "./torch_generator.ts";
+ * import { TorchGenerator } from "./random/torch.ts";
  * const split = lectureSplit(loadNames());
  * const g = new TorchGenerator(2147483647);
  * const params = initParams({ vocabSize: 27, nEmbd: 10, nHidden: 64, blockSize: 3 }, g);
@@ -23,7 +23,7 @@
 
 import type { Dataset } from "./data.ts";
 import { fromArray, type IndexTensor, indexTensor, type Tensor } from "./tensor.ts";
-import { TorchGenerator } from "./torch_generator.ts";
+import { TorchGenerator } from "./random/torch.ts";
 
 /** The lecture's seed for its own generator `g`. */
 export const LECTURE_SEED = 2147483647;
@@ -171,4 +171,34 @@ export function drawBatch(data: Dataset, batchSize: number, g: TorchGenerator): 
     Yb[i] = data.Y[row];
   });
   return { ix, Xb: indexTensor(Xb, [batchSize, blockSize]), Yb: indexTensor(Yb, [batchSize]) };
+}
+
+/**
+ * Every intermediate of the lecture's chunked forward pass (chapter 2),
+ * named as in the lecture. The chapters fill it; the exercise checker reads it.
+ */
+export interface Forward {
+  emb: Tensor;
+  embcat: Tensor;
+  hprebn: Tensor;
+  bnmeani: Tensor;
+  bndiff: Tensor;
+  bndiff2: Tensor;
+  bnvar: Tensor;
+  bnvarInv: Tensor;
+  bnraw: Tensor;
+  hpreact: Tensor;
+  h: Tensor;
+  logits: Tensor;
+  logitMaxes: Tensor;
+  /** Where each row's maximum is: the backward pass needs it. */
+  logitArgmax: IndexTensor;
+  normLogits: Tensor;
+  counts: Tensor;
+  countsSum: Tensor;
+  countsSumInv: Tensor;
+  probs: Tensor;
+  logprobs: Tensor;
+  /** The mean negative log-likelihood, a number. */
+  loss: number;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { lectureSplit, loadNames } from "./data.ts";
-import { fixture, fixtureFloats } from "./fixture.ts";
+import { fixture, fixtureFloats } from "./check/fixture.ts";
 import {
   drawBatch,
   GLOBAL_SEED,
@@ -10,7 +10,7 @@ import {
   PARAM_NAMES,
   parameterCount,
 } from "./model.ts";
-import { TorchGenerator } from "./torch_generator.ts";
+import { TorchGenerator } from "./random/torch.ts";
 
 const split = lectureSplit(loadNames());
 

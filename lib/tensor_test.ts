@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tf } from "./tf.ts";
+import { tf } from "./check/tf.ts";
 import {
   add,
   broadcastShapes,
@@ -34,7 +34,7 @@ import {
   zeros,
   zerosLike,
 } from "./tensor.ts";
-import { TorchGenerator } from "./torch_generator.ts";
+import { TorchGenerator } from "./random/torch.ts";
 
 const g = new TorchGenerator(1234);
 

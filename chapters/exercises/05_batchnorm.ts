@@ -45,7 +45,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
 
 /** Your gradients of the six batchnorm steps, given the correct dhpreact. */
 export function gradients({ fwd, params, n, dhpreact }: ExerciseInput): Record<string, Tensor> {

@@ -23,7 +23,7 @@ import stub5 from "./05_batchnorm.ts" with { type: "text" };
 import stub6 from "./06_first_layer.ts" with { type: "text" };
 import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
 import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
-import type { ExerciseSpec } from "../../lib/exercise.ts";
+import type { ExerciseSpec } from "../../lib/exercise/checker.ts";
 import { mul, ones, sub, sum } from "../../lib/tensor.ts";
 
 /** The exercises by chapter number. */

@@ -1,6 +1,8 @@
 // Each fast kernel against the plain tensor-module version of the same
 // computation (which tensor_test.ts checks against TensorFlow.js), on odd
 // sizes that exercise the leftover rows and columns as well as the lecture's.
+// The fused batchnorm and cross-entropy kernels are checked against chapters 7
+// and 8 in chapters/training_test.ts, since lib does not import the lessons.
 
 import assert from "node:assert/strict";
 import * as k from "./kernels.ts";
@@ -17,30 +19,14 @@ import {
   sub,
   sumToShape,
   tanh,
-  type Tensor,
   transpose,
   zeros,
-} from "./tensor.ts";
-import { TorchGenerator } from "./torch_generator.ts";
-import { batchnormBackward, batchnormForward } from "../chapters/08_fused_batchnorm.ts";
-import { crossEntropy, crossEntropyBackward } from "../chapters/07_fused_cross_entropy.ts";
-import type { Params } from "./model.ts";
+} from "../tensor.ts";
+import { TorchGenerator } from "../random/torch.ts";
+import { assertClose } from "../testing.ts";
 
 const g = new TorchGenerator(99);
 const randn = (size: number) => Float64Array.from(g.randn(size));
-
-/** Asserts that a float64 buffer matches a float32 tensor within a relative tolerance. */
-function assertClose(ours: Float64Array, plain: Tensor, what: string, tol = 1e-5): void {
-  assert.equal(ours.length, plain.size, `${what}: size`);
-  let scale = 0;
-  for (const v of plain.data) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < ours.length; i++) {
-    assert.ok(
-      Math.abs(ours[i] - plain.data[i]) <= tol * Math.max(scale, 1e-3),
-      `${what}[${i}]: fast ${ours[i]}, plain ${plain.data[i]}`,
-    );
-  }
-}
 
 const f32 = (data: Float64Array, shape: number[]) => fromArray(data, shape);
 
@@ -100,22 +86,6 @@ Deno.test("embedding forward and backward equal gatherRows and scatterAddRows", 
   assertClose(dC, scatterAddRows(zeros([V, E]), Xb, f32(dout, [n, B, E])), "dC");
 });
 
-Deno.test("batchnorm forward and fused backward equal chapter 8's", () => {
-  const [n, H] = [32, 200];
-  const inp = randn(n * H), gain = randn(H), bias = randn(H), dout = randn(n * H);
-  const out = new Float64Array(n * H), bnraw = new Float64Array(n * H);
-  const varInv = new Float64Array(H), mean = new Float64Array(H), variance = new Float64Array(H);
-  k.batchnormForward(out, bnraw, varInv, mean, variance, inp, gain, bias, n, H);
-  const params = { bngain: f32(gain, [1, H]), bnbias: f32(bias, [1, H]) } as Params;
-  assertClose(out, batchnormForward(f32(inp, [n, H]), params), "hpreact");
-  const dinp = new Float64Array(n * H), dgain = new Float64Array(H), dbias = new Float64Array(H);
-  k.batchnormBackward(dinp, dgain, dbias, dout, bnraw, varInv, gain, new Float64Array(2 * H), n, H);
-  const tRaw = f32(bnraw, [n, H]);
-  assertClose(dinp, batchnormBackward(f32(dout, [n, H]), tRaw, f32(varInv, [1, H]), params.bngain), "dhprebn");
-  assertClose(dgain, sumToShape(mul(f32(dout, [n, H]), tRaw), [1, H]), "dbngain");
-  assertClose(dbias, sumToShape(f32(dout, [n, H]), [1, H]), "dbnbias");
-});
-
 Deno.test("the rational tanh is within 3e-7 of Math.tanh everywhere, and its backward is (1 − h²)·dh", () => {
   for (let x = -20; x <= 20; x += 0.001) assert.ok(Math.abs(k.tanhRational(x) - Math.tanh(x)) < 3e-7, `x = ${x}`);
   assert.equal(k.tanhRational(0), 0);
@@ -128,16 +98,4 @@ Deno.test("the rational tanh is within 3e-7 of Math.tanh everywhere, and its bac
   const dinp = new Float64Array(size);
   k.tanhBackward(dinp, dout, naive, size);
   assertClose(dinp, mul(sub(1, pow(f32(naive, [size]), 2)), f32(dout, [size])), "dhpreact");
-});
-
-Deno.test("cross-entropy forward and fused backward equal chapter 7's", () => {
-  const [n, V] = [32, 27];
-  const logits = randn(n * V).map((v) => 2 * v);
-  const Y = Int32Array.from(g.randint(0, V, n));
-  const probs = new Float64Array(n * V);
-  const loss = k.crossEntropyForward(probs, logits, Y, n, V);
-  assert.ok(Math.abs(loss - crossEntropy(f32(logits, [n, V]), indexTensor(Y, [n]))) < 1e-5);
-  const dlogits = new Float64Array(n * V);
-  k.crossEntropyBackward(dlogits, probs, Y, n, V);
-  assertClose(dlogits, crossEntropyBackward(f32(logits, [n, V]), indexTensor(Y, [n])), "dlogits");
 });

@@ -10,13 +10,13 @@
  * @example
  * ```ts
  * import { heatmap } from "./heatmap.ts";
- * import { tensor } from "./tensor.ts";
+ * import { tensor } from "../tensor.ts";
  * console.log(heatmap(tensor([[0, 1], [1, 0]]), { color: false }));
  * ```
  * @module
  */
 
-import { formatShape, type Tensor } from "./tensor.ts";
+import { formatShape, type Tensor } from "../tensor.ts";
 
 /** The plain-text ramp, from the smallest value to the largest. */
 export const RAMP = " .:-=+*#%@";

@@ -19,8 +19,8 @@
  */
 
 import { tf } from "./tf.ts";
-import type { Params } from "./model.ts";
-import { type IndexTensor, type Shape, Tensor } from "./tensor.ts";
+import type { Params } from "../model.ts";
+import { type IndexTensor, type Shape, Tensor } from "../tensor.ts";
 
 /** The intermediates of the lecture's forward pass, in the lecture's backward order. */
 export const INTERMEDIATE_NAMES = [

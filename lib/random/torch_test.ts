@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { fixture, fixtureFloats } from "./fixture.ts";
-import { TorchGenerator } from "./torch_generator.ts";
+import { fixture, fixtureFloats } from "../check/fixture.ts";
+import { TorchGenerator } from "./torch.ts";
 
 /** The index of the first difference between two float32 arrays, or -1. */
 function firstDifference(a: Float32Array, b: Float32Array): number {

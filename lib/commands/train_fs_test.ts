@@ -3,22 +3,22 @@
 // --allow-run for Ctrl-C); plain `deno test` has none, so they are skipped
 // there, visibly, and .ci/run runs them with the permissions:
 //
-//     deno test --allow-read --allow-write --allow-run lib/checkpoint_fs_test.ts
+//     deno test --allow-read --allow-write --allow-run lib/commands/train_fs_test.ts
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import { PARAM_NAMES } from "./model.ts";
-import { quietly } from "./testing.ts";
-import { sampleCommand, trainCommand } from "./train_cli.ts";
-import { loadTrainingData, Trainer } from "./trainer.ts";
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { PARAM_NAMES } from "../model.ts";
+import { quietly } from "../testing.ts";
+import { sampleCommand, trainCommand } from "./train.ts";
+import { loadTrainingData, Trainer } from "../train/trainer.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write"));
 const canRun = canUseFiles && (await granted("run"));
 const SKIP_FILES = "skipped: needs --allow-read --allow-write (.ci/run grants them)";
 const SKIP_RUN = "skipped: needs --allow-read --allow-write --allow-run (.ci/run grants them)";
-if (!canUseFiles) console.log(`checkpoint_fs_test.ts: file-system tests ${SKIP_FILES}`);
+if (!canUseFiles) console.log(`train_fs_test.ts: file-system tests ${SKIP_FILES}`);
 
 const data = canUseFiles ? loadTrainingData(3) : undefined;
 
@@ -134,7 +134,7 @@ fsTest("Ctrl-C saves a checkpoint at the step reached and exits with 130", async
   const path = join(dir, "interrupted.safetensors");
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-write", "main.ts", "train", "--steps", "10000000", "--out", path],
-    cwd: new URL("..", import.meta.url).pathname,
+    cwd: new URL("../..", import.meta.url).pathname,
     stdout: "piped",
     stderr: "piped",
   }).spawn();

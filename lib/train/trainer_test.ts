@@ -1,45 +1,17 @@
-// The training loop: its first step against the chapters and PyTorch, the
-// checkpoint round trip, interrupt-and-resume, bad input and the NaN stop.
+// The training loop (its first step is checked against the chapters and
+// PyTorch in chapters/training_test.ts): the checkpoint round trip, interrupt-and-resume, bad input and the NaN stop.
 
 import assert from "node:assert/strict";
 import { checkpointBytes, CheckpointError, trainerFromCheckpoint } from "./checkpoint.ts";
-import { fixture, fixtureTensor } from "./fixture.ts";
-import { PARAM_NAMES, parameterCount } from "./model.ts";
+import { PARAM_NAMES, parameterCount } from "../model.ts";
 import { encodeSafetensors } from "./safetensors.ts";
 import { DEFAULT_CONFIG, loadTrainingData, Trainer, validateConfig } from "./trainer.ts";
-import { lectureForward } from "../chapters/02_forward.ts";
-import { manualGradients } from "../chapters/06_first_layer.ts";
 
 const data = loadTrainingData(3);
 
 Deno.test("the lecture's training network has 12,297 parameters", () => {
   const trainer = new Trainer({ steps: 10 }, data);
   assert.equal(parameterCount(trainer.params), 12297);
-});
-
-Deno.test("a first step with 64 hidden units sees the lecture's batch, loss and gradients", () => {
-  // With n_hidden = 64 the trainer's initialisation and first batch are exercise 1's.
-  const trainer = new Trainer({ nHidden: 64, steps: 1 }, data);
-  const { params, batch, fwd } = lectureForward();
-  for (const name of PARAM_NAMES) assert.deepEqual(trainer.params[name].data, params[name].data, name);
-  const loss = trainer.trainStep();
-  assert.ok(Math.abs(loss - fixture.loss) < 1e-5, `loss ${loss}, PyTorch ${fixture.loss}`);
-  assert.deepEqual(Array.from(trainer.lastBatch().Yb), fixture.Yb);
-  const chapters = manualGradients(fwd, params, batch.Xb, batch.Yb);
-  const grads = trainer.lastGradients();
-  for (const name of PARAM_NAMES) {
-    const torch = fixtureTensor("grads", name);
-    const scale = Math.max(...Array.from(torch, Math.abs));
-    for (let i = 0; i < torch.length; i++) {
-      // b1's gradient is rounding noise around zero (chapter 6), hence the absolute floor.
-      const tol = 1e-5 * scale + 1e-8;
-      assert.ok(
-        Math.abs(grads[name][i] - torch[i]) <= tol,
-        `${name}[${i}] fast ${grads[name][i]}, PyTorch ${torch[i]}`,
-      );
-      assert.ok(Math.abs(grads[name][i] - chapters[name].data[i]) <= tol, `${name}[${i}] against the chapters`);
-    }
-  }
 });
 
 Deno.test("the loss goes down, the learning rate decays on schedule, and samples are names", () => {

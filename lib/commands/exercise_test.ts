@@ -2,32 +2,25 @@
 // solutions pass, and seeded mistakes get the right diagnosis.
 
 import assert from "node:assert/strict";
-import { EXERCISES } from "../chapters/exercises/specs.ts";
-import * as stub3 from "../chapters/exercises/03_cross_entropy.ts";
-import * as stub4 from "../chapters/exercises/04_output_layer.ts";
-import * as stub5 from "../chapters/exercises/05_batchnorm.ts";
-import * as stub6 from "../chapters/exercises/06_first_layer.ts";
-import * as stub7 from "../chapters/exercises/07_fused_cross_entropy.ts";
-import * as stub8 from "../chapters/exercises/08_fused_batchnorm.ts";
-import { backpropCrossEntropy } from "../chapters/03_cross_entropy.ts";
-import { backpropOutputLayer } from "../chapters/04_output_layer.ts";
-import { backpropBatchnorm } from "../chapters/05_batchnorm.ts";
-import { backpropFirstLayer } from "../chapters/06_first_layer.ts";
-import { crossEntropyBackward } from "../chapters/07_fused_cross_entropy.ts";
-import { batchnormBackward } from "../chapters/08_fused_batchnorm.ts";
-import { checkExercise, type ExerciseInput, extractSolution, isDone, type Verdict } from "./exercise.ts";
-import {
-  checkLearner,
-  exerciseCommand,
-  exerciseInput,
-  formatVerdicts,
-  hint,
-  type LearnerModule,
-} from "./exercise_cli.ts";
-import { referenceGradients } from "./reference.ts";
-import { mul, ones, pow, sub, sum, type Tensor, transpose } from "./tensor.ts";
-import { UsageError } from "./cli.ts";
-import { quietly } from "./testing.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import * as stub3 from "../../chapters/exercises/03_cross_entropy.ts";
+import * as stub4 from "../../chapters/exercises/04_output_layer.ts";
+import * as stub5 from "../../chapters/exercises/05_batchnorm.ts";
+import * as stub6 from "../../chapters/exercises/06_first_layer.ts";
+import * as stub7 from "../../chapters/exercises/07_fused_cross_entropy.ts";
+import * as stub8 from "../../chapters/exercises/08_fused_batchnorm.ts";
+import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
+import { backpropFirstLayer } from "../../chapters/06_first_layer.ts";
+import { crossEntropyBackward } from "../../chapters/07_fused_cross_entropy.ts";
+import { batchnormBackward } from "../../chapters/08_fused_batchnorm.ts";
+import { checkExercise, type ExerciseInput, extractSolution, isDone, type Verdict } from "../exercise/checker.ts";
+import { checkLearner, exerciseCommand, exerciseInput, formatVerdicts, hint, type LearnerModule } from "./exercise.ts";
+import { referenceGradients } from "../check/reference.ts";
+import { mul, ones, pow, sub, sum, type Tensor, transpose } from "../tensor.ts";
+import { UsageError } from "../cli.ts";
+import { quietly } from "../testing.ts";
 
 const input = exerciseInput();
 const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;

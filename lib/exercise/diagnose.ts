@@ -9,15 +9,15 @@
  * @example
  * ```ts
  * import { diagnose } from "./diagnose.ts";
- * import { mul, tensor } from "./tensor.ts";
+ * import { mul, tensor } from "../tensor.ts";
  * const expected = tensor([[1, 2], [3, 4]]);
  * diagnose(mul(expected, -1), expected, { n: 32 }).detail; // "the sign is flipped: …"
  * ```
  * @module
  */
 
-import { compareGradient } from "./compare.ts";
-import { div, formatShape, neg, reshape, type Shape, sumToShape, type Tensor, transpose } from "./tensor.ts";
+import { compareGradient } from "../check/compare.ts";
+import { div, formatShape, neg, reshape, type Shape, sumToShape, type Tensor, transpose } from "../tensor.ts";
 
 /** What {@linkcode diagnose} concluded. */
 export interface Diagnosis {

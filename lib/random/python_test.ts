@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { loadNames } from "./data.ts";
-import { fixture } from "./fixture.ts";
-import { PythonRandom } from "./python_random.ts";
+import { loadNames } from "../data.ts";
+import { fixture } from "../check/fixture.ts";
+import { PythonRandom } from "./python.ts";
 
 Deno.test("random.seed(42); random.shuffle(words) gives CPython's order, word for word", async () => {
   const words = new PythonRandom(42).shuffle(loadNames());

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { PythonRandom } from "./python_random.ts";
+ * import { PythonRandom } from "./python.ts";
  * const rng = new PythonRandom(42);
  * const words = ["emma", "olivia", "ava"];
  * rng.shuffle(words); // the order random.shuffle gives after random.seed(42)

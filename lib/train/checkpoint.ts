@@ -18,10 +18,10 @@
  */
 
 import { dirname } from "node:path";
-import { PARAM_NAMES, type Params } from "./model.ts";
+import { PARAM_NAMES, type Params } from "../model.ts";
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type StoredTensor } from "./safetensors.ts";
-import { fromArray } from "./tensor.ts";
-import type { TorchGeneratorState } from "./torch_generator.ts";
+import { fromArray } from "../tensor.ts";
+import type { TorchGeneratorState } from "../random/torch.ts";
 import { type TrainConfig, Trainer, type TrainingData, validateConfig } from "./trainer.ts";
 
 /** The `format` metadata value of our checkpoints. */

@@ -5,17 +5,16 @@
  *
  * @example
  * ```ts
- * import { checkExercise, todo } from "./exercise.ts";
+ * import { checkExercise, todo } from "./checker.ts";
  * const dprobs = todo(probs); // zeros of probs' shape, marked as not done yet
  * ```
  * @module
  */
 
-import type { Batch, Params } from "./model.ts";
-import type { Gradients } from "./reference.ts";
-import { type Tensor, zeros } from "./tensor.ts";
+import type { Batch, Forward, Params } from "../model.ts";
+import type { Gradients } from "../check/reference.ts";
+import { type Tensor, zeros } from "../tensor.ts";
 import { diagnose, type Partial } from "./diagnose.ts";
-import type { Forward } from "../chapters/02_forward.ts";
 
 const todos = new WeakSet<Tensor>();
 

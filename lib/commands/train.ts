@@ -5,18 +5,18 @@
  *
  * @example
  * ```ts
- * import { trainCommand } from "./train_cli.ts";
+ * import { trainCommand } from "./train.ts";
  * await trainCommand(["--steps", "5000"]); // returns the exit code
  * ```
  * @module
  */
 
-import asciichart from "asciichart";
-import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import { parseFlags, UsageError } from "./cli.ts";
-import { parameterCount } from "./model.ts";
-import { table } from "./report.ts";
-import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "./trainer.ts";
+import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { parseFlags, UsageError } from "../cli.ts";
+import { parameterCount } from "../model.ts";
+import { lossChart } from "../report/chart.ts";
+import { table } from "../report/print.ts";
+import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "../train/trainer.ts";
 
 /** Where checkpoints go unless `--out` says otherwise. */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
@@ -101,27 +101,6 @@ function duration(seconds: number): string {
 
 const encoder = new TextEncoder();
 const count = (n: number) => n.toLocaleString("en-US");
-
-/**
- * The loss curve as the lecture plots it: log10 of the loss, averaged over
- * windows of steps, drawn with asciichart.
- *
- * @example
- * ```ts
- * console.log(lossChart(trainer.lossLog10.subarray(0, trainer.step)));
- * ```
- */
-export function lossChart(lossLog10: Float32Array, maxPoints = 70): string {
-  if (lossLog10.length === 0) return "(no steps, no chart)";
-  const window = Math.max(1, Math.ceil(lossLog10.length / maxPoints));
-  const points: number[] = [];
-  for (let start = 0; start < lossLog10.length; start += window) {
-    const slice = lossLog10.subarray(start, start + window);
-    points.push(slice.reduce((a, b) => a + b, 0) / slice.length);
-  }
-  const chart = asciichart.plot(points, { height: 12, format: (x: number) => x.toFixed(3).padStart(7) });
-  return `log10(loss), mean over windows of ${count(window)} steps:\n\n${chart}`;
-}
 
 /** Samples and marks each as a training name or a new one. */
 function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number): void {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compareGradient, formatTable } from "./compare.ts";
-import { fromArray, tensor } from "./tensor.ts";
+import { fromArray, tensor } from "../tensor.ts";
 
 Deno.test("identical gradients are exact; within allclose's tolerance approximate", () => {
   const a = tensor([[0.5, -0.25]]);

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { type Dataset, lectureSplit, loadNames, type Vocab } from "./data.ts";
+import { type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
 import {
   batchnormBackward,
   batchnormForward,
@@ -37,8 +37,8 @@ import {
   tanhForward,
   tanhRational,
 } from "./kernels.ts";
-import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "./model.ts";
-import { TorchGenerator, type TorchGeneratorState } from "./torch_generator.ts";
+import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
+import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 
 /** Everything that defines a training run. */
 export interface TrainConfig {

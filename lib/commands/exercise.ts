@@ -8,15 +8,15 @@
  *
  * @example
  * ```ts
- * import { exerciseCommand } from "./exercise_cli.ts";
+ * import { exerciseCommand } from "./exercise.ts";
  * Deno.exitCode = await exerciseCommand(["3"]);
  * ```
  * @module
  */
 
 import { join, relative } from "node:path";
-import { fromFileUrl, toFileUrl } from "./paths.ts";
-import { parseFlags, UsageError } from "./cli.ts";
+import { fromFileUrl, toFileUrl } from "../paths.ts";
+import { parseFlags, UsageError } from "../cli.ts";
 import {
   checkExercise,
   type ExerciseInput,
@@ -24,19 +24,19 @@ import {
   extractSolution,
   isDone,
   type Verdict,
-} from "./exercise.ts";
-import { referenceGradients } from "./reference.ts";
-import type { Tensor } from "./tensor.ts";
-import { formatShape } from "./tensor.ts";
-import { table, wrap } from "./report.ts";
-import { EXERCISES } from "../chapters/exercises/specs.ts";
-import { lectureForward } from "../chapters/02_forward.ts";
-import { backpropCrossEntropy } from "../chapters/03_cross_entropy.ts";
-import { backpropOutputLayer } from "../chapters/04_output_layer.ts";
-import { backpropBatchnorm } from "../chapters/05_batchnorm.ts";
+} from "../exercise/checker.ts";
+import { referenceGradients } from "../check/reference.ts";
+import type { Tensor } from "../tensor.ts";
+import { formatShape } from "../tensor.ts";
+import { table, wrap } from "../report/print.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { lectureForward } from "../../chapters/02_forward.ts";
+import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
 
 /** Where the learner's files go. */
-export const WORKSPACE = fromFileUrl(new URL("../chapters/yours/", import.meta.url));
+export const WORKSPACE = fromFileUrl(new URL("../../chapters/yours/", import.meta.url));
 
 /** A learner's module: a function from the forward context to named gradients. */
 export interface LearnerModule {
@@ -66,7 +66,7 @@ export function exerciseInput(): ExerciseInput {
  *
  * @example
  * ```ts
- * const verdicts = checkLearner(EXERCISES[3], await import("../chapters/yours/03_cross_entropy.ts"));
+ * const verdicts = checkLearner(EXERCISES[3], await import("../../chapters/yours/03_cross_entropy.ts"));
  * ```
  */
 export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdict[] {

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { checkStage } from "./check.ts";
+ * import { checkStage } from "./stage.ts";
  * const ok = checkStage({ logits: dlogits }, referenceGradients(params, Xb, Yb));
  * ```
  * @module
@@ -13,9 +13,9 @@
 
 import { ATOL, compareGradient, type Comparison, formatNumber, reportComparisons } from "./compare.ts";
 import { fixtureTensor } from "./fixture.ts";
-import { say } from "./report.ts";
+import { say } from "../report/print.ts";
 import type { GradientName, Reference } from "./reference.ts";
-import { fromArray, type Tensor } from "./tensor.ts";
+import { fromArray, type Tensor } from "../tensor.ts";
 
 /** Some of the 26 gradients, by the name of the tensor they belong to. */
 export type StageGradients = Partial<Record<GradientName, Tensor>>;

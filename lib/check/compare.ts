@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { compareGradient, formatTable } from "./compare.ts";
- * import { tensor } from "./tensor.ts";
+ * import { tensor } from "../tensor.ts";
  * const row = compareGradient("dlogits", tensor([0.1, 0.2]), tensor([0.1, 0.2000001]));
  * row.approximate; // true
  * console.log(formatTable([row]));
@@ -17,7 +17,7 @@
  * @module
  */
 
-import { formatShape, type Tensor } from "./tensor.ts";
+import { formatShape, type Tensor } from "../tensor.ts";
 
 /** The verdict on one gradient. */
 export interface Comparison {

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { heading, say } from "./report.ts";
+ * import { heading, say } from "./print.ts";
  * heading(3, "Backprop through cross-entropy");
  * say("Each gradient below is checked against TensorFlow.js.");
  * ```

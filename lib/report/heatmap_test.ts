@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { heatmap, RAMP } from "./heatmap.ts";
-import { tensor, zeros } from "./tensor.ts";
+import { tensor, zeros } from "../tensor.ts";
 
 Deno.test("the plain heat map puts the smallest value at the start of the ramp and the largest at the end", () => {
   const lines = heatmap(tensor([[-1, 0], [1, 0.5]]), { color: false }).split("\n");

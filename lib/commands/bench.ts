@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: one training step of the lecture's network (12,297
  * parameters, batches of 32), timed three ways on the same batches in the
- * same run: our fast kernels (`lib/kernels.ts` through `lib/trainer.ts`),
+ * same run: our fast kernels (`lib/train/kernels.ts` through `lib/train/trainer.ts`),
  * our plain tensor-module step (chapter 9), and TensorFlow.js autograd on its
  * CPU backend. It prints the median time of a step and the ratios.
  *
@@ -13,15 +13,15 @@
  * @module
  */
 
-import { tf } from "./tf.ts";
-import { UsageError } from "./cli.ts";
-import { mapParams, PARAM_NAMES, parameterCount, type Params } from "./model.ts";
-import { table } from "./report.ts";
-import { medianMs } from "./timing.ts";
-import { clone, indexTensor } from "./tensor.ts";
-import { TorchGenerator } from "./torch_generator.ts";
-import { Trainer } from "./trainer.ts";
-import { plainGradients, sgdUpdate } from "../chapters/09_training.ts";
+import { tf } from "../check/tf.ts";
+import { UsageError } from "../cli.ts";
+import { mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
+import { table } from "../report/print.ts";
+import { medianMs } from "../timing.ts";
+import { clone, indexTensor } from "../tensor.ts";
+import { TorchGenerator } from "../random/torch.ts";
+import { Trainer } from "../train/trainer.ts";
+import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
 
 /** A batch: contexts `[n·B]` and targets `[n]`. */
 interface RawBatch {
@@ -126,7 +126,7 @@ export function benchCommand(args: string[]): number {
   const autograd = timeSteps(batches, tfStep, budget, 2);
   console.log(table([
     ["implementation", "ms/step", "vs fast kernels"],
-    ["fast kernels (lib/kernels.ts)", fast.toFixed(3), "1.0×"],
+    ["fast kernels (lib/train/kernels.ts)", fast.toFixed(3), "1.0×"],
     ["tensor module (chapter 9)", plain.toFixed(3), `${(plain / fast).toFixed(1)}× slower`],
     ["TensorFlow.js autograd (CPU)", autograd.toFixed(3), `${(autograd / fast).toFixed(1)}× slower`],
   ]));

@@ -1,12 +1,12 @@
 // The train, sample and bench commands as a user calls them, for everything
 // that needs no file system: bad flags, the refusal without permission, the chart, the bench.
-// The checkpoint files themselves are tested in checkpoint_fs_test.ts.
+// The checkpoint files themselves are tested in train_fs_test.ts.
 
 import assert from "node:assert/strict";
-import { UsageError } from "./cli.ts";
+import { UsageError } from "../cli.ts";
 import { benchCommand } from "./bench.ts";
-import { quietly } from "./testing.ts";
-import { lossChart, sampleCommand, trainCommand } from "./train_cli.ts";
+import { quietly } from "../testing.ts";
+import { sampleCommand, trainCommand } from "./train.ts";
 
 const rejects = async (args: string[], message: RegExp, command = trainCommand) => {
   await assert.rejects(() => quietly(() => command(args)), (error: Error) => {
@@ -69,17 +69,10 @@ Deno.test({
   },
 });
 
-Deno.test("the loss chart averages log10(loss) over windows", () => {
-  const chart = lossChart(new Float32Array(1000).map((_, i) => 0.5 - i / 4000), 10);
-  assert.match(chart, /^log10\(loss\), mean over windows of 100 steps:/);
-  assert.match(chart, /0\.488/); // the first window's mean: 0.5 − 49.5/4000
-  assert.equal(lossChart(new Float32Array(0)), "(no steps, no chart)");
-});
-
 Deno.test("the bench times all three implementations and reports ratios", async () => {
   const { result, output } = await quietly(() => benchCommand(["--quick"]));
   assert.equal(result, 0);
-  assert.match(output, /fast kernels \(lib\/kernels\.ts\)\s+\d+\.\d{3}\s+1\.0×/);
+  assert.match(output, /fast kernels \(lib\/train\/kernels\.ts\)\s+\d+\.\d{3}\s+1\.0×/);
   assert.match(output, /tensor module \(chapter 9\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
   assert.match(output, /TensorFlow\.js autograd \(CPU\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
   assert.throws(() => benchCommand(["--fast"]), UsageError);

@@ -19,7 +19,7 @@
  *
  * @example
  * ```ts
- * import { TorchGenerator } from "./torch_generator.ts";
+ * import { TorchGenerator } from "./torch.ts";
  * const g = new TorchGenerator(2147483647);
  * const C = g.randn(27 * 10); // torch.randn((27, 10), generator=g)
  * const ix = g.randint(0, 182625, 32);

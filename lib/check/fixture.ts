@@ -13,7 +13,7 @@
  * @module
  */
 
-import data from "../data/pytorch/fixture.json" with { type: "json" };
+import data from "../../data/pytorch/fixture.json" with { type: "json" };
 
 /** The fixture's contents; float tensors are base64 strings of float32 bytes. */
 export const fixture = data;

@@ -1,0 +1,9 @@
+import assert from "node:assert/strict";
+import { lossChart } from "./chart.ts";
+
+Deno.test("the loss chart averages log10(loss) over windows", () => {
+  const chart = lossChart(new Float32Array(1000).map((_, i) => 0.5 - i / 4000), 10);
+  assert.match(chart, /^log10\(loss\), mean over windows of 100 steps:/);
+  assert.match(chart, /0\.488/); // the first window's mean: 0.5 − 49.5/4000
+  assert.equal(lossChart(new Float32Array(0)), "(no steps, no chart)");
+});
