@@ -341,12 +341,12 @@ type Stop =
   | { kind: "failed"; message: string };
 
 /** A divergence: the one line naming the step, the learning rate and what to try. */
-function diverged(trainer: Trainer, what: string, kept: Kept): Stop {
+function diverged(trainer: Trainer, what: string, kept: Kept, step = trainer.step): Stop {
   const { lr } = trainer.config;
   return {
     kind: "failed",
-    message: `training diverged at step ${count(trainer.step)} (learning rate ${
-      formatRate(trainer.learningRate())
+    message: `training diverged at step ${count(step)} (learning rate ${
+      formatRate(trainer.learningRate(step - 1))
     }): ${what}. Try a lower --lr than ${formatRate(lr)}, such as ${formatRate(+(lr / 10).toPrecision(3))}. ${
       keptText(kept)
     }`,
@@ -407,11 +407,12 @@ async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promi
         const loss = trainer.trainStep();
         if (Number.isNaN(lastLoss)) lastLoss = loss;
         const limit = 10 * (Number.isNaN(firstLoss) ? lastLoss : firstLoss);
-        if (!Number.isFinite(loss)) return diverged(trainer, `the loss became ${loss}`, kept);
+        // A step whose loss is not finite is not taken (nor counted): name the step it would have been.
+        if (!Number.isFinite(loss)) return diverged(trainer, `the loss became ${loss}`, kept, trainer.step + 1);
         if (loss > limit) {
           return diverged(
             trainer,
-            `the loss rose to ${loss.toFixed(2)}, more than 10 times its first ${(limit / 10).toFixed(2)}`,
+            `the loss rose to ${+loss.toPrecision(4)}, more than 10 times its first ${(limit / 10).toFixed(2)}`,
             kept,
           );
         }

@@ -115,8 +115,8 @@ const grouped = (n: number) => n.toLocaleString("en-US");
 /** A size in bytes for people: "1.5 GiB", "12.0 MiB". */
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
+  return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** The lecture's data: 27 characters, 228,146 examples; the default for {@linkcode bufferBytes}. */
