@@ -292,10 +292,14 @@ async function startOrResume(o: TrainOptions): Promise<Trainer> {
  * Makes sure `--out` may be written, then locks it: never a user's file, an
  * existing checkpoint only when resuming it or with `--force`, and never
  * while another run writes it. Removes the temporary files of dead runs.
- * Returns the function that releases the lock.
+ * Returns the function that releases the lock, and whether a checkpoint was there.
  */
-async function claimOut(o: TrainOptions): Promise<() => Promise<void>> {
+async function claimOut(o: TrainOptions): Promise<{ release: () => Promise<void>; existed: boolean }> {
+  let release = () => Promise.resolve();
   try {
+    // Find out now, not after two minutes of training, whether the checkpoint can be written.
+    await checkWritable(o.out);
+    release = await lockCheckpoint(o.out);
     const there = await whatIsAt(o.out);
     if (there === "other") {
       throw new UsageError(
@@ -308,12 +312,10 @@ async function claimOut(o: TrainOptions): Promise<() => Promise<void>> {
         `${o.out} already holds a checkpoint; continue it with --resume ${o.out}, or start over with --force`,
       );
     }
-    // Find out now, not after two minutes of training, whether the checkpoint can be written.
-    await checkWritable(o.out);
-    const release = await lockCheckpoint(o.out);
     for (const name of await removeStaleTemporaries(o.out)) console.log(`Removed ${name}, left by an earlier run.`);
-    return release;
+    return { release, existed: there === "checkpoint" };
   } catch (error) {
+    await release();
     throw asUsageError(error);
   }
 }
@@ -519,8 +521,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   const trainer = await startOrResume(o);
   const continuing = o.resume !== undefined && resolve(o.resume) === resolve(o.out);
-  const existed = (await whatIsAt(o.out).catch(() => "nothing")) === "checkpoint";
-  const release = await claimOut(o);
+  const { release, existed } = await claimOut(o);
   const kept: Kept = { out: o.out, step: continuing ? trainer.step : null, existed };
   try {
     printHeader(trainer, o);

@@ -347,7 +347,14 @@ export async function saveCheckpoint(path: string, trainer: Trainer, write = Den
  */
 export async function checkWritable(path: string): Promise<void> {
   const probe = temporaryPath(path);
-  const info = await Deno.stat(path).catch(() => null);
+  const info = await Deno.stat(path).catch((error) => {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new CheckpointError(
+        `cannot write a checkpoint at ${path}: no permission (run with --allow-read --allow-write, as \`deno task train\` does)`,
+      );
+    }
+    return null;
+  });
   if (info?.isDirectory) {
     throw new CheckpointError(
       `cannot write a checkpoint at ${path}: it is a folder; give a file path such as ${path}/mlp.safetensors`,
@@ -356,7 +363,9 @@ export async function checkWritable(path: string): Promise<void> {
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
     await Deno.writeFile(probe, new Uint8Array(0));
-    await Deno.remove(probe);
+    await Deno.remove(probe).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
   } catch (error) {
     throw new CheckpointError(`cannot write a checkpoint at ${path}: ${(error as Error).message.split("\n")[0]}`);
   }
@@ -374,7 +383,8 @@ function readError(path: string, error: unknown): CheckpointError {
 
 /**
  * What is at `path`: nothing, one of our checkpoints, or something else (a
- * user's file, a folder, a device), read no further than its header.
+ * user's file, a folder, a device), read no further than its header. File
+ * system errors other than a missing file (no permission) are thrown as they are.
  *
  * @example
  * ```ts
@@ -388,7 +398,7 @@ export async function whatIsAt(path: string): Promise<"nothing" | "checkpoint" |
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return "nothing";
     if (error instanceof SafetensorsError) return "other";
-    throw readError(path, error);
+    throw error;
   }
 }
 

@@ -1,12 +1,11 @@
 /**
  * One training run per checkpoint: a lock file beside the checkpoint
- * (`mlp.safetensors.lock`, holding the process id) that a second run finds
- * and refuses, and that is removed when the run ends. A lock or a temporary
- * file (`mlp.safetensors.PID.tmp`) left by a process that no longer exists,
- * after a SIGKILL or a power cut, is taken over or removed by the next run.
- *
- * Whether a process exists is read from `/proc` (Linux); elsewhere every
- * lock is taken as held, and the message says how to remove it.
+ * (`mlp.safetensors.lock`, holding the process id for the message) on which
+ * the run holds an exclusive operating-system lock (`flock`). A second run
+ * cannot take it and is refused; the run removes the file when it ends. The
+ * system releases the lock of a process that dies (a SIGKILL, a power cut),
+ * so a lock file left behind is simply taken over by the next run, which also
+ * removes the temporary files (`mlp.safetensors.PID.tmp`) such a run left.
  *
  * @example
  * ```ts
@@ -24,35 +23,22 @@
 import { basename, dirname, join } from "node:path";
 import { CheckpointError } from "./checkpoint.ts";
 
-/** The lock file of a checkpoint path. */
+/**
+ * The lock file of a checkpoint path.
+ *
+ * @example
+ * ```ts
+ * lockPath("run.safetensors"); // "run.safetensors.lock"
+ * ```
+ */
 export function lockPath(path: string): string {
   return `${path}.lock`;
 }
 
 /**
- * Whether a process with this id is running (not a zombie). Without `/proc`
- * (not Linux) it answers true, the safe side for a lock.
- *
- * @example
- * ```ts
- * processAlive(Deno.pid); // true
- * ```
- */
-export function processAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return !/^\S+ \(.*\) [ZX]/s.test(stat);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    return true;
-  }
-}
-
-/**
  * Takes the lock of a checkpoint path, or throws a {@linkcode CheckpointError}
- * naming the process that holds it. A lock whose process is gone is taken
- * over. Returns the function that releases it.
+ * naming the process that holds it. A lock file whose process is gone is
+ * taken over. Returns the function that releases the lock and removes the file.
  *
  * @example
  * ```ts
@@ -62,35 +48,41 @@ export function processAlive(pid: number): boolean {
  */
 export async function lockCheckpoint(path: string): Promise<() => Promise<void>> {
   const lock = lockPath(path);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let file: Deno.FsFile;
     try {
-      await Deno.writeTextFile(lock, `${Deno.pid}\n`, { createNew: true });
-      return () => Deno.remove(lock).catch(() => {});
+      file = await Deno.open(lock, { read: true, write: true, create: true });
     } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) {
-        throw new CheckpointError(`cannot lock ${path}: ${(error as Error).message.split("\n")[0]}`);
-      }
+      throw new CheckpointError(`cannot lock ${path}: ${(error as Error).message.split("\n")[0]}`);
     }
-    const text = await Deno.readTextFile(lock).catch(() => "");
-    const pid = /^\d+\n$/.test(text) ? Number(text) : NaN;
-    // A lock without a process id yet may be one that another run is writing this instant.
-    const age = Date.now() - ((await Deno.stat(lock).catch(() => null))?.mtime?.getTime() ?? 0);
-    const held = Number.isNaN(pid) ? age < 5000 : processAlive(pid);
-    if (held) {
+    if (!(await file.tryLock(true))) {
+      file.close();
+      const holder = (await Deno.readTextFile(lock).catch(() => "")).trim();
       throw new CheckpointError(
-        `${path} is in use by another training run (${
-          Number.isNaN(pid) ? "starting" : `process ${pid}`
-        }); wait for it to end, or delete ${lock} if no run is going`,
+        `${path} is in use by another training run${/^\d+$/.test(holder) ? ` (process ${holder})` : ""}; ` +
+          `wait for it to end, or choose another --out`,
       );
     }
-    await Deno.remove(lock).catch(() => {});
+    // The run before may have removed the file between our open and our lock: then lock the new one.
+    const [held, current] = [await file.stat(), await Deno.stat(lock).catch(() => null)];
+    if (current === null || current.ino !== held.ino) {
+      file.close();
+      continue;
+    }
+    await file.truncate(0);
+    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+    return async () => {
+      await Deno.remove(lock).catch(() => {});
+      file.close();
+    };
   }
-  throw new CheckpointError(`cannot lock ${path}: ${lock} keeps coming back`);
+  throw new CheckpointError(`cannot lock ${path}: ${lock} keeps being replaced by other runs`);
 }
 
 /**
- * Removes the temporary files (`name.PID.tmp`) that runs which no longer
- * exist left beside `path`, and returns their names.
+ * Removes the temporary files (`name.PID.tmp`) that other processes left
+ * beside `path`, and returns their names. Call it holding the lock: then no
+ * other run is writing there, and every such file is left over.
  *
  * @example
  * ```ts
@@ -101,16 +93,12 @@ export async function removeStaleTemporaries(path: string): Promise<string[]> {
   const folder = dirname(path);
   const prefix = `${basename(path)}.`;
   const removed: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(folder)) {
-      if (!entry.isFile || !entry.name.startsWith(prefix)) continue;
-      const match = entry.name.slice(prefix.length).match(/^(\d+)\.tmp$/);
-      if (!match || processAlive(Number(match[1]))) continue;
-      await Deno.remove(join(folder, entry.name));
-      removed.push(entry.name);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  for await (const entry of Deno.readDir(folder)) {
+    if (!entry.isFile || !entry.name.startsWith(prefix)) continue;
+    const pid = entry.name.slice(prefix.length).match(/^(\d+)\.tmp$/)?.[1];
+    if (pid === undefined || Number(pid) === Deno.pid) continue;
+    await Deno.remove(join(folder, entry.name)).catch(() => {});
+    removed.push(entry.name);
   }
   return removed;
 }

@@ -117,7 +117,11 @@ Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are re
       message: /vocab\.safetensors: it was trained on the vocabulary/,
     },
   );
-  assert.throws(() => trainerFromCheckpoint(bytes, "x", data, { steps: -1 }), ConfigError, "the flags' error, not the file's");
+  assert.throws(
+    () => trainerFromCheckpoint(bytes, "x", data, { steps: -1 }),
+    ConfigError,
+    "the flags' error, not the file's",
+  );
 });
 
 Deno.test("sizes that would need more than 1 GiB of buffers are refused before anything is allocated", () => {
