@@ -292,9 +292,9 @@ async function startOrResume(o: TrainOptions): Promise<Trainer> {
  * Makes sure `--out` may be written, then locks it: never a user's file, an
  * existing checkpoint only when resuming it or with `--force`, and never
  * while another run writes it. Removes the temporary files of dead runs.
- * Returns the function that releases the lock, and whether a checkpoint was there.
+ * Returns the function that releases the lock, and what `--out` holds.
  */
-async function claimOut(o: TrainOptions): Promise<{ release: () => Promise<void>; existed: boolean }> {
+async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: () => Promise<void>; kept: Kept }> {
   let release = () => Promise.resolve();
   try {
     // Find out now, not after two minutes of training, whether the checkpoint can be written.
@@ -313,7 +313,8 @@ async function claimOut(o: TrainOptions): Promise<{ release: () => Promise<void>
       );
     }
     for (const name of await removeStaleTemporaries(o.out)) console.log(`Removed ${name}, left by an earlier run.`);
-    return { release, existed: there === "checkpoint" };
+    const kept = { out: o.out, step: continuing ? trainer.step : null, existed: there === "checkpoint" };
+    return { release, kept };
   } catch (error) {
     await release();
     throw asUsageError(error);
@@ -383,11 +384,53 @@ function drawProgress(trainer: Trainer, loss: number, rate: number): void {
   ));
 }
 
+/** Where a run is: when it started, its first loss, the last loss, when it last drew and saved. */
+interface Progress {
+  started: number;
+  startStep: number;
+  firstLoss: number;
+  lastLoss: number;
+  lastDraw: number;
+  lastSave: number;
+}
+
 /**
- * Trains to `--steps`, in slices of about 50 ms between which the event loop
- * delivers signals and periodic checkpoints are saved. Stops at a signal, at
- * a divergence (a loss that is not finite or above 10 times the run's first
- * loss), or when a save fails.
+ * Trains for about 50 ms, or up to the next periodic checkpoint by steps.
+ * Returns a stop if the loss diverged: not finite, or above 10 times the
+ * run's first loss (the first of the checkpoint when resuming).
+ */
+function trainSlice(trainer: Trainer, o: TrainOptions, kept: Kept, at: Progress, tty: boolean): Stop | null {
+  const { steps } = trainer.config;
+  const sliceEnd = performance.now() + 50;
+  const every = o.saveEvery;
+  do {
+    const loss = trainer.trainStep();
+    if (Number.isNaN(at.firstLoss)) at.firstLoss = loss;
+    // A step whose loss is not finite is not taken (nor counted): name the step it would have been.
+    if (!Number.isFinite(loss)) return diverged(trainer, `the loss became ${loss}`, kept, trainer.step + 1);
+    if (loss > 10 * at.firstLoss) {
+      const what = `the loss rose to ${+loss.toPrecision(4)}, more than 10 times its first ${at.firstLoss.toFixed(2)}`;
+      return diverged(trainer, what, kept);
+    }
+    at.lastLoss = loss;
+    if (!tty && trainer.step % 10_000 === 0) {
+      const rate = (trainer.step - at.startStep) / ((performance.now() - at.started) / 1000);
+      console.log(
+        `${String(trainer.step).padStart(7)}/${steps}: ${loss.toFixed(4)}   ${count(Math.round(rate))} steps/s`,
+      );
+    }
+  } while (
+    trainer.step < steps && (trainer.step % 32 !== 0 || performance.now() < sliceEnd) &&
+    !(every && "steps" in every && trainer.step % every.steps === 0)
+  );
+  return null;
+}
+
+/**
+ * Trains to `--steps`, in slices between which the event loop delivers
+ * signals (SIGINT, SIGTERM, SIGHUP), the terminal's progress line is redrawn
+ * and periodic checkpoints are saved. Stops at a signal, a divergence, or a
+ * save that fails.
  */
 async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<Stop> {
   const { steps } = trainer.config;
@@ -398,47 +441,30 @@ async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promi
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   const tty = Deno.stdout.isTerminal();
   const started = performance.now();
-  const startStep = trainer.step;
   const firstLoss = trainer.step > 0 ? 10 ** trainer.lossLog10[0] : NaN;
+  const at: Progress = {
+    started,
+    startStep: trainer.step,
+    firstLoss,
+    lastLoss: firstLoss,
+    lastDraw: 0,
+    lastSave: started,
+  };
   const every = o.saveEvery;
-  let [lastLoss, lastDraw, lastSave] = [firstLoss, 0, started];
   try {
     while (trainer.step < steps && received === null) {
-      const sliceEnd = performance.now() + 50;
-      do {
-        const loss = trainer.trainStep();
-        if (Number.isNaN(lastLoss)) lastLoss = loss;
-        const limit = 10 * (Number.isNaN(firstLoss) ? lastLoss : firstLoss);
-        // A step whose loss is not finite is not taken (nor counted): name the step it would have been.
-        if (!Number.isFinite(loss)) return diverged(trainer, `the loss became ${loss}`, kept, trainer.step + 1);
-        if (loss > limit) {
-          return diverged(
-            trainer,
-            `the loss rose to ${+loss.toPrecision(4)}, more than 10 times its first ${(limit / 10).toFixed(2)}`,
-            kept,
-          );
-        }
-        lastLoss = loss;
-        if (!tty && trainer.step % 10_000 === 0) {
-          const rate = (trainer.step - startStep) / ((performance.now() - started) / 1000);
-          console.log(
-            `${String(trainer.step).padStart(7)}/${steps}: ${loss.toFixed(4)}   ${count(Math.round(rate))} steps/s`,
-          );
-        }
-      } while (
-        trainer.step < steps && (trainer.step % 32 !== 0 || performance.now() < sliceEnd) &&
-        !(every && "steps" in every && trainer.step % every.steps === 0)
-      );
+      const diverging = trainSlice(trainer, o, kept, at, tty);
+      if (diverging) return diverging;
       const now = performance.now();
-      if (tty && now - lastDraw > 200) {
-        lastDraw = now;
-        drawProgress(trainer, lastLoss, (trainer.step - startStep) / ((now - started) / 1000));
+      if (tty && now - at.lastDraw > 200) {
+        at.lastDraw = now;
+        drawProgress(trainer, at.lastLoss, (trainer.step - at.startStep) / ((now - started) / 1000));
       }
-      const due = every && ("steps" in every ? trainer.step % every.steps === 0 : now - lastSave >= every.ms);
+      const due = every && ("steps" in every ? trainer.step % every.steps === 0 : now - at.lastSave >= every.ms);
       if (due && trainer.step < steps) {
         const stop = await saveOrStop(trainer, kept);
         if (stop) return stop;
-        lastSave = performance.now();
+        at.lastSave = performance.now();
       }
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -447,7 +473,7 @@ async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promi
     if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
   }
   const seconds = (performance.now() - started) / 1000;
-  const taken = trainer.step - startStep;
+  const taken = trainer.step - at.startStep;
   if (taken > 0) {
     console.log(`${count(taken)} steps in ${duration(seconds)} (${(1000 * seconds / taken).toFixed(3)} ms a step).`);
   }
@@ -520,9 +546,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const trainer = await startOrResume(o);
-  const continuing = o.resume !== undefined && resolve(o.resume) === resolve(o.out);
-  const { release, existed } = await claimOut(o);
-  const kept: Kept = { out: o.out, step: continuing ? trainer.step : null, existed };
+  const { release, kept } = await claimOut(o, trainer);
   try {
     printHeader(trainer, o);
     let stop = await runTraining(trainer, o, kept);
@@ -540,7 +564,6 @@ export async function trainCommand(args: string[]): Promise<number> {
     }
     if (stop.kind === "done") stop = await report(trainer, o, kept);
     if (stop.kind === "failed") {
-      if (Deno.stdout.isTerminal()) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
       console.error(`error: ${stop.message}`);
       return 1;
     }
