@@ -100,11 +100,16 @@ function parseGenerator(text: string | undefined, fail: (why: string) => never):
   } catch {
     return fail("metadata generator is not valid JSON");
   }
-  const state = (typeof g === "object" && g !== null ? g : {}) as Record<string, unknown>;
-  const mt = (typeof state.mt === "object" && state.mt !== null ? state.mt : {}) as Record<string, unknown>;
-  const { words, index } = mt;
+  if (typeof g !== "object" || g === null || Array.isArray(g)) fail(`generator is ${JSON.stringify(g)}, not an object`);
+  const state = g as Record<string, unknown>;
+  if (typeof state.mt !== "object" || state.mt === null) fail(`generator has no mt (the twister's state)`);
+  const { words, index } = state.mt as Record<string, unknown>;
   if (!Array.isArray(words) || words.length !== 624) {
-    fail(`generator mt.words must be a list of 624 numbers, got ${Array.isArray(words) ? words.length : typeof words}`);
+    fail(
+      `generator mt.words must be a list of 624 numbers, got ${
+        Array.isArray(words) ? `${words.length}` : JSON.stringify(words ?? null)
+      }`,
+    );
   }
   const bad = (words as unknown[]).findIndex((w) =>
     !Number.isInteger(w) || (w as number) < 0 || (w as number) >= 2 ** 32
