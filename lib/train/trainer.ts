@@ -229,14 +229,14 @@ export function loadTrainingData(blockSize: number): TrainingData {
   return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
 }
 
-/** Refuses data with an empty split (a names file of fewer than 10 names), which would leave nothing to train or evaluate on. */
+/** Refuses data with an empty split (a names file of fewer than 6 names), which would leave nothing to train or evaluate on. */
 function checkSplits(data: TrainingData): void {
   for (const split of ["train", "dev", "test"] as const) {
     if (data[split].count === 0) {
       throw new RangeError(
         `data/names.txt has ${grouped(data.words.length)} name${
           data.words.length === 1 ? "" : "s"
-        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 10 names)`,
+        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6 names)`,
       );
     }
   }

@@ -149,6 +149,9 @@ Deno.test("sizes that would need more than 1 GiB of buffers are refused before a
 });
 
 Deno.test("a names file too small to split (one name) is one clear error", () => {
+  const names = ["emma", "olivia", "ava", "isabella", "sophia", "mia"];
+  assert.doesNotThrow(() => new Trainer({ steps: 5 }, lectureSplit(names, 3)), "six names split into 4, 1 and 1");
+  assert.throws(() => new Trainer({ steps: 5 }, lectureSplit(names.slice(0, 5), 3)), /leaves the dev set empty/);
   const split = lectureSplit(["emma"], 3);
   assert.throws(() => new Trainer({ steps: 5 }, { ...split }), {
     name: "RangeError",
