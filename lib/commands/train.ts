@@ -82,7 +82,7 @@ Flags (defaults are the lecture's):
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
   --resume PATH      continue from a checkpoint (--steps, --lr and --decay-step may change)
-  --save-every N|Xm  save every N steps or every X minutes, 0 never  (${DEFAULT_SAVE_EVERY})
+  --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
   --force            start afresh over an existing checkpoint at --out
   -h, --help         this text
 

@@ -96,6 +96,11 @@ fsTest("train, sample, then resume through the CLI ends where an uninterrupted r
   assert.equal(first.result, 0, first.output);
   assert.match(first.output, /split\s+examples\s+loss\ntrain\s+182,625\s+\d\.\d{4}\nval\s+22,655/);
   assert.match(first.output, /3 samples \(seed 2147483657, temperature 1\)/);
+  assert.match(
+    first.output,
+    /^Saves .*cli\.safetensors every 1 min; Ctrl-C saves it and stops\.$/m,
+    "periodic saves by default",
+  );
   const sampled = await quietly(() => sampleCommand(["--checkpoint", path, "--samples", "4"]));
   assert.equal(sampled.result, 0);
   assert.match(sampled.output, /: 300 steps of training\./);
