@@ -470,14 +470,25 @@ async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promi
     }
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
-    if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
+    // After a SIGHUP the terminal may be gone: its last write must not keep the checkpoint from being saved.
+    if (tty) tryWrite("\r\x1b[K");
   }
+  if (received !== null) return { kind: "signal", signal: received };
   const seconds = (performance.now() - started) / 1000;
   const taken = trainer.step - at.startStep;
   if (taken > 0) {
     console.log(`${count(taken)} steps in ${duration(seconds)} (${(1000 * seconds / taken).toFixed(3)} ms a step).`);
   }
-  return received === null ? { kind: "done" } : { kind: "signal", signal: received };
+  return { kind: "done" };
+}
+
+/** Writes to stdout, ignoring a terminal that has gone away. */
+function tryWrite(text: string): void {
+  try {
+    Deno.stdout.writeSync(encoder.encode(text));
+  } catch {
+    // Nobody is reading any more.
+  }
 }
 
 /** The end of a finished run: save, calibrate, losses, chart, samples, save again. */
@@ -553,10 +564,10 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (stop.kind === "signal") {
       const failed = await saveOrStop(trainer, kept);
       if (!failed) {
-        console.log(
+        tryWrite(
           `Stopped by ${stop.signal} at step ${
             count(trainer.step)
-          }. Saved ${o.out}.\nContinue with: deno task train --resume ${o.out}`,
+          }. Saved ${o.out}.\nContinue with: deno task train --resume ${o.out}\n`,
         );
         return STOP_SIGNALS[stop.signal] ?? 1;
       }
