@@ -155,7 +155,14 @@ function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
   );
 }
 
-/** A rate or other number as people write it: 0.01, not 0.010000000000000002. */
+/**
+ * A rate or other number as people write it: 0.01, not 0.010000000000000002.
+ *
+ * @example
+ * ```ts
+ * formatRate(0.1 * 0.1); // "0.01"
+ * ```
+ */
 export function formatRate(x: number): string {
   return String(+x.toPrecision(12));
 }

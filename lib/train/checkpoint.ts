@@ -163,7 +163,14 @@ function parseConfig(
   }
 }
 
-/** The first value that is not finite (or, for a variance, negative), as "W1[12] is NaN", or null. */
+/**
+ * The first value that is not finite (or, for a variance, negative), as "W1[12] is NaN", or null.
+ *
+ * @example
+ * ```ts
+ * firstBadValue("bnvar", new Float32Array([1, -2]), true); // "bnvar[1] is -2, but a variance is never negative"
+ * ```
+ */
 export function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]) || (nonNegative && data[i] < 0)) {
@@ -290,7 +297,14 @@ export function trainerFromCheckpoint(
   return trainerFromFile(file, source, data, overrides);
 }
 
-/** The temporary file a checkpoint is written to before it is renamed over `path`. */
+/**
+ * The temporary file a checkpoint is written to before it is renamed over `path`.
+ *
+ * @example
+ * ```ts
+ * temporaryPath("run.safetensors", 4121); // "run.safetensors.4121.tmp"
+ * ```
+ */
 export function temporaryPath(path: string, pid = Deno.pid): string {
   return `${path}.${pid}.tmp`;
 }

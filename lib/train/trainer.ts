@@ -112,7 +112,14 @@ export class ConfigError extends RangeError {
 
 const grouped = (n: number) => n.toLocaleString("en-US");
 
-/** A size in bytes for people: "1.5 GiB", "12.0 MiB". */
+/**
+ * A size in bytes for people: "1.5 GiB", "12 MiB", "4 TiB".
+ *
+ * @example
+ * ```ts
+ * formatBytes(2 ** 30); // "1 GiB"
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
   if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
