@@ -194,7 +194,7 @@ export function checkGradient(
     mistakes: g.mistakes?.(input, ref),
   });
   const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
-  return { name, status: d.status, detail: d.status === "wrong" ? d.detail : note.replace(/\s+/g, " ") };
+  return { name, status: d.status, detail: (d.status === "wrong" ? d.detail : note).replace(/\s+/g, " ") };
 }
 
 /** What a learner's run produced, for {@linkcode checkLines}. */
@@ -222,11 +222,12 @@ export interface LearnerResult {
  */
 export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: CheckContext): Verdict[] {
   const verdicts = new Map<string, Verdict>();
+  const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
   for (const g of spec.gradients) {
     const line = result.lines?.[g.name];
     const own = result.returned?.[g.name];
     const isolated = result.isolated?.[g.name];
-    const blockers = g.deps.filter((d) => !isDone(verdicts.get(d)!));
+    const blockers = g.deps.filter((d) => !ownRight.has(d));
     const fixed = blockers.every((d) => result.substituted?.has(d));
     let verdict: Verdict;
     if (own === undefined && result.returned === undefined && isolated === undefined) {
@@ -235,6 +236,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
       verdict = { name: g.name, status: "missing", detail: `not returned: add ${g.name} to the object gradients() returns` };
     } else if (blockers.length === 0 && own !== undefined) {
       verdict = checkGradient(spec, g.name, own, context, result.returned);
+      if (isDone(verdict)) ownRight.add(g.name);
     } else if (isolated !== undefined && fixed) {
       verdict = checkGradient(spec, g.name, isolated, context, result.returned);
       if (verdict.status !== "TODO" && blockers.length > 0) {
@@ -244,7 +246,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     } else if (own !== undefined && isTodo(own)) {
       verdict = { name: g.name, status: "TODO", detail: "" };
     } else {
-      const why = blockers.map((d) => `${d} (${verdicts.get(d)!.status})`).join(", ");
+      const why = blockers.map((d) => `${d} (${isDone(verdicts.get(d)!) ? "not yet right in your run" : verdicts.get(d)!.status})`).join(", ");
       verdict = { name: g.name, status: "waiting", detail: `computed from ${why}: finish that first` };
     }
     verdicts.set(g.name, line === undefined ? verdict : { ...verdict, line });
