@@ -88,6 +88,7 @@ const STATUS_WORDS: Record<Verdict["status"], string> = {
   TODO: "TODO",
   waiting: "waiting",
   missing: "missing",
+  unreached: "not reached",
 };
 
 /**
@@ -323,8 +324,19 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
     );
     return 1;
   }
-  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => `${shown}:${l}:${ready.column(Number(l), Number(c))}`);
-  console.log(mapped.trimEnd());
+  let first: { line: number; column: number } | undefined;
+  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => {
+    const at = { line: Number(l), column: ready.column(Number(l), Number(c)) };
+    first ??= at;
+    return `${shown}:${at.line}:${at.column}`;
+  });
+  // Under the first paragraph that names a place in the file, that line with a caret.
+  const shownWithSource = first
+    ? mapped.replace(/^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/, (paragraph) =>
+      `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`
+    )
+    : mapped;
+  console.log(shownWithSource.trimEnd());
   return status.success ? 0 : 1;
 }
 
@@ -341,14 +353,18 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
- * `workspace` is for tests.
+ * `workspace` and `limitMs` (the time limit on the learner's code) are for tests.
  *
  * @example
  * ```ts
  * Deno.exitCode = await exerciseCommand(["3", "--hint", "dprobs"]);
  * ```
  */
-export async function exerciseCommand(args: string[], workspace = WORKSPACE): Promise<number> {
+export async function exerciseCommand(
+  args: string[],
+  workspace = WORKSPACE,
+  limitMs = TIME_LIMIT_MS,
+): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
     {
@@ -412,7 +428,7 @@ ${list}`);
     throw new UsageError(`cannot set up ${shown}: ${(error as Error).message.split("\n")[0]}`);
   }
   console.log(`Exercise ${spec.chapter}. ${spec.title}: ${shown}\n`);
-  const code = await checkFile(spec, path);
+  const code = await checkFile(spec, path, limitMs);
   if (!values.watch) return code;
 
   console.log("\nWatching for changes (Ctrl-C to stop)…");
@@ -423,7 +439,7 @@ ${list}`);
     timer = setTimeout(async () => {
       if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
       console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-      await checkFile(spec, path);
+      await checkFile(spec, path, limitMs);
       console.log("\nWatching for changes (Ctrl-C to stop)…");
     }, 150);
   }

@@ -79,29 +79,51 @@ function located(error: Error): string {
   return `${at ? ` at ${at}` : ""}: ${error.message}`;
 }
 
-/** Returned tensors that share storage with each other or with the forward pass, and forward tensors changed in place. */
-function aliasing(returned: Record<string, Tensor | undefined>, input: ExerciseInput, before: ExerciseInput): string[] {
+/**
+ * Returned gradients that are one tensor under two names or share storage
+ * with the forward pass, and forward tensors changed in place. `changed`
+ * holds the gradients that changed after their own line (through the other
+ * name); a harmless second name is one note, not a failure.
+ */
+function aliasing(
+  returned: Record<string, Tensor | undefined>,
+  input: ExerciseInput,
+  before: ExerciseInput,
+  changed: Set<string>,
+): { notes: string[]; harmful: boolean } {
   const notes: string[] = [];
-  const forward = [
-    ...Object.entries(input.fwd).map(([k, t]) => [`fwd.${k}`, t] as const),
-    ...Object.entries(input.params).map(([k, t]) => [`params.${k}`, t] as const),
-  ].filter(([, t]) => t instanceof Tensor) as [string, Tensor][];
-  const grads = Object.entries(returned).filter(([, t]) => t instanceof Tensor) as [string, Tensor][];
+  let harmful = false;
+  const tensors = (o: object, prefix: string) =>
+    Object.entries(o).filter(([, t]) => t instanceof Tensor).map(([k, t]) => [`${prefix}${k}`, t] as [string, Tensor]);
+  const forward = [...tensors(input.fwd, "fwd."), ...tensors(input.params, "params.")];
+  const grads = tensors(returned, "");
+  const sameShape = (a: Tensor, b: Tensor) => a.shape.join() === b.shape.join();
   for (let i = 0; i < grads.length; i++) {
-    for (const [other, t] of [...grads.slice(i + 1), ...forward]) {
-      if (t.data.buffer !== grads[i][1].data.buffer) continue;
+    const [name, t] = grads[i];
+    for (const [other, u] of grads.slice(i + 1)) {
+      if (u.data.buffer !== t.data.buffer || !sameShape(t, u)) continue; // a reshape is a view, and fine
+      const hurt = changed.has(name) || changed.has(other);
+      harmful ||= hurt;
       notes.push(
-        `${grads[i][0]} and ${other} are one tensor under two names (\`const ${grads[i][0]} = ${other}\` copies no numbers), so changing one changes the other: write clone(${other}).`,
+        hurt
+          ? `${other} and ${name} are one tensor under two names (\`const ${other} = ${name}\` copies no numbers), so changing one changed the other: write clone(${name}).`
+          : `(${other} and ${name} are one tensor under two names: fine as long as neither is changed in place.)`,
       );
+    }
+    for (const [other, u] of forward) {
+      if (u.data.buffer !== t.data.buffer) continue;
+      harmful = true;
+      notes.push(`${name} shares its numbers with ${other}: a gradient needs its own tensor; write clone(…) or compute it anew.`);
     }
   }
   const old = before.fwd as unknown as Record<string, Tensor>;
   for (const [k, t] of Object.entries(input.fwd as unknown as Record<string, Tensor>)) {
     if (t instanceof Tensor && old[k] instanceof Tensor && !t.data.every((x, i) => Object.is(x, old[k].data[i]))) {
+      harmful = true;
       notes.push(`your gradients() changed fwd.${k} in place; the forward tensors are read-only: work on clone(${k}).`);
     }
   }
-  return notes;
+  return { notes, harmful };
 }
 
 /**
@@ -129,17 +151,24 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   const given = exerciseInput();
   const plain = call(gradients as Gradients, given);
   const result: LearnerResult = { returned: plain.returned, lines };
+  let harmful = false;
   if (plain.returned) {
-    notes.push(...aliasing(plain.returned, given, input));
+    const changed = new Set<string>();
     for (const [name, { tensor, copy }] of Object.entries(plain.recorded)) {
-      const shared = Object.entries(plain.returned).some(([k, t]) => k !== name && t?.data.buffer === tensor.data.buffer);
-      if (shared && plain.returned[name] === tensor && !tensor.data.every((x, i) => Object.is(x, copy.data[i]))) {
+      if (plain.returned[name] === tensor && !tensor.data.every((x, i) => Object.is(x, copy.data[i]))) {
+        const through = Object.entries(plain.returned).find(([k, t]) => k !== name && t?.data.buffer === tensor.data.buffer);
+        if (!through) continue; // changed in place by its own later lines: that is the learner's value
+        changed.add(name);
         result.returned = { ...result.returned, [name]: copy };
-        notes.push(`${name} was changed in place after line ${lines[name]} through a tensor that shares its storage; it is checked as line ${lines[name]} left it.`);
+        notes.push(`${name} was changed in place after line ${lines[name]}, through ${through[0]}; it is checked as line ${lines[name]} left it.`);
       }
     }
+    const found = aliasing(plain.returned, given, input, changed);
+    notes.unshift(...found.notes);
+    harmful = found.harmful;
   }
 
+  let threw = "";
   // 2. Each line on correct upstream values, when some are wrong (or the first run threw).
   const first = checkLines(spec, result, context);
   const wrong = new Set(first.filter((v) => !isDone(v)).map((v) => v.name));
@@ -154,17 +183,18 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
     result.substituted = new Set(feeds.filter((name) => name in hooked.recorded));
     if (plain.error) {
       result.returned = undefined;
-      notes.unshift(
+      threw = (
         hooked.error
           ? `Your gradients() threw${located(hooked.error)}`
           : `With your own values, your gradients() threw${
             located(plain.error)
-          }. With correct upstream values every line ran, so a wrong gradient above that line (its shape?) caused it: the table shows which.`,
+          }. With correct upstream values every line ran, so a wrong gradient above that line (its shape?) caused it: the table shows which.`
       );
     }
   }
   const verdicts = checkLines(spec, result, context);
+  if (threw) console.log(`${wrap(threw)}\n`);
   console.log(formatVerdicts(spec, verdicts));
   if (notes.length > 0) console.log(`\n${notes.map((n) => wrap(n)).join("\n\n")}`);
-  Deno.exitCode = verdicts.every(isDone) && notes.length === 0 ? 0 : 1;
+  Deno.exitCode = verdicts.every(isDone) && !harmful && !threw ? 0 : 1;
 }

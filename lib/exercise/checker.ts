@@ -118,7 +118,7 @@ export interface Verdict {
   /** The gradient's name. */
   name: string;
   /** What the checker found. */
-  status: "exact" | "approximate" | "wrong" | "TODO" | "waiting" | "missing";
+  status: "exact" | "approximate" | "wrong" | "TODO" | "waiting" | "missing" | "unreached";
   /** What to do about it, or a note on a right one (empty when there is nothing to say). */
   detail: string;
   /** The line of the learner's file that computes it, when known. */
@@ -231,7 +231,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     const fixed = blockers.every((d) => result.substituted?.has(d));
     let verdict: Verdict;
     if (own === undefined && result.returned === undefined && isolated === undefined) {
-      verdict = { name: g.name, status: "missing", detail: "not reached: your gradients() stopped before this line" };
+      verdict = { name: g.name, status: "unreached", detail: "" };
     } else if (own === undefined && result.returned !== undefined) {
       verdict = { name: g.name, status: "missing", detail: `not returned: add ${g.name} to the object gradients() returns` };
     } else if (blockers.length === 0 && own !== undefined) {
@@ -240,7 +240,9 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     } else if (isolated !== undefined && fixed) {
       verdict = checkGradient(spec, g.name, isolated, context, result.returned);
       if (verdict.status !== "TODO" && blockers.length > 0) {
-        const given = `checked on the correct ${blockers.join(" and ")}, since yours ${blockers.length > 1 ? "are" : "is"} not right yet`;
+        const given = `checked on the correct ${blockers.join(" and ")}${
+          result.returned ? `, since yours ${blockers.length > 1 ? "are" : "is"} not right yet` : ""
+        }`;
         verdict.detail = verdict.detail ? `${verdict.detail} (${given})` : given;
       }
     } else if (own !== undefined && isTodo(own)) {

@@ -194,14 +194,14 @@ function diagnoseShape(ours: Tensor, expected: Tensor, context: DiagnoseContext)
     : "";
   // The same numbers in another shape.
   if (ours.size === expected.size) {
+    if (expected.shape.length === 2 && sameShape(ours.shape, [expected.shape[1], expected.shape[0]])) {
+      if (close(transpose(ours), expected)) return `${head}: it is transposed; swap the operands or transpose it`;
+    }
     if (close(reshape(ours, expected.shape), expected)) {
       const squeezed = expected.shape.filter((d) => d !== 1);
       return sameShape(ours.shape, squeezed)
         ? `${head}: the numbers are right; keep the reduced axis (keepdim = true)`
         : `${head}: the numbers are right but laid out as ${got}; reshape(…, ${want})`;
-    }
-    if (expected.shape.length === 2 && sameShape(ours.shape, [expected.shape[1], expected.shape[0]])) {
-      if (close(transpose(ours), expected)) return `${head}: it is transposed; swap the operands or transpose it`;
     }
   }
   // Summed over an axis other than the one the forward pass broadcast over.
