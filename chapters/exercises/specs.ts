@@ -61,7 +61,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         deps: ["dprobs"],
         broadcastAxes: [1],
         mistakes: ({ fwd }) => [{
-          label: "this is Σ counts without dprobs: multiply counts by the upstream dprobs before summing (the chain rule)",
+          label:
+            "this is Σ counts without dprobs: multiply counts by the upstream dprobs before summing (the chain rule)",
           tensor: sum(fwd.counts, 1, true),
         }],
         forward: "probs = counts · countsSumInv",
@@ -125,7 +126,10 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           },
           {
             label: "the gradient through logitMaxes = max(logits)",
-            tensor: mul(oneHot(indexTensor(fwd.logitArgmax.data, [fwd.logits.shape[0]]), fwd.logits.shape[1]), ref.logitMaxes),
+            tensor: mul(
+              oneHot(indexTensor(fwd.logitArgmax.data, [fwd.logits.shape[0]]), fwd.logits.shape[1]),
+              ref.logitMaxes,
+            ),
             advice: "logits is also used directly in normLogits = logits − logitMaxes; add dnormLogits (+=)",
           },
         ],
@@ -196,7 +200,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         deps: [],
         broadcastAxes: [0],
         mistakes: ({ fwd }) => [{
-          label: "this is Σ bnraw without dhpreact: multiply bnraw by the upstream dhpreact before summing (the chain rule)",
+          label:
+            "this is Σ bnraw without dhpreact: multiply bnraw by the upstream dhpreact before summing (the chain rule)",
           tensor: sum(fwd.bnraw, 0, true),
         }],
         forward: "hpreact = bngain · bnraw + bnbias",
@@ -225,7 +230,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         deps: ["dbnraw"],
         broadcastAxes: [0],
         mistakes: ({ fwd }) => [{
-          label: "this is Σ bndiff without dbnraw: multiply bndiff by the upstream dbnraw before summing (the chain rule)",
+          label:
+            "this is Σ bndiff without dbnraw: multiply bndiff by the upstream dbnraw before summing (the chain rule)",
           tensor: sum(fwd.bndiff, 0, true),
         }],
         forward: "bnraw = bndiff · bnvarInv",

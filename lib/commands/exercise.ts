@@ -105,7 +105,9 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
   const hasLines = verdicts.some((v) => v.line !== undefined);
   const rows: (string | number)[][] = [
     hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
-    ...verdicts.map((v) => hasLines ? [v.name, v.line ?? "", STATUS_WORDS[v.status]] : [v.name, STATUS_WORDS[v.status]]),
+    ...verdicts.map((v) =>
+      hasLines ? [v.name, v.line ?? "", STATUS_WORDS[v.status]] : [v.name, STATUS_WORDS[v.status]]
+    ),
   ];
   const details = verdicts.filter((v) => v.detail).map((v) => {
     const where = v.line !== undefined ? `line ${v.line}, ` : "";
@@ -307,7 +309,13 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
   if (errors.type.length > 0) {
     const mine = errors.type.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
     const located = mine.filter((x) => x.at).map(({ e, at }) =>
-      locate(shown, lines, at!.line, at!.column, explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column))
+      locate(
+        shown,
+        lines,
+        at!.line,
+        at!.column,
+        explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
+      )
     );
     if (mine.some((x) => !x.at)) located.push(`${shown}: it must export a function gradients(input), as the stub does`);
     const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
@@ -332,8 +340,10 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
   });
   // Under the first paragraph that names a place in the file, that line with a caret.
   const shownWithSource = first
-    ? mapped.replace(/^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/, (paragraph) =>
-      `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`
+    ? mapped.replace(
+      /^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/,
+      (paragraph) =>
+        `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`,
     )
     : mapped;
   console.log(shownWithSource.trimEnd());

@@ -118,49 +118,72 @@ async function tryMistake(workspace: string, chapter: number, edits: [string | R
 
 fsTest("`+=` on tensors is a located type error in the learner's terms, and the file is not run", async (workspace) => {
   const { result, output, lineOf } = await tryMistake(workspace, 3, [
-    ["dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum));", "dcounts += mul(ones([n, vocabSize]), dcountsSum);"],
+    [
+      "dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum));",
+      "dcounts += mul(ones([n, vocabSize]), dcountsSum);",
+    ],
   ]);
   assert.equal(result, 1);
   const line = lineOf("dcounts += ");
   assert.match(
     output,
-    new RegExp(`03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = add\\(dcounts, …\\)\``),
+    new RegExp(
+      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = add\\(dcounts, …\\)\``,
+    ),
   );
   assert.match(output, /so it was not run/);
   assert.doesNotMatch(output, /gradient\s+line\s+status/);
 });
 
 fsTest("a syntax error keeps its line and column", async (workspace) => {
-  const { result, output, lineOf } = await tryMistake(workspace, 3, [["mul(pow(probs, -1), dlogprobs);", "mul(pow(probs, -1), dlogprobs;"]]);
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+    "mul(pow(probs, -1), dlogprobs);",
+    "mul(pow(probs, -1), dlogprobs;",
+  ]]);
   assert.equal(result, 1);
   const line = lineOf("dlogprobs; //");
   assert.match(output, new RegExp(`03_cross_entropy\\.ts:${line}:\\d+: SyntaxError: Expected ',', got ';'`));
 });
 
 fsTest("a loop that never ends is stopped at the time limit and named", async (workspace) => {
-  const inside = await tryMistake(workspace, 4, [[/(\n\s*)(const dh = )/, "$1while (dlogits.size > 0) Math.sqrt(2);$1$2"]], 1000);
+  const inside = await tryMistake(workspace, 4, [[
+    /(\n\s*)(const dh = )/,
+    "$1while (dlogits.size > 0) Math.sqrt(2);$1$2",
+  ]], 1000);
   assert.equal(inside.result, 1);
-  assert.match(inside.output, /Your gradients\(\) ran for 1 s without returning, so it was stopped: is there a loop that never ends\?/);
-  const outside = await tryMistake(workspace, 4, [[/\nexport function gradients/, "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients"]], 1000);
+  assert.match(
+    inside.output,
+    /Your gradients\(\) ran for 1 s without returning, so it was stopped: is there a loop that never ends\?/,
+  );
+  const outside = await tryMistake(workspace, 4, [[
+    /\nexport function gradients/,
+    "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients",
+  ]], 1000);
   assert.equal(outside.result, 1);
   assert.match(outside.output, /The top level of .*04_output_layer\.ts ran for 1 s without finishing/);
 });
 
-fsTest("a shape mistake is named on its own line, and the lines below are checked on correct values", async (workspace) => {
-  const { result, output, lineOf } = await tryMistake(workspace, 5, [
-    [/const dbnmeani = (.*);/, "const dbnmeani = transpose($1);"],
-  ]);
-  assert.equal(result, 1);
-  const line = lineOf("const dbnmeani");
-  assert.match(output, new RegExp(`dbnmeani\\s+${line}\\s+wrong`));
-  assert.match(output, /dbnmeani: shape \[64, 1\], expected \[1, 64\] \(bnmeani's shape\): it is transposed/);
-  assert.match(output, /dhprebn\s+\d+\s+(exact|approximately equal)/);
-  assert.match(output, /With your own values, your gradients\(\) threw at .*05_batchnorm\.ts:\d+:\d+/);
-});
+fsTest(
+  "a shape mistake is named on its own line, and the lines below are checked on correct values",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 5, [
+      [/const dbnmeani = (.*);/, "const dbnmeani = transpose($1);"],
+    ]);
+    assert.equal(result, 1);
+    const line = lineOf("const dbnmeani");
+    assert.match(output, new RegExp(`dbnmeani\\s+${line}\\s+wrong`));
+    assert.match(output, /dbnmeani: shape \[64, 1\], expected \[1, 64\] \(bnmeani's shape\): it is transposed/);
+    assert.match(output, /dhprebn\s+\d+\s+(exact|approximately equal)/);
+    assert.match(output, /With your own values, your gradients\(\) threw at .*05_batchnorm\.ts:\d+:\d+/);
+  },
+);
 
 fsTest("a tensor shared under two names and changed in place is reported", async (workspace) => {
   const { result, output } = await tryMistake(workspace, 5, [
-    [/let dhprebn = [^\n]*\n[^\n]*dhprebn = add[^\n]*/, "const dhprebn = dbndiff;\n  for (let i = 0; i < dhprebn.size; i++) dhprebn.data[i] += dbnmeani.data[i % 64] / n;"],
+    [
+      /let dhprebn = [^\n]*\n[^\n]*dhprebn = add[^\n]*/,
+      "const dhprebn = dbndiff;\n  for (let i = 0; i < dhprebn.size; i++) dhprebn.data[i] += dbnmeani.data[i % 64] / n;",
+    ],
   ]);
   assert.equal(result, 1);
   assert.match(output, /dhprebn and dbndiff are one tensor under two names/);
@@ -168,9 +191,15 @@ fsTest("a tensor shared under two names and changed in place is reported", async
   assert.match(output, /dbndiff\s+\d+\s+(exact|approximately equal)/);
 });
 
-fsTest("the chain rule left out is named in the table's notes, and the next line is still checked", async (workspace) => {
-  const { result, output, lineOf } = await tryMistake(workspace, 3, [["mul(pow(probs, -1), dlogprobs);", "pow(probs, -1);"]]);
-  assert.equal(result, 1);
-  assert.match(output, new RegExp(`line ${lineOf("const dprobs")}, dprobs: this is the local derivative alone`));
-  assert.match(output, /dcountsSumInv \(right\): checked on the correct dprobs/);
-});
+fsTest(
+  "the chain rule left out is named in the table's notes, and the next line is still checked",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+      "mul(pow(probs, -1), dlogprobs);",
+      "pow(probs, -1);",
+    ]]);
+    assert.equal(result, 1);
+    assert.match(output, new RegExp(`line ${lineOf("const dprobs")}, dprobs: this is the local derivative alone`));
+    assert.match(output, /dcountsSumInv \(right\): checked on the correct dprobs/);
+  },
+);

@@ -113,7 +113,9 @@ function aliasing(
     for (const [other, u] of forward) {
       if (u.data.buffer !== t.data.buffer) continue;
       harmful = true;
-      notes.push(`${name} shares its numbers with ${other}: a gradient needs its own tensor; write clone(…) or compute it anew.`);
+      notes.push(
+        `${name} shares its numbers with ${other}: a gradient needs its own tensor; write clone(…) or compute it anew.`,
+      );
     }
   }
   const old = before.fwd as unknown as Record<string, Tensor>;
@@ -156,11 +158,17 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
     const changed = new Set<string>();
     for (const [name, { tensor, copy }] of Object.entries(plain.recorded)) {
       if (plain.returned[name] === tensor && !tensor.data.every((x, i) => Object.is(x, copy.data[i]))) {
-        const through = Object.entries(plain.returned).find(([k, t]) => k !== name && t?.data.buffer === tensor.data.buffer);
+        const through = Object.entries(plain.returned).find(([k, t]) =>
+          k !== name && t?.data.buffer === tensor.data.buffer
+        );
         if (!through) continue; // changed in place by its own later lines: that is the learner's value
         changed.add(name);
         result.returned = { ...result.returned, [name]: copy };
-        notes.push(`${name} was changed in place after line ${lines[name]}, through ${through[0]}; it is checked as line ${lines[name]} left it.`);
+        notes.push(
+          `${name} was changed in place after line ${lines[name]}, through ${through[0]}; it is checked as line ${
+            lines[name]
+          } left it.`,
+        );
       }
     }
     const found = aliasing(plain.returned, given, input, changed);
@@ -183,13 +191,11 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
     result.substituted = new Set(feeds.filter((name) => name in hooked.recorded));
     if (plain.error) {
       result.returned = undefined;
-      threw = (
-        hooked.error
-          ? `Your gradients() threw${located(hooked.error)}`
-          : `With your own values, your gradients() threw${
-            located(plain.error)
-          }. With correct upstream values every line ran, so a wrong gradient above that line (its shape?) caused it: the table shows which.`
-      );
+      threw = hooked.error
+        ? `Your gradients() threw${located(hooked.error)}`
+        : `With your own values, your gradients() threw${
+          located(plain.error)
+        }. With correct upstream values every line ran, so a wrong gradient above that line (its shape?) caused it: the table shows which.`;
     }
   }
   const verdicts = checkLines(spec, result, context);

@@ -34,20 +34,7 @@ import {
   upstreamFor,
 } from "./exercise.ts";
 import { referenceGradients } from "../check/reference.ts";
-import {
-  add,
-  div,
-  mul,
-  neg,
-  oneHot,
-  ones,
-  pow,
-  sub,
-  sum,
-  type Tensor,
-  transpose,
-  zeros,
-} from "../tensor.ts";
+import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../tensor.ts";
 import { UsageError } from "../cli.ts";
 import { quietly } from "../testing.ts";
 
@@ -83,7 +70,10 @@ for (const chapter of [3, 4, 5, 6, 7, 8]) {
     assert.ok(!untouched.some(isDone));
     const done = checkExercise(EXERCISES[chapter], solved[chapter](input), input, ref);
     assert.deepEqual(done.filter((v) => !isDone(v)), []);
-    assert.match(formatVerdicts(EXERCISES[chapter], done), /(All \d+ gradients|The 1 gradient) of exercise \d (are|is) right/);
+    assert.match(
+      formatVerdicts(EXERCISES[chapter], done),
+      /(All \d+ gradients|The 1 gradient) of exercise \d (are|is) right/,
+    );
     const notes = done.filter((v) => v.detail).map((v) => v.name);
     assert.deepEqual(notes, { 3: ["dlogitMaxes"], 6: ["db1"] }[chapter] ?? [], "only the zero gradients carry a note");
   });
@@ -126,7 +116,10 @@ Deno.test("a flipped sign is named", () => {
 
 Deno.test("a transpose is named", () => {
   const v = verdictWith(4, "dW2", (_, r) => transpose(r.dW2));
-  assert.equal(v.detail, "shape [27, 64], expected [64, 27] (W2's shape): it is transposed; swap the operands or transpose it");
+  assert.equal(
+    v.detail,
+    "shape [27, 64], expected [64, 27] (W2's shape): it is transposed; swap the operands or transpose it",
+  );
 });
 
 Deno.test("a missing accumulation from a second use is named", () => {
@@ -160,19 +153,33 @@ Deno.test("a gradient computed from a wrong one waits instead of piling up error
 
 Deno.test("the chain rule left out is named, with the upstream gradient", () => {
   const dprobs = verdictWith(3, "dprobs", ({ fwd }) => pow(fwd.probs, -1));
-  assert.match(dprobs.detail, /^this is the local derivative alone: multiply it by the upstream dlogprobs \(the chain rule\)/);
+  assert.match(
+    dprobs.detail,
+    /^this is the local derivative alone: multiply it by the upstream dlogprobs \(the chain rule\)/,
+  );
   const dhpreact = verdictWith(4, "dhpreact", ({ fwd }) => sub(1, pow(fwd.h, 2)));
   assert.match(dhpreact.detail, /upstream dh \(the chain rule\)/);
   const sumFirst = verdictWith(3, "dcountsSumInv", ({ fwd }) => sum(fwd.counts, 1, true));
-  assert.match(sumFirst.detail, /without dprobs: multiply counts by the upstream dprobs before summing \(the chain rule\)/);
+  assert.match(
+    sumFirst.detail,
+    /without dprobs: multiply counts by the upstream dprobs before summing \(the chain rule\)/,
+  );
 });
 
 Deno.test("a factor on one term of a tensor used twice is named: 2 in d(x²), 1/n of the mean", () => {
-  const noTwo = verdictWith(5, "dbndiff", ({ fwd }, r) => add(mul(fwd.bnvarInv, r.dbnraw), mul(fwd.bndiff, r.dbndiff2)));
+  const noTwo = verdictWith(
+    5,
+    "dbndiff",
+    ({ fwd }, r) => add(mul(fwd.bnvarInv, r.dbnraw), mul(fwd.bndiff, r.dbndiff2)),
+  );
   assert.match(noTwo.detail, /^the term through bndiff2 = bndiff² is off by a factor of ½: a factor 2 is missing/);
   const noMean = verdictWith(5, "dhprebn", (_, r) => add(r.dbndiff, mul(ones([32, 64]), r.dbnmeani)));
   assert.match(noMean.detail, /^the term through bnmeani = 1\/n · Σ hprebn is off by a factor of n = 32/);
-  const sign = verdictWith(3, "dcounts", ({ fwd }, r) => sub(mul(fwd.countsSumInv, r.dprobs), mul(ones([32, 27]), r.dcountsSum)));
+  const sign = verdictWith(
+    3,
+    "dcounts",
+    ({ fwd }, r) => sub(mul(fwd.countsSumInv, r.dprobs), mul(ones([32, 27]), r.dcountsSum)),
+  );
   assert.match(sign.detail, /^the term through countsSum = Σ counts has the wrong sign/);
 });
 
@@ -189,13 +196,20 @@ Deno.test("a dropped 1e-5 is named, and dbnvar written another way passes", () =
 
 Deno.test("a sum over the wrong axis names the right one; a missing broadcast is named", () => {
   const axis = verdictWith(3, "dcountsSumInv", ({ fwd }, r) => sum(mul(fwd.counts, r.dprobs), 0, true));
-  assert.match(axis.detail, /shape \[1, 27\], expected \[32, 1\].*a sum over axis 0, .*broadcast over axis 1 .*sums over axis 1/);
+  assert.match(
+    axis.detail,
+    /shape \[1, 27\], expected \[32, 1\].*a sum over axis 0, .*broadcast over axis 1 .*sums over axis 1/,
+  );
   const spread = verdictWith(5, "dbndiff2", ({ n }, r) => mul(1 / (n - 1), r.dbnvar));
   assert.match(spread.detail, /shape \[1, 64\], expected \[32, 64\].*right for every row.*broadcast it/);
 });
 
 Deno.test("an extra axis from an [n, 1] index is not advised to be summed", () => {
-  const v = verdictWith(3, "dlogits", ({ fwd }, r) => add(r.dnormLogits, mul(oneHot(fwd.logitArgmax, 27), r.dlogitMaxes)));
+  const v = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd }, r) => add(r.dnormLogits, mul(oneHot(fwd.logitArgmax, 27), r.dlogitMaxes)),
+  );
   assert.match(v.detail, /shape \[32, 32, 27\], expected \[32, 27\]/);
   assert.match(v.detail, /no sum fixes this/);
   assert.doesNotMatch(v.detail, /sums? over axis/);
@@ -224,7 +238,10 @@ Deno.test("numbers nothing explains are located: rows, columns and the largest d
     t.data[3 * 64 + 5] += 1;
     return t;
   });
-  assert.match(v.detail, /^the numbers are off in row 3 \(1 of 32\), column 5 \(1 of 64\); the largest difference is 1\.00e\+0 at \[3, 5\]/);
+  assert.match(
+    v.detail,
+    /^the numbers are off in row 3 \(1 of 32\), column 5 \(1 of 64\); the largest difference is 1\.00e\+0 at \[3, 5\]/,
+  );
 });
 
 Deno.test("a wrong upstream does not cascade: the line below is checked on the correct one", () => {
@@ -244,7 +261,10 @@ Deno.test("a wrong upstream does not cascade: the line below is checked on the c
 
 Deno.test("checkOne checks a single gradient in-process, as a notebook cell does", () => {
   const { dlogprobs } = upstreamFor(3);
-  assert.match(checkOne(3, "dprobs", mul(pow(input.fwd.probs, -1), dlogprobs)).text, /^dprobs: (exact|approximately equal)$/);
+  assert.match(
+    checkOne(3, "dprobs", mul(pow(input.fwd.probs, -1), dlogprobs)).text,
+    /^dprobs: (exact|approximately equal)$/,
+  );
   const wrong = checkOne(3, "dprobs", neg(mul(pow(input.fwd.probs, -1), dlogprobs)));
   assert.equal(wrong.verdict.status, "wrong");
   assert.match(wrong.text, /^dprobs: wrong\. the sign is flipped/);

@@ -174,7 +174,9 @@ export function checkGradient(
   const g = spec.gradients.find((x) => x.name === name);
   if (!g) {
     throw new RangeError(
-      `Exercise ${spec.chapter} has no gradient ${name}: its gradients are ${spec.gradients.map((x) => x.name).join(", ")}`,
+      `Exercise ${spec.chapter} has no gradient ${name}: its gradients are ${
+        spec.gradients.map((x) => x.name).join(", ")
+      }`,
     );
   }
   if (isTodo(value)) return { name, status: "TODO", detail: "" };
@@ -233,7 +235,11 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     if (own === undefined && result.returned === undefined && isolated === undefined) {
       verdict = { name: g.name, status: "unreached", detail: "" };
     } else if (own === undefined && result.returned !== undefined) {
-      verdict = { name: g.name, status: "missing", detail: `not returned: add ${g.name} to the object gradients() returns` };
+      verdict = {
+        name: g.name,
+        status: "missing",
+        detail: `not returned: add ${g.name} to the object gradients() returns`,
+      };
     } else if (blockers.length === 0 && own !== undefined) {
       verdict = checkGradient(spec, g.name, own, context, result.returned);
       if (isDone(verdict)) ownRight.add(g.name);
@@ -248,7 +254,9 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     } else if (own !== undefined && isTodo(own)) {
       verdict = { name: g.name, status: "TODO", detail: "" };
     } else {
-      const why = blockers.map((d) => `${d} (${isDone(verdicts.get(d)!) ? "not yet right in your run" : verdicts.get(d)!.status})`).join(", ");
+      const why = blockers.map((d) =>
+        `${d} (${isDone(verdicts.get(d)!) ? "not yet right in your run" : verdicts.get(d)!.status})`
+      ).join(", ");
       verdict = { name: g.name, status: "waiting", detail: `computed from ${why}: finish that first` };
     }
     verdicts.set(g.name, line === undefined ? verdict : { ...verdict, line });

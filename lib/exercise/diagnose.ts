@@ -146,13 +146,17 @@ export function whereOff(ours: Tensor, expected: Tensor): string {
   }
   const list = (xs: number[], of: number, what: string) => {
     const shown = xs.length > 6 ? `${xs.slice(0, 6).join(", ")}, …` : xs.join(", ");
-    return xs.length === of ? `all ${of} ${what}s` : `${what}${xs.length > 1 ? "s" : ""} ${shown} (${xs.length} of ${of})`;
+    return xs.length === of
+      ? `all ${of} ${what}s`
+      : `${what}${xs.length > 1 ? "s" : ""} ${shown} (${xs.length} of ${of})`;
   };
   let where: string;
   if (shape.length === 2) {
     const rows = [...new Set(bad.map((i) => Math.floor(i / shape[1])))].sort((a, b) => a - b);
     const cols = [...new Set(bad.map((i) => i % shape[1]))].sort((a, b) => a - b);
-    where = shape[0] === 1 ? list(cols, shape[1], "column") : `${list(rows, shape[0], "row")}, ${list(cols, shape[1], "column")}`;
+    where = shape[0] === 1
+      ? list(cols, shape[1], "column")
+      : `${list(rows, shape[0], "row")}, ${list(cols, shape[1], "column")}`;
   } else {
     where = `${bad.length} of ${ours.size} entries`;
   }
@@ -224,7 +228,9 @@ function diagnoseShape(ours: Tensor, expected: Tensor, context: DiagnoseContext)
   })();
   if (bigger) {
     const over = ours.shape.length - expected.shape.length;
-    const axes = ours.shape.map((_, i) => i).filter((i) => i < over || (expected.shape[i - over] === 1 && ours.shape[i] !== 1));
+    const axes = ours.shape.map((_, i) => i).filter((i) =>
+      i < over || (expected.shape[i - over] === 1 && ours.shape[i] !== 1)
+    );
     if (broadcastAxes?.length && axes.length === broadcastAxes.length && axes.every((a, i) => a === broadcastAxes[i])) {
       const right = close(sumToShape(ours, expected.shape), expected);
       return `${head}: ${sumAdvice}${right ? " (the numbers are right once summed)" : ""}`;
@@ -234,12 +240,17 @@ function diagnoseShape(ours: Tensor, expected: Tensor, context: DiagnoseContext)
       const rest = expected.size / expected.shape[0];
       const diagonal = zeros(expected.shape);
       for (let i = 0; i < expected.shape[0]; i++) {
-        diagonal.data.set(ours.data.subarray((i * ours.shape[1] + i) * rest, (i * ours.shape[1] + i + 1) * rest), i * rest);
+        diagonal.data.set(
+          ours.data.subarray((i * ours.shape[1] + i) * rest, (i * ours.shape[1] + i + 1) * rest),
+          i * rest,
+        );
       }
       const right = close(diagonal, expected) ? "; its entries [i, i, …] are the right numbers" : "";
       return `${head}: an [n, 1] tensor was broadcast against an [n, …] one and made an axis too many${right}. ${of} was not broadcast in the forward pass, so no sum fixes this: look for an index or a mask of shape [n, 1] (oneHot(logitArgmax, …) is [n, 1, 27]; indexTensor(logitArgmax.data, [n]) first)`;
     }
-    return `${head}: ${of} was not broadcast over ${axesWords(axes)} in the forward pass, so no sum fixes this; find the line where the extra size came in`;
+    return `${head}: ${of} was not broadcast over ${
+      axesWords(axes)
+    } in the forward pass, so no sum fixes this; find the line where the extra size came in`;
   }
   // Smaller than expected: a broadcast left out?
   const spread = broadcastTo(ours, expected.shape);

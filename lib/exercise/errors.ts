@@ -90,7 +90,9 @@ const OPS: Record<string, { verb: string; fn: string }> = {
  */
 export function explainTypeError(code: string, message: string, sourceLine: string, column: number): string {
   const compound = sourceLine.match(/(\w+)\s*([-+*/])=(?!=)/);
-  if (compound && (code === "TS2365" || code === "TS2588" || code === "TS2322" || code === "TS2362" || code === "TS2363")) {
+  if (
+    compound && (code === "TS2365" || code === "TS2588" || code === "TS2322" || code === "TS2362" || code === "TS2363")
+  ) {
     const [, name, op] = compound;
     const { verb, fn } = OPS[op];
     const isConst = code === "TS2588" || new RegExp(`const\\s+${name}\\b`).test(sourceLine);

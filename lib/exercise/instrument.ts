@@ -98,7 +98,10 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
   const lineOf = (index: number) => source.slice(0, index).split("\n").length;
   const lines: Record<string, number> = {};
   for (const name of names) {
-    const assignment = new RegExp(`(^|[;{}]|\\n)[ \\t]*(?:(?:const|let|var)\\s+)?${name}\\s*(?::\\s*Tensor\\s*)?=(?![=>])`, "g");
+    const assignment = new RegExp(
+      `(^|[;{}]|\\n)[ \\t]*(?:(?:const|let|var)\\s+)?${name}\\s*(?::\\s*Tensor\\s*)?=(?![=>])`,
+      "g",
+    );
     const found = [...source.matchAll(assignment)].filter((m) => mask[m.index + m[0].length - 1]);
     const last = found.at(-1);
     if (!last) continue;
