@@ -254,14 +254,23 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
   const text = await Deno.readTextFile(path);
   const lines = text.split("\n");
   const ready = prepare(spec, path, text);
-  const child = new Deno.Command("deno", {
+  const command = new Deno.Command("deno", {
     args: ["run", "--check", "--quiet", "--no-prompt", "-"],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
+  let child: Deno.ChildProcess;
+  try {
+    child = command.spawn();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)) throw error;
+    throw new UsageError(
+      "exercise mode runs your file in a separate deno process and needs --allow-run=deno (deno task exercise grants it)",
+    );
+  }
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(ready.code));
   await writer.close();
