@@ -108,8 +108,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         of: "logitMaxes",
         deps: ["dnormLogits"],
         broadcastAxes: [1],
-        zero: `dlogitMaxes is zero in exact arithmetic: subtracting a row's maximum does not change the softmax, so
-          the loss does not depend on logitMaxes; the tiny numbers (about 1e-9) are float32 rounding.`,
+        zero: `it is zero in exact arithmetic (shifting a row of logits does not change the softmax); what you see is
+          float32 rounding.`,
         forward: "normLogits = logits − logitMaxes",
         rule: `Subtraction passes −dnormLogits to logitMaxes; logitMaxes ([n, 1]) was broadcast over the columns, so
           sum over axis 1, keeping the axis.`,
@@ -134,9 +134,10 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           },
         ],
         passNote: (value, { yours, ref }) =>
-          same(value, yours.dnormLogits) || same(value, ref.normLogits)
-            ? `dlogits = dnormLogits leaves out the branch through logitMaxes; that is right here, because dlogitMaxes is
-              zero in exact arithmetic (the softmax does not move when a row shifts), so that branch carries nothing.`
+          (same(value, yours.dnormLogits) || same(value, ref.normLogits)) &&
+            !yours.dlogitMaxes?.data.every((x) => x === 0)
+            ? `dlogits = dnormLogits skips the branch through logitMaxes; that is right, since dlogitMaxes is zero in
+              exact arithmetic, so that branch carries nothing.`
             : "",
         forward: "normLogits = logits − logitMaxes, and logitMaxes = max over each row of logits",
         rule: `logits is used twice: directly (its gradient is dnormLogits) and through the max, which passes
@@ -342,8 +343,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         of: "b1",
         deps: [],
         broadcastAxes: [0],
-        zero: `db1 is zero in exact arithmetic: batchnorm subtracts the batch mean right after this layer, so adding a
-          constant b1 to every row changes nothing downstream; the tiny numbers (about 1e-9) are float32 rounding.`,
+        zero: `it is zero in exact arithmetic (batchnorm subtracts the batch mean, so a constant added to every row
+          changes nothing); what you see is float32 rounding.`,
         forward: "hprebn = embcat @ W1 + b1",
         rule: "b1 ([64]) was broadcast over the rows: sum dhprebn over axis 0.",
       },

@@ -105,14 +105,21 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
   const hasLines = verdicts.some((v) => v.line !== undefined);
   const rows: (string | number)[][] = [
     hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
-    ...verdicts.map((v) =>
-      hasLines ? [v.name, v.line ?? "", STATUS_WORDS[v.status]] : [v.name, STATUS_WORDS[v.status]]
-    ),
+    ...verdicts.map((v) => {
+      const status = STATUS_WORDS[v.status] + (v.fed ? " *" : "");
+      return hasLines ? [v.name, v.line ?? "", status] : [v.name, status];
+    }),
   ];
   const details = verdicts.filter((v) => v.detail).map((v) => {
     const where = v.line !== undefined ? `line ${v.line}, ` : "";
-    return wrap(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}`).replaceAll("\n", "\n    ");
+    const fed = v.fed && !isDone(v) ? ` (checked with the correct ${v.fed.join(" and ")})` : "";
+    return wrap(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}${fed}`).replaceAll("\n", "\n    ");
   });
+  if (verdicts.some((v) => v.fed)) {
+    details.push(
+      wrap("* = checked on the correct values of the gradients it is computed from, since yours are not yet right"),
+    );
+  }
   const done = verdicts.filter(isDone).length;
   const next = verdicts.find((v) => !isDone(v) && v.status !== "waiting");
   const count = done === 1 ? "The 1 gradient" : `All ${done} gradients`;
@@ -317,7 +324,15 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
   }
   if (errors.type.length > 0) {
     const mine = errors.type.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
-    const located = mine.filter((x) => x.at).map(({ e, at }) =>
+    // An operator on tensors also makes a number where a Tensor belongs, further on: show the cause only.
+    const operatorLines = new Set(
+      mine.filter(({ e }) => ["TS2362", "TS2363", "TS2365"].includes(e.code)).map(({ at }) => at?.line),
+    );
+    const causes = mine.filter(({ e, at }, i) =>
+      !(operatorLines.size > 0 && e.code === "TS2322" && /'number'/.test(e.message)) &&
+      !(["TS2362", "TS2363"].includes(e.code) && mine.slice(0, i).some((x) => x.at?.line === at?.line))
+    );
+    const located = causes.filter((x) => x.at).map(({ e, at }) =>
       locate(
         shown,
         lines,
@@ -326,7 +341,9 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
         explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
       )
     );
-    if (mine.some((x) => !x.at)) located.push(`${shown}: it must export a function gradients(input), as the stub does`);
+    if (causes.some((x) => !x.at)) {
+      located.push(`${shown}: it must export a function gradients(input), as the stub does`);
+    }
     const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
     console.log(`${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`);
     return 1;

@@ -187,7 +187,10 @@ fsTest("a tensor shared under two names and changed in place is reported", async
   ]);
   assert.equal(result, 1);
   assert.match(output, /dhprebn and dbndiff are one tensor under two names/);
-  assert.match(output, /dbndiff was changed in place after line \d+/);
+  assert.match(
+    output,
+    /dbndiff was changed in place after line \d+, through dhprebn \(line \d+\), which is the same tensor/,
+  );
   assert.match(output, /dbndiff\s+\d+\s+(exact|approximately equal)/);
 });
 
@@ -200,6 +203,23 @@ fsTest(
     ]]);
     assert.equal(result, 1);
     assert.match(output, new RegExp(`line ${lineOf("const dprobs")}, dprobs: this is the local derivative alone`));
-    assert.match(output, /dcountsSumInv \(right\): checked on the correct dprobs/);
+    assert.match(output, /dcountsSumInv \d+ approximately equal \*/);
+    assert.match(output, /\* = checked on the correct values/);
   },
 );
+
+fsTest("`*` on tensors is one located message, without its knock-on errors", async (workspace) => {
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+    "mul(pow(probs, -1), dlogprobs);",
+    "pow(probs, -1) * dlogprobs;",
+  ]]);
+  assert.equal(result, 1);
+  assert.match(
+    output,
+    new RegExp(
+      `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
+        lineOf("const dprobs")
+      }:18: \`\\*\` does not multiply tensors: write mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
+    ),
+  );
+});

@@ -154,22 +154,24 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   const plain = call(gradients as Gradients, given);
   const result: LearnerResult = { returned: plain.returned, lines };
   let harmful = false;
+  const mutated = new Set<string>(); // finished by in-place changes after their line: not safe to substitute
   if (plain.returned) {
     const changed = new Set<string>();
     for (const [name, { tensor, copy }] of Object.entries(plain.recorded)) {
-      if (plain.returned[name] === tensor && !tensor.data.every((x, i) => Object.is(x, copy.data[i]))) {
-        const through = Object.entries(plain.returned).find(([k, t]) =>
-          k !== name && t?.data.buffer === tensor.data.buffer
-        );
-        if (!through) continue; // changed in place by its own later lines: that is the learner's value
-        changed.add(name);
-        result.returned = { ...result.returned, [name]: copy };
-        notes.push(
-          `${name} was changed in place after line ${lines[name]}, through ${through[0]}; it is checked as line ${
-            lines[name]
-          } left it.`,
-        );
-      }
+      if (plain.returned[name] !== tensor || tensor.data.every((x, i) => Object.is(x, copy.data[i]))) continue;
+      mutated.add(name);
+      // Changed through another name computed on a later line: checked as its own line left it.
+      const later = Object.entries(plain.returned).find(([k, t]) =>
+        k !== name && t?.data.buffer === tensor.data.buffer && (lines[k] ?? 0) > (lines[name] ?? 0)
+      );
+      if (!later) continue; // changed by its own later lines: that is the learner's value
+      changed.add(name);
+      result.returned = { ...result.returned, [name]: copy };
+      notes.push(
+        `${name} was changed in place after line ${lines[name]}, through ${later[0]} (line ${
+          lines[later[0]]
+        }), which is the same tensor; ${name} is checked as line ${lines[name]} left it.`,
+      );
     }
     const found = aliasing(plain.returned, given, input, changed);
     notes.unshift(...found.notes);
@@ -182,11 +184,12 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   const wrong = new Set(first.filter((v) => !isDone(v)).map((v) => v.name));
   const feeds = plain.error
     ? spec.gradients.map((g) => g.name)
-    : spec.gradients.flatMap((g) => g.deps).filter((d) => wrong.has(d));
+    : spec.gradients.flatMap((g) => g.deps).filter((d) => wrong.has(d) && !mutated.has(d));
   if (feeds.length > 0) {
     for (const name of feeds) substitutes.set(name, context.ref[spec.gradients.find((g) => g.name === name)!.of]);
     const hooked = call(gradients as Gradients, exerciseInput());
     substitutes.clear();
+    // The tensor each line made, including in-place changes after it (it is the same object).
     result.isolated = Object.fromEntries(Object.entries(hooked.recorded).map(([k, v]) => [k, v.tensor]));
     result.substituted = new Set(feeds.filter((name) => name in hooked.recorded));
     if (plain.error) {

@@ -123,6 +123,8 @@ export interface Verdict {
   detail: string;
   /** The line of the learner's file that computes it, when known. */
   line?: number;
+  /** The upstream gradients whose correct values its line was given, because the learner's are not right yet. */
+  fed?: string[];
 }
 
 /** True for a verdict that needs no more work. */
@@ -245,12 +247,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
       if (isDone(verdict)) ownRight.add(g.name);
     } else if (isolated !== undefined && fixed) {
       verdict = checkGradient(spec, g.name, isolated, context, result.returned);
-      if (verdict.status !== "TODO" && blockers.length > 0) {
-        const given = `checked on the correct ${blockers.join(" and ")}${
-          result.returned ? `, since yours ${blockers.length > 1 ? "are" : "is"} not right yet` : ""
-        }`;
-        verdict.detail = verdict.detail ? `${verdict.detail} (${given})` : given;
-      }
+      if (verdict.status !== "TODO" && blockers.length > 0) verdict.fed = blockers;
     } else if (own !== undefined && isTodo(own)) {
       verdict = { name: g.name, status: "TODO", detail: "" };
     } else {

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { explainTypeError, parseDenoErrors } from "./errors.ts";
 
 Deno.test("type errors are found with their places, and other modules' types shortened", () => {
-  const stderr = `TS2365 [ERROR]: Operator '+=' cannot be applied to types 'import("file:///w/lib/tensor.ts", { with: { "resolution-mode": "import" } }).Tensor' and 'number'.
+  const stderr =
+    `TS2365 [ERROR]: Operator '+=' cannot be applied to types 'import("file:///w/lib/tensor.ts", { with: { "resolution-mode": "import" } }).Tensor' and 'number'.
   dcounts += 1;
   ~~~~~~~
     at file:///w/$deno$stdin.mts:70:3

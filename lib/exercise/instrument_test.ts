@@ -33,7 +33,11 @@ Deno.test("columns of the rewritten text map back to the learner's", () => {
   const star = line.indexOf("*") + 1;
   assert.equal(ready.column(1, star), source.indexOf("*") + 1);
   assert.equal(ready.column(1, 7), 7, "before the hook nothing moves");
-  assert.equal(ready.column(1, line.indexOf("__h") + 3), source.indexOf("pow") + 1, "inside the hook: where it was put");
+  assert.equal(
+    ready.column(1, line.indexOf("__h") + 3),
+    source.indexOf("pow") + 1,
+    "inside the hook: where it was put",
+  );
 });
 
 Deno.test("a statement that does not end cleanly is left alone", () => {
