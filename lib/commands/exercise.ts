@@ -2,7 +2,10 @@
  * `deno task exercise N`: the learner's version of chapter N, checked.
  *
  * The learner's files live in `chapters/yours/` (ignored by git, so a pull
- * never touches them). The first run of an exercise copies its stub from
+ * never touches them). A file is checked in a separate `deno` process (see
+ * exercise_run.ts): type-checked first, run with no permissions, and stopped
+ * after {@linkcode TIME_LIMIT_MS}; its errors come back as `file:line:col`.
+ * {@linkcode checkOne} checks one gradient in-process, for a notebook. The first run of an exercise copies its stub from
  * `chapters/exercises/` there; after that the file is the learner's and is
  * never overwritten. `--reset` starts over, keeping the old file as a backup.
  *
@@ -26,7 +29,9 @@ import {
   type ExerciseSpec,
   extractSolution,
   isDone,
+  STATUS_WORDS,
   type Verdict,
+  verdictText,
 } from "../exercise/checker.ts";
 import { referenceGradients } from "../check/reference.ts";
 import { instrument } from "../exercise/instrument.ts";
@@ -80,16 +85,6 @@ export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdic
   const { grads } = referenceGradients(input.params, input.batch.Xb, input.batch.Yb);
   return checkExercise(spec, learner.gradients(input), input, grads);
 }
-
-const STATUS_WORDS: Record<Verdict["status"], string> = {
-  exact: "exact",
-  approximate: "approximately equal",
-  wrong: "wrong",
-  TODO: "TODO",
-  waiting: "waiting",
-  missing: "missing",
-  unreached: "not reached",
-};
 
 /**
  * The verdicts as a table (with the line of the learner's file that
@@ -145,10 +140,8 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
  * ```
  */
 export function checkOne(chapter: number, name: string, value: Tensor): { verdict: Verdict; text: string } {
-  const spec = specOf(chapter);
-  const verdict = checkGradient(spec, name, value, exerciseContext());
-  const head = `${name}: ${STATUS_WORDS[verdict.status]}`;
-  return { verdict, text: verdict.detail ? wrap(`${head}. ${verdict.detail}`) : head };
+  const verdict = checkGradient(specOf(chapter), name, value, exerciseContext());
+  return { verdict, text: verdictText(verdict) };
 }
 
 /**
@@ -227,7 +220,15 @@ export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution"
   );
 }
 
-/** How long the learner's code may run (its top level, or one call of gradients()) before it is stopped. */
+/**
+ * How long the learner's code may run (its top level, or one call of
+ * gradients()) before it is stopped, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * `stopped after ${TIME_LIMIT_MS / 1000} s`; // "stopped after 5 s"
+ * ```
+ */
 export const TIME_LIMIT_MS = 5000;
 
 const ROOT = fromFileUrl(new URL("../../", import.meta.url));

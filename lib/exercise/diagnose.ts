@@ -117,7 +117,15 @@ function position(i: number, shape: Shape): string {
   return formatShape(index);
 }
 
-/** "NaN first appears at [3, 5] (12 entries are NaN or ±Infinity)", or "" when every entry is finite. */
+/**
+ * Where a tensor first holds NaN or ±Infinity, in a sentence, or "" when every entry is finite.
+ *
+ * @example
+ * ```ts
+ * nonFinite(tensor([[1, NaN], [Infinity, 2]]));
+ * // "NaN first appears at [0, 1] (2 of 4 entries are NaN or ±Infinity): a division by zero or the log of 0?"
+ * ```
+ */
 export function nonFinite(t: Tensor): string {
   let first = -1;
   let count = 0;
@@ -133,7 +141,15 @@ export function nonFinite(t: Tensor): string {
   return `${what} first appears at ${position(first, t.shape)}${others}: a division by zero or the log of 0?`;
 }
 
-/** Where two same-shaped tensors differ beyond tolerance, and by how much, in a sentence. */
+/**
+ * Where two same-shaped tensors differ beyond `torch.allclose`'s tolerance (rows and columns), and by how much.
+ *
+ * @example
+ * ```ts
+ * whereOff(tensor([[1, 2], [3, 5]]), tensor([[1, 2], [3, 4]]));
+ * // "the numbers are off in row 1 (1 of 2), column 1 (1 of 2); the largest difference is 1.00e+0 at [1, 1] (yours 5.000, expected 4.000)"
+ * ```
+ */
 export function whereOff(ours: Tensor, expected: Tensor): string {
   const shape = expected.shape;
   const bad: number[] = [];
