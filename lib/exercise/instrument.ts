@@ -53,12 +53,27 @@ function codeMask(source: string): Uint8Array {
   return mask;
 }
 
-/** The index of the `;` that ends the statement starting at `from`, or -1. */
+// A line that starts a new statement, so the one before it ended without a `;`.
+const STARTS_STATEMENT =
+  /^\s*(?:const|let|var|return|if|for|while|do|switch|throw|try|export|function|class|\}|[\w$.\[\]]+\s*[-+*\/]?=(?![=>]))/;
+
+/**
+ * Where the expression of the statement starting at `from` ends: at its `;`,
+ * or, when the line ends at depth 0 and the next line starts a statement,
+ * after its last character of code (before a trailing comment); -1 when
+ * the brackets do not balance.
+ */
 function statementEnd(source: string, mask: Uint8Array, from: number): number {
   let depth = 0;
+  let lastCode = -1;
   for (let i = from; i < source.length; i++) {
-    if (!mask[i]) continue;
     const c = source[i];
+    if (c === "\n" && depth === 0 && lastCode >= from) {
+      const next = source.slice(i + 1).match(/^(?:[ \t]*(?:\/\/[^\n]*)?\n)*([^\n]*)/)![1];
+      if (next === "" || STARTS_STATEMENT.test(next)) return lastCode + 1;
+    }
+    if (!mask[i]) continue;
+    if (!/\s/.test(c)) lastCode = i;
     if (c === "(" || c === "[" || c === "{") depth++;
     else if (c === ")" || c === "]" || c === "}") {
       if (--depth < 0) return -1;

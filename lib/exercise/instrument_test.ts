@@ -45,3 +45,12 @@ Deno.test("a statement that does not end cleanly is left alone", () => {
   assert.equal(ready.code, "const dprobs = pow(probs, -1;\n");
   assert.deepEqual(ready.lines, {});
 });
+
+Deno.test("a statement without a `;` ends at its line, before a trailing comment", () => {
+  const source = "const dprobs = mul(a,\n  b) // [n, 27]\nconst dcounts = f(dprobs)\nreturn { dprobs, dcounts }\n";
+  const ready = instrument(source, FILE, ["dprobs", "dcounts"], "__h");
+  assert.equal(
+    ready.code,
+    'const dprobs = __h.fix("dprobs", mul(a,\n  b)) // [n, 27]\nconst dcounts = __h.fix("dcounts", f(dprobs))\nreturn { dprobs, dcounts }\n',
+  );
+});
