@@ -183,7 +183,7 @@ Deno.test("a factor on one term of a tensor used twice is named: 2 in d(x²), 1/
   assert.match(sign.detail, /^the term through countsSum = Σ counts has the wrong sign/);
 });
 
-Deno.test("a dropped 1e-5 is named, and dbnvar written another way passes", () => {
+Deno.test("a dropped 1e-5 is named; dbnvar, dprobs, dlogits and dhprebn written other ways pass", () => {
   const { fwd } = input;
   const dropped = verdictWith(5, "dbnvar", (_, r) => mul(mul(-0.5, pow(fwd.bnvar, -1.5)), r.dbnvarInv));
   assert.match(dropped.detail, /without the 1e-5: .* the 1e-5 stays/);
@@ -192,6 +192,15 @@ Deno.test("a dropped 1e-5 is named, and dbnvar written another way passes", () =
   assert.equal(cubed.detail, "");
   const divided = verdictWith(3, "dprobs", ({ fwd }, r) => div(r.dlogprobs, fwd.probs));
   assert.ok(isDone(divided));
+  const fusedLogits = verdictWith(3, "dlogits", (i) => crossEntropyBackward(i.fwd.logits, i.batch.Yb));
+  assert.ok(isDone(fusedLogits), fusedLogits.detail);
+  const fusedBatchnorm = verdictWith(
+    5,
+    "dhprebn",
+    (i) => batchnormBackward(i.dhpreact, i.fwd.bnraw, i.fwd.bnvarInv, i.params.bngain),
+  );
+  assert.ok(isDone(fusedBatchnorm), fusedBatchnorm.detail);
+  assert.equal(fusedBatchnorm.detail, "");
 });
 
 Deno.test("a sum over the wrong axis names the right one; a missing broadcast is named", () => {

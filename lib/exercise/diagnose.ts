@@ -230,7 +230,7 @@ function diagnoseShape(ours: Tensor, expected: Tensor, context: DiagnoseContext)
     const kept = expected.shape.map((d, i) => d === 1 && ours.shape[i] !== 1 ? i : -1).filter((i) => i >= 0);
     if (summed.length > 0 && kept.length > 0) {
       return `${head}: that is a sum over ${axesWords(summed)}, but ${
-        sumAdvice || `${of} has size 1 along ${axesWords(kept)}, so the sum runs over ${axesWords(kept)}`
+        sumAdvice || `${of} is ${want}: one number per ${kept.includes(0) ? "column" : "row"}`
       }`;
     }
   }
