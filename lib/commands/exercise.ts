@@ -89,14 +89,15 @@ export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdic
 /**
  * The verdicts as a table (with the line of the learner's file that
  * computes each gradient, when known), what to do about each, and a line on
- * what to do next.
+ * what to do next (`problemsBelow`: notes printed after it keep it from
+ * saying "well done").
  *
  * @example
  * ```ts
  * console.log(formatVerdicts(EXERCISES[3], checkLearner(EXERCISES[3], learner)));
  * ```
  */
-export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string {
+export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[], problemsBelow = false): string {
   const hasLines = verdicts.some((v) => v.line !== undefined);
   const rows: (string | number)[][] = [
     hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
@@ -118,7 +119,9 @@ export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string 
   const done = verdicts.filter(isDone).length;
   const next = verdicts.find((v) => !isDone(v) && v.status !== "waiting");
   const count = done === 1 ? "The 1 gradient" : `All ${done} gradients`;
-  const summary = done === verdicts.length
+  const summary = done === verdicts.length && problemsBelow
+    ? `Every line is right, but what is said below changed your results after them: fix that too.`
+    : done === verdicts.length
     ? `${count} of exercise ${spec.chapter} ${done === 1 ? "is" : "are"} right. Well done!`
     : `${done} of ${verdicts.length} done. Next: ${next?.name}` +
       (next ? ` (stuck? deno task exercise ${spec.chapter} --hint ${next.name})` : "");

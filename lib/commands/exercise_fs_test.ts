@@ -187,6 +187,7 @@ fsTest("a tensor shared under two names and changed in place is reported", async
   ]);
   assert.equal(result, 1);
   assert.match(output, /dhprebn and dbndiff are one tensor under two names/);
+  assert.doesNotMatch(output, /Well done/);
   assert.match(
     output,
     /dbndiff was changed in place after line \d+, through dhprebn \(line \d+\), which is the same tensor/,

@@ -203,7 +203,7 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   }
   const verdicts = checkLines(spec, result, context);
   if (threw) console.log(`${wrap(threw)}\n`);
-  console.log(formatVerdicts(spec, verdicts));
+  console.log(formatVerdicts(spec, verdicts, harmful));
   if (notes.length > 0) console.log(`\n${notes.map((n) => wrap(n)).join("\n\n")}`);
   Deno.exitCode = verdicts.every(isDone) && !harmful && !threw ? 0 : 1;
 }
