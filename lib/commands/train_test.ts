@@ -30,6 +30,15 @@ Deno.test("every bad flag gets one line naming the flag and what is allowed", as
   await rejects(["--steps"], /--steps.*argument missing|requires a value|argument/i);
   await rejects(["extra"], /Unexpected argument 'extra'/);
   await rejects(["--out", ""], /^--out needs a file path$/);
+  await rejects(
+    ["--step", "3000"],
+    /^Unknown option '--step': did you mean --steps\? \(see `deno task train --help`\)$/,
+  );
+  await rejects(
+    ["--checkpiont", "x"],
+    /^Unknown option '--checkpiont': did you mean --checkpoint\? \(see `deno task sample --help`\)$/,
+    sampleCommand,
+  );
   await rejects(["--count", "3"], /^Unknown option '--count' \(see `deno task sample --help`\)$/, sampleCommand);
   await rejects(["--samples", "0"], /^--samples must be a whole number ≥ 1/, sampleCommand);
   await rejects(["--samples", "2000000"], /^--samples 2,000,000 is more than the limit of 1,000,000$/, sampleCommand);
