@@ -321,7 +321,7 @@ fsTest(
       message: /declares 2,147[\d,]+ bytes of tensors, more than the limit of 1,073,741,824$/,
     });
     const claims = join(dir, "claims.safetensors");
-    await Deno.writeFile(claims, headerLengthBytes(2n ** 62n));
+    await Deno.writeFile(claims, new Uint8Array([...headerLengthBytes(2n ** 62n), "{".charCodeAt(0)]));
     await assert.rejects(() => sampleCommand(["--checkpoint", claims]), {
       message: /its header length 4,611,686,018,427,387,904 is more than/,
     });
@@ -329,6 +329,16 @@ fsTest(
     assert.ok(performance.now() - started < 20_000, "refused without reading gigabytes");
   },
 );
+
+fsTest("a text file given as a checkpoint is said to be none, and is left as it was", async (dir) => {
+  const readme = join(dir, "README.md");
+  await Deno.copyFile(new URL("../../README.md", import.meta.url), readme);
+  const before = await Deno.readFile(readme);
+  const message = `${readme} is not a safetensors checkpoint (it does not start with a safetensors header)`;
+  await assert.rejects(() => sampleCommand(["--checkpoint", readme]), { name: "UsageError", message });
+  await assert.rejects(() => train(["--resume", readme]), { name: "UsageError", message });
+  assert.deepEqual(await Deno.readFile(readme), before);
+});
 
 fsTest("a FIFO is refused at once instead of waiting for a writer", async (dir) => {
   const fifo = join(dir, "pipe.safetensors");
