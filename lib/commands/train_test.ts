@@ -97,6 +97,9 @@ Deno.test("--help prints the flags and succeeds", async () => {
   ) {
     assert.ok(output.includes(flag), `help mentions ${flag}`);
   }
+  // A resumed run keeps its checkpoint's schedule, not half of a new --steps: the help says so.
+  assert.match(output, /^ {2}--decay-step N .*\(half of --steps; on --resume, the checkpoint's\)$/m);
+  assert.match(output, /its --lr and its decay step \(not half of a new --steps\), unless --lr or --decay-step is/);
   assert.equal((await quietly(() => sampleCommand(["-h"]))).result, 0);
 });
 
