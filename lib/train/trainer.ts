@@ -8,9 +8,15 @@
  * then backward in reverse order, then move each parameter against its
  * gradient.
  *
+ * Two sets of kernels can run the step ({@linkcode Trainer.kernels}): by
+ * default the WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32
+ * throughout, one call per step), or with `"ts"` their readable TypeScript
+ * twins in `kernels.ts` (float64 arithmetic). Evaluation and sampling always
+ * use the TypeScript kernels: they run once, not 200,000 times.
+ *
  * The parameters are kept in float32, the lecture's dtype, and updated in
- * float32; the kernels read float64 copies of them. A checkpoint therefore
- * holds the exact state, and a run resumed from one continues bit for bit.
+ * float32. A checkpoint therefore holds the exact state, and a run resumed
+ * from one continues bit for bit on the same machine with the same kernels.
  *
  * @example
  * ```ts
@@ -39,6 +45,7 @@ import {
 } from "./kernels.ts";
 import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
+import { WasmStep } from "./wasm/step.ts";
 
 /** Everything that defines a training run. */
 export interface TrainConfig {
@@ -141,6 +148,12 @@ export interface TrainerState {
   bnvar: Float32Array | null;
 }
 
+/** Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones. */
+export type Kernels = "wasm" | "ts";
+
+/** The kernel sets, for flags and messages. */
+export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
+
 /** One float64 array per parameter. */
 type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
 
@@ -168,8 +181,19 @@ export class Trainer {
   bnmean: Float32Array | null = null;
   /** Batchnorm variance over the training set (after {@linkcode Trainer.calibrate}). */
   bnvar: Float32Array | null = null;
+  /**
+   * The kernels of the next training step. Switching between steps is
+   * allowed: the other kernels take up the current parameters.
+   */
+  kernels: Kernels = "wasm";
 
   readonly #g: TorchGenerator;
+  // The WebAssembly step (made at its first use), and whether its parameters,
+  // or the float64 copies below, are behind this.params.
+  #wasm: WasmStep | null = null;
+  #wasmBehind = true;
+  #float64Behind = false;
+  #lastKernels: Kernels | null = null;
   // float64 copies of the parameters, and their gradients.
   readonly #p: ParamArrays;
   readonly #d: ParamArrays;
@@ -201,14 +225,16 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const trainer = new Trainer({ steps: 5000 });
+   * const trainer = new Trainer({ steps: 5000 }, undefined, undefined, { kernels: "ts" });
    * ```
    */
   constructor(
     config: Partial<TrainConfig> = {},
     data?: TrainingData,
     restore?: { params: Params; state: TrainerState },
+    options: { kernels?: Kernels } = {},
   ) {
+    this.kernels = options.kernels ?? "wasm";
     this.config = validateConfig({ ...DEFAULT_CONFIG, ...config });
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
     this.data = data ?? loadTrainingData(blockSize);
@@ -306,12 +332,52 @@ export class Trainer {
     return this.#step();
   }
 
-  /** Forward, backward and update on the batch in #Xb and #Yb. */
+  /** Forward, backward and update on the batch in #Xb and #Yb, with the chosen kernels. */
   #step(): number {
+    if (!KERNELS.includes(this.kernels)) throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
+    const loss = this.kernels === "wasm" ? this.#wasmStep() : this.#tsStep();
+    if (!Number.isFinite(loss)) return loss;
+    this.#lastKernels = this.kernels;
+    if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
+    this.step++;
+    this.bnmean = null;
+    this.bnvar = null;
+    return loss;
+  }
+
+  /** The step in WebAssembly: the batch in, one call, the updated parameters out. */
+  #wasmStep(): number {
+    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
+    this.#wasm ??= new WasmStep({ n, B, E, H, V: this.data.vocab.size });
+    const w = this.#wasm;
+    if (this.#wasmBehind) {
+      for (const name of PARAM_NAMES) w.params[name].set(this.params[name].data);
+      this.#wasmBehind = false;
+    }
+    w.Xb.set(this.#Xb);
+    w.Yb.set(this.#Yb);
+    const loss = w.step(this.learningRate());
+    if (!Number.isFinite(loss)) return loss;
+    for (const name of PARAM_NAMES) this.params[name].data.set(w.params[name]);
+    this.#float64Behind = true;
+    return loss;
+  }
+
+  /** The float64 copies of the parameters, brought up to date if the WebAssembly step moved them. */
+  #float64(): ParamArrays {
+    if (this.#float64Behind) {
+      for (const name of PARAM_NAMES) this.#p[name].set(this.params[name].data);
+      this.#float64Behind = false;
+    }
+    return this.#p;
+  }
+
+  /** The step with the TypeScript kernels of kernels.ts. */
+  #tsStep(): number {
     const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
     const V = this.data.vocab.size;
     const I = B * E;
-    const p = this.#p;
+    const p = this.#float64();
     const d = this.#d;
 
     // Forward.
@@ -370,10 +436,7 @@ export class Trainer {
         p64[i] = p32[i];
       }
     }
-    if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
-    this.step++;
-    this.bnmean = null;
-    this.bnvar = null;
+    this.#wasmBehind = true;
     return loss;
   }
 
@@ -386,6 +449,10 @@ export class Trainer {
    * ```
    */
   lastGradients(): Readonly<ParamArrays> {
+    if (this.#lastKernels === "wasm" && this.#wasm !== null) {
+      const grads = this.#wasm.grads;
+      return Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(grads[k])])) as ParamArrays;
+    }
     return this.#d;
   }
 
@@ -442,8 +509,9 @@ export class Trainer {
     const hprebn = new Float64Array(chunk * H);
     for (let start = 0; start < data.count; start += chunk) {
       const rows = Math.min(chunk, data.count - start);
-      embeddingForward(embcat, data.X.subarray(start * B), this.#p.C, rows, B, E);
-      linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, rows, B * E, H);
+      const p = this.#float64();
+      embeddingForward(embcat, data.X.subarray(start * B), p.C, rows, B, E);
+      linearForward(hprebn, embcat, p.W1, p.b1, rows, B * E, H);
       visit(hprebn, rows, start);
     }
   }
@@ -456,7 +524,7 @@ export class Trainer {
   #hiddenInference(out: Float64Array, hprebn: Float64Array, rows: number): void {
     if (this.bnmean === null || this.bnvar === null) this.calibrate();
     const { bnmean, bnvar } = this as { bnmean: Float32Array; bnvar: Float32Array };
-    const { bngain, bnbias } = this.#p;
+    const { bngain, bnbias } = this.#float64();
     const H = this.config.nHidden;
     for (let i = 0; i < rows; i++) {
       for (let h = 0; h < H; h++) {
@@ -484,7 +552,7 @@ export class Trainer {
     let total = 0;
     this.#forEachChunk(data, (hprebn, rows, start) => {
       this.#hiddenInference(hidden, hprebn, rows);
-      linearForward(logits, hidden, this.#p.W2, this.#p.b2, rows, H, V);
+      linearForward(logits, hidden, this.#float64().W2, this.#float64().b2, rows, H, V);
       total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
     });
     return total / data.count;
@@ -515,14 +583,15 @@ export class Trainer {
     const logits = new Float64Array(V);
     const probs = new Float64Array(V);
     const names: string[] = [];
+    const p = this.#float64();
     for (let s = 0; s < count; s++) {
       context.fill(0);
       let name = "";
       while (name.length < maxLength) {
-        embeddingForward(embcat, context, this.#p.C, 1, B, E);
-        linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
+        embeddingForward(embcat, context, p.C, 1, B, E);
+        linearForward(hprebn, embcat, p.W1, p.b1, 1, B * E, H);
         this.#hiddenInference(hidden, hprebn, 1);
-        linearForward(logits, hidden, this.#p.W2, this.#p.b2, 1, H, V);
+        linearForward(logits, hidden, p.W2, p.b2, 1, H, V);
         let max = -Infinity;
         for (let v = 0; v < V; v++) max = Math.max(max, logits[v] / temperature);
         let total = 0;

@@ -1,0 +1,406 @@
+// The training step of the lecture's network in WebAssembly SIMD, written in
+// AssemblyScript (TypeScript syntax, compiled to WebAssembly by `deno task wasm`;
+// the compiled module is kernels.wasm, its bytes are in kernels_wasm.ts).
+//
+// These are the kernels of ../kernels.ts, one for one, in float32 (the
+// lecture's dtype) and four numbers at a time: a `v128` holds four float32,
+// and `f32x4.relaxed_madd(a, b, c)` is a·b + c in one fused instruction where
+// the processor has one. Read ../kernels.ts first; it is the same arithmetic,
+// plainly. What differs here:
+//
+// - Memory is laid out once, by step.ts, in this module's linear memory. A
+//   `Layout` record at a fixed address tells `step` where every buffer is, so
+//   one call from TypeScript runs a whole training step.
+// - Every buffer starts on a 16-byte boundary and is followed by at least 32
+//   bytes of slack. A row whose length is not a multiple of four (27 logits,
+//   30 inputs) is read four numbers at a time all the same, the last read
+//   reaching into the next row or the slack; those extra lanes are computed
+//   and then not stored (`storeLanes`).
+// - In this network every gradient buffer has exactly one kernel that writes
+//   it, so the backward kernels write (`=`) instead of accumulating (`+=`),
+//   which saves zeroing them each step. The exception is dC: a row of C used
+//   at several positions collects all their gradients, so it is zeroed first.
+
+// ---------------------------------------------------------------------------
+// Where everything is: written once by step.ts (same field order there).
+
+@unmanaged
+class Layout {
+  n: i32; // examples per batch
+  B: i32; // characters of context
+  E: i32; // embedding width
+  H: i32; // hidden units
+  V: i32; // vocabulary size
+  X: usize; // [n, B] int32 contexts
+  Y: usize; // [n] int32 targets
+  C: usize; // parameters, each [rows, cols] row-major
+  W1: usize;
+  b1: usize;
+  W2: usize;
+  b2: usize;
+  bngain: usize;
+  bnbias: usize;
+  dC: usize; // their gradients
+  dW1: usize;
+  db1: usize;
+  dW2: usize;
+  db2: usize;
+  dbngain: usize;
+  dbnbias: usize;
+  params: usize; // all parameters, one block (the gradients: the same offsets from `grads`)
+  grads: usize;
+  paramCount: i32; // floats in the block, padding included
+  embcat: usize; // activations
+  hprebn: usize;
+  bnraw: usize;
+  varInv: usize;
+  mean: usize;
+  variance: usize;
+  hpreact: usize;
+  h: usize;
+  logits: usize;
+  probs: usize;
+  dembcat: usize; // gradients of the activations
+  dhprebn: usize;
+  dhpreact: usize;
+  dh: usize;
+  dlogits: usize;
+  transposed: usize; // room for W1ᵀ or W2ᵀ
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/** The address of float number `i` from `p`. */
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Stores the first `lanes` (1 to 4) numbers of `v` at `p`. */
+@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  return f32x4.relaxed_madd(a, b, c);
+}
+
+// ---------------------------------------------------------------------------
+// Embedding: out[i, j·E + e] = C[X[i, j], e]
+
+export function embeddingForward(out: usize, X: usize, C: usize, n: i32, B: i32, E: i32): void {
+  for (let i = 0; i < n * B; i++) {
+    const row = at(C, load<i32>(X + (<usize>i << 2)) * E);
+    const o = at(out, i * E);
+    for (let e = 0; e < E; e++) store<f32>(at(o, e), load<f32>(at(row, e)));
+  }
+}
+
+/** dC[X[i, j]] += dout[i, j]: the caller zeroes dC first. */
+export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i32, E: i32): void {
+  for (let i = 0; i < n * B; i++) {
+    const row = at(dC, load<i32>(X + (<usize>i << 2)) * E);
+    const o = at(dout, i * E);
+    for (let e = 0; e < E; e++) store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(at(o, e)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The matrix product: C[M, N] = A[M, K] @ B[K, N] (+ bias[N] on every row)
+
+/**
+ * `C = A @ B`, plus the row `bias` when it is not 0. B and C are row-major
+ * with N columns; A is read through strides, A[r, p] = A[r·sar + p·sap], so
+ * that (sar, sap) = (K, 1) is A itself and (1, M) the transpose of a
+ * row-major [K, M] matrix.
+ *
+ * The work goes in tiles of four rows by eight columns: eight `v128`
+ * accumulators stay in registers for the whole sum over p, and each step of
+ * p loads two vectors of B, four numbers of A, and does eight fused
+ * multiply-adds (32 multiply-adds). A tile at the bottom or right edge
+ * computes a full tile and stores only its rows and columns that exist.
+ */
+export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar: i32, sap: i32, bias: usize): void {
+  for (let r = 0; r < M; r += 4) {
+    const rows = min(4, M - r);
+    for (let j = 0; j < N; j += 8) {
+      const left = N - j;
+      tile(C, A, B, N, K, sar, sap, bias, r, j, rows, min(left, 4), max(min(left - 4, 4), 0));
+    }
+  }
+}
+
+@inline function tile(
+  C: usize, A: usize, B: usize, N: i32, K: i32, sar: i32, sap: i32, bias: usize,
+  r: i32, j: i32, rows: i32, lanes0: i32, lanes1: i32,
+): void {
+  // Each accumulator starts as the bias (or zero).
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  if (bias != 0) {
+    s0 = v128.load(at(bias, j));
+    s1 = v128.load(at(bias, j), 16);
+  }
+  let c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1, c30 = s0, c31 = s1;
+  // Rows past the bottom edge read row r again (valid memory) and are not stored.
+  const a0 = at(A, r * sar);
+  const a1 = rows > 1 ? at(a0, sar) : a0;
+  const a2 = rows > 2 ? at(a0, 2 * sar) : a0;
+  const a3 = rows > 3 ? at(a0, 3 * sar) : a0;
+  const astep = <usize>sap << 2;
+  const bstep = <usize>N << 2;
+  let pa: usize = 0;
+  let pb = at(B, j);
+  for (let p = 0; p < K; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const x0 = f32x4.splat(load<f32>(a0 + pa));
+    const x1 = f32x4.splat(load<f32>(a1 + pa));
+    const x2 = f32x4.splat(load<f32>(a2 + pa));
+    const x3 = f32x4.splat(load<f32>(a3 + pa));
+    c00 = fma(x0, b0, c00);
+    c01 = fma(x0, b1, c01);
+    c10 = fma(x1, b0, c10);
+    c11 = fma(x1, b1, c11);
+    c20 = fma(x2, b0, c20);
+    c21 = fma(x2, b1, c21);
+    c30 = fma(x3, b0, c30);
+    c31 = fma(x3, b1, c31);
+    pa += astep;
+    pb += bstep;
+  }
+  const c0 = at(C, r * N + j);
+  storeLanes(c0, c00, lanes0);
+  if (lanes1 > 0) storeLanes(c0 + 16, c01, lanes1);
+  if (rows > 1) {
+    const c1 = at(c0, N);
+    storeLanes(c1, c10, lanes0);
+    if (lanes1 > 0) storeLanes(c1 + 16, c11, lanes1);
+  }
+  if (rows > 2) {
+    const c2 = at(c0, 2 * N);
+    storeLanes(c2, c20, lanes0);
+    if (lanes1 > 0) storeLanes(c2 + 16, c21, lanes1);
+  }
+  if (rows > 3) {
+    const c3 = at(c0, 3 * N);
+    storeLanes(c3, c30, lanes0);
+    if (lanes1 > 0) storeLanes(c3 + 16, c31, lanes1);
+  }
+}
+
+/** out[O, I] = W[I, O]ᵀ. */
+export function transpose(out: usize, W: usize, I: i32, O: i32): void {
+  for (let k = 0; k < I; k++) {
+    for (let o = 0; o < O; o++) store<f32>(at(out, o * I + k), load<f32>(at(W, k * O + o)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
+
+export function linearForward(out: usize, inp: usize, W: usize, b: usize, n: i32, I: i32, O: i32): void {
+  matmul(out, inp, W, n, O, I, I, 1, b);
+}
+
+/**
+ * dinp = dout @ Wᵀ (skipped when dinp is 0), dW = inpᵀ @ dout, db = Σ_rows dout.
+ * `transposed` has room for Wᵀ.
+ */
+export function linearBackward(
+  dinp: usize, dW: usize, db: usize, dout: usize, inp: usize, W: usize, transposed: usize, n: i32, I: i32, O: i32,
+): void {
+  if (dinp != 0) {
+    transpose(transposed, W, I, O);
+    matmul(dinp, dout, transposed, n, I, O, O, 1, 0);
+  }
+  matmul(dW, inp, dout, I, O, n, 1, I, 0);
+  for (let o = 0; o < O; o += 4) {
+    let s = f32x4.splat(0);
+    for (let i = 0; i < n; i++) s = f32x4.add(s, v128.load(at(dout, i * O + o)));
+    storeLanes(at(db, o), s, O - o);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Batch normalisation (training mode), four hidden units at a time
+
+export function batchnormForward(
+  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
+  inp: usize, gain: usize, bias: usize, n: i32, H: i32,
+): void {
+  const invN = f32x4.splat(1 / <f32>n);
+  const invBessel = f32x4.splat(1 / <f32>(n - 1));
+  for (let h = 0; h < H; h += 4) {
+    const lanes = H - h;
+    let sum = f32x4.splat(0);
+    for (let i = 0; i < n; i++) sum = f32x4.add(sum, v128.load(at(inp, i * H + h)));
+    const m = f32x4.mul(sum, invN);
+    let squares = f32x4.splat(0);
+    for (let i = 0; i < n; i++) {
+      const d = f32x4.sub(v128.load(at(inp, i * H + h)), m);
+      squares = fma(d, d, squares);
+    }
+    const v = f32x4.mul(squares, invBessel);
+    const vi = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5))));
+    storeLanes(at(mean, h), m, lanes);
+    storeLanes(at(variance, h), v, lanes);
+    storeLanes(at(varInv, h), vi, lanes);
+    const g = v128.load(at(gain, h));
+    const b = v128.load(at(bias, h));
+    for (let i = 0; i < n; i++) {
+      const k = i * H + h;
+      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, k)), m), vi);
+      storeLanes(at(bnraw, k), x, lanes);
+      storeLanes(at(out, k), fma(g, x, b), lanes);
+    }
+  }
+}
+
+/**
+ * The fused backward of chapter 8:
+ * dinp = gain·varInv/n · (n·dout − Σ dout − n/(n−1) · bnraw · Σ dout·bnraw),
+ * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows).
+ */
+export function batchnormBackward(
+  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, n: i32, H: i32,
+): void {
+  const fn = f32x4.splat(<f32>n);
+  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
+  for (let h = 0; h < H; h += 4) {
+    const lanes = H - h;
+    let sd = f32x4.splat(0);
+    let sdr = f32x4.splat(0);
+    for (let i = 0; i < n; i++) {
+      const k = i * H + h;
+      const d = v128.load(at(dout, k));
+      sd = f32x4.add(sd, d);
+      sdr = fma(d, v128.load(at(bnraw, k)), sdr);
+    }
+    storeLanes(at(dbias, h), sd, lanes);
+    storeLanes(at(dgain, h), sdr, lanes);
+    const scale = f32x4.div(f32x4.mul(v128.load(at(gain, h)), v128.load(at(varInv, h))), fn);
+    const bs = f32x4.mul(bessel, sdr);
+    for (let i = 0; i < n; i++) {
+      const k = i * H + h;
+      const inner = f32x4.sub(f32x4.sub(f32x4.mul(fn, v128.load(at(dout, k))), sd), f32x4.mul(v128.load(at(bnraw, k)), bs));
+      storeLanes(at(dinp, k), f32x4.mul(scale, inner), lanes);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// tanh, as the ratio of two polynomials in x² (Eigen's float32 approximation)
+
+@inline function tanh4(x: v128): v128 {
+  const c = f32x4.min(f32x4.max(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const x2 = f32x4.mul(c, c);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = fma(p, x2, f32x4.splat(2.00018790482477e-13));
+  p = fma(p, x2, f32x4.splat(-8.60467152213735e-11));
+  p = fma(p, x2, f32x4.splat(5.12229709037114e-08));
+  p = fma(p, x2, f32x4.splat(1.48572235717979e-05));
+  p = fma(p, x2, f32x4.splat(6.37261928875436e-04));
+  p = fma(p, x2, f32x4.splat(4.89352455891786e-03));
+  let q = f32x4.splat(1.19825839466702e-06);
+  q = fma(q, x2, f32x4.splat(1.18534705686654e-04));
+  q = fma(q, x2, f32x4.splat(2.26843463243900e-03));
+  q = fma(q, x2, f32x4.splat(4.89352518554385e-03));
+  return f32x4.div(f32x4.mul(p, c), q);
+}
+
+export function tanhForward(out: usize, inp: usize, size: i32): void {
+  for (let i = 0; i < size; i += 4) storeLanes(at(out, i), tanh4(v128.load(at(inp, i))), size - i);
+}
+
+/** dinp = (1 − out²) · dout, with the forward's output out = tanh(inp). */
+export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): void {
+  const one = f32x4.splat(1);
+  for (let i = 0; i < size; i += 4) {
+    const t = v128.load(at(out, i));
+    storeLanes(at(dinp, i), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), v128.load(at(dout, i))), size - i);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cross-entropy
+
+/** The mean cross-entropy of logits [n, V] against Y [n]; the softmax goes to probs. */
+export function crossEntropyForward(probs: usize, logits: usize, Y: usize, n: i32, V: i32): f64 {
+  let loss: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const l = at(logits, i * V);
+    const p = at(probs, i * V);
+    let max = -Infinity as f32;
+    for (let v = 0; v < V; v++) max = Mathf.max(max, load<f32>(at(l, v)));
+    let total: f32 = 0;
+    for (let v = 0; v < V; v++) {
+      const e = Mathf.exp(load<f32>(at(l, v)) - max);
+      store<f32>(at(p, v), e);
+      total += e;
+    }
+    const inv = f32x4.splat(1 / total);
+    for (let v = 0; v < V; v += 4) storeLanes(at(p, v), f32x4.mul(v128.load(at(p, v)), inv), V - v);
+    const y = load<i32>(Y + (<usize>i << 2));
+    loss -= <f64>(load<f32>(at(l, y)) - max - Mathf.log(total));
+  }
+  return loss / <f64>n;
+}
+
+/** The fused backward of chapter 7: dlogits = (probs − onehot(Y)) / n. */
+export function crossEntropyBackward(dlogits: usize, probs: usize, Y: usize, n: i32, V: i32): void {
+  const invN = f32x4.splat(1 / <f32>n);
+  for (let i = 0; i < n; i++) {
+    const r = i * V;
+    for (let v = 0; v < V; v += 4) storeLanes(at(dlogits, r + v), f32x4.mul(v128.load(at(probs, r + v)), invN), V - v);
+    const y = at(dlogits, r + load<i32>(Y + (<usize>i << 2)));
+    store<f32>(y, load<f32>(y) - 1 / <f32>n);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// SGD: p −= lr · dp over the whole parameter block (same float32 rounding as p - lr * dp)
+
+export function sgdUpdate(params: usize, grads: usize, count: i32, lr: f32): void {
+  const rate = f32x4.splat(lr);
+  for (let i = 0; i < count; i += 4) {
+    const p = at(params, i);
+    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(at(grads, i)))));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// One training step: forward, and unless the loss is not finite, backward and update
+
+export function step(layout: usize, lr: f32): f64 {
+  const s = changetype<Layout>(layout);
+  const n = s.n, H = s.H, V = s.V, I = s.B * s.E;
+  embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
+  linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
+  batchnormForward(s.hpreact, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
+  tanhForward(s.h, s.hpreact, n * H);
+  linearForward(s.logits, s.h, s.W2, s.b2, n, H, V);
+  const loss = crossEntropyForward(s.probs, s.logits, s.Y, n, V);
+  if (!isFinite(loss)) return loss;
+
+  crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
+  linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
+  tanhBackward(s.dhpreact, s.dh, s.h, n * H);
+  batchnormBackward(s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.bnraw, s.varInv, s.bngain, n, H);
+  linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
+  memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
+  embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);
+
+  sgdUpdate(s.params, s.grads, s.paramCount, lr);
+  return loss;
+}
+
+/** Where the module's own data ends: step.ts lays out its buffers from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
