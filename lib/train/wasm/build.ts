@@ -90,8 +90,9 @@ export function bytesModule(bytes: Uint8Array): string {
 }
 
 if (import.meta.main) {
-  const bytes = await compileKernels();
   const dir = new URL(".", import.meta.url);
+  // Read from disk here: an imported text module may come from Deno's cache, a moment behind an edit.
+  const bytes = await compileKernels(Deno.readTextFileSync(new URL("kernels.as.ts", dir)));
   Deno.writeFileSync(new URL("kernels.wasm", dir), bytes);
   Deno.writeTextFileSync(new URL("kernels_wasm.ts", dir), bytesModule(bytes));
   console.log(`kernels.wasm: ${bytes.length.toLocaleString("en-US")} bytes, and kernels_wasm.ts`);

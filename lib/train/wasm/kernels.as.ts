@@ -159,10 +159,10 @@ export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar
   for (let p = 0; p < K; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    const x0 = f32x4.splat(load<f32>(a0 + pa));
-    const x1 = f32x4.splat(load<f32>(a1 + pa));
-    const x2 = f32x4.splat(load<f32>(a2 + pa));
-    const x3 = f32x4.splat(load<f32>(a3 + pa));
+    const x0 = v128.load32_splat(a0 + pa);
+    const x1 = v128.load32_splat(a1 + pa);
+    const x2 = v128.load32_splat(a2 + pa);
+    const x3 = v128.load32_splat(a3 + pa);
     c00 = fma(x0, b0, c00);
     c01 = fma(x0, b1, c01);
     c10 = fma(x1, b0, c10);
@@ -297,20 +297,26 @@ export function batchnormBackward(
 // ---------------------------------------------------------------------------
 // tanh, as the ratio of two polynomials in x² (Eigen's float32 approximation)
 
+// The coefficients sit in memory and are broadcast by loads as they are used:
+// written as f32x4.splat constants, they would be rebuilt in every iteration.
+const TANH = memory.data<f32>([
+  7.90531110763549805, -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
+  1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03, 1.19825839466702e-06, 1.18534705686654e-04,
+  2.26843463243900e-03, 4.89352518554385e-03,
+]);
+
+@inline function coefficient(k: i32): v128 {
+  return v128.load32_splat(TANH + (<usize>k << 2));
+}
+
 @inline function tanh4(x: v128): v128 {
-  const c = f32x4.min(f32x4.max(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const limit = coefficient(0);
+  const c = f32x4.pmin(f32x4.pmax(x, f32x4.neg(limit)), limit);
   const x2 = f32x4.mul(c, c);
-  let p = f32x4.splat(-2.76076847742355e-16);
-  p = fma(p, x2, f32x4.splat(2.00018790482477e-13));
-  p = fma(p, x2, f32x4.splat(-8.60467152213735e-11));
-  p = fma(p, x2, f32x4.splat(5.12229709037114e-08));
-  p = fma(p, x2, f32x4.splat(1.48572235717979e-05));
-  p = fma(p, x2, f32x4.splat(6.37261928875436e-04));
-  p = fma(p, x2, f32x4.splat(4.89352455891786e-03));
-  let q = f32x4.splat(1.19825839466702e-06);
-  q = fma(q, x2, f32x4.splat(1.18534705686654e-04));
-  q = fma(q, x2, f32x4.splat(2.26843463243900e-03));
-  q = fma(q, x2, f32x4.splat(4.89352518554385e-03));
+  let p = coefficient(1);
+  for (let k = 2; k <= 7; k++) p = fma(p, x2, coefficient(k));
+  let q = coefficient(8);
+  for (let k = 9; k <= 11; k++) q = fma(q, x2, coefficient(k));
   return f32x4.div(f32x4.mul(p, c), q);
 }
 
