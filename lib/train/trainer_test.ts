@@ -114,3 +114,27 @@ Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are re
   );
   assert.throws(() => trainerFromCheckpoint(bytes, "x", data, { steps: -1 }), CheckpointError);
 });
+
+Deno.test("the WebAssembly and TypeScript kernels train alike, and a run may switch between them", () => {
+  const config = { steps: 300, decayStep: 150 };
+  const wasm = new Trainer(config, data);
+  const ts = new Trainer(config, data, undefined, { kernels: "ts" });
+  const mixed = new Trainer(config, data);
+  while (wasm.step < 300) {
+    const [a, b] = [wasm.trainStep(), ts.trainStep()];
+    mixed.kernels = mixed.step % 100 < 50 ? "wasm" : "ts";
+    const c = mixed.trainStep();
+    assert.ok(Math.abs(a - b) < 2e-3 && Math.abs(a - c) < 2e-3, `step ${wasm.step}: wasm ${a}, ts ${b}, mixed ${c}`);
+  }
+  for (const name of PARAM_NAMES) {
+    const scale = Math.max(...Array.from(ts.params[name].data, Math.abs));
+    ts.params[name].data.forEach((v, i) =>
+      assert.ok(Math.abs(wasm.params[name].data[i] - v) <= 1e-3 * scale, `${name}[${i}] after 300 steps`)
+    );
+  }
+  assert.ok(Math.abs(wasm.evaluate(data.dev) - ts.evaluate(data.dev)) < 1e-3);
+  assert.throws(() => {
+    (wasm as { kernels: string }).kernels = "gpu";
+    wasm.trainStep();
+  }, /kernels must be "wasm" or "ts", got gpu/);
+});
