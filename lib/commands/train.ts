@@ -12,11 +12,11 @@
  */
 
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
-import { parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
 import { table } from "../report/print.ts";
-import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "../train/trainer.ts";
+import { DEFAULT_CONFIG, KERNELS, LR_DECAY, type TrainConfig, Trainer } from "../train/trainer.ts";
 
 /** Where checkpoints go unless `--out` says otherwise. */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
@@ -43,6 +43,7 @@ Flags (defaults are the lecture's):
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
   --resume PATH      continue from a checkpoint (--steps, --lr and --decay-step may change)
+  --kernels K        wasm (WebAssembly SIMD) or ts (TypeScript)  (wasm)
   -h, --help         this text
 
 Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.`;
@@ -141,6 +142,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     "sample-seed": { type: "string" },
     out: { type: "string" },
     resume: { type: "string" },
+    kernels: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, "train").values;
   if (values.help) {
@@ -164,6 +166,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const samples = wholeFlag(values, "samples", 0) ?? 20;
   const temperature = positiveFlag(values, "temperature") ?? 1;
   const sampleSeed = wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED;
+  const kernels = choiceFlag(values, "kernels", KERNELS) ?? "wasm";
   const resume = pathFlag(values, "resume");
   const out = pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT;
   const given = <T extends object>(o: T) =>
@@ -196,6 +199,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       throw error;
     }
   }
+  trainer.kernels = kernels;
 
   // Find out now, not after two minutes of training, whether the checkpoint can be written.
   try {
