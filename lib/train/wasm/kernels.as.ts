@@ -11,7 +11,7 @@
 // - Memory is laid out once, by step.ts, in this module's linear memory. A
 //   `Layout` record at a fixed address tells `step` where every buffer is, so
 //   one call from TypeScript runs a whole training step.
-// - Every buffer starts on a 16-byte boundary and is followed by at least 32
+// - Every buffer starts on a 16-byte boundary and is followed by at least 64
 //   bytes of slack. A row whose length is not a multiple of four (27 logits,
 //   30 inputs) is read four numbers at a time all the same, the last read
 //   reaching into the next row or the slack; those extra lanes are computed
@@ -66,6 +66,7 @@ class Layout {
   dh: usize;
   dlogits: usize;
   transposed: usize; // room for W1ᵀ or W2ᵀ
+  scratch: usize; // 3·H numbers for batchnorm's backward
 }
 
 // ---------------------------------------------------------------------------
@@ -194,10 +195,60 @@ export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar
   }
 }
 
-/** out[O, I] = W[I, O]ᵀ. */
+/**
+ * out[O, I] = W[I, O]ᵀ, in blocks of four by four: four rows of W are loaded
+ * as four vectors, turned into four columns by shuffles, and stored as four
+ * rows of out. Blocks at the edges read a little past (rows past I reread
+ * row k) and store only what exists.
+ */
 export function transpose(out: usize, W: usize, I: i32, O: i32): void {
-  for (let k = 0; k < I; k++) {
-    for (let o = 0; o < O; o++) store<f32>(at(out, o * I + k), load<f32>(at(W, k * O + o)));
+  for (let k = 0; k < I; k += 4) {
+    const rows = I - k;
+    const w0 = at(W, k * O);
+    const w1 = rows > 1 ? at(w0, O) : w0;
+    const w2 = rows > 2 ? at(w0, 2 * O) : w0;
+    const w3 = rows > 3 ? at(w0, 3 * O) : w0;
+    for (let o = 0; o < O; o += 4) {
+      const r0 = v128.load(at(w0, o)), r1 = v128.load(at(w1, o)), r2 = v128.load(at(w2, o)), r3 = v128.load(at(w3, o));
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+      const cols = O - o;
+      const q = at(out, o * I + k);
+      storeLanes(q, f32x4.shuffle(t0, t1, 0, 1, 4, 5), rows); // a0 b0 c0 d0: row o of out
+      if (cols > 1) storeLanes(at(q, I), f32x4.shuffle(t0, t1, 2, 3, 6, 7), rows);
+      if (cols > 2) storeLanes(at(q, 2 * I), f32x4.shuffle(t2, t3, 0, 1, 4, 5), rows);
+      if (cols > 3) storeLanes(at(q, 3 * I), f32x4.shuffle(t2, t3, 2, 3, 6, 7), rows);
+    }
+  }
+}
+
+/** Stores four vectors (columns c to c + 15 of a row at p), as far as `cols` reaches. */
+@inline function store16(p: usize, c: i32, cols: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  storeLanes(at(p, c), s0, cols - c);
+  if (cols - c > 4) storeLanes(at(p, c + 4), s1, cols - c - 4);
+  if (cols - c > 8) storeLanes(at(p, c + 8), s2, cols - c - 8);
+  if (cols - c > 12) storeLanes(at(p, c + 12), s3, cols - c - 12);
+}
+
+/**
+ * out[c] = Σ_i inp[i, c] over n rows of `cols` columns, sixteen columns at a
+ * time: four sums stay in registers while the rows go by, so that the
+ * additions of different columns overlap instead of waiting for each other.
+ */
+export function sumRows(out: usize, inp: usize, n: i32, cols: i32): void {
+  for (let c = 0; c < cols; c += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32));
+      s3 = f32x4.add(s3, v128.load(p, 48));
+      p = at(p, cols);
+    }
+    store16(out, c, cols, s0, s1, s2, s3);
   }
 }
 
@@ -220,11 +271,7 @@ export function linearBackward(
     matmul(dinp, dout, transposed, n, I, O, O, 1, 0);
   }
   matmul(dW, inp, dout, I, O, n, 1, I, 0);
-  for (let o = 0; o < O; o += 4) {
-    let s = f32x4.splat(0);
-    for (let i = 0; i < n; i++) s = f32x4.add(s, v128.load(at(dout, i * O + o)));
-    storeLanes(at(db, o), s, O - o);
-  }
+  sumRows(db, dout, n, O);
 }
 
 // ---------------------------------------------------------------------------
@@ -234,30 +281,40 @@ export function batchnormForward(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32,
 ): void {
+  // The mean and the variance are sums over the rows, taken row after row (see sumRows).
+  sumRows(mean, inp, n, H);
   const invN = f32x4.splat(1 / <f32>n);
-  const invBessel = f32x4.splat(1 / <f32>(n - 1));
-  for (let h = 0; h < H; h += 4) {
-    const lanes = H - h;
-    let sum = f32x4.splat(0);
-    for (let i = 0; i < n; i++) sum = f32x4.add(sum, v128.load(at(inp, i * H + h)));
-    const m = f32x4.mul(sum, invN);
-    let squares = f32x4.splat(0);
+  for (let h = 0; h < H; h += 4) storeLanes(at(mean, h), f32x4.mul(v128.load(at(mean, h)), invN), H - h);
+  for (let h = 0; h < H; h += 16) {
+    const m0 = v128.load(at(mean, h)), m1 = v128.load(at(mean, h + 4));
+    const m2 = v128.load(at(mean, h + 8)), m3 = v128.load(at(mean, h + 12));
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, h);
     for (let i = 0; i < n; i++) {
-      const d = f32x4.sub(v128.load(at(inp, i * H + h)), m);
-      squares = fma(d, d, squares);
+      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
+      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
+      s0 = fma(d0, d0, s0);
+      s1 = fma(d1, d1, s1);
+      s2 = fma(d2, d2, s2);
+      s3 = fma(d3, d3, s3);
+      p = at(p, H);
     }
-    const v = f32x4.mul(squares, invBessel);
-    const vi = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5))));
-    storeLanes(at(mean, h), m, lanes);
-    storeLanes(at(variance, h), v, lanes);
-    storeLanes(at(varInv, h), vi, lanes);
-    const g = v128.load(at(gain, h));
-    const b = v128.load(at(bias, h));
-    for (let i = 0; i < n; i++) {
-      const k = i * H + h;
-      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, k)), m), vi);
-      storeLanes(at(bnraw, k), x, lanes);
-      storeLanes(at(out, k), fma(g, x, b), lanes);
+    store16(variance, h, H, s0, s1, s2, s3);
+  }
+  const invBessel = f32x4.splat(1 / <f32>(n - 1));
+  const one = f32x4.splat(1);
+  const eps = f32x4.splat(1e-5);
+  for (let h = 0; h < H; h += 4) {
+    const v = f32x4.mul(v128.load(at(variance, h)), invBessel);
+    storeLanes(at(variance, h), v, H - h);
+    storeLanes(at(varInv, h), f32x4.div(one, f32x4.sqrt(f32x4.add(v, eps))), H - h);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
+      storeLanes(at(bnraw, r + h), x, H - h);
+      storeLanes(at(out, r + h), fma(v128.load(at(gain, h)), x, v128.load(at(bias, h))), H - h);
     }
   }
 }
@@ -265,31 +322,43 @@ export function batchnormForward(
 /**
  * The fused backward of chapter 8:
  * dinp = gain·varInv/n · (n·dout − Σ dout − n/(n−1) · bnraw · Σ dout·bnraw),
- * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows).
+ * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows, row after row).
+ * Per unit that is dinp = k1·dout − k0 − k2·bnraw, and `scratch` (3·H
+ * numbers) holds k0, k1 and k2 so the last pass only multiplies and adds.
  */
 export function batchnormBackward(
-  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, n: i32, H: i32,
+  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, scratch: usize,
+  n: i32, H: i32,
 ): void {
-  const fn = f32x4.splat(<f32>n);
+  sumRows(dbias, dout, n, H);
+  for (let h = 0; h < H; h += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(dout, h), q = at(bnraw, h);
+    for (let i = 0; i < n; i++) {
+      s0 = fma(v128.load(p), v128.load(q), s0);
+      s1 = fma(v128.load(p, 16), v128.load(q, 16), s1);
+      s2 = fma(v128.load(p, 32), v128.load(q, 32), s2);
+      s3 = fma(v128.load(p, 48), v128.load(q, 48), s3);
+      p = at(p, H);
+      q = at(q, H);
+    }
+    store16(dgain, h, H, s0, s1, s2, s3);
+  }
+  const k0 = scratch, k1 = at(scratch, H), k2 = at(scratch, 2 * H);
+  const invN = f32x4.splat(1 / <f32>n);
   const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
   for (let h = 0; h < H; h += 4) {
-    const lanes = H - h;
-    let sd = f32x4.splat(0);
-    let sdr = f32x4.splat(0);
-    for (let i = 0; i < n; i++) {
-      const k = i * H + h;
-      const d = v128.load(at(dout, k));
-      sd = f32x4.add(sd, d);
-      sdr = fma(d, v128.load(at(bnraw, k)), sdr);
-    }
-    storeLanes(at(dbias, h), sd, lanes);
-    storeLanes(at(dgain, h), sdr, lanes);
-    const scale = f32x4.div(f32x4.mul(v128.load(at(gain, h)), v128.load(at(varInv, h))), fn);
-    const bs = f32x4.mul(bessel, sdr);
-    for (let i = 0; i < n; i++) {
-      const k = i * H + h;
-      const inner = f32x4.sub(f32x4.sub(f32x4.mul(fn, v128.load(at(dout, k))), sd), f32x4.mul(v128.load(at(bnraw, k)), bs));
-      storeLanes(at(dinp, k), f32x4.mul(scale, inner), lanes);
+    const gv = f32x4.mul(v128.load(at(gain, h)), v128.load(at(varInv, h))); // gain·varInv = k1
+    const scale = f32x4.mul(gv, invN);
+    storeLanes(at(k0, h), f32x4.mul(scale, v128.load(at(dbias, h))), H - h);
+    storeLanes(at(k1, h), gv, H - h);
+    storeLanes(at(k2, h), f32x4.mul(scale, f32x4.mul(bessel, v128.load(at(dgain, h)))), H - h);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const a = f32x4.sub(f32x4.mul(v128.load(at(k1, h)), v128.load(at(dout, r + h))), v128.load(at(k0, h)));
+      storeLanes(at(dinp, r + h), f32x4.sub(a, f32x4.mul(v128.load(at(k2, h)), v128.load(at(bnraw, r + h)))), H - h);
     }
   }
 }
@@ -397,7 +466,7 @@ export function step(layout: usize, lr: f32): f64 {
   crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
   linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
   tanhBackward(s.dhpreact, s.dh, s.h, n * H);
-  batchnormBackward(s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.bnraw, s.varInv, s.bngain, n, H);
+  batchnormBackward(s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.bnraw, s.varInv, s.bngain, s.scratch, n, H);
   linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
   memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
   embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);

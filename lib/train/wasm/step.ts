@@ -81,7 +81,7 @@ export function instantiateKernels(): KernelExports {
  * ```
  */
 export class Arena {
-  /** Bytes of slack after every region: the kernels read up to eight numbers past a row. */
+  /** Bytes of slack after every region: the kernels read up to fifteen numbers past a row. */
   static readonly SLACK = 64;
   #end: number;
 
@@ -154,6 +154,7 @@ const LAYOUT = [
   "dh",
   "dlogits",
   "transposed",
+  "scratch",
 ] as const;
 
 type ParamName = typeof PARAM_NAMES[number];
@@ -207,6 +208,7 @@ export class WasmStep {
     for (const name of ["varInv", "mean", "variance"]) at[name] = arena.floats(H);
     for (const name of ["logits", "probs", "dlogits"]) at[name] = arena.floats(n * V);
     at.transposed = arena.floats(Math.max(I * H, H * V));
+    at.scratch = arena.floats(3 * H);
     arena.grow(k.memory);
 
     const buffer = k.memory.buffer;
