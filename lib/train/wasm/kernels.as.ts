@@ -389,8 +389,16 @@ const TANH = memory.data<f32>([
   return f32x4.div(f32x4.mul(p, c), q);
 }
 
+/** out = tanh(inp), eight numbers a step: two independent chains of multiply-adds keep the processor busy. */
 export function tanhForward(out: usize, inp: usize, size: i32): void {
-  for (let i = 0; i < size; i += 4) storeLanes(at(out, i), tanh4(v128.load(at(inp, i))), size - i);
+  let i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const a = tanh4(v128.load(at(inp, i)));
+    const b = tanh4(v128.load(at(inp, i + 4)));
+    v128.store(at(out, i), a);
+    v128.store(at(out, i + 4), b);
+  }
+  for (; i < size; i += 4) storeLanes(at(out, i), tanh4(v128.load(at(inp, i))), size - i);
 }
 
 /** dinp = (1 − out²) · dout, with the forward's output out = tanh(inp). */
@@ -405,24 +413,60 @@ export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): v
 // ---------------------------------------------------------------------------
 // Cross-entropy
 
+// exp(x) for x ≤ 0, four at a time (Cephes' expf): x = k·ln 2 + r with k whole
+// and |r| ≤ ln 2 / 2, eᵣ by a polynomial of degree 7, and 2ᵏ built directly
+// as the bits of a float32 (exponent field k + 127). Within two float32 ulps.
+const EXP = memory.data<f32>([
+  -87.0, 1.44269504088896341, 0.693359375, -2.12194440e-4,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+]);
+
+@inline function expConstant(k: i32): v128 {
+  return v128.load32_splat(EXP + (<usize>k << 2));
+}
+
+@inline function exp4(x: v128): v128 {
+  const c = f32x4.pmax(x, expConstant(0));
+  const k = f32x4.nearest(f32x4.mul(c, expConstant(1)));
+  const r = fma(k, f32x4.neg(expConstant(3)), fma(k, f32x4.neg(expConstant(2)), c));
+  let p = expConstant(4);
+  for (let j = 5; j <= 9; j++) p = fma(p, r, expConstant(j));
+  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), f32x4.splat(1));
+  const twoK = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return f32x4.mul(y, twoK);
+}
+
+/** All ones in the lanes below `lanes`, zeros above: for the last, partial vector of a row. */
+@inline function laneMask(lanes: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(lanes));
+}
+
 /** The mean cross-entropy of logits [n, V] against Y [n]; the softmax goes to probs. */
 export function crossEntropyForward(probs: usize, logits: usize, Y: usize, n: i32, V: i32): f64 {
   let loss: f64 = 0;
+  const lowest = f32x4.splat(-Infinity);
   for (let i = 0; i < n; i++) {
     const l = at(logits, i * V);
     const p = at(probs, i * V);
-    let max = -Infinity as f32;
-    for (let v = 0; v < V; v++) max = Mathf.max(max, load<f32>(at(l, v)));
-    let total: f32 = 0;
-    for (let v = 0; v < V; v++) {
-      const e = Mathf.exp(load<f32>(at(l, v)) - max);
-      store<f32>(at(p, v), e);
-      total += e;
+    // The row's largest logit, in every lane.
+    let m = lowest;
+    for (let v = 0; v < V; v += 4) m = f32x4.pmax(m, v128.bitselect(v128.load(at(l, v)), lowest, laneMask(V - v)));
+    m = f32x4.pmax(m, f32x4.shuffle(m, m, 2, 3, 0, 1));
+    m = f32x4.pmax(m, f32x4.shuffle(m, m, 1, 0, 3, 2));
+    // The exponentials and their sum (lanes past the row count zero).
+    let sum = f32x4.splat(0);
+    for (let v = 0; v < V; v += 4) {
+      const e = v128.and(exp4(f32x4.sub(v128.load(at(l, v)), m)), laneMask(V - v));
+      storeLanes(at(p, v), e, V - v);
+      sum = f32x4.add(sum, e);
     }
+    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 2, 3, 0, 1));
+    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 1, 0, 3, 2));
+    const total = f32x4.extract_lane(sum, 0);
     const inv = f32x4.splat(1 / total);
     for (let v = 0; v < V; v += 4) storeLanes(at(p, v), f32x4.mul(v128.load(at(p, v)), inv), V - v);
     const y = load<i32>(Y + (<usize>i << 2));
-    loss -= <f64>(load<f32>(at(l, y)) - max - Mathf.log(total));
+    loss -= <f64>(load<f32>(at(l, y)) - f32x4.extract_lane(m, 0) - Mathf.log(total));
   }
   return loss / <f64>n;
 }
