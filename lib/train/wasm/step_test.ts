@@ -101,7 +101,10 @@ Deno.test("a loss that is not finite leaves the WebAssembly step's parameters as
 
 Deno.test("the register-tiled matmul equals the naive triple loop on ragged sizes, A plain or transposed", () => {
   const kernels = instantiateKernels();
-  for (const [M, N, K] of [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 27, 9], [32, 200, 30], [30, 200, 32], [9, 3, 13]]) {
+  // [M, N, K]: edges of every kind, the lecture's six products' shapes, and long sums.
+  const shapes = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 27, 9], [32, 200, 30], [30, 200, 32], [9, 3, 13]];
+  shapes.push([9, 30, 130], [70, 27, 200], [200, 27, 32], [32, 30, 200]);
+  for (const [M, N, K] of shapes) {
     for (const [sar, sap] of [[K, 1], [1, M]]) {
       const arena = new Arena(kernels.heapBase());
       const [pa, pb, pc, pbias] = [arena.floats(M * K), arena.floats(K * N), arena.floats(M * N), arena.floats(N)];
