@@ -19,6 +19,7 @@
  * @module
  */
 
+import { stripVTControlCharacters } from "node:util";
 import { tf } from "../check/tf.ts";
 import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import { mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
@@ -174,12 +175,17 @@ async function torchTimes(
     return `PyTorch: not timed, ${python} could not be run (${(error as Error).message.split("\n")[0]}).`;
   }
   const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(job)));
-  await writer.close();
+  try {
+    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
+    await writer.close();
+  } catch {
+    // The program stopped without reading the job (a broken pipe): its exit code and stderr say why.
+  }
   const { code, stdout, stderr } = await child.output();
   if (code !== 0) {
     const err = new TextDecoder().decode(stderr);
-    const reason = /No module named '(torch|numpy)'/.exec(err)?.[0] ?? err.trim().split("\n").at(-1);
+    const lines = stripVTControlCharacters(err).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    const reason = /No module named '\w+'/.exec(err)?.[0] ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
     return `PyTorch: not timed, ${python} has no usable torch (${reason}); try --python PATH, or apt-get install -y python3-torch.`;
   }
   return JSON.parse(new TextDecoder().decode(stdout)) as TorchTimes;

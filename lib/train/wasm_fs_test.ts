@@ -8,7 +8,9 @@ import { KERNELS_WASM_BASE64 } from "./wasm/kernels_wasm.ts";
 const canRead = (await Deno.permissions.query({ name: "read" })).state === "granted";
 
 Deno.test({
-  name: "kernels.wasm holds the same bytes as kernels_wasm.ts",
+  name: `kernels.wasm holds the same bytes as kernels_wasm.ts${
+    canRead ? "" : " (skipped: needs --allow-read (.ci/run grants it))"
+  }`,
   ignore: !canRead,
   fn() {
     const file = Deno.readFileSync(new URL("./wasm/kernels.wasm", import.meta.url));
