@@ -464,7 +464,8 @@ export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): v
 
 // exp(x) for x ≤ 0, four at a time (Cephes' expf): x = k·ln 2 + r with k whole
 // and |r| ≤ ln 2 / 2, eᵣ by a polynomial of degree 7, and 2ᵏ built directly
-// as the bits of a float32 (exponent field k + 127). Within two float32 ulps.
+// as the bits of a float32 (exponent field k + 127). Relative error under
+// 2e-7, Cephes' own measure for this polynomial.
 const EXP = memory.data<f32>([
   -87.0, 1.44269504088896341, 0.693359375, -2.12194440e-4,
   1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
