@@ -139,8 +139,9 @@ const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
 /**
  * The bytes a trainer with this configuration allocates, by what they are
  * for, each with the fields it grows with: the parameters (float32, and
- * float64 copies and gradients), a batch's activations, the chunks of the
- * evaluation, the loss history and the dataset.
+ * float64 copies and gradients, and the WebAssembly step's float32 ones), a
+ * batch's activations (for both kernel sets), the chunks of the evaluation,
+ * the loss history and the dataset.
  *
  * @example
  * ```ts
@@ -154,9 +155,12 @@ export function bufferBytes(
   const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
   const I = B * E;
   return [
-    { bytes: 20 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
+    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
+    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
     {
-      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V),
+      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
+      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
+        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
       fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
     },
     { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },

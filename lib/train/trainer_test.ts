@@ -126,8 +126,8 @@ Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are re
 
 Deno.test("sizes that would need more than 1 GiB of buffers are refused before anything is allocated", () => {
   const cases: [Partial<typeof DEFAULT_CONFIG>, RegExp][] = [
-    [{ batchSize: 10_000_000 }, /^--batch-size 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/],
-    [{ nHidden: 10_000_000 }, /^--hidden 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/],
+    [{ batchSize: 10_000_000 }, /^--batch-size 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/],
+    [{ nHidden: 10_000_000 }, /^--hidden 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/],
     [{ steps: 1e12 }, /^--steps 1,000,000,000,000 would need 4 TiB of buffers; the limit is 1 GiB$/],
     [{ batchSize: 20_000, nHidden: 2_000 }, /^--batch-size 20,000 with --hidden 2,000 would need/],
     [{ blockSize: 10_000 }, /^--block-size 10,000 would need/],
@@ -232,7 +232,7 @@ const DAMAGE: [string, (h: Header) => void, RegExp][] = [
     const c = JSON.parse(h.__metadata__.config);
     c.batchSize = 1e7;
     h.__metadata__.config = JSON.stringify(c);
-  }, /: config batchSize 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/],
+  }, /: config batchSize 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/],
   ["config lr as a string", (h) => {
     const c = JSON.parse(h.__metadata__.config);
     c.lr = "0.1";
