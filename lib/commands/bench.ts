@@ -131,6 +131,7 @@ function tfStepper(params: Params, lr: number, blockSize: number): (b: RawBatch)
 interface TorchTimes {
   torch: string;
   threads: number;
+  first_loss: number;
   loop_ms: number;
   index_add_ms: number;
 }
@@ -225,6 +226,12 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (values.kernels !== undefined) {
     throw new UsageError("--kernels chooses the kernels of --sweep; the bench times both");
   }
+  await compare(data, python, quick);
+  return 0;
+}
+
+/** The lecture's step timed by every implementation on the same batches, as one table. */
+async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
   const budget = quick ? 150 : 3000;
 
   const wasm = new Trainer({ steps: 1 }, data);
@@ -266,6 +273,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     rows.push([`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms]);
   }
   const fast = rows[0][1];
+  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb, batches[0].Yb);
   console.log(table([
     ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
     ...rows.map(([name, ms], i) => [
@@ -278,10 +286,12 @@ export async function benchCommand(args: string[]): Promise<number> {
   console.log(
     typeof torch === "string"
       ? `\n${torch}`
-      : `\nPyTorch ran on ${torch.threads} thread${torch.threads === 1 ? "" : "s"} (torch.get_num_threads()).`,
+      : `\nPyTorch ran on ${torch.threads} thread${torch.threads === 1 ? "" : "s"} (torch.get_num_threads()). ` +
+        `The same start: the first step's loss is ${firstLoss.toFixed(5)} here and ${
+          torch.first_loss.toFixed(5)
+        } in PyTorch.`,
   );
   console.log(`200,000 steps would take ${(fast * 200).toFixed(0)} s with the WebAssembly kernels.`);
-  return 0;
 }
 
 /** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */
