@@ -468,6 +468,12 @@ export class Trainer {
         `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${this.#Yb.length}`,
       );
     }
+    // An index outside the vocabulary would read (and the WebAssembly backward write) outside C.
+    const V = this.data.vocab.size;
+    const bad = Xb.find((x) => !(x >= 0 && x < V)) ?? Yb.find((y) => !(y >= 0 && y < V));
+    if (bad !== undefined) {
+      throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
+    }
     this.#Xb.set(Xb);
     this.#Yb.set(Yb);
     return this.#step();

@@ -329,6 +329,11 @@ Deno.test("the WebAssembly and TypeScript kernels train alike, and a run may swi
     );
   }
   assert.ok(Math.abs(wasm.evaluate(data.dev) - ts.evaluate(data.dev)) < 1e-3);
+  const { Xb, Yb } = wasm.lastBatch();
+  assert.throws(() => wasm.trainOnBatch(Xb.map((x, i) => (i === 5 ? 27 : x)), Yb), {
+    message: "Cannot train on a batch with character index 27: the vocabulary has 27 characters",
+  });
+  assert.throws(() => wasm.trainOnBatch(Xb, Yb.map(() => -1)), /character index -1/);
   assert.throws(() => {
     (wasm as { kernels: string }).kernels = "gpu";
     wasm.trainStep();
