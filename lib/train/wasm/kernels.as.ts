@@ -146,7 +146,9 @@ export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar
       } else {
         // Rows past the bottom edge read row r again (valid memory) and are not stored.
         const rowStep = rows > 1 ? <usize>sar << 2 : 0;
-        tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, min(left, 4), max(min(left - 4, 4), 0));
+        if (left > 4) tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, 4, min(left - 4, 4));
+        // At most four columns left: with lanes1 = 0 the compiler drops the second half of the tile.
+        else tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, left, 0);
       }
     }
   }
