@@ -6,7 +6,7 @@
  *     deno task chapter 3           one chapter
  *     deno task train               train the network, then sample names
  *     deno task sample              sample names from a saved checkpoint
- *     deno task bench               time one training step three ways
+ *     deno task bench               time one training step every way (and PyTorch's)
  *     deno task exercise 3          your own gradients for chapter 3, checked
  *
  * @module
