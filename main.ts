@@ -6,7 +6,7 @@
  *     deno task chapter 3           one chapter
  *     deno task train               train the network, then sample names
  *     deno task sample              sample names from a saved checkpoint
- *     deno task bench               time one training step three ways
+ *     deno task bench               time one training step every way (and PyTorch's)
  *     deno task exercise 3          your own gradients for chapter 3, checked
  *     deno run main.ts --help       the commands (each command's --help, its flags)
  *
@@ -56,7 +56,7 @@ Commands:
   deno task exercise N        write chapter N's gradients yourself and have them checked
   deno task train             train the network, then sample names
   deno task sample            sample names from a saved checkpoint
-  deno task bench             compare the speed of the training step's implementations
+  deno task bench             time one training step every way (and PyTorch's)
 
 Each command's --help tells its arguments and flags, e.g. \`deno task train --help\`.`;
 

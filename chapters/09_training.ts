@@ -9,9 +9,11 @@
  * every parameter against its gradient.
  *
  * We first write that step with the tensor module, readable line by line,
- * and check it against the fast kernels of `lib/train/kernels.ts` that the real
- * training loop (`lib/train/trainer.ts`) uses. Then we train for a little while,
- * calibrate batchnorm, measure the loss and sample names.
+ * and check it against the fast kernels that the real training loop
+ * (`lib/train/trainer.ts`) uses: WebAssembly, four float32 numbers at a time
+ * (`lib/train/wasm/kernels.as.ts`, whose readable twin in TypeScript is
+ * `lib/train/kernels.ts`). Then we train for a little while, calibrate
+ * batchnorm, measure the loss and sample names.
  *
  * Run it with `deno task chapter 9`; the full 200,000-step run is
  * `deno task train`.
@@ -101,10 +103,8 @@ export function run(): boolean {
     indexTensor(Yb, [n]),
   );
   const after = sgdUpdate(before, grads, trainer.learningRate(0));
-  say(`The first step both ways: the plain tensor-module version (chapters 2 to 8, float32) and the fast kernels of
-    lib/train/kernels.ts (float64 arithmetic on float32 parameters). Loss ${loss.toFixed(6)} against ${
-    fastLoss.toFixed(6)
-  }.`);
+  say(`The first step both ways: the plain tensor-module version (chapters 2 to 8, float32) and the trainer's fast
+    kernels (WebAssembly SIMD, float32, lib/train/wasm). Loss ${loss.toFixed(6)} against ${fastLoss.toFixed(6)}.`);
   const fastGrads = trainer.lastGradients();
   let ok = Math.abs(loss - fastLoss) < 1e-5;
   const rows: (string | number)[][] = [[

@@ -165,3 +165,24 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/**
+ * A flag whose value must be one of `choices`; `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * choiceFlag({ kernels: "ts" }, "kernels", ["wasm", "ts"]); // "ts"
+ * ```
+ */
+export function choiceFlag<T extends string>(
+  values: Record<string, unknown>,
+  flag: string,
+  choices: readonly T[],
+): T | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  if (!choices.includes(raw as T)) {
+    throw new UsageError(`--${flag} must be ${choices.join(" or ")}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}

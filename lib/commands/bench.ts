@@ -1,32 +1,82 @@
 /**
  * `deno task bench`: one training step of the lecture's network (12,297
- * parameters, batches of 32), timed three ways on the same batches in the
- * same run: our fast kernels (`lib/train/kernels.ts` through `lib/train/trainer.ts`),
- * our plain tensor-module step (chapter 9), and TensorFlow.js autograd on its
- * CPU backend. It prints the median time of a step and the ratios.
+ * parameters, batches of 32), timed in one run on the same batches by every
+ * implementation we have: the WebAssembly SIMD kernels (`lib/train/wasm/`),
+ * their TypeScript twins (`lib/train/kernels.ts`), the plain tensor-module
+ * step (chapter 9), TensorFlow.js autograd on its CPU backend, and, when a
+ * Python with torch is found, PyTorch running the lecture's own loop body
+ * (`data/pytorch/bench_step.py`). It prints the median time of a step, the
+ * arithmetic rate, and how many times faster the WebAssembly step is.
+ *
+ * `--sweep` times the step instead for 64 to 1024 hidden units and batches of
+ * 32 to 512, to show how the cost grows.
  *
  * @example
  * ```ts
  * import { benchCommand } from "./bench.ts";
- * benchCommand([]);
+ * await benchCommand(["--quick"]);
  * ```
  * @module
  */
 
+import { stripVTControlCharacters } from "node:util";
 import { tf } from "../check/tf.ts";
-import { UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import { mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
 import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
 import { clone, indexTensor } from "../tensor.ts";
 import { TorchGenerator } from "../random/torch.ts";
-import { Trainer } from "../train/trainer.ts";
+import { KERNELS, type Kernels, loadTrainingData, Trainer, type TrainingData } from "../train/trainer.ts";
 import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
+
+const HELP = `Time one training step of the lecture's MLP, every implementation on the same batches.
+
+Usage: deno task bench [flags]
+
+Flags:
+  --quick            a short run (for tests)
+  --sweep            instead, ms/step and GFLOP/s for 64..1024 hidden units and batches of 32..512
+  --kernels K        the kernels the sweep times: wasm or ts   (wasm)
+  --python PATH      a Python with torch                      (/usr/bin/python3)
+  -h, --help         this text`;
 
 /** A batch: contexts `[n·B]` and targets `[n]`. */
 interface RawBatch {
   Xb: Int32Array;
   Yb: Int32Array;
+}
+
+/**
+ * The floating-point operations of one training step, counted as the
+ * kernels do them: the six matrix products (forward, and two in the backward
+ * of each linear layer) at two per multiply-add (88 % of the count at the lecture's sizes),
+ * plus the elementwise layers (about 41 per hidden activation for batchnorm,
+ * tanh and their backward, 8 per logit, 2 per parameter for the update).
+ *
+ * @example
+ * ```ts
+ * stepFlops({ n: 32, B: 3, E: 10, H: 200, V: 27 }); // 2,482,706
+ * ```
+ */
+export function stepFlops({ n, B, E, H, V }: { n: number; B: number; E: number; H: number; V: number }): number {
+  const I = B * E;
+  const matmuls = 3 * 2 * n * (I * H + H * V);
+  const params = V * E + I * H + H + H * V + V + 2 * H;
+  return matmuls + 41 * n * H + 8 * n * V + 2 * params;
+}
+
+/** Draws `count` batches of `n` from the training set as the lecture does. */
+function drawBatches(data: TrainingData, n: number, count: number, seed = 12345): RawBatch[] {
+  const { X, Y, count: rows, blockSize: B } = data.train;
+  const g = new TorchGenerator(seed);
+  return Array.from({ length: count }, () => {
+    const ix = g.randint(0, rows, n);
+    return {
+      Xb: Int32Array.from(ix.flatMap((row) => Array.from(X.subarray(row * B, (row + 1) * B)))),
+      Yb: Int32Array.from(ix, (row) => Y[row]),
+    };
+  });
 }
 
 /**
@@ -77,59 +127,211 @@ function tfStepper(params: Params, lr: number, blockSize: number): (b: RawBatch)
   };
 }
 
+/** What data/pytorch/bench_step.py reports. */
+interface TorchTimes {
+  torch: string;
+  threads: number;
+  first_loss: number;
+  loop_ms: number;
+  index_add_ms: number;
+}
+
+const base64 = (bytes: Uint8Array) => {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const bytesOf = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
 /**
- * Runs the benchmark and prints its table. `--quick` shortens it (for tests).
+ * Runs the PyTorch timing script with `python` on the same parameters and
+ * batches. Returns the times, or a one-line reason why there are none.
+ */
+async function torchTimes(
+  python: string,
+  params: Params,
+  batches: RawBatch[],
+  lr: number,
+  budgetMs: number,
+): Promise<TorchTimes | string> {
+  if ((await Deno.permissions.query({ name: "run", command: python })).state !== "granted") {
+    return `PyTorch: not timed, no permission to run ${python} (deno task bench has it).`;
+  }
+  const script = new URL("../../data/pytorch/bench_step.py", import.meta.url);
+  const job = {
+    params: Object.fromEntries(
+      PARAM_NAMES.map((k) => [k, { data: base64(bytesOf(params[k].data)), shape: params[k].shape }]),
+    ),
+    batches: batches.map(({ Xb, Yb }) => ({ X: base64(bytesOf(Xb)), Y: base64(bytesOf(Yb)) })),
+    batchSize: batches[0].Yb.length,
+    blockSize: batches[0].Xb.length / batches[0].Yb.length,
+    lr,
+    budgetMs,
+  };
+  let child;
+  try {
+    child = new Deno.Command(python, { args: [script.pathname], stdin: "piped", stdout: "piped", stderr: "piped" })
+      .spawn();
+  } catch (error) {
+    return `PyTorch: not timed, ${python} could not be run (${(error as Error).message.split("\n")[0]}).`;
+  }
+  const writer = child.stdin.getWriter();
+  try {
+    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
+    await writer.close();
+  } catch {
+    // The program stopped without reading the job (a broken pipe): its exit code and stderr say why.
+  }
+  const { code, stdout, stderr } = await child.output();
+  if (code !== 0) {
+    const err = new TextDecoder().decode(stderr);
+    const lines = stripVTControlCharacters(err).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    const reason = /No module named '\w+'/.exec(err)?.[0] ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
+    return `PyTorch: not timed, ${python} has no usable torch (${reason}); try --python PATH, or apt-get install -y python3-torch.`;
+  }
+  return JSON.parse(new TextDecoder().decode(stdout)) as TorchTimes;
+}
+
+/** "4.2× faster" / "1.3× slower", the WebAssembly step against another time. */
+const against = (ms: number, wasm: number) =>
+  ms >= wasm ? `${(ms / wasm).toFixed(1)}× faster` : `${(wasm / ms).toFixed(1)}× slower`;
+
+/**
+ * Runs the benchmark and prints its table. `--quick` shortens it (for tests),
+ * `--sweep` times the growth with size instead.
  *
  * @example
  * ```ts
- * benchCommand(["--quick"]);
+ * await benchCommand(["--quick"]);
  * ```
  */
-export function benchCommand(args: string[]): number {
-  const quick = args.includes("--quick");
-  const unknown = args.filter((a) => a !== "--quick");
-  if (unknown.length > 0) throw new UsageError(`bench takes no arguments but --quick, got ${unknown.join(" ")}`);
-  const budget = quick ? 150 : 3000;
+export async function benchCommand(args: string[]): Promise<number> {
+  const values = parseFlags(args, {
+    quick: { type: "boolean" },
+    sweep: { type: "boolean" },
+    kernels: { type: "string" },
+    python: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, "bench").values;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const kernels = choiceFlag(values, "kernels", KERNELS) ?? "wasm";
+  const python = values.python ?? "/usr/bin/python3";
+  if (typeof python !== "string" || python.trim() === "") throw new UsageError("--python needs a file path");
+  const quick = values.quick === true;
+  const data = loadTrainingData(3);
+  if (values.sweep) return sweep(data, kernels, quick);
+  if (values.kernels !== undefined) {
+    throw new UsageError("--kernels chooses the kernels of --sweep; the bench times both");
+  }
+  await compare(data, python, quick);
+  return 0;
+}
 
-  const trainer = new Trainer({ steps: 1 });
-  const { batchSize: n, blockSize: B } = trainer.config;
-  const { X, Y, count } = trainer.data.train;
-  // The same 64 batches for all three, drawn as the lecture draws them.
-  const g = new TorchGenerator(12345);
-  const batches: RawBatch[] = Array.from({ length: 64 }, () => {
-    const ix = g.randint(0, count, n);
-    return {
-      Xb: Int32Array.from(ix.flatMap((row) => Array.from(X.subarray(row * B, (row + 1) * B)))),
-      Yb: Int32Array.from(ix, (row) => Y[row]),
-    };
-  });
+/** The lecture's step timed by every implementation on the same batches, as one table. */
+async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
+  // Three rounds, each timing every implementation in turn, and the best round of each: on a shared machine a burst
+  // of someone else's work then slows one round of one implementation, not the whole comparison.
+  const rounds = quick ? 1 : 3;
+  const budget = quick ? 150 : 1000;
+
+  const wasm = new Trainer({ steps: 1 }, data);
+  const ts = new Trainer({ steps: 1 }, data, undefined, { kernels: "ts" });
+  const { batchSize: n, blockSize: B, nEmbd: E, nHidden: H } = wasm.config;
+  const flops = stepFlops({ n, B, E, H, V: data.vocab.size });
+  const batches = drawBatches(data, n, 64);
   const lr = 0.1;
-  const initial = mapParams((name) => clone(trainer.params[name]));
+  const initial = mapParams((name) => clone(wasm.params[name]));
   let plainParams = initial;
   const tfStep = tfStepper(initial, lr, B);
+  const plainStep = ({ Xb, Yb }: RawBatch) => {
+    const { grads } = plainGradients(plainParams, indexTensor(Xb, [n, B]), indexTensor(Yb, [n]));
+    plainParams = sgdUpdate(plainParams, grads, lr);
+  };
+  const train = (trainer: Trainer) => ({ Xb, Yb }: RawBatch) => void trainer.trainOnBatch(Xb, Yb);
+  const ours: [string, () => number][] = [
+    ["WebAssembly SIMD kernels (lib/train/wasm)", () => timeSteps(batches, train(wasm), budget, 20)],
+    ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
+    ["tensor module (chapter 9)", () => timeSteps(batches, plainStep, budget, 2)],
+    ["TensorFlow.js autograd (CPU)", () => timeSteps(batches, tfStep, budget, 2)],
+  ];
 
   console.log(
-    `One training step of the lecture's MLP (${
-      parameterCount(trainer.params).toLocaleString("en-US")
-    } parameters, batch of ${n}), median over ${quick ? "a short" : "a 3-second"} run each, on the same batches:\n`,
+    `One training step of the lecture's MLP (${parameterCount(wasm.params).toLocaleString("en-US")} parameters, ` +
+      `batch of ${n}, ${(flops / 1e6).toFixed(2)} MFLOP) on the same batches: the median over ${
+        quick ? "a short run" : "1 s, best of 3 rounds"
+      } each.\n`,
   );
-  const fast = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb, Yb), budget, 20);
-  const plain = timeSteps(
-    batches,
-    ({ Xb, Yb }) => {
-      const { grads } = plainGradients(plainParams, indexTensor(Xb, [n, B]), indexTensor(Yb, [n]));
-      plainParams = sgdUpdate(plainParams, grads, lr);
-    },
-    budget,
-    2,
-  );
-  const autograd = timeSteps(batches, tfStep, budget, 2);
+  const best = new Map<string, number>();
+  const keep = (name: string, ms: number) => best.set(name, Math.min(best.get(name) ?? Infinity, ms));
+  let torch: TorchTimes | string = "";
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, time] of ours) keep(name, time());
+    torch = await torchTimes(python, initial, batches, lr, budget);
+    if (typeof torch === "string") continue;
+    keep(`PyTorch ${torch.torch}, lecture loop (dC by Python loop)`, torch.loop_ms);
+    keep(`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms);
+  }
+  const rows = [...best];
+  const fast = rows[0][1];
+  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb, batches[0].Yb);
   console.log(table([
-    ["implementation", "ms/step", "vs fast kernels"],
-    ["fast kernels (lib/train/kernels.ts)", fast.toFixed(3), "1.0×"],
-    ["tensor module (chapter 9)", plain.toFixed(3), `${(plain / fast).toFixed(1)}× slower`],
-    ["TensorFlow.js autograd (CPU)", autograd.toFixed(3), `${(autograd / fast).toFixed(1)}× slower`],
+    ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
+    ...rows.map(([name, ms], i) => [
+      name,
+      ms.toFixed(3).padStart(7),
+      (flops / ms / 1e6).toFixed(1).padStart(7),
+      i === 0 ? "" : against(ms, fast),
+    ]),
   ]));
-  console.log(`\n200,000 steps would take ${(fast * 200).toFixed(0)} s with the fast kernels.`);
+  console.log(
+    typeof torch === "string"
+      ? `\n${torch}`
+      : `\nPyTorch ran on ${torch.threads} thread${torch.threads === 1 ? "" : "s"} (torch.get_num_threads()). ` +
+        `The same start: the first step's loss is ${firstLoss.toFixed(5)} here and ${
+          torch.first_loss.toFixed(5)
+        } in PyTorch.`,
+  );
+  console.log(`200,000 steps would take ${(fast * 200).toFixed(0)} s with the WebAssembly kernels.`);
+}
+
+/** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */
+function sweep(data: TrainingData, kernels: Kernels, quick: boolean): number {
+  const hidden = quick ? [64, 128] : [64, 128, 256, 512, 1024];
+  const sizes = quick ? [32, 64] : [32, 64, 128, 256, 512];
+  const budget = quick ? 60 : 400;
+  const V = data.vocab.size;
+  console.log(
+    `One training step with the ${
+      kernels === "wasm" ? "WebAssembly SIMD" : "TypeScript"
+    } kernels as the network and the batch grow (block 3, embedding 10, median over ${budget} ms each):\n`,
+  );
+  const ms: string[][] = [];
+  const rate: string[][] = [];
+  const total = hidden.length * sizes.length;
+  const tty = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  for (const H of hidden) {
+    const msRow = [`${H}`];
+    const rateRow = [`${H}`];
+    for (const n of sizes) {
+      if (tty) {
+        Deno.stderr.writeSync(encoder.encode(`\r\x1b[Ktiming ${ms.length * sizes.length + msRow.length}/${total}`));
+      }
+      const trainer = new Trainer({ steps: 1, nHidden: H, batchSize: n }, data, undefined, { kernels });
+      const batches = drawBatches(data, n, 8);
+      const t = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb, Yb), budget, 4);
+      msRow.push(t.toFixed(3).padStart(7));
+      rateRow.push((stepFlops({ n, B: 3, E: 10, H, V }) / t / 1e6).toFixed(1).padStart(7));
+    }
+    ms.push(msRow);
+    rate.push(rateRow);
+  }
+  if (tty) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+  const header = ["n_hidden \\ batch", ...sizes.map(String)];
+  console.log("ms/step:\n" + table([header, ...ms]));
+  console.log("\nGFLOP/s:\n" + table([header, ...rate]));
   return 0;
 }

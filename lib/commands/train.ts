@@ -20,7 +20,7 @@ import {
   unsafeValue,
   whatIsAt,
 } from "../train/checkpoint.ts";
-import { parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
@@ -29,6 +29,8 @@ import {
   ConfigError,
   DEFAULT_CONFIG,
   formatBytes,
+  KERNELS,
+  type Kernels,
   LR_DECAY,
   MAX_BUFFER_BYTES,
   type TrainConfig,
@@ -82,6 +84,7 @@ Flags (defaults are the lecture's):
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
   --resume PATH      continue a checkpoint up to --steps, counting the steps it has done
+  --kernels K        kernels: wasm (SIMD) or ts (TypeScript) (wasm)
   --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
   --force            start afresh over an existing checkpoint at --out
   -h, --help         this text
@@ -214,6 +217,7 @@ interface TrainOptions {
   out: string;
   force: boolean;
   saveEvery: { steps: number } | { ms: number } | null;
+  kernels: Kernels;
 }
 
 /** Only the fields that were given. */
@@ -240,6 +244,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     out: text,
     resume: text,
     "save-every": text,
+    kernels: text,
     force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, "train").values;
@@ -266,6 +271,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     out: pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT,
     force: values.force === true,
     saveEvery: saveEveryFlag(String(values["save-every"] ?? DEFAULT_SAVE_EVERY)),
+    kernels: choiceFlag(values, "kernels", KERNELS) ?? "wasm",
   };
 }
 
@@ -613,6 +619,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(finishedText(o.resume, trainer.config.steps));
     return 0;
   }
+  trainer.kernels = o.kernels;
   const { release, kept } = await claimOut(o, trainer);
   try {
     printHeader(trainer, o);

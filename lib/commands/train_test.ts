@@ -39,6 +39,7 @@ Deno.test("every bad flag gets one line naming the flag and what is allowed", as
     /^Unknown option '--checkpiont': did you mean --checkpoint\? \(see `deno task sample --help`\)$/,
     sampleCommand,
   );
+  await rejects(["--kernels", "gpu"], /^--kernels must be wasm or ts, got "gpu"$/);
   await rejects(["--count", "3"], /^Unknown option '--count' \(see `deno task sample --help`\)$/, sampleCommand);
   await rejects(["--samples", "0"], /^--samples must be a whole number ≥ 1/, sampleCommand);
   await rejects(["--samples", "2000000"], /^--samples 2,000,000 is more than the limit of 1,000,000$/, sampleCommand);
@@ -59,9 +60,12 @@ Deno.test("sizes beyond the memory limit are refused before allocating, naming t
   const before = Deno.memoryUsage().rss;
   await rejects(
     ["--batch-size", "10000000"],
-    /^--batch-size 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/,
+    /^--batch-size 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/,
   );
-  await rejects(["--hidden", "10000000"], /^--hidden 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/);
+  await rejects(
+    ["--hidden", "10000000"],
+    /^--hidden 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/,
+  );
   await rejects(
     ["--steps", "1000000000000"],
     /^--steps 1,000,000,000,000 would need 4 TiB of buffers; the limit is 1 GiB$/,
@@ -93,6 +97,7 @@ Deno.test("--help prints the flags and succeeds", async () => {
       "--temperature",
       "--out",
       "--resume",
+      "--kernels",
     ]
   ) {
     assert.ok(output.includes(flag), `help mentions ${flag}`);
@@ -114,11 +119,24 @@ Deno.test({
   },
 });
 
-Deno.test("the bench times all three implementations and reports ratios", async () => {
+Deno.test("the bench times every implementation and reports GFLOP/s and ratios; the sweep prints its grid", async () => {
   const { result, output } = await quietly(() => benchCommand(["--quick"]));
   assert.equal(result, 0);
-  assert.match(output, /fast kernels \(lib\/train\/kernels\.ts\)\s+\d+\.\d{3}\s+1\.0×/);
-  assert.match(output, /tensor module \(chapter 9\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
-  assert.match(output, /TensorFlow\.js autograd \(CPU\)\s+\d+\.\d{3}\s+\d+\.\d× slower/);
-  assert.throws(() => benchCommand(["--fast"]), UsageError);
+  const row = (name: string) => new RegExp(`${name}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d\\s+\\d+\\.\\d× (faster|slower)`);
+  assert.match(output, /WebAssembly SIMD kernels \(lib\/train\/wasm\)\s+\d+\.\d{3}\s+\d+\.\d\n/);
+  assert.match(output, row("TypeScript kernels \\(lib/train/kernels\\.ts\\)"));
+  assert.match(output, row("tensor module \\(chapter 9\\)"));
+  assert.match(output, row("TensorFlow\\.js autograd \\(CPU\\)"));
+  // Without permission to run Python, PyTorch is left out in one line.
+  assert.match(output, /^PyTorch: not timed, no permission to run \/usr\/bin\/python3 \(deno task bench has it\)\.$/m);
+  const swept = await quietly(() => benchCommand(["--quick", "--sweep", "--kernels", "ts"]));
+  assert.equal(swept.result, 0);
+  assert.match(swept.output, /TypeScript kernels/);
+  assert.match(swept.output, /ms\/step:\nn_hidden \\ batch\s+32\s+64\n64\s+\d+\.\d{3}\s+\d+\.\d{3}\n128 /);
+  assert.match(swept.output, /GFLOP\/s:\n/);
+  const help = await quietly(() => benchCommand(["--help"]));
+  assert.equal(help.result, 0);
+  for (const flag of ["--quick", "--sweep", "--kernels", "--python"]) assert.ok(help.output.includes(flag), flag);
+  await assert.rejects(() => benchCommand(["--fast"]), UsageError);
+  await assert.rejects(() => benchCommand(["--kernels", "gpu"]), /--kernels must be wasm or ts/);
 });

@@ -8,9 +8,15 @@
  * then backward in reverse order, then move each parameter against its
  * gradient.
  *
+ * Two sets of kernels can run the step ({@linkcode Trainer.kernels}): by
+ * default the WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32
+ * throughout, one call per step), or with `"ts"` their readable TypeScript
+ * twins in `kernels.ts` (float64 arithmetic). Evaluation and sampling always
+ * use the TypeScript kernels: they run once, not 200,000 times.
+ *
  * The parameters are kept in float32, the lecture's dtype, and updated in
- * float32; the kernels read float64 copies of them. A checkpoint therefore
- * holds the exact state, and a run resumed from one continues bit for bit.
+ * float32. A checkpoint therefore holds the exact state, and a run resumed
+ * from one continues bit for bit on the same machine with the same kernels.
  *
  * @example
  * ```ts
@@ -39,6 +45,7 @@ import {
 } from "./kernels.ts";
 import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
+import { WasmStep } from "./wasm/step.ts";
 
 /** Everything that defines a training run. */
 export interface TrainConfig {
@@ -132,8 +139,9 @@ const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
 /**
  * The bytes a trainer with this configuration allocates, by what they are
  * for, each with the fields it grows with: the parameters (float32, and
- * float64 copies and gradients), a batch's activations, the chunks of the
- * evaluation, the loss history and the dataset.
+ * float64 copies and gradients, and the WebAssembly step's float32 ones), a
+ * batch's activations (for both kernel sets), the chunks of the evaluation,
+ * the loss history and the dataset.
  *
  * @example
  * ```ts
@@ -147,9 +155,12 @@ export function bufferBytes(
   const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
   const I = B * E;
   return [
-    { bytes: 20 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
+    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
+    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
     {
-      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V),
+      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
+      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
+        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
       fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
     },
     { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
@@ -263,6 +274,12 @@ export interface TrainerState {
   bnvar: Float32Array | null;
 }
 
+/** Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones. */
+export type Kernels = "wasm" | "ts";
+
+/** The kernel sets, for flags and messages. */
+export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
+
 /** One float64 array per parameter. */
 type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
 
@@ -290,8 +307,19 @@ export class Trainer {
   bnmean: Float32Array | null = null;
   /** Batchnorm variance over the training set (after {@linkcode Trainer.calibrate}). */
   bnvar: Float32Array | null = null;
+  /**
+   * The kernels of the next training step. Switching between steps is
+   * allowed: the other kernels take up the current parameters.
+   */
+  kernels: Kernels = "wasm";
 
   readonly #g: TorchGenerator;
+  // The WebAssembly step (made at its first use), and whether its parameters,
+  // or the float64 copies below, are behind this.params.
+  #wasm: WasmStep | null = null;
+  #wasmBehind = true;
+  #float64Behind = false;
+  #lastKernels: Kernels | null = null;
   // float64 copies of the parameters, and their gradients.
   readonly #p: ParamArrays;
   readonly #d: ParamArrays;
@@ -323,14 +351,16 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const trainer = new Trainer({ steps: 5000 });
+   * const trainer = new Trainer({ steps: 5000 }, undefined, undefined, { kernels: "ts" });
    * ```
    */
   constructor(
     config: Partial<TrainConfig> = {},
     data?: TrainingData,
     restore?: { params: Params; state: TrainerState },
+    options: { kernels?: Kernels } = {},
   ) {
+    this.kernels = options.kernels ?? "wasm";
     const size = data
       ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
       : {
@@ -438,17 +468,63 @@ export class Trainer {
         `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${this.#Yb.length}`,
       );
     }
+    // An index outside the vocabulary would read (and the WebAssembly backward write) outside C.
+    const V = this.data.vocab.size;
+    const bad = Xb.find((x) => !(x >= 0 && x < V)) ?? Yb.find((y) => !(y >= 0 && y < V));
+    if (bad !== undefined) {
+      throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
+    }
     this.#Xb.set(Xb);
     this.#Yb.set(Yb);
     return this.#step();
   }
 
-  /** Forward, backward and update on the batch in #Xb and #Yb. */
+  /** Forward, backward and update on the batch in #Xb and #Yb, with the chosen kernels. */
   #step(): number {
+    if (!KERNELS.includes(this.kernels)) throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
+    const loss = this.kernels === "wasm" ? this.#wasmStep() : this.#tsStep();
+    if (!Number.isFinite(loss)) return loss;
+    this.#lastKernels = this.kernels;
+    if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
+    this.step++;
+    this.bnmean = null;
+    this.bnvar = null;
+    return loss;
+  }
+
+  /** The step in WebAssembly: the batch in, one call, the updated parameters out. */
+  #wasmStep(): number {
+    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
+    this.#wasm ??= new WasmStep({ n, B, E, H, V: this.data.vocab.size });
+    const w = this.#wasm;
+    if (this.#wasmBehind) {
+      for (const name of PARAM_NAMES) w.params[name].set(this.params[name].data);
+      this.#wasmBehind = false;
+    }
+    w.Xb.set(this.#Xb);
+    w.Yb.set(this.#Yb);
+    const loss = w.step(this.learningRate());
+    if (!Number.isFinite(loss)) return loss;
+    for (const name of PARAM_NAMES) this.params[name].data.set(w.params[name]);
+    this.#float64Behind = true;
+    return loss;
+  }
+
+  /** The float64 copies of the parameters, brought up to date if the WebAssembly step moved them. */
+  #float64(): ParamArrays {
+    if (this.#float64Behind) {
+      for (const name of PARAM_NAMES) this.#p[name].set(this.params[name].data);
+      this.#float64Behind = false;
+    }
+    return this.#p;
+  }
+
+  /** The step with the TypeScript kernels of kernels.ts. */
+  #tsStep(): number {
     const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
     const V = this.data.vocab.size;
     const I = B * E;
-    const p = this.#p;
+    const p = this.#float64();
     const d = this.#d;
 
     // Forward.
@@ -507,10 +583,7 @@ export class Trainer {
         p64[i] = p32[i];
       }
     }
-    if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
-    this.step++;
-    this.bnmean = null;
-    this.bnvar = null;
+    this.#wasmBehind = true;
     return loss;
   }
 
@@ -523,6 +596,10 @@ export class Trainer {
    * ```
    */
   lastGradients(): Readonly<ParamArrays> {
+    if (this.#lastKernels === "wasm" && this.#wasm !== null) {
+      const grads = this.#wasm.grads;
+      return Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(grads[k])])) as ParamArrays;
+    }
     return this.#d;
   }
 
@@ -579,8 +656,9 @@ export class Trainer {
     const hprebn = new Float64Array(chunk * H);
     for (let start = 0; start < data.count; start += chunk) {
       const rows = Math.min(chunk, data.count - start);
-      embeddingForward(embcat, data.X.subarray(start * B), this.#p.C, rows, B, E);
-      linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, rows, B * E, H);
+      const p = this.#float64();
+      embeddingForward(embcat, data.X.subarray(start * B), p.C, rows, B, E);
+      linearForward(hprebn, embcat, p.W1, p.b1, rows, B * E, H);
       visit(hprebn, rows, start);
     }
   }
@@ -593,7 +671,7 @@ export class Trainer {
   #hiddenInference(out: Float64Array, hprebn: Float64Array, rows: number): void {
     if (this.bnmean === null || this.bnvar === null) this.calibrate();
     const { bnmean, bnvar } = this as { bnmean: Float32Array; bnvar: Float32Array };
-    const { bngain, bnbias } = this.#p;
+    const { bngain, bnbias } = this.#float64();
     const H = this.config.nHidden;
     for (let i = 0; i < rows; i++) {
       for (let h = 0; h < H; h++) {
@@ -621,7 +699,7 @@ export class Trainer {
     let total = 0;
     this.#forEachChunk(data, (hprebn, rows, start) => {
       this.#hiddenInference(hidden, hprebn, rows);
-      linearForward(logits, hidden, this.#p.W2, this.#p.b2, rows, H, V);
+      linearForward(logits, hidden, this.#float64().W2, this.#float64().b2, rows, H, V);
       total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
     });
     return total / data.count;
@@ -652,14 +730,15 @@ export class Trainer {
     const logits = new Float64Array(V);
     const probs = new Float64Array(V);
     const names: string[] = [];
+    const p = this.#float64();
     for (let s = 0; s < count; s++) {
       context.fill(0);
       let name = "";
       while (name.length < maxLength) {
-        embeddingForward(embcat, context, this.#p.C, 1, B, E);
-        linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
+        embeddingForward(embcat, context, p.C, 1, B, E);
+        linearForward(hprebn, embcat, p.W1, p.b1, 1, B * E, H);
         this.#hiddenInference(hidden, hprebn, 1);
-        linearForward(logits, hidden, this.#p.W2, this.#p.b2, 1, H, V);
+        linearForward(logits, hidden, p.W2, p.b2, 1, H, V);
         // Subtract the largest logit before dividing, so that a tiny temperature gives 0 and −∞, never ∞ − ∞.
         let max = -Infinity;
         for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);

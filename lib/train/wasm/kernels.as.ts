@@ -1,0 +1,577 @@
+// The training step of the lecture's network in WebAssembly SIMD, written in
+// AssemblyScript (TypeScript syntax, compiled to WebAssembly by `deno task wasm`;
+// the compiled module is kernels.wasm, its bytes are in kernels_wasm.ts).
+//
+// These are the kernels of ../kernels.ts, one for one, in float32 (the
+// lecture's dtype) and four numbers at a time: a `v128` holds four float32,
+// and `f32x4.relaxed_madd(a, b, c)` is a·b + c in one fused instruction where
+// the processor has one. Read ../kernels.ts first; it is the same arithmetic,
+// plainly. What differs here:
+//
+// - Memory is laid out once, by step.ts, in this module's linear memory. A
+//   `Layout` record at a fixed address tells `step` where every buffer is, so
+//   one call from TypeScript runs a whole training step.
+// - Every buffer starts on a 16-byte boundary and is followed by at least 64
+//   bytes of slack. A row whose length is not a multiple of four (27 logits,
+//   30 inputs) is read four numbers at a time all the same, the last read
+//   reaching into the next row or the slack; those extra lanes are computed
+//   and then not stored (`storeLanes`).
+// - In this network every gradient buffer has exactly one kernel that writes
+//   it, so the backward kernels write (`=`) instead of accumulating (`+=`),
+//   which saves zeroing them each step. The exception is dC: a row of C used
+//   at several positions collects all their gradients, so it is zeroed first.
+
+// ---------------------------------------------------------------------------
+// Where everything is: written once by step.ts (same field order there).
+
+@unmanaged
+class Layout {
+  n: i32; // examples per batch
+  B: i32; // characters of context
+  E: i32; // embedding width
+  H: i32; // hidden units
+  V: i32; // vocabulary size
+  X: usize; // [n, B] int32 contexts
+  Y: usize; // [n] int32 targets
+  C: usize; // parameters, each [rows, cols] row-major
+  W1: usize;
+  b1: usize;
+  W2: usize;
+  b2: usize;
+  bngain: usize;
+  bnbias: usize;
+  dC: usize; // their gradients
+  dW1: usize;
+  db1: usize;
+  dW2: usize;
+  db2: usize;
+  dbngain: usize;
+  dbnbias: usize;
+  params: usize; // all parameters, one block (the gradients: the same offsets from `grads`)
+  grads: usize;
+  paramCount: i32; // floats in the block, padding included
+  embcat: usize; // activations
+  hprebn: usize;
+  bnraw: usize;
+  varInv: usize;
+  mean: usize;
+  variance: usize;
+  hpreact: usize;
+  h: usize;
+  logits: usize;
+  probs: usize;
+  dembcat: usize; // gradients of the activations
+  dhprebn: usize;
+  dhpreact: usize;
+  dh: usize;
+  dlogits: usize;
+  transposed: usize; // room for W1ᵀ or W2ᵀ
+  scratch: usize; // 3·H numbers for batchnorm's backward
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/** The address of float number `i` from `p`. */
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Stores the first `lanes` (1 to 4) numbers of `v` at `p`. */
+@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  return f32x4.relaxed_madd(a, b, c);
+}
+
+// ---------------------------------------------------------------------------
+// Embedding: out[i, j·E + e] = C[X[i, j], e]
+
+export function embeddingForward(out: usize, X: usize, C: usize, n: i32, B: i32, E: i32): void {
+  for (let i = 0; i < n * B; i++) {
+    const row = at(C, load<i32>(X + (<usize>i << 2)) * E);
+    const o = at(out, i * E);
+    for (let e = 0; e < E; e++) store<f32>(at(o, e), load<f32>(at(row, e)));
+  }
+}
+
+/** dC[X[i, j]] += dout[i, j]: the caller zeroes dC first. */
+export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i32, E: i32): void {
+  for (let i = 0; i < n * B; i++) {
+    const row = at(dC, load<i32>(X + (<usize>i << 2)) * E);
+    const o = at(dout, i * E);
+    for (let e = 0; e < E; e++) store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(at(o, e)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The matrix product: C[M, N] = A[M, K] @ B[K, N] (+ bias[N] on every row)
+
+/**
+ * `C = A @ B`, plus the row `bias` when it is not 0. B and C are row-major
+ * with N columns; A is read through strides, A[r, p] = A[r·sar + p·sap], so
+ * that (sar, sap) = (K, 1) is A itself and (1, M) the transpose of a
+ * row-major [K, M] matrix.
+ *
+ * The work goes in tiles of four rows by eight columns: eight `v128`
+ * accumulators stay in registers for the whole sum over p, and each step of
+ * p loads two vectors of B, four numbers of A, and does eight fused
+ * multiply-adds (32 multiply-adds). A tile at the bottom or right edge
+ * computes a full tile and stores only its rows and columns that exist.
+ *
+ * The columns are the outer loop: one eight-column panel of B (K·8 numbers)
+ * is read by every row tile in turn while it is still in the cache. (Rows
+ * outer made the large sizes of the sweep two to three times slower. Copying
+ * the panels to consecutive addresses first, as large matrix libraries do,
+ * was measured too and gained under 10 % at 1024 hidden units and batches of
+ * 512, and nothing at the lecture's sizes, so it was left out.)
+ */
+export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar: i32, sap: i32, bias: usize): void {
+  for (let j = 0; j < N; j += 8) {
+    const left = N - j;
+    for (let r = 0; r < M; r += 4) {
+      const rows = min(4, M - r);
+      const a0 = at(A, r * sar), aStep = <usize>sap << 2, b0 = at(B, j), bStep = <usize>N << 2;
+      if (rows == 4 && left >= 8) {
+        // A whole tile: with these constants the compiler drops every edge test.
+        tile(C, N, K, bias, a0, <usize>sar << 2, aStep, b0, bStep, r, j, 4, 4, 4);
+      } else {
+        // Rows past the bottom edge read row r again (valid memory) and are not stored.
+        const rowStep = rows > 1 ? <usize>sar << 2 : 0;
+        if (left > 4) tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, 4, min(left - 4, 4));
+        // At most four columns left: with lanes1 = 0 the compiler drops the second half of the tile.
+        else tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, left, 0);
+      }
+    }
+  }
+}
+
+/**
+ * One tile: rows r..r+3 and columns j..j+7 of C. A's four rows start at a0,
+ * a0 + aRow, a0 + 2·aRow, a0 + 3·aRow (bytes) and move aStep bytes a step;
+ * B's eight columns start at pb and move bStep bytes a step.
+ */
+@inline function tile(
+  C: usize, N: i32, K: i32, bias: usize, a0: usize, aRow: usize, aStep: usize, pb: usize, bStep: usize,
+  r: i32, j: i32, rows: i32, lanes0: i32, lanes1: i32,
+): void {
+  // Each accumulator starts as the bias (or zero).
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  if (bias != 0) {
+    s0 = v128.load(at(bias, j));
+    s1 = v128.load(at(bias, j), 16);
+  }
+  let c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1, c30 = s0, c31 = s1;
+  const a1 = a0 + aRow;
+  const a2 = rows > 2 ? a1 + aRow : a0;
+  const a3 = rows > 3 ? a2 + aRow : a0;
+  let pa: usize = 0;
+  let p = 0;
+  // Two steps of p per turn of the loop (and one more if K is odd): half the loop's own overhead.
+  for (; p + 2 <= K; p += 2) {
+    let b0 = v128.load(pb);
+    let b1 = v128.load(pb, 16);
+    let x0 = v128.load32_splat(a0 + pa);
+    let x1 = v128.load32_splat(a1 + pa);
+    let x2 = v128.load32_splat(a2 + pa);
+    let x3 = v128.load32_splat(a3 + pa);
+    c00 = fma(x0, b0, c00);
+    c01 = fma(x0, b1, c01);
+    c10 = fma(x1, b0, c10);
+    c11 = fma(x1, b1, c11);
+    c20 = fma(x2, b0, c20);
+    c21 = fma(x2, b1, c21);
+    c30 = fma(x3, b0, c30);
+    c31 = fma(x3, b1, c31);
+    pa += aStep;
+    pb += bStep;
+    b0 = v128.load(pb);
+    b1 = v128.load(pb, 16);
+    x0 = v128.load32_splat(a0 + pa);
+    x1 = v128.load32_splat(a1 + pa);
+    x2 = v128.load32_splat(a2 + pa);
+    x3 = v128.load32_splat(a3 + pa);
+    c00 = fma(x0, b0, c00);
+    c01 = fma(x0, b1, c01);
+    c10 = fma(x1, b0, c10);
+    c11 = fma(x1, b1, c11);
+    c20 = fma(x2, b0, c20);
+    c21 = fma(x2, b1, c21);
+    c30 = fma(x3, b0, c30);
+    c31 = fma(x3, b1, c31);
+    pa += aStep;
+    pb += bStep;
+  }
+  if (p < K) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const x0 = v128.load32_splat(a0 + pa);
+    const x1 = v128.load32_splat(a1 + pa);
+    const x2 = v128.load32_splat(a2 + pa);
+    const x3 = v128.load32_splat(a3 + pa);
+    c00 = fma(x0, b0, c00);
+    c01 = fma(x0, b1, c01);
+    c10 = fma(x1, b0, c10);
+    c11 = fma(x1, b1, c11);
+    c20 = fma(x2, b0, c20);
+    c21 = fma(x2, b1, c21);
+    c30 = fma(x3, b0, c30);
+    c31 = fma(x3, b1, c31);
+  }
+  const c0 = at(C, r * N + j);
+  storeLanes(c0, c00, lanes0);
+  if (lanes1 > 0) storeLanes(c0 + 16, c01, lanes1);
+  if (rows > 1) {
+    const c1 = at(c0, N);
+    storeLanes(c1, c10, lanes0);
+    if (lanes1 > 0) storeLanes(c1 + 16, c11, lanes1);
+  }
+  if (rows > 2) {
+    const c2 = at(c0, 2 * N);
+    storeLanes(c2, c20, lanes0);
+    if (lanes1 > 0) storeLanes(c2 + 16, c21, lanes1);
+  }
+  if (rows > 3) {
+    const c3 = at(c0, 3 * N);
+    storeLanes(c3, c30, lanes0);
+    if (lanes1 > 0) storeLanes(c3 + 16, c31, lanes1);
+  }
+}
+
+/**
+ * out[O, I] = W[I, O]ᵀ, in blocks of four by four: four rows of W are loaded
+ * as four vectors, turned into four columns by shuffles, and stored as four
+ * rows of out. Blocks at the edges read a little past (rows past I reread
+ * row k) and store only what exists.
+ */
+export function transpose(out: usize, W: usize, I: i32, O: i32): void {
+  for (let k = 0; k < I; k += 4) {
+    const rows = I - k;
+    const w0 = at(W, k * O);
+    const w1 = rows > 1 ? at(w0, O) : w0;
+    const w2 = rows > 2 ? at(w0, 2 * O) : w0;
+    const w3 = rows > 3 ? at(w0, 3 * O) : w0;
+    for (let o = 0; o < O; o += 4) {
+      const r0 = v128.load(at(w0, o)), r1 = v128.load(at(w1, o)), r2 = v128.load(at(w2, o)), r3 = v128.load(at(w3, o));
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+      const cols = O - o;
+      const q = at(out, o * I + k);
+      storeLanes(q, f32x4.shuffle(t0, t1, 0, 1, 4, 5), rows); // a0 b0 c0 d0: row o of out
+      if (cols > 1) storeLanes(at(q, I), f32x4.shuffle(t0, t1, 2, 3, 6, 7), rows);
+      if (cols > 2) storeLanes(at(q, 2 * I), f32x4.shuffle(t2, t3, 0, 1, 4, 5), rows);
+      if (cols > 3) storeLanes(at(q, 3 * I), f32x4.shuffle(t2, t3, 2, 3, 6, 7), rows);
+    }
+  }
+}
+
+/** Stores four vectors (columns c to c + 15 of a row at p), as far as `cols` reaches. */
+@inline function store16(p: usize, c: i32, cols: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  storeLanes(at(p, c), s0, cols - c);
+  if (cols - c > 4) storeLanes(at(p, c + 4), s1, cols - c - 4);
+  if (cols - c > 8) storeLanes(at(p, c + 8), s2, cols - c - 8);
+  if (cols - c > 12) storeLanes(at(p, c + 12), s3, cols - c - 12);
+}
+
+/**
+ * out[c] = Σ_i inp[i, c] over n rows of `cols` columns, sixteen columns at a
+ * time: four sums stay in registers while the rows go by, so that the
+ * additions of different columns overlap instead of waiting for each other.
+ */
+export function sumRows(out: usize, inp: usize, n: i32, cols: i32): void {
+  for (let c = 0; c < cols; c += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32));
+      s3 = f32x4.add(s3, v128.load(p, 48));
+      p = at(p, cols);
+    }
+    store16(out, c, cols, s0, s1, s2, s3);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
+
+export function linearForward(out: usize, inp: usize, W: usize, b: usize, n: i32, I: i32, O: i32): void {
+  matmul(out, inp, W, n, O, I, I, 1, b);
+}
+
+/**
+ * dinp = dout @ Wᵀ (skipped when dinp is 0), dW = inpᵀ @ dout, db = Σ_rows dout.
+ * `transposed` has room for Wᵀ.
+ */
+export function linearBackward(
+  dinp: usize, dW: usize, db: usize, dout: usize, inp: usize, W: usize, transposed: usize, n: i32, I: i32, O: i32,
+): void {
+  if (dinp != 0) {
+    transpose(transposed, W, I, O);
+    matmul(dinp, dout, transposed, n, I, O, O, 1, 0);
+  }
+  matmul(dW, inp, dout, I, O, n, 1, I, 0);
+  sumRows(db, dout, n, O);
+}
+
+// ---------------------------------------------------------------------------
+// Batch normalisation (training mode), four hidden units at a time
+
+export function batchnormForward(
+  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
+  inp: usize, gain: usize, bias: usize, n: i32, H: i32,
+): void {
+  // The mean and the variance are sums over the rows, taken row after row (see sumRows).
+  sumRows(mean, inp, n, H);
+  const invN = f32x4.splat(1 / <f32>n);
+  for (let h = 0; h < H; h += 4) storeLanes(at(mean, h), f32x4.mul(v128.load(at(mean, h)), invN), H - h);
+  for (let h = 0; h < H; h += 16) {
+    const m0 = v128.load(at(mean, h)), m1 = v128.load(at(mean, h + 4));
+    const m2 = v128.load(at(mean, h + 8)), m3 = v128.load(at(mean, h + 12));
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, h);
+    for (let i = 0; i < n; i++) {
+      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
+      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
+      s0 = fma(d0, d0, s0);
+      s1 = fma(d1, d1, s1);
+      s2 = fma(d2, d2, s2);
+      s3 = fma(d3, d3, s3);
+      p = at(p, H);
+    }
+    store16(variance, h, H, s0, s1, s2, s3);
+  }
+  const invBessel = f32x4.splat(1 / <f32>(n - 1));
+  const one = f32x4.splat(1);
+  const eps = f32x4.splat(1e-5);
+  for (let h = 0; h < H; h += 4) {
+    const v = f32x4.mul(v128.load(at(variance, h)), invBessel);
+    storeLanes(at(variance, h), v, H - h);
+    storeLanes(at(varInv, h), f32x4.div(one, f32x4.sqrt(f32x4.add(v, eps))), H - h);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
+      storeLanes(at(bnraw, r + h), x, H - h);
+      storeLanes(at(out, r + h), fma(v128.load(at(gain, h)), x, v128.load(at(bias, h))), H - h);
+    }
+  }
+}
+
+/**
+ * The fused backward of chapter 8:
+ * dinp = gain·varInv/n · (n·dout − Σ dout − n/(n−1) · bnraw · Σ dout·bnraw),
+ * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows, row after row).
+ * Per unit that is dinp = k1·dout − k0 − k2·bnraw, and `scratch` (3·H
+ * numbers) holds k0, k1 and k2 so the last pass only multiplies and adds.
+ */
+export function batchnormBackward(
+  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, scratch: usize,
+  n: i32, H: i32,
+): void {
+  sumRows(dbias, dout, n, H);
+  for (let h = 0; h < H; h += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(dout, h), q = at(bnraw, h);
+    for (let i = 0; i < n; i++) {
+      s0 = fma(v128.load(p), v128.load(q), s0);
+      s1 = fma(v128.load(p, 16), v128.load(q, 16), s1);
+      s2 = fma(v128.load(p, 32), v128.load(q, 32), s2);
+      s3 = fma(v128.load(p, 48), v128.load(q, 48), s3);
+      p = at(p, H);
+      q = at(q, H);
+    }
+    store16(dgain, h, H, s0, s1, s2, s3);
+  }
+  const k0 = scratch, k1 = at(scratch, H), k2 = at(scratch, 2 * H);
+  const invN = f32x4.splat(1 / <f32>n);
+  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
+  for (let h = 0; h < H; h += 4) {
+    const gv = f32x4.mul(v128.load(at(gain, h)), v128.load(at(varInv, h))); // gain·varInv = k1
+    const scale = f32x4.mul(gv, invN);
+    storeLanes(at(k0, h), f32x4.mul(scale, v128.load(at(dbias, h))), H - h);
+    storeLanes(at(k1, h), gv, H - h);
+    storeLanes(at(k2, h), f32x4.mul(scale, f32x4.mul(bessel, v128.load(at(dgain, h)))), H - h);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const a = f32x4.sub(f32x4.mul(v128.load(at(k1, h)), v128.load(at(dout, r + h))), v128.load(at(k0, h)));
+      storeLanes(at(dinp, r + h), f32x4.sub(a, f32x4.mul(v128.load(at(k2, h)), v128.load(at(bnraw, r + h)))), H - h);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// tanh, as the ratio of two polynomials in x² (Eigen's float32 approximation)
+
+// The coefficients sit in memory and are broadcast by loads as they are used:
+// written as f32x4.splat constants, they would be rebuilt in every iteration.
+const TANH = memory.data<f32>([
+  7.90531110763549805, -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
+  1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03, 1.19825839466702e-06, 1.18534705686654e-04,
+  2.26843463243900e-03, 4.89352518554385e-03,
+]);
+
+@inline function coefficient(k: i32): v128 {
+  return v128.load32_splat(TANH + (<usize>k << 2));
+}
+
+@inline function tanh4(x: v128): v128 {
+  const limit = coefficient(0);
+  const c = f32x4.pmin(f32x4.pmax(x, f32x4.neg(limit)), limit);
+  const x2 = f32x4.mul(c, c);
+  let p = coefficient(1);
+  for (let k = 2; k <= 7; k++) p = fma(p, x2, coefficient(k));
+  let q = coefficient(8);
+  for (let k = 9; k <= 11; k++) q = fma(q, x2, coefficient(k));
+  return f32x4.div(f32x4.mul(p, c), q);
+}
+
+/** out = tanh(inp), eight numbers a step: two independent chains of multiply-adds keep the processor busy. */
+export function tanhForward(out: usize, inp: usize, size: i32): void {
+  let i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const a = tanh4(v128.load(at(inp, i)));
+    const b = tanh4(v128.load(at(inp, i + 4)));
+    v128.store(at(out, i), a);
+    v128.store(at(out, i + 4), b);
+  }
+  for (; i < size; i += 4) storeLanes(at(out, i), tanh4(v128.load(at(inp, i))), size - i);
+}
+
+/** dinp = (1 − out²) · dout, with the forward's output out = tanh(inp). */
+export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): void {
+  const one = f32x4.splat(1);
+  for (let i = 0; i < size; i += 4) {
+    const t = v128.load(at(out, i));
+    storeLanes(at(dinp, i), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), v128.load(at(dout, i))), size - i);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cross-entropy
+
+// exp(x) for x ≤ 0, four at a time (Cephes' expf): x = k·ln 2 + r with k whole
+// and |r| ≤ ln 2 / 2, eᵣ by a polynomial of degree 7, and 2ᵏ built directly
+// as the bits of a float32 (exponent field k + 127). Relative error under
+// 2e-7, Cephes' own measure for this polynomial.
+const EXP = memory.data<f32>([
+  -87.0, 1.44269504088896341, 0.693359375, -2.12194440e-4,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+]);
+
+@inline function expConstant(k: i32): v128 {
+  return v128.load32_splat(EXP + (<usize>k << 2));
+}
+
+@inline function exp4(x: v128): v128 {
+  const c = f32x4.pmax(x, expConstant(0));
+  const k = f32x4.nearest(f32x4.mul(c, expConstant(1)));
+  const r = fma(k, f32x4.neg(expConstant(3)), fma(k, f32x4.neg(expConstant(2)), c));
+  let p = expConstant(4);
+  for (let j = 5; j <= 9; j++) p = fma(p, r, expConstant(j));
+  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), f32x4.splat(1));
+  const twoK = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return f32x4.mul(y, twoK);
+}
+
+/** All ones in the lanes below `lanes`, zeros above: for the last, partial vector of a row. */
+@inline function laneMask(lanes: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(lanes));
+}
+
+/** The mean cross-entropy of logits [n, V] against Y [n]; the softmax goes to probs. */
+export function crossEntropyForward(probs: usize, logits: usize, Y: usize, n: i32, V: i32): f64 {
+  let loss: f64 = 0;
+  const lowest = f32x4.splat(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const l = at(logits, i * V);
+    const p = at(probs, i * V);
+    // The row's largest logit, in every lane.
+    let m = lowest;
+    for (let v = 0; v < V; v += 4) m = f32x4.pmax(m, v128.bitselect(v128.load(at(l, v)), lowest, laneMask(V - v)));
+    m = f32x4.pmax(m, f32x4.shuffle(m, m, 2, 3, 0, 1));
+    m = f32x4.pmax(m, f32x4.shuffle(m, m, 1, 0, 3, 2));
+    // The exponentials and their sum (lanes past the row count zero).
+    let sum = f32x4.splat(0);
+    for (let v = 0; v < V; v += 4) {
+      const e = v128.and(exp4(f32x4.sub(v128.load(at(l, v)), m)), laneMask(V - v));
+      storeLanes(at(p, v), e, V - v);
+      sum = f32x4.add(sum, e);
+    }
+    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 2, 3, 0, 1));
+    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 1, 0, 3, 2));
+    const total = f32x4.extract_lane(sum, 0);
+    const inv = f32x4.splat(1 / total);
+    for (let v = 0; v < V; v += 4) storeLanes(at(p, v), f32x4.mul(v128.load(at(p, v)), inv), V - v);
+    const y = load<i32>(Y + (<usize>i << 2));
+    loss -= <f64>(load<f32>(at(l, y)) - f32x4.extract_lane(m, 0) - Mathf.log(total));
+  }
+  return loss / <f64>n;
+}
+
+/** The fused backward of chapter 7: dlogits = (probs − onehot(Y)) / n. */
+export function crossEntropyBackward(dlogits: usize, probs: usize, Y: usize, n: i32, V: i32): void {
+  const invN = f32x4.splat(1 / <f32>n);
+  for (let i = 0; i < n; i++) {
+    const r = i * V;
+    for (let v = 0; v < V; v += 4) storeLanes(at(dlogits, r + v), f32x4.mul(v128.load(at(probs, r + v)), invN), V - v);
+    const y = at(dlogits, r + load<i32>(Y + (<usize>i << 2)));
+    store<f32>(y, load<f32>(y) - 1 / <f32>n);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// SGD: p −= lr · dp over the whole parameter block (same float32 rounding as p - lr * dp)
+
+export function sgdUpdate(params: usize, grads: usize, count: i32, lr: f32): void {
+  const rate = f32x4.splat(lr);
+  for (let i = 0; i < count; i += 4) {
+    const p = at(params, i);
+    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(at(grads, i)))));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// One training step: forward, and unless the loss is not finite, backward and update
+
+export function step(layout: usize, lr: f32): f64 {
+  const s = changetype<Layout>(layout);
+  const n = s.n, H = s.H, V = s.V, I = s.B * s.E;
+  embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
+  linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
+  batchnormForward(s.hpreact, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
+  tanhForward(s.h, s.hpreact, n * H);
+  linearForward(s.logits, s.h, s.W2, s.b2, n, H, V);
+  const loss = crossEntropyForward(s.probs, s.logits, s.Y, n, V);
+  if (!isFinite(loss)) return loss;
+
+  crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
+  linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
+  tanhBackward(s.dhpreact, s.dh, s.h, n * H);
+  batchnormBackward(s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.bnraw, s.varInv, s.bngain, s.scratch, n, H);
+  linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
+  memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
+  embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);
+
+  sgdUpdate(s.params, s.grads, s.paramCount, lr);
+  return loss;
+}
+
+/** Where the module's own data ends: step.ts lays out its buffers from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,157 @@
+// The WebAssembly step against the TypeScript kernels of ../kernels.ts (which
+// kernels_test.ts checks against the tensor module, and that against
+// TensorFlow.js), at the lecture's sizes and at ragged ones; the matrix
+// product and tanh on their own; and the rebuild: compiling kernels.as.ts now
+// gives exactly the committed bytes.
+
+import assert from "node:assert/strict";
+import * as k from "../kernels.ts";
+import { PARAM_NAMES } from "../../model.ts";
+import { TorchGenerator } from "../../random/torch.ts";
+import { assertClose } from "../../testing.ts";
+import { fromArray } from "../../tensor.ts";
+import { bytesModule, compileKernels } from "./build.ts";
+import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
+import { Arena, instantiateKernels, type StepDims, WasmStep } from "./step.ts";
+
+const g = new TorchGenerator(7);
+const randn = (size: number, scale = 1) => Float64Array.from(g.randn(size), (v) => v * scale);
+
+type Arrays = Record<typeof PARAM_NAMES[number], Float64Array>;
+
+/** One step with the TypeScript kernels, float64: the loss, the gradients, the updated parameters. */
+function tsStep(p: Arrays, X: Int32Array, Y: Int32Array, { n, B, E, H, V }: StepDims, lr: number) {
+  const I = B * E;
+  const f = (size: number) => new Float64Array(size);
+  const [embcat, hprebn, bnraw, hpreact, h] = [f(n * I), f(n * H), f(n * H), f(n * H), f(n * H)];
+  const [varInv, mean, variance, logits, probs] = [f(H), f(H), f(H), f(n * V), f(n * V)];
+  k.embeddingForward(embcat, X, p.C, n, B, E);
+  k.linearForward(hprebn, embcat, p.W1, p.b1, n, I, H);
+  k.batchnormForward(hpreact, bnraw, varInv, mean, variance, hprebn, p.bngain, p.bnbias, n, H);
+  k.tanhForward(h, hpreact, n * H);
+  k.linearForward(logits, h, p.W2, p.b2, n, H, V);
+  const loss = k.crossEntropyForward(probs, logits, Y, n, V);
+  const d = Object.fromEntries(PARAM_NAMES.map((name) => [name, f(p[name].length)])) as Arrays;
+  const [dlogits, dh, dhpreact, dhprebn, dembcat] = [f(n * V), f(n * H), f(n * H), f(n * H), f(n * I)];
+  const scratch = f(Math.max(I * H, H * V, 2 * H));
+  k.crossEntropyBackward(dlogits, probs, Y, n, V);
+  k.linearBackward(dh, d.W2, d.b2, dlogits, h, p.W2, scratch, n, H, V);
+  k.tanhBackward(dhpreact, dh, h, n * H);
+  k.batchnormBackward(dhprebn, d.bngain, d.bnbias, dhpreact, bnraw, varInv, p.bngain, scratch, n, H);
+  k.linearBackward(dembcat, d.W1, d.b1, dhprebn, embcat, p.W1, scratch, n, I, H);
+  k.embeddingBackward(d.C, dembcat, X, n, B, E);
+  const updated = Object.fromEntries(PARAM_NAMES.map((name) => [name, p[name].map((v, i) => v - lr * d[name][i])]));
+  return { loss, grads: d, updated: updated as Arrays };
+}
+
+Deno.test("the WebAssembly step equals the TypeScript kernels' step within float32 rounding, ragged sizes included", () => {
+  const sizes: StepDims[] = [
+    { n: 32, B: 3, E: 10, H: 200, V: 27 }, // the lecture's
+    { n: 5, B: 2, E: 3, H: 7, V: 27 },
+    { n: 9, B: 4, E: 5, H: 13, V: 11 },
+    { n: 2, B: 1, E: 1, H: 1, V: 2 },
+    { n: 37, B: 3, E: 10, H: 64, V: 30 },
+  ];
+  for (const dims of sizes) {
+    const { n, B, E, H, V } = dims;
+    const I = B * E;
+    const w = new WasmStep(dims);
+    const shapes = { C: V * E, W1: I * H, b1: H, W2: H * V, b2: V, bngain: H, bnbias: H };
+    const p = Object.fromEntries(PARAM_NAMES.map((name) => [name, randn(shapes[name], 0.5)])) as Arrays;
+    // Start from float32 numbers, so both sides see the same parameters.
+    for (const name of PARAM_NAMES) {
+      w.params[name].set(p[name]);
+      p[name] = Float64Array.from(w.params[name]);
+    }
+    const X = Int32Array.from(g.randint(0, V, n * B));
+    X[0] = X[1] = 1; // a repeated row of C collects both gradients
+    const Y = Int32Array.from(g.randint(0, V, n));
+    w.Xb.set(X);
+    w.Yb.set(Y);
+    const lr = 0.1;
+    const want = tsStep(p, X, Y, dims, lr);
+    const loss = w.step(lr);
+    const at = JSON.stringify(dims);
+    assert.ok(
+      Math.abs(loss - want.loss) < 1e-5 * Math.max(1, want.loss),
+      `${at}: loss ${loss}, TypeScript ${want.loss}`,
+    );
+    for (const name of PARAM_NAMES) {
+      const shape = [want.grads[name].length];
+      if (name === "b1") {
+        // b1's gradient is zero up to rounding (batchnorm removes the mean): rounding of sums of dhprebn,
+        // so it is measured against the size of W1's gradient, made of the same numbers.
+        const scale = Math.max(...want.grads.W1.map(Math.abs));
+        w.grads.b1.forEach((v, i) => assert.ok(Math.abs(v - want.grads.b1[i]) <= 1e-5 * scale, `${at} db1[${i}] ${v}`));
+      } else assertClose(w.grads[name], fromArray(want.grads[name], shape), `${at} d${name}`, 2e-5);
+      assertClose(w.params[name], fromArray(want.updated[name], shape), `${at} updated ${name}`, 2e-6);
+    }
+  }
+});
+
+Deno.test("a loss that is not finite leaves the WebAssembly step's parameters as they were", () => {
+  const w = new WasmStep({ n: 4, B: 3, E: 2, H: 8, V: 5 });
+  w.params.W2.fill(Infinity);
+  w.params.W1.fill(0.5);
+  w.Xb.set([1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2]);
+  const before = w.params.W1.slice();
+  assert.ok(!Number.isFinite(w.step(0.1)));
+  assert.deepEqual(w.params.W1, before);
+});
+
+Deno.test("the register-tiled matmul equals the naive triple loop on ragged sizes, A plain or transposed", () => {
+  const kernels = instantiateKernels();
+  // [M, N, K]: edges of every kind, the lecture's six products' shapes, and long sums.
+  const shapes = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 27, 9], [32, 200, 30], [30, 200, 32], [9, 3, 13]];
+  shapes.push([9, 30, 130], [70, 27, 200], [200, 27, 32], [32, 30, 200]);
+  for (const [M, N, K] of shapes) {
+    for (const [sar, sap] of [[K, 1], [1, M]]) {
+      const arena = new Arena(kernels.heapBase());
+      const [pa, pb, pc, pbias] = [arena.floats(M * K), arena.floats(K * N), arena.floats(M * N), arena.floats(N)];
+      arena.grow(kernels.memory);
+      const view = (at: number, size: number) => new Float32Array(kernels.memory.buffer, at, size);
+      const A = view(pa, M * K), Bm = view(pb, K * N), C = view(pc, M * N), bias = view(pbias, N);
+      A.set(randn(M * K));
+      Bm.set(randn(K * N));
+      bias.set(randn(N));
+      // Whatever is in C beforehand is overwritten.
+      C.fill(NaN);
+      kernels.matmul(pc, pa, pb, M, N, K, sar, sap, pbias);
+      const want = new Float64Array(M * N);
+      for (let r = 0; r < M; r++) want.set(bias, r * N);
+      k.matmulNaive(want, Float64Array.from(A), Float64Array.from(Bm), M, N, K, sar, sap);
+      assertClose(C, fromArray(want, [M * N]), `[${M}, ${N}, ${K}] strides (${sar}, ${sap})`, 1e-6);
+    }
+  }
+});
+
+Deno.test("the vectorised rational tanh is within float32 rounding of Math.tanh", () => {
+  const kernels = instantiateKernels() as unknown as
+    & { tanhForward(o: number, i: number, s: number): void }
+    & ReturnType<
+      typeof instantiateKernels
+    >;
+  const size = 40_001;
+  const arena = new Arena(kernels.heapBase());
+  const [pin, pout] = [arena.floats(size), arena.floats(size)];
+  arena.grow(kernels.memory);
+  const inp = new Float32Array(kernels.memory.buffer, pin, size);
+  const out = new Float32Array(kernels.memory.buffer, pout, size);
+  for (let i = 0; i < size; i++) inp[i] = -20 + i * 0.001;
+  kernels.tanhForward(pout, pin, size);
+  for (let i = 0; i < size; i++) {
+    const want = Math.tanh(inp[i]);
+    assert.ok(Math.abs(out[i] - want) <= 4e-7, `tanh(${inp[i]}) = ${out[i]}, Math.tanh ${want}`);
+  }
+  assert.equal(out[20_000], 0);
+});
+
+Deno.test("rebuilding kernels.as.ts gives exactly the committed kernels_wasm.ts", async () => {
+  const bytes = await compileKernels();
+  const committed = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+  assert.ok(
+    bytes.length === committed.length && bytes.every((b, i) => b === committed[i]),
+    `kernels.as.ts compiles to ${bytes.length} bytes that differ from the committed ${committed.length}: run \`deno task wasm\``,
+  );
+  assert.match(bytesModule(bytes), /export const KERNELS_WASM_BASE64 =/);
+});
