@@ -8,11 +8,12 @@
  *     deno task sample              sample names from a saved checkpoint
  *     deno task bench               time one training step every way (and PyTorch's)
  *     deno task exercise 3          your own gradients for chapter 3, checked
+ *     deno run main.ts --help       the commands (each command's --help, its flags)
  *
  * @module
  */
 
-import { runCli, UsageError } from "./lib/cli.ts";
+import { closestFlags, parseFlags, runCli, UsageError } from "./lib/cli.ts";
 
 /** A chapter module: its title and a `run` that prints it and says whether its checks passed. */
 interface Chapter {
@@ -41,6 +42,33 @@ async function listChapters(): Promise<void> {
   }
 }
 
+/** The commands `main` dispatches. */
+const COMMANDS = ["chapter", "exercise", "train", "sample", "bench"];
+
+/** What `deno run main.ts --help` prints: the commands. */
+const MAIN_HELP = `Backprop ninja: the lecture's MLP, every gradient derived by hand, checked, then trained.
+
+Usage: deno task <command> [arguments]     (deno task sets each command's permissions)
+
+Commands:
+  deno run main.ts            every chapter, in order, with its checks
+  deno task chapter [N]       the list of chapters, or chapter N
+  deno task exercise N        write chapter N's gradients yourself and have them checked
+  deno task train             train the network, then sample names
+  deno task sample            sample names from a saved checkpoint
+  deno task bench             time one training step every way (and PyTorch's)
+
+Each command's --help tells its arguments and flags, e.g. \`deno task train --help\`.`;
+
+/** What `deno task chapter --help` prints. */
+const CHAPTER_HELP = `Read and run the tutorial one lesson at a time.
+
+Usage:
+  deno task chapter           list the chapters
+  deno task chapter N         run chapter N (1 to ${CHAPTERS.length}): its prose, its numbers and its checks
+  deno run main.ts            run every chapter, in order
+  -h, --help                  this text`;
+
 /** Parses a chapter number, or throws a UsageError naming what is allowed. */
 function chapterNumber(arg: string): number {
   const n = Number(arg);
@@ -67,20 +95,47 @@ async function runChapters(numbers: number[]): Promise<number> {
   return 0;
 }
 
-async function main(args: string[]): Promise<number> {
+/** `deno task chapter [N]`: the list, one chapter, or (with -h, --help) how to use it. */
+async function chapterCommand(args: string[]): Promise<number> {
+  // "-1" is a chapter that does not exist, not an option.
+  const negative = args.find((arg) => /^-\d/.test(arg));
+  if (negative !== undefined) chapterNumber(negative);
+  const { values, positionals } = parseFlags(args, { help: { type: "boolean", short: "h" } }, "chapter", true);
+  if (values.help) {
+    console.log(CHAPTER_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    await listChapters();
+    return 0;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`chapter takes one number, got ${positionals.length} arguments: ${positionals.join(" ")}`);
+  }
+  return await runChapters([chapterNumber(positionals[0])]);
+}
+
+/**
+ * Runs the command `args` name and returns its exit code; a bad argument
+ * throws a {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * await main(["chapter", "--help"]); // 0, after printing how to run a chapter
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case undefined:
       return await runChapters(CHAPTERS.map((_, i) => i + 1));
+    case "-h":
+    case "--help":
+    case "help":
+      console.log(MAIN_HELP);
+      return 0;
     case "chapter":
-      if (rest.length === 0) {
-        await listChapters();
-        return 0;
-      }
-      if (rest.length > 1) {
-        throw new UsageError(`chapter takes one number, got ${rest.length} arguments: ${rest.join(" ")}`);
-      }
-      return await runChapters([chapterNumber(rest[0])]);
+      return await chapterCommand(rest);
     case "train":
       return await (await import("./lib/commands/train.ts")).trainCommand(rest);
     case "sample":
@@ -89,10 +144,14 @@ async function main(args: string[]): Promise<number> {
       return await (await import("./lib/commands/exercise.ts")).exerciseCommand(rest);
     case "bench":
       return (await import("./lib/commands/bench.ts")).benchCommand(rest);
-    default:
+    default: {
+      const near = closestFlags(command, COMMANDS);
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample and bench`,
+        `unknown command ${JSON.stringify(command)}${
+          near.length === 1 ? ` (did you mean ${near[0]}?)` : ""
+        }: the commands are chapter, exercise, train, sample and bench (\`deno run main.ts --help\` says more)`,
       );
+    }
   }
 }
 

@@ -65,7 +65,9 @@ const NEGATIVE_NUMBER = /^-(?:[\d.]|inf(?:inity)?$|nan$)/i;
 /**
  * Parses a command's flags strictly with `node:util`'s `parseArgs`: an
  * unknown flag, a missing value or (unless allowed) a stray argument is a
- * {@linkcode UsageError} that points at `deno task <command> --help`. A value
+ * {@linkcode UsageError} that points at `deno task <command> --help`; an
+ * unknown flag also names the flags it is closest to (`--step`: "did you
+ * mean --steps?", see {@linkcode closestFlags}). A value
  * that looks like a negative number (`--steps -3`, `--lr -.5`, `--lr -1e3`,
  * `--lr -Infinity`) is taken as the flag's value, so that the value check can
  * say what is wrong with it instead of `parseArgs` calling it ambiguous.
@@ -97,9 +99,71 @@ export function parseFlags(
     const { values, positionals } = parseArgs({ args: joined, options, strict: true, allowPositionals });
     return { values, positionals };
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+    let message = (error as Error).message.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+    const unknown = message.match(/^Unknown option '(-[^']*)'$/)?.[1];
+    if (unknown !== undefined) {
+      // "-step" reaches parseArgs as the short options -s -t -e -p: name the word that was typed.
+      const typed = unknown.startsWith("--") ? unknown : args.find((a) => a.startsWith(unknown) && !a.startsWith("--"));
+      const name = (typed ?? unknown).replace(/^--?/, "").split("=")[0];
+      const near = closestFlags(name, Object.keys(options));
+      message = `Unknown option '${typed ?? unknown}'${near.length > 0 ? `: did you mean ${orList(near)}?` : ""}`;
+    }
     throw new UsageError(`${message} (see \`deno task ${command} --help\`)`);
   }
+}
+
+/** "--a", "--a or --b", "--a, --b or --c". */
+function orList(flags: string[]): string {
+  const named = flags.map((f) => `--${f}`);
+  return named.length === 1 ? named[0] : `${named.slice(0, -1).join(", ")} or ${named.at(-1)}`;
+}
+
+/**
+ * The flags a mistyped `name` most likely meant: those within 2 edits of it
+ * (fewer edits than it has letters), or, failing those, those it begins (at
+ * most three, else none: `--s` could be anything).
+ *
+ * @example
+ * ```ts
+ * closestFlags("step", ["steps", "seed", "lr"]); // ["steps"]
+ * closestFlags("temp", ["temperature", "steps"]); // ["temperature"]
+ * ```
+ */
+export function closestFlags(name: string, flags: string[]): string[] {
+  const distances = flags.map((flag) => ({ flag, d: editDistance(name, flag) }))
+    .filter(({ d }) => d <= 2 && d < name.length);
+  if (distances.length > 0) {
+    const best = Math.min(...distances.map(({ d }) => d));
+    return distances.filter(({ d }) => d === best).map(({ flag }) => flag);
+  }
+  const extending = name === "" ? [] : flags.filter((flag) => flag.startsWith(name));
+  return extending.length <= 3 ? extending : [];
+}
+
+/**
+ * The edits (insert, delete, replace a letter, or swap two neighbours) that turn `a` into `b`.
+ *
+ * @example
+ * ```ts
+ * editDistance("hiddne", "hidden"); // 1
+ * ```
+ */
+export function editDistance(a: string, b: string): number {
+  // d[i][j]: the edits from a's first i letters to b's first j.
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i === 0 ? j : j === 0 ? i : 0),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const replace = d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, replace);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /**

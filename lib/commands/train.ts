@@ -70,24 +70,29 @@ const TRAIN_HELP = `Train the lecture's MLP with the hand-written backward pass,
 Usage: deno task train [flags]
 
 Flags (defaults are the lecture's):
-  --steps N          training steps                          (${DEFAULT_CONFIG.steps})
+  --steps N          training steps in all                   (${DEFAULT_CONFIG.steps}; on --resume, the checkpoint's)
   --hidden N         hidden units                            (${DEFAULT_CONFIG.nHidden})
   --embd N           embedding size                          (${DEFAULT_CONFIG.nEmbd})
   --block-size N     characters of context                   (${DEFAULT_CONFIG.blockSize})
   --batch-size N     examples per step, at least 2           (${DEFAULT_CONFIG.batchSize})
-  --lr X             learning rate                           (${DEFAULT_CONFIG.lr})
-  --decay-step N     step from which the rate is lr × ${LR_DECAY}     (half of --steps)
+  --lr X             learning rate                           (${DEFAULT_CONFIG.lr}; on --resume, the checkpoint's)
+  --decay-step N     step from which the rate is lr × ${LR_DECAY}    (half of --steps; on --resume, the checkpoint's)
   --seed N           seed of the generator g                 (${DEFAULT_CONFIG.seed})
   --global-seed N    seed of the global generator (bngain, bnbias)  (${DEFAULT_CONFIG.globalSeed})
   --samples N        names to sample at the end              (20)
   --temperature X    sampling temperature                    (1)
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
-  --resume PATH      continue from a checkpoint (--steps, --lr and --decay-step may change)
+  --resume PATH      continue a checkpoint up to --steps, counting the steps it has done
   --kernels K        kernels: wasm (SIMD) or ts (TypeScript) (wasm)
   --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
   --force            start afresh over an existing checkpoint at --out
   -h, --help         this text
+
+A resumed run keeps the checkpoint's network and seeds, and its learning rate schedule:
+its --lr and its decay step (not half of a new --steps), unless --lr or --decay-step is
+given, so that it ends bit for bit where one uninterrupted run of that schedule would.
+A checkpoint that has done its --steps is left as it is.
 
 Ctrl-C, SIGTERM and SIGHUP save a checkpoint and stop (exit codes 130, 143, 129);
 --resume continues exactly where it stopped. A loss that becomes NaN, infinite or
@@ -532,24 +537,63 @@ async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<St
   return { kind: "done" };
 }
 
+/**
+ * The learning rate schedule as the header says it: where the decay step
+ * came from (half of --steps, --decay-step, or kept from the checkpoint) and,
+ * when the decay is behind this run or beyond its end, the one rate it uses.
+ */
+function scheduleText(trainer: Trainer, o: TrainOptions): string {
+  const { lr, decayStep, steps } = trainer.config;
+  const origin = o.schedule.decayStep !== undefined
+    ? null
+    : o.resume
+    ? "kept from the checkpoint; --decay-step changes it"
+    : "half of --steps";
+  const [high, low, at] = [formatRate(lr), formatRate(lr * LR_DECAY), count(decayStep)];
+  const why = (text: string) => `(${[text, origin].filter(Boolean).join(", ")})`;
+  if (decayStep >= steps) return `learning rate ${high} throughout ${why(`its decay at step ${at} is past the end`)}`;
+  if (decayStep <= trainer.step) return `learning rate ${low} ${why(`${high} × ${LR_DECAY} from step ${at}`)}`;
+  return `learning rate ${high} then ${low} from step ${at}${origin ? ` (${origin})` : ""}`;
+}
+
 /** The lines that open a run: what is trained, how, and what saves it. */
 function printHeader(trainer: Trainer, o: TrainOptions): void {
   const c = trainer.config;
+  if (o.resume && trainer.step >= c.steps) {
+    console.log(
+      `${o.resume} finished its ${
+        count(c.steps)
+      } steps but stopped before batchnorm's calibration; calibrating it now.`,
+    );
+    return;
+  }
   const every = o.saveEvery === null
     ? "never periodically"
     : "steps" in o.saveEvery
     ? `every ${count(o.saveEvery.steps)} steps`
     : `every ${formatRate(o.saveEvery.ms / 60_000)} min`;
+  const parameters = `${count(parameterCount(trainer.params))} parameters`;
+  const what = o.resume
+    ? `Resuming ${o.resume} at step ${count(trainer.step)} of ${
+      count(c.steps)
+    }: the lecture's MLP, ${parameters}, batches of ${c.batchSize} examples,`
+    : `Training the lecture's MLP: ${parameters}, ${count(c.steps)} steps of ${c.batchSize} examples,`;
   console.log(
-    `${o.resume ? `Resuming ${o.resume} at step ${count(trainer.step)}` : "Training"} the lecture's MLP: ${
-      count(parameterCount(trainer.params))
-    } parameters, ${count(c.steps)} steps of ${c.batchSize} examples,
-learning rate ${formatRate(c.lr)} then ${formatRate(c.lr * LR_DECAY)} from step ${
-      count(c.decayStep)
-    }, seeds ${c.seed} (g) and ${c.globalSeed} (global).
+    `${what}
+${scheduleText(trainer, o)}, seeds ${c.seed} (g) and ${c.globalSeed} (global).
 Saves ${o.out} ${every}; Ctrl-C saves it and stops.
 `,
   );
+}
+
+/**
+ * The line for a resumed checkpoint that has already done its --steps (and
+ * its calibration): there is nothing to train and nothing to write.
+ */
+function finishedText(path: string, steps: number): string {
+  return `${path} already finished its ${count(steps)} steps; give --steps above ${
+    count(steps)
+  } to train further, or sample it with: deno task sample --checkpoint ${path}`;
 }
 
 /**
@@ -570,6 +614,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const trainer = await startOrResume(o);
+  if (o.resume && trainer.step >= trainer.config.steps && trainer.bnmean !== null) {
+    // Done, calibrated and saved: asking for the state it is in is no mistake (exit 0), and nothing is rewritten.
+    console.log(finishedText(o.resume, trainer.config.steps));
+    return 0;
+  }
   trainer.kernels = o.kernels;
   const { release, kept } = await claimOut(o, trainer);
   try {

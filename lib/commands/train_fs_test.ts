@@ -121,6 +121,70 @@ fsTest("train, sample, then resume through the CLI ends where an uninterrupted r
   });
 });
 
+fsTest(
+  "a resumed run keeps the checkpoint's decay step, says so, and ends where one uninterrupted run does",
+  async (dir) => {
+    const path = join(dir, "schedule.safetensors");
+    const first = await train(["--steps", "300", "--samples", "0", "--out", path]);
+    assert.equal(first.code, 0, first.errors.join("\n"));
+    assert.match(
+      first.output,
+      /^Training the lecture's MLP: 12,297 parameters, 300 steps of 32 examples,\nlearning rate 0\.1 then 0\.01 from step 150 \(half of --steps\), seeds 2147483647 \(g\) and 95 \(global\)\.$/m,
+    );
+    // Not half of the new --steps (300): the checkpoint's 150, and the header says where it came from.
+    const resumed = await train(["--resume", path, "--steps", "600", "--samples", "0"]);
+    assert.equal(resumed.code, 0, resumed.errors.join("\n"));
+    assert.match(
+      resumed.output,
+      /^Resuming .*schedule\.safetensors at step 300 of 600: the lecture's MLP, 12,297 parameters, batches of 32 examples,\nlearning rate 0\.01 \(0\.1 × 0\.1 from step 150, kept from the checkpoint; --decay-step changes it\), seeds/m,
+    );
+    const straight = new Trainer({ steps: 600, decayStep: 150 }, data);
+    while (straight.step < 600) straight.trainStep();
+    const back = await loadCheckpoint(path, data);
+    assert.equal(back.config.decayStep, 150);
+    for (const name of PARAM_NAMES) assert.deepEqual(back.params[name].data, straight.params[name].data, name);
+    // --decay-step changes it, and the header does not call it the checkpoint's.
+    const moved = await train(["--resume", path, "--steps", "700", "--decay-step", "650", "--samples", "0"]);
+    assert.equal(moved.code, 0, moved.errors.join("\n"));
+    assert.match(moved.output, /\nlearning rate 0\.1 then 0\.01 from step 650, seeds /);
+    assert.equal((await loadCheckpoint(path, data)).config.decayStep, 650);
+  },
+);
+
+fsTest("resuming a checkpoint that has done its --steps says so in one line and leaves the file alone", async (dir) => {
+  const path = join(dir, "done.safetensors");
+  assert.equal((await train(["--steps", "100", "--samples", "0", "--out", path])).code, 0);
+  await Deno.utime(path, 1_000_000, 1_000_000);
+  const before = await Deno.readFile(path);
+  for (const args of [["--resume", path, "--steps", "100"], ["--resume", path]]) {
+    const { code, output, errors } = await train(args);
+    assert.equal(code, 0, "asking for the state it is in is no mistake");
+    assert.deepEqual(errors, []);
+    assert.equal(
+      output,
+      `${path} already finished its 100 steps; give --steps above 100 to train further, ` +
+        `or sample it with: deno task sample --checkpoint ${path}\n`,
+    );
+    assert.equal((await Deno.stat(path)).mtime?.getTime(), 1_000_000_000, "not rewritten");
+    assert.deepEqual(await Deno.readFile(path), before);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["done.safetensors"]);
+  }
+  // Stopped after its last step but before the end of the run's calibration: resuming finishes that.
+  const uncalibrated = join(dir, "uncalibrated.safetensors");
+  const trainer = new Trainer({ steps: 20 }, data);
+  while (trainer.step < 20) trainer.trainStep();
+  await saveCheckpoint(uncalibrated, trainer);
+  const finished = await train(["--resume", uncalibrated, "--samples", "0"]);
+  assert.equal(finished.code, 0, finished.errors.join("\n"));
+  assert.match(
+    finished.output,
+    /^.*uncalibrated\.safetensors finished its 20 steps but stopped before batchnorm's calibration; calibrating it now\.\n/,
+  );
+  const calibrated = await loadCheckpoint(uncalibrated, data);
+  assert.equal(calibrated.step, 20);
+  assert.ok(calibrated.bnmean !== null && calibrated.bnvar !== null);
+});
+
 /** Runs the train command in this process; returns its exit code, what it printed, and its error lines. */
 async function train(args: string[]): Promise<{ code: number; output: string; errors: string[] }> {
   const errors: string[] = [];
@@ -321,7 +385,7 @@ fsTest(
       message: /declares 2,147[\d,]+ bytes of tensors, more than the limit of 1,073,741,824$/,
     });
     const claims = join(dir, "claims.safetensors");
-    await Deno.writeFile(claims, headerLengthBytes(2n ** 62n));
+    await Deno.writeFile(claims, new Uint8Array([...headerLengthBytes(2n ** 62n), "{".charCodeAt(0)]));
     await assert.rejects(() => sampleCommand(["--checkpoint", claims]), {
       message: /its header length 4,611,686,018,427,387,904 is more than/,
     });
@@ -329,6 +393,16 @@ fsTest(
     assert.ok(performance.now() - started < 20_000, "refused without reading gigabytes");
   },
 );
+
+fsTest("a text file given as a checkpoint is said to be none, and is left as it was", async (dir) => {
+  const readme = join(dir, "README.md");
+  await Deno.copyFile(new URL("../../README.md", import.meta.url), readme);
+  const before = await Deno.readFile(readme);
+  const message = `${readme} is not a safetensors checkpoint (it does not start with a safetensors header)`;
+  await assert.rejects(() => sampleCommand(["--checkpoint", readme]), { name: "UsageError", message });
+  await assert.rejects(() => train(["--resume", readme]), { name: "UsageError", message });
+  assert.deepEqual(await Deno.readFile(readme), before);
+});
 
 fsTest("a FIFO is refused at once instead of waiting for a writer", async (dir) => {
   const fifo = join(dir, "pipe.safetensors");

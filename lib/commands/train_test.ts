@@ -30,6 +30,15 @@ Deno.test("every bad flag gets one line naming the flag and what is allowed", as
   await rejects(["--steps"], /--steps.*argument missing|requires a value|argument/i);
   await rejects(["extra"], /Unexpected argument 'extra'/);
   await rejects(["--out", ""], /^--out needs a file path$/);
+  await rejects(
+    ["--step", "3000"],
+    /^Unknown option '--step': did you mean --steps\? \(see `deno task train --help`\)$/,
+  );
+  await rejects(
+    ["--checkpiont", "x"],
+    /^Unknown option '--checkpiont': did you mean --checkpoint\? \(see `deno task sample --help`\)$/,
+    sampleCommand,
+  );
   await rejects(["--kernels", "gpu"], /^--kernels must be wasm or ts, got "gpu"$/);
   await rejects(["--count", "3"], /^Unknown option '--count' \(see `deno task sample --help`\)$/, sampleCommand);
   await rejects(["--samples", "0"], /^--samples must be a whole number ≥ 1/, sampleCommand);
@@ -93,6 +102,9 @@ Deno.test("--help prints the flags and succeeds", async () => {
   ) {
     assert.ok(output.includes(flag), `help mentions ${flag}`);
   }
+  // A resumed run keeps its checkpoint's schedule, not half of a new --steps: the help says so.
+  assert.match(output, /^ {2}--decay-step N .*\(half of --steps; on --resume, the checkpoint's\)$/m);
+  assert.match(output, /its --lr and its decay step \(not half of a new --steps\), unless --lr or --decay-step is/);
   assert.equal((await quietly(() => sampleCommand(["-h"]))).result, 0);
 });
 

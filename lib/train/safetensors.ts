@@ -122,19 +122,28 @@ function failer(source: string): (why: string) => never {
 
 /**
  * Reads the 8-byte header length and checks it against {@linkcode MAX_HEADER_BYTES}
- * and the file's size, before any of the header is read. Huge values are
- * printed exactly (2^62 as 4,611,686,018,427,387,904).
+ * and the file's size, before any of the header is read. `start` holds the
+ * file's first 9 bytes (fewer if it is shorter), the 9th being where the
+ * header's JSON begins with `{`. A length beyond the limit followed by
+ * anything but `{` means the file is not safetensors at all (a text file's
+ * first 8 letters read as a length of quintillions), and is said so; other
+ * huge values are printed exactly (2^62 as 4,611,686,018,427,387,904).
  *
  * @example
  * ```ts
- * headerLength(bytes.subarray(0, 8), bytes.length, "run.safetensors"); // 7,432
+ * headerLength(bytes.subarray(0, 9), bytes.length, "run.safetensors"); // 7,432
  * ```
  */
-export function headerLength(first8: Uint8Array, fileSize: number, source: string): number {
+export function headerLength(start: Uint8Array, fileSize: number, source: string): number {
   const fail = failer(source);
-  if (fileSize < 8 || first8.length < 8) fail(`it has ${count(fileSize)} bytes, fewer than the 8 of the header length`);
-  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (fileSize < 8 || start.length < 8) fail(`it has ${count(fileSize)} bytes, fewer than the 8 of the header length`);
+  const length = new DataView(start.buffer, start.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) {
+    if (start[8] !== "{".charCodeAt(0)) {
+      throw new SafetensorsError(
+        `${source} is not a safetensors checkpoint (it does not start with a safetensors header)`,
+      );
+    }
     fail(`its header length ${count(length)} is more than the ${count(MAX_HEADER_BYTES)} bytes a header may have`);
   }
   if (length > BigInt(fileSize - 8)) {
@@ -243,7 +252,7 @@ function sizeMismatch(source: string, declared: number, actual: number): never {
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensors {
-  const length = headerLength(bytes.subarray(0, 8), bytes.length, source);
+  const length = headerLength(bytes.subarray(0, 9), bytes.length, source);
   const { metadata, entries, dataLength } = parseHeader(bytes.subarray(8, 8 + length), source);
   if (bytes.length - 8 - length !== dataLength) sizeMismatch(source, dataLength, bytes.length - 8 - length);
   return { metadata, tensors: decodeTensors(entries, bytes.subarray(8 + length)) };
@@ -281,9 +290,9 @@ export async function readSafetensors(path: string, maxDataBytes: number, header
   using file = await Deno.open(path, { read: true });
   const info = await file.stat();
   notRegular(info);
-  const first8 = new Uint8Array(8);
-  await readFully(file, first8);
-  const length = headerLength(first8, info.size, path);
+  const start = new Uint8Array(9);
+  const length = headerLength(start.subarray(0, await readFully(file, start)), info.size, path);
+  await file.seek(8, Deno.SeekMode.Start);
   const json = new Uint8Array(length);
   if (await readFully(file, json) < length) sizeMismatch(path, length, 0);
   const { metadata, entries, dataLength } = parseHeader(json, path);

@@ -303,11 +303,25 @@ Deno.test("trailing bytes, bad values and a huge header length are refused, the 
   assert.throws(() => trainerFromCheckpoint(withValue("bnvar", 3, -1), "v.safetensors", data), {
     message: "v.safetensors: bnvar[3] is -1, but a variance is never negative",
   });
+  // A header length of 2^62 followed by the "{" a header begins with: a safetensors file with a bad length.
   const huge = new Uint8Array(64);
   huge.set(headerLengthBytes(2n ** 62n));
+  huge[8] = "{".charCodeAt(0);
   assert.throws(() => trainerFromCheckpoint(huge, "h.safetensors", data), {
     message:
       "h.safetensors is not a usable safetensors file: its header length 4,611,686,018,427,387,904 is more than the 100,000,000 bytes a header may have",
+  });
+});
+
+Deno.test("a file that does not start with a safetensors header is said to be no checkpoint, not given a length", () => {
+  const readme = new TextEncoder().encode("# Backprop ninja\n\nA literate tutorial.\n");
+  assert.throws(() => trainerFromCheckpoint(readme, "README.md", data), {
+    name: "CheckpointError",
+    message: "README.md is not a safetensors checkpoint (it does not start with a safetensors header)",
+  });
+  // Eight bytes and nothing after them: no header either.
+  assert.throws(() => trainerFromCheckpoint(headerLengthBytes(2n ** 62n), "eight.bin", data), {
+    message: "eight.bin is not a safetensors checkpoint (it does not start with a safetensors header)",
   });
 });
 
