@@ -248,6 +248,20 @@ function prepare(spec: ExerciseSpec, path: string, text: string) {
   return { ...ready, code, lastLine };
 }
 
+/**
+ * Where a runaway gradients() was, from the last hook it passed (`reached`)
+ * and the lines of the gradients' last assignments: "after line 70
+ * (dcounts), before line 73 (dnormLogits)", or "" when no gradient is hooked.
+ */
+function whereItRan(reached: string[] | undefined, lines: Record<string, number>): string {
+  const hooked = Object.entries(lines).sort((a, b) => a[1] - b[1]);
+  if (!reached) return hooked.length > 0 ? `before line ${hooked[0][1]} (${hooked[0][0]})` : "";
+  const [, kind, line, name] = reached;
+  if (kind === "in") return `in line ${line} (${name})`;
+  const next = hooked.find(([, l]) => l > Number(line));
+  return `after line ${line} (${name})${next ? `, before line ${next[1]} (${next[0]})` : ""}`;
+}
+
 /** A located message: `file:line:col: message`, then the line with a caret under the column. */
 function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
   const source = lines[line - 1] ?? "";
@@ -288,6 +302,7 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ranTooLong = "";
+  let reached: string[] | undefined; // the last hook the learner's code passed: ["at", "in" | "after", line, name]
   const out: string[] = [];
   const stderr = new Response(child.stderr).text();
   let pending = "";
@@ -300,11 +315,16 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
         out.push(line);
         continue;
       }
+      const what = line.slice(MARK.length);
+      if (what.startsWith("at ")) {
+        reached = what.split(" ");
+        continue;
+      }
       clearTimeout(timer);
-      const what = line.slice(MARK.length).replace(/^timer /, "");
-      if (what === "off") continue;
+      if (what === "timer off") continue;
+      reached = undefined;
       timer = setTimeout(() => {
-        ranTooLong = what;
+        ranTooLong = what.replace(/^timer /, "");
         child.kill("SIGKILL");
       }, limitMs);
     }
@@ -319,9 +339,12 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
       : undefined;
   const seconds = `${limitMs / 1000} s`;
   if (ranTooLong) {
+    const where = whereItRan(reached, ready.lines);
     console.log(
       ranTooLong === "load"
         ? `The top level of ${shown} ran for ${seconds} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
+        : where
+        ? `Your gradients() ran for ${seconds} without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
         : `Your gradients() ran for ${seconds} without returning, so it was stopped: is there a loop that never ends?`,
     );
     return 1;

@@ -386,3 +386,14 @@ Deno.test("a misspelled key in the returned object is named, with the intended n
     /add dlogits to the object gradients\(\) returns \(it has foo, which exercise 3/,
   );
 });
+
+Deno.test("when gradients() threw, the values it reached are checked as its own, without a feed", () => {
+  const right = solved[3](input);
+  const verdicts = checkLines(EXERCISES[3], { reached: { dlogprobs: right.dlogprobs, dprobs: right.dprobs } }, {
+    input,
+    ref,
+  });
+  assert.ok(isDone(verdicts[0]) && isDone(verdicts[1]));
+  assert.equal(verdicts[1].fed, undefined);
+  assert.equal(verdicts[2].status, "unreached");
+});

@@ -232,6 +232,8 @@ export function checkGradient(
 export interface LearnerResult {
   /** What `gradients()` returned, computed from the learner's own upstream values (absent when it threw). */
   returned?: Record<string, Tensor | undefined>;
+  /** When `gradients()` threw: each gradient it reached, with its values at the throw (the learner's own upstream values). */
+  reached?: Record<string, Tensor>;
   /** Each gradient as its own line computed it from correct upstream values (the hooked run). */
   isolated?: Record<string, Tensor>;
   /** The gradients whose correct values the hooked run handed to the lines below them. */
@@ -298,7 +300,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
   const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
   for (const g of spec.gradients) {
     const line = result.lines?.[g.name];
-    const own = result.returned?.[g.name];
+    const own = result.returned ? result.returned[g.name] : result.reached?.[g.name];
     const isolated = result.isolated?.[g.name];
     const blockers = g.deps.filter((d) => !ownRight.has(d));
     const fixed = blockers.every((d) => result.substituted?.has(d));
