@@ -17,7 +17,7 @@
  * @module
  */
 
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "../paths.ts";
 import { parseFlags, UsageError } from "../cli.ts";
 import {
@@ -414,9 +414,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** For tests of `--watch`: a signal that stops watching, and a call each time it starts waiting for a save. */
+export interface WatchOptions {
+  /** Stops watching: exerciseCommand then returns. */
+  signal?: AbortSignal;
+  /** Called when "Watching for changes" is printed (the watch is set up). */
+  onWatching?: () => void;
+}
+
 /**
  * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
- * `workspace` and `limitMs` (the time limit on the learner's code) are for tests.
+ * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
  *
  * @example
  * ```ts
@@ -427,6 +435,7 @@ export async function exerciseCommand(
   args: string[],
   workspace = WORKSPACE,
   limitMs = TIME_LIMIT_MS,
+  watch: WatchOptions = {},
 ): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
@@ -494,17 +503,35 @@ ${list}`);
   const code = await checkFile(spec, path, limitMs);
   if (!values.watch) return code;
 
-  console.log("\nWatching for changes (Ctrl-C to stop)…");
+  // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
+  // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
+  const watcher = Deno.watchFs(dirname(path), { recursive: false });
+  watch.signal?.addEventListener("abort", () => watcher.close(), { once: true });
+  const watching = () => {
+    console.log("\nWatching for changes (Ctrl-C to stop)…");
+    watch.onWatching?.();
+  };
+  watching();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  for await (const event of Deno.watchFs(path)) {
-    if (event.kind !== "modify" && event.kind !== "create") continue;
+  let checking = Promise.resolve();
+  const again = async () => {
+    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
+    if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
+    console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
+    await checkFile(spec, path, limitMs);
+    watching();
+  };
+  for await (const event of watcher) {
+    if (event.kind === "access" || !event.paths.some((p) => basename(p) === spec.file)) continue;
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
-      console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-      await checkFile(spec, path, limitMs);
-      console.log("\nWatching for changes (Ctrl-C to stop)…");
+    timer = setTimeout(() => {
+      checking = checking.then(again).catch((error) => {
+        console.log(`Could not check ${shown}: ${(error as Error).message.split("\n")[0]}`);
+        watching();
+      });
     }, 150);
   }
+  clearTimeout(timer);
+  await checking;
   return code;
 }

@@ -278,3 +278,46 @@ fsTest("a gradient finished in place is handed over correct to the lines below w
   assert.doesNotMatch(output, /waiting/);
   assert.match(output, /7 of 8 done\. Next: dlogprobs/);
 });
+
+fsTest(
+  "--watch checks every save again, also saves that replace the file (write a new one, rename it)",
+  async (workspace) => {
+    await Deno.mkdir(workspace, { recursive: true });
+    const path = join(workspace, EXERCISES[4].file);
+    const right = solvedStub(4);
+    const transposed = right.replace(/const dW2 = (.*);/, "const dW2 = transpose($1);");
+    await Deno.writeTextFile(path, EXERCISES[4].stub);
+    let watching: (() => void) | undefined;
+    /** Resolves when the command next waits for a save (at most 60 s from now). */
+    const nextWait = (what: string) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return new Promise<void>((resolve, reject) => {
+        watching = resolve;
+        timer = setTimeout(() => reject(new Error(`no check within 60 s of ${what}`)), 60_000);
+      }).finally(() => clearTimeout(timer));
+    };
+    const stop = new AbortController();
+    let waited = nextWait("starting");
+    const run = quietly(() =>
+      exerciseCommand(["4", "--watch"], workspace, undefined, { signal: stop.signal, onWatching: () => watching?.() })
+    );
+    try {
+      await waited;
+      for (const [i, text] of [right, transposed].entries()) {
+        waited = nextWait(`save ${i + 1}`);
+        await Deno.writeTextFile(`${path}.tmp`, text); // as sed -i and many editors save
+        await Deno.rename(`${path}.tmp`, path);
+        await waited;
+      }
+    } finally {
+      stop.abort();
+    }
+    const { result, output } = await run;
+    assert.equal(result, 1, "the first check saw the stub");
+    const checks = output.split(/Exercise 4, checked at [^\n]*\n/).slice(1);
+    assert.equal(checks.length, 2, output);
+    assert.match(checks[0], /All 4 gradients of exercise 4 are right/);
+    assert.match(checks[1], /dW2\s+\d+\s+wrong/);
+    assert.match(checks[1], /it is transposed/);
+  },
+);
