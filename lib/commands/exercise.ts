@@ -340,13 +340,13 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
   const seconds = `${limitMs / 1000} s`;
   if (ranTooLong) {
     const where = whereItRan(reached, ready.lines);
-    console.log(
+    console.log(wrap(
       ranTooLong === "load"
         ? `The top level of ${shown} ran for ${seconds} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
         : where
         ? `Your gradients() ran for ${seconds} without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
         : `Your gradients() ran for ${seconds} without returning, so it was stopped: is there a loop that never ends?`,
-    );
+    ));
     return 1;
   }
   if (errors.type.length > 0) {
