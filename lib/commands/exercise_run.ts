@@ -2,14 +2,17 @@
  * The checker's side inside the learner's process. `deno task exercise N`
  * runs the learner's file (rewritten by lib/exercise/instrument.ts) in a
  * separate `deno` process with no permissions; the rewritten file imports
- * this module, whose `fix` hook sees each gradient as its line computes it,
- * and whose `run` calls the learner's `gradients` twice:
+ * this module, whose `enter` and `fix` hooks see each gradient's line start
+ * and compute it, and whose `run` calls the learner's `gradients` twice:
  *
  * 1. as written, to see what the learner's own values give (and whether the
- *    returned tensors share storage or changed the forward pass in place);
+ *    returned tensors share storage or changed the forward pass in place).
+ *    Each gradient is judged by its values at the end, whether gradients()
+ *    returned or threw, so one finished in place after its line counts;
  * 2. when a line's upstream gradient is wrong or unfinished, again with the
  *    correct upstream values handed to the lines below it, so every line is
- *    checked on its own and one mistake does not cascade.
+ *    checked on its own and one mistake does not cascade. A gradient
+ *    finished in place is handed over when a line that uses it starts.
  *
  * Lines starting with {@linkcode MARK} tell the parent when the learner's
  * code runs and which line it reached, so that it can stop a file that
