@@ -172,6 +172,11 @@ fsTest("a loop that never ends is stopped at the time limit and named", async (w
       } \\(dW2\\) of .*04_output_layer\\.ts`,
     ),
   );
+  const within = await tryMistake(workspace, 4, [[
+    /const dW2 = (.*);/,
+    "const dW2 = (() => {\n    while (h.size > 0) Math.sqrt(2);\n    return $1;\n  })();",
+  ]], 1000);
+  assert.match(within.output, new RegExp(`It was running in line ${within.lineOf("const dW2 = ")} \\(dW2\\) of`));
   const outside = await tryMistake(workspace, 4, [[
     /\nexport function gradients/,
     "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients",
