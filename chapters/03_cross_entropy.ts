@@ -101,7 +101,8 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // A sum passes its gradient unchanged to every term: each entry of a row
   // of counts gets that row's dcountsSum. Broadcasting ones([n, 27]) against
   // dcountsSum ([n, 1]) copies it across the columns. This is the second use
-  // of counts, so we add it to the first: dcounts += ….
+  // of counts, so we add it to the first. PyTorch writes dcounts += …; in
+  // TypeScript `+=` does not add tensors, so we write dcounts = add(dcounts, …).
   dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum)); // [n, 27]
 
   // ### counts = exp(normLogits)

@@ -83,8 +83,8 @@ export function backpropFirstLayer(dhprebn: Tensor, fwd: Forward, params: Params
   // Each of the n · 3 context positions copied one row of C. The copy passes
   // its gradient back to the row it came from, and a row used several times
   // (the boundary token "." starts every name, so row 0 is used a lot)
-  // receives the sum: dC[Xb[i, j]] += demb[i, j]. That is a scatter-add, the
-  // backward of a gather.
+  // receives the sum: row Xb[i, j] of dC gains demb[i, j], for every i and j.
+  // That is a scatter-add, the backward of a gather.
   const dC = scatterAddRows(zeros(C.shape), Xb, demb); // [27, 10]
 
   return { dembcat, dW1, db1, demb, dC };

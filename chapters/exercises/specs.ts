@@ -23,11 +23,28 @@ import stub5 from "./05_batchnorm.ts" with { type: "text" };
 import stub6 from "./06_first_layer.ts" with { type: "text" };
 import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
 import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
-import type { ExerciseSpec } from "../../lib/exercise/checker.ts";
+import type { ExerciseInput, ExerciseSpec } from "../../lib/exercise/checker.ts";
 import { add, indexTensor, mul, oneHot, ones, pow, sub, sum, type Tensor } from "../../lib/tensor.ts";
 
 /** Whether two tensors hold the same numbers, bit for bit. */
 const same = (a: Tensor, b: Tensor | undefined) => b !== undefined && a.data.every((x, i) => x === b.data[i]);
+
+/**
+ * Chapter 8's one-line dhprebn with its two sums over the given axes (0 is
+ * right) and the last term's factor `bessel` (n/(n − 1) is right): the
+ * formula with a known slip, to recognise it in a learner's numbers.
+ */
+function fusedBatchnorm(
+  { fwd, params, n, dhpreact }: ExerciseInput,
+  axisTotal: number,
+  axisDot: number,
+  bessel = n / (n - 1),
+): Tensor {
+  const dyTotal = sum(dhpreact, axisTotal, true); // [1, 64] (or [n, 1] on the wrong axis)
+  const dyDotRaw = sum(mul(dhpreact, fwd.bnraw), axisDot, true); // [1, 64] (or [n, 1])
+  const inner = sub(sub(mul(n, dhpreact), dyTotal), mul(mul(bessel, fwd.bnraw), dyDotRaw)); // [n, 64]
+  return mul(mul(mul(params.bngain, fwd.bnvarInv), 1 / n), inner); // [n, 64]
+}
 
 /** The exercises by chapter number. */
 export const EXERCISES: Record<number, ExerciseSpec> = {
@@ -87,12 +104,14 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through probs = counts · countsSumInv",
             tensor: mul(fwd.countsSumInv, ref.probs),
-            advice: "counts is used again in countsSum = Σ counts; add that contribution too (+=)",
+            advice:
+              "counts is used again in countsSum = Σ counts; add that contribution too: dcounts = add(dcounts, …)",
           },
           {
             label: "the gradient through countsSum = Σ counts",
             tensor: mul(ones(fwd.counts.shape), ref.countsSum),
-            advice: "counts is also used in probs = counts · countsSumInv; add that contribution too (+=)",
+            advice:
+              "counts is also used in probs = counts · countsSumInv; add that contribution too: dcounts = add(dcounts, …)",
           },
         ],
       },
@@ -122,7 +141,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through normLogits = logits − logitMaxes",
             tensor: ref.normLogits,
-            advice: "logits is also used in logitMaxes = max(logits); add oneHot(logitArgmax) · dlogitMaxes (+=)",
+            advice:
+              "logits is also used in logitMaxes = max(logits); add oneHot(logitArgmax) · dlogitMaxes: dlogits = add(dlogits, …)",
           },
           {
             label: "the gradient through logitMaxes = max(logits)",
@@ -130,7 +150,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
               oneHot(indexTensor(fwd.logitArgmax.data, [fwd.logits.shape[0]]), fwd.logits.shape[1]),
               ref.logitMaxes,
             ),
-            advice: "logits is also used directly in normLogits = logits − logitMaxes; add dnormLogits (+=)",
+            advice:
+              "logits is also used directly in normLogits = logits − logitMaxes; add it: dlogits = add(dlogits, dnormLogits)",
           },
         ],
         passNote: (value, { yours, ref }) =>
@@ -275,12 +296,13 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through bnraw = bndiff · bnvarInv",
             tensor: mul(fwd.bnvarInv, ref.bnraw),
-            advice: "bndiff is used again in bndiff2 = bndiff²; add 2 · bndiff · dbndiff2 (+=)",
+            advice: "bndiff is used again in bndiff2 = bndiff²; add 2 · bndiff · dbndiff2: dbndiff = add(dbndiff, …)",
           },
           {
             label: "the gradient through bndiff2 = bndiff²",
             tensor: mul(mul(2, fwd.bndiff), ref.bndiff2),
-            advice: "bndiff is also used in bnraw = bndiff · bnvarInv; add bnvarInv · dbnraw (+=)",
+            advice:
+              "bndiff is also used in bnraw = bndiff · bnvarInv; add bnvarInv · dbnraw: dbndiff = add(dbndiff, …)",
           },
         ],
       },
@@ -304,12 +326,14 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through bndiff = hprebn − bnmeani",
             tensor: ref.bndiff,
-            advice: "hprebn is used again in bnmeani = mean(hprebn); add 1/n · dbnmeani for every row (+=)",
+            advice:
+              "hprebn is used again in bnmeani = mean(hprebn); add 1/n · dbnmeani to every row: dhprebn = add(dhprebn, …)",
           },
           {
             label: "the gradient through bnmeani = 1/n · Σ hprebn",
             tensor: mul(mul(1 / n, ones(fwd.hprebn.shape)), ref.bnmeani),
-            advice: "hprebn is also used directly in bndiff = hprebn − bnmeani; add dbndiff (+=)",
+            advice:
+              "hprebn is also used directly in bndiff = hprebn − bnmeani; add it: dhprebn = add(dhprebn, dbndiff)",
           },
         ],
       },
@@ -361,7 +385,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         deps: ["demb"],
         forward: "emb = C[Xb]",
         rule: `Each lookup copied a row of C; send each gradient row back to the row it came from, adding when a row
-          was used more than once: dC[Xb[i, j]] += demb[i, j] (scatterAddRows into zeros of C's shape).`,
+          was used more than once: row Xb[i, j] of dC gains demb[i, j] for every i and j. scatterAddRows(zeros(C.shape), Xb,
+          demb) does exactly that.`,
       },
     ],
   },
@@ -401,15 +426,25 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         rule: `dhprebn = bngain · bnvarInv / n · (n · dhpreact − Σ dhpreact − n/(n − 1) · bnraw · Σ (dhpreact · bnraw)),
           the sums over the batch (axis 0, keepdim). Chapter 8 derives it.`,
         solution: ["dyTotal", "dyDotRaw", "inner", "dhprebn"],
-        partials: ({ fwd, params, n, dhpreact }) => {
-          const dyTotal = sum(dhpreact, 0, true);
-          const dyDotRaw = sum(mul(dhpreact, fwd.bnraw), 0, true);
-          const biased = sub(sub(mul(n, dhpreact), dyTotal), mul(fwd.bnraw, dyDotRaw));
-          return [{
-            label: "the formula for the biased variance (1/n)",
-            tensor: mul(mul(mul(params.bngain, fwd.bnvarInv), 1 / n), biased),
-            advice: "the forward pass divides the variance by n − 1, which puts n/(n − 1) before the last term",
-          }];
+        partials: (input) => [{
+          label: "the formula for the biased variance (1/n)",
+          tensor: fusedBatchnorm(input, 0, 0, 1),
+          advice: "the forward pass divides the variance by n − 1, which puts n/(n − 1) before the last term",
+        }],
+        mistakes: (input) => {
+          const why = `the batch statistics sum over the batch: axis 0, keeping it (each row of dhprebn needs the
+            column sums over all n rows)`;
+          return [
+            {
+              label: `Σ dhpreact is a sum over axis 1; ${why}: sum(dhpreact, 0, true)`,
+              tensor: fusedBatchnorm(input, 1, 0),
+            },
+            {
+              label: `Σ (dhpreact · bnraw) is a sum over axis 1; ${why}: sum(mul(dhpreact, bnraw), 0, true)`,
+              tensor: fusedBatchnorm(input, 0, 1),
+            },
+            { label: `both sums are over axis 1; ${why}`, tensor: fusedBatchnorm(input, 1, 1) },
+          ];
         },
       },
     ],

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "../paths.ts";
 import { parseFlags, UsageError } from "../cli.ts";
 import {
@@ -248,6 +248,20 @@ function prepare(spec: ExerciseSpec, path: string, text: string) {
   return { ...ready, code, lastLine };
 }
 
+/**
+ * Where a runaway gradients() was, from the last hook it passed (`reached`)
+ * and the lines of the gradients' last assignments: "after line 70
+ * (dcounts), before line 73 (dnormLogits)", or "" when no gradient is hooked.
+ */
+function whereItRan(reached: string[] | undefined, lines: Record<string, number>): string {
+  const hooked = Object.entries(lines).sort((a, b) => a[1] - b[1]);
+  if (!reached) return hooked.length > 0 ? `before line ${hooked[0][1]} (${hooked[0][0]})` : "";
+  const [, kind, line, name] = reached;
+  if (kind === "in") return `in line ${line} (${name})`;
+  const next = hooked.find(([, l]) => l > Number(line));
+  return `after line ${line} (${name})${next ? `, before line ${next[1]} (${next[0]})` : ""}`;
+}
+
 /** A located message: `file:line:col: message`, then the line with a caret under the column. */
 function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
   const source = lines[line - 1] ?? "";
@@ -288,6 +302,7 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ranTooLong = "";
+  let reached: string[] | undefined; // the last hook the learner's code passed: ["at", "in" | "after", line, name]
   const out: string[] = [];
   const stderr = new Response(child.stderr).text();
   let pending = "";
@@ -300,11 +315,16 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
         out.push(line);
         continue;
       }
+      const what = line.slice(MARK.length);
+      if (what.startsWith("at ")) {
+        reached = what.split(" ");
+        continue;
+      }
       clearTimeout(timer);
-      const what = line.slice(MARK.length).replace(/^timer /, "");
-      if (what === "off") continue;
+      if (what === "timer off") continue;
+      reached = undefined;
       timer = setTimeout(() => {
-        ranTooLong = what;
+        ranTooLong = what.replace(/^timer /, "");
         child.kill("SIGKILL");
       }, limitMs);
     }
@@ -319,11 +339,14 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
       : undefined;
   const seconds = `${limitMs / 1000} s`;
   if (ranTooLong) {
-    console.log(
+    const where = whereItRan(reached, ready.lines);
+    console.log(wrap(
       ranTooLong === "load"
         ? `The top level of ${shown} ran for ${seconds} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
+        : where
+        ? `Your gradients() ran for ${seconds} without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
         : `Your gradients() ran for ${seconds} without returning, so it was stopped: is there a loop that never ends?`,
-    );
+    ));
     return 1;
   }
   if (errors.type.length > 0) {
@@ -391,9 +414,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** For tests of `--watch`: a signal that stops watching, and a call each time it starts waiting for a save. */
+export interface WatchOptions {
+  /** Stops watching: exerciseCommand then returns. */
+  signal?: AbortSignal;
+  /** Called when "Watching for changes" is printed (the watch is set up). */
+  onWatching?: () => void;
+}
+
 /**
  * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
- * `workspace` and `limitMs` (the time limit on the learner's code) are for tests.
+ * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
  *
  * @example
  * ```ts
@@ -404,6 +435,7 @@ export async function exerciseCommand(
   args: string[],
   workspace = WORKSPACE,
   limitMs = TIME_LIMIT_MS,
+  watch: WatchOptions = {},
 ): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
@@ -471,17 +503,35 @@ ${list}`);
   const code = await checkFile(spec, path, limitMs);
   if (!values.watch) return code;
 
-  console.log("\nWatching for changes (Ctrl-C to stop)…");
+  // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
+  // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
+  const watcher = Deno.watchFs(dirname(path), { recursive: false });
+  watch.signal?.addEventListener("abort", () => watcher.close(), { once: true });
+  const watching = () => {
+    console.log("\nWatching for changes (Ctrl-C to stop)…");
+    watch.onWatching?.();
+  };
+  watching();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  for await (const event of Deno.watchFs(path)) {
-    if (event.kind !== "modify" && event.kind !== "create") continue;
+  let checking = Promise.resolve();
+  const again = async () => {
+    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
+    if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
+    console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
+    await checkFile(spec, path, limitMs);
+    watching();
+  };
+  for await (const event of watcher) {
+    if (event.kind === "access" || !event.paths.some((p) => basename(p) === spec.file)) continue;
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
-      console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-      await checkFile(spec, path, limitMs);
-      console.log("\nWatching for changes (Ctrl-C to stop)…");
+    timer = setTimeout(() => {
+      checking = checking.then(again).catch((error) => {
+        console.log(`Could not check ${shown}: ${(error as Error).message.split("\n")[0]}`);
+        watching();
+      });
     }, 150);
   }
+  clearTimeout(timer);
+  await checking;
   return code;
 }

@@ -153,8 +153,30 @@ fsTest("a loop that never ends is stopped at the time limit and named", async (w
   assert.equal(inside.result, 1);
   assert.match(
     inside.output,
-    /Your gradients\(\) ran for 1 s without returning, so it was stopped: is there a loop that never ends\?/,
+    new RegExp(
+      `Your gradients\\(\\) ran for 1 s without returning, so it was stopped\\. It was running before line ${
+        inside.lineOf("const dh = ")
+      } \\(dh\\) of .*04_output_layer\\.ts: is there a loop that never ends there\\?`,
+    ),
   );
+  const after = await tryMistake(workspace, 4, [[
+    /(\n\s*)(const dW2 = )/,
+    "$1for (let i = 0; i < 10; i--) Math.sqrt(i);$1$2",
+  ]], 1000);
+  assert.equal(after.result, 1);
+  assert.match(
+    after.output,
+    new RegExp(
+      `It was running after line ${after.lineOf("const dh = ")} \\(dh\\), before line ${
+        after.lineOf("const dW2 = ")
+      } \\(dW2\\) of .*04_output_layer\\.ts`,
+    ),
+  );
+  const within = await tryMistake(workspace, 4, [[
+    /const dW2 = (.*);/,
+    "const dW2 = (() => {\n    while (h.size > 0) Math.sqrt(2);\n    return $1;\n  })();",
+  ]], 1000);
+  assert.match(within.output, new RegExp(`It was running in line ${within.lineOf("const dW2 = ")} \\(dW2\\) of`));
   const outside = await tryMistake(workspace, 4, [[
     /\nexport function gradients/,
     "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients",
@@ -224,3 +246,83 @@ fsTest("`*` on tensors is one located message, without its knock-on errors", asy
     ),
   );
 });
+
+/** Exercise 3's dlogprobs written the PyTorch way: zeros, then −1/n set in place (times `scale`). */
+const inPlaceDlogprobs = (scale: number) =>
+  `const dlogprobs = zeros(logprobs.shape); // [n, 27]
+  for (let i = 0; i < n; i++) dlogprobs.data[i * vocabSize + Yb.data[i]] = ${scale} * -1 / n;`;
+
+fsTest(
+  "a gradient finished in place is judged by its final values, also when a later line throws",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 3, [
+      [/const dlogprobs = [^\n]*/, inPlaceDlogprobs(1)],
+      ["const dnormLogits = mul(counts, dcounts);", "const dnormLogits = mul(counts, transpose(dcounts));"],
+    ]);
+    assert.equal(result, 1);
+    assert.match(
+      output,
+      new RegExp(`Your gradients\\(\\) threw at .*03_cross_entropy\\.ts:${lineOf("const dnormLogits")}:`),
+    );
+    assert.match(output, new RegExp(`dlogprobs ${lineOf("const dlogprobs")} exact`));
+    assert.doesNotMatch(output, /all zeros/);
+    assert.match(output, /dcounts \d+ (exact|approximately equal) dnormLogits \d+ not reached/);
+    assert.match(output, /5 of 8 done\. Next: dnormLogits/);
+  },
+);
+
+fsTest("a gradient finished in place is handed over correct to the lines below when it is wrong", async (workspace) => {
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+    /const dlogprobs = [^\n]*/,
+    inPlaceDlogprobs(2),
+  ]]);
+  assert.equal(result, 1);
+  assert.match(output, new RegExp(`dlogprobs ${lineOf("const dlogprobs")} wrong`));
+  assert.match(output, /dlogprobs: off by a factor of 2/);
+  assert.match(output, /dprobs \d+ (exact|approximately equal) \*/, "checked on the correct dlogprobs, not waiting");
+  assert.doesNotMatch(output, /waiting/);
+  assert.match(output, /7 of 8 done\. Next: dlogprobs/);
+});
+
+fsTest(
+  "--watch checks every save again, also saves that replace the file (write a new one, rename it)",
+  async (workspace) => {
+    await Deno.mkdir(workspace, { recursive: true });
+    const path = join(workspace, EXERCISES[4].file);
+    const right = solvedStub(4);
+    const transposed = right.replace(/const dW2 = (.*);/, "const dW2 = transpose($1);");
+    await Deno.writeTextFile(path, EXERCISES[4].stub);
+    let watching: (() => void) | undefined;
+    /** Resolves when the command next waits for a save (at most 60 s from now). */
+    const nextWait = (what: string) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return new Promise<void>((resolve, reject) => {
+        watching = resolve;
+        timer = setTimeout(() => reject(new Error(`no check within 60 s of ${what}`)), 60_000);
+      }).finally(() => clearTimeout(timer));
+    };
+    const stop = new AbortController();
+    let waited = nextWait("starting");
+    const run = quietly(() =>
+      exerciseCommand(["4", "--watch"], workspace, undefined, { signal: stop.signal, onWatching: () => watching?.() })
+    );
+    try {
+      await waited;
+      for (const [i, text] of [right, transposed].entries()) {
+        waited = nextWait(`save ${i + 1}`);
+        await Deno.writeTextFile(`${path}.tmp`, text); // as sed -i and many editors save
+        await Deno.rename(`${path}.tmp`, path);
+        await waited;
+      }
+    } finally {
+      stop.abort();
+    }
+    const { result, output } = await run;
+    assert.equal(result, 1, "the first check saw the stub");
+    const checks = output.split(/Exercise 4, checked at [^\n]*\n/).slice(1);
+    assert.equal(checks.length, 2, output);
+    assert.match(checks[0], /All 4 gradients of exercise 4 are right/);
+    assert.match(checks[1], /dW2\s+\d+\s+wrong/);
+    assert.match(checks[1], /it is transposed/);
+  },
+);

@@ -326,3 +326,77 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
   assert.equal(result, 0);
   assert.match(output, /3\. Backprop through cross-entropy/);
 });
+
+Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {
+  for (const spec of Object.values(EXERCISES)) {
+    const texts = [spec.stub, ...spec.gradients.map((g) => g.rule)];
+    for (const g of spec.gradients) {
+      texts.push(...(g.partials?.(input, ref) ?? []).map((p) => p.advice));
+      texts.push(...(g.mistakes?.(input, ref) ?? []).map((m) => m.label));
+    }
+    for (const text of texts) assert.doesNotMatch(text, /\+=/, `exercise ${spec.chapter}: ${text}`);
+  }
+  const counts = verdictWith(3, "dcounts", ({ fwd }, r) => mul(fwd.countsSumInv, r.dprobs));
+  assert.match(counts.detail, /add that contribution too: dcounts = add\(dcounts, …\)/);
+  const hprebn = verdictWith(5, "dhprebn", (_, r) => r.dbndiff);
+  assert.match(hprebn.detail, /dhprebn = add\(dhprebn, …\)/);
+});
+
+Deno.test("exercise 8: a sum over axis 1 inside the one-line formula is named, with the right axis", () => {
+  const { fwd, params, n } = input;
+  const formula = (axisTotal: number, axisDot: number) => (i: ExerciseInput) => {
+    const inner = sub(
+      sub(mul(n, i.dhpreact), sum(i.dhpreact, axisTotal, true)),
+      mul(mul(n / (n - 1), fwd.bnraw), sum(mul(i.dhpreact, fwd.bnraw), axisDot, true)),
+    );
+    return mul(div(mul(params.bngain, fwd.bnvarInv), n), inner);
+  };
+  const total = verdictWith(8, "dhprebn", formula(1, 0));
+  assert.equal(total.status, "wrong");
+  assert.match(total.detail, /^Σ dhpreact is a sum over axis 1; the batch statistics sum over the batch: axis 0/);
+  const dot = verdictWith(8, "dhprebn", formula(0, 1));
+  assert.match(dot.detail, /^Σ \(dhpreact · bnraw\) is a sum over axis 1; .*sum\(mul\(dhpreact, bnraw\), 0, true\)/);
+  assert.match(verdictWith(8, "dhprebn", formula(1, 1)).detail, /^both sums are over axis 1/);
+  assert.ok(isDone(verdictWith(8, "dhprebn", formula(0, 0))), "the same formula with axis 0 passes");
+});
+
+Deno.test("a misspelled key in the returned object is named, with the intended name", () => {
+  const right = solved[5](input);
+  const { dbnbias, ...rest } = right;
+  const verdicts = checkExercise(EXERCISES[5], { ...rest, dbnBias: dbnbias }, input, ref);
+  const missing = verdicts.find((v) => v.name === "dbnbias")!;
+  assert.equal(missing.status, "missing");
+  assert.match(
+    missing.detail,
+    /^not returned, but your object has dbnBias, which exercise 5 does not know: did you mean dbnbias\? .*Its value is right: only the name is off/,
+  );
+  const typo = checkExercise(
+    EXERCISES[3],
+    { ...solved[3](input), dlogit: right.dbnbias, dlogits: undefined },
+    input,
+    ref,
+  );
+  assert.match(typo.at(-1)!.detail, /your object has dlogit, .*did you mean dlogits\?/);
+  assert.doesNotMatch(typo.at(-1)!.detail, /value is right/);
+  const unrelated = checkExercise(
+    EXERCISES[3],
+    { ...solved[3](input), dlogits: undefined, foo: right.dbnbias },
+    input,
+    ref,
+  );
+  assert.match(
+    unrelated.at(-1)!.detail,
+    /add dlogits to the object gradients\(\) returns \(it has foo, which exercise 3/,
+  );
+});
+
+Deno.test("when gradients() threw, the values it reached are checked as its own, without a feed", () => {
+  const right = solved[3](input);
+  const verdicts = checkLines(EXERCISES[3], { reached: { dlogprobs: right.dlogprobs, dprobs: right.dprobs } }, {
+    input,
+    ref,
+  });
+  assert.ok(isDone(verdicts[0]) && isDone(verdicts[1]));
+  assert.equal(verdicts[1].fed, undefined);
+  assert.equal(verdicts[2].status, "unreached");
+});

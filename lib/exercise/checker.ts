@@ -13,7 +13,7 @@
 
 import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
-import { type Tensor, zeros } from "../tensor.ts";
+import { Tensor, zeros } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
 import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
 
@@ -232,12 +232,56 @@ export function checkGradient(
 export interface LearnerResult {
   /** What `gradients()` returned, computed from the learner's own upstream values (absent when it threw). */
   returned?: Record<string, Tensor | undefined>;
+  /** When `gradients()` threw: each gradient it reached, with its values at the throw (the learner's own upstream values). */
+  reached?: Record<string, Tensor>;
   /** Each gradient as its own line computed it from correct upstream values (the hooked run). */
   isolated?: Record<string, Tensor>;
   /** The gradients whose correct values the hooked run handed to the lines below them. */
   substituted?: ReadonlySet<string>;
   /** The line of the learner's file that computes each gradient. */
   lines?: Record<string, number>;
+}
+
+/** The edit distance between two names (insertions, deletions and substitutions). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * Why gradient `name` is not in what gradients() returned: a key of the
+ * object that is no gradient of the exercise and is close to `name` (the
+ * same but for case, or at most 2 letters apart) is named, with what its
+ * value would get; other unknown keys are listed.
+ */
+function notReturned(
+  spec: ExerciseSpec,
+  name: string,
+  returned: Record<string, Tensor | undefined>,
+  context: CheckContext,
+): string {
+  const known = new Set(spec.gradients.map((g) => g.name));
+  const unexpected = Object.keys(returned).filter((k) => !known.has(k));
+  const close = unexpected.filter((k) => k.toLowerCase() === name.toLowerCase() || editDistance(k, name) <= 2);
+  const likely = close.find((k) => k.toLowerCase() === name.toLowerCase()) ?? close[0];
+  if (likely !== undefined) {
+    const value = returned[likely];
+    const right = value instanceof Tensor && isDone(checkGradient(spec, name, value, context, returned))
+      ? " Its value is right: only the name is off."
+      : "";
+    return `not returned, but your object has ${likely}, which exercise ${spec.chapter} does not know: did you mean ${name}? Names are case-sensitive: return { ${name}, … }.${right}`;
+  }
+  const others = unexpected.length > 0
+    ? ` (it has ${unexpected.join(", ")}, which exercise ${spec.chapter} does not know)`
+    : "";
+  return `not returned: add ${name} to the object gradients() returns${others}`;
 }
 
 /**
@@ -256,7 +300,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
   const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
   for (const g of spec.gradients) {
     const line = result.lines?.[g.name];
-    const own = result.returned?.[g.name];
+    const own = result.returned ? result.returned[g.name] : result.reached?.[g.name];
     const isolated = result.isolated?.[g.name];
     const blockers = g.deps.filter((d) => !ownRight.has(d));
     const fixed = blockers.every((d) => result.substituted?.has(d));
@@ -264,11 +308,7 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
     if (own === undefined && result.returned === undefined && isolated === undefined) {
       verdict = { name: g.name, status: "unreached", detail: "" };
     } else if (own === undefined && result.returned !== undefined) {
-      verdict = {
-        name: g.name,
-        status: "missing",
-        detail: `not returned: add ${g.name} to the object gradients() returns`,
-      };
+      verdict = { name: g.name, status: "missing", detail: notReturned(spec, g.name, result.returned, context) };
     } else if (blockers.length === 0 && own !== undefined) {
       verdict = checkGradient(spec, g.name, own, context, result.returned);
       if (isDone(verdict)) ownRight.add(g.name);

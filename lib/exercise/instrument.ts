@@ -6,16 +6,21 @@
  *
  * - relative imports become absolute, since the module no longer sits in the
  *   learner's folder;
- * - the last assignment of each gradient, `const dprobs = EXPR;`, becomes
- *   `const dprobs = HOOK.fix("dprobs", EXPR);`, so the checker can record the
- *   learner's value and hand the lines below the correct one instead. One
- *   mistake then does not cascade: every line is checked on correct inputs.
+ * - the last assignment of each gradient, `const dprobs = EXPR;` on line 7,
+ *   becomes `const dprobs = HOOK.fix(HOOK.enter("dprobs", 7), EXPR);`, so the
+ *   checker can record the learner's value and hand the lines below the
+ *   correct one instead. One mistake then does not cascade: every line is
+ *   checked on correct inputs. `enter` runs before the expression: the
+ *   checker learns where the code is (to name the line of a loop that never
+ *   ends) and that a gradient used here is finished, even in place;
+ * - the first assignment of a gradient assigned more than once,
+ *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`.
  *
  * @example
  * ```ts
  * import { instrument } from "./instrument.ts";
  * const ready = instrument("const dprobs = mul(a, b);\n", "file:///x/yours/03.ts", ["dprobs"], "__h");
- * ready.code; // 'const dprobs = __h.fix("dprobs", mul(a, b));\n'
+ * ready.code; // 'const dprobs = __h.fix(__h.enter("dprobs", 1), mul(a, b));\n'
  * ready.lines.dprobs; // 1
  * ```
  * @module
@@ -118,15 +123,24 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
       "g",
     );
     const found = [...source.matchAll(assignment)].filter((m) => mask[m.index + m[0].length - 1]);
-    const last = found.at(-1);
-    if (!last) continue;
-    let start = last.index + last[0].length;
-    while (/\s/.test(source[start] ?? "")) start++;
-    const end = statementEnd(source, mask, start);
-    if (end === -1) continue;
-    edits.push({ at: start, remove: 0, insert: `${hook}.fix(${JSON.stringify(name)}, ` });
-    edits.push({ at: end, remove: 0, insert: ")" });
-    lines[name] = lineOf(last.index + last[0].search(new RegExp(`\\b${name}\\b`)));
+    // The expression of each assignment: where it starts and ends, and the line of the name.
+    const spans = found.map((m) => {
+      let start = m.index + m[0].length;
+      while (/\s/.test(source[start] ?? "")) start++;
+      const line = lineOf(m.index + m[0].search(new RegExp(`\\b${name}\\b`)));
+      return { start, end: statementEnd(source, mask, start), line };
+    });
+    const last = spans.at(-1);
+    if (!last || last.end === -1) continue;
+    const enter = (line: number) => `${hook}.enter(${JSON.stringify(name)}, ${line})`;
+    edits.push({ at: last.start, remove: 0, insert: `${hook}.fix(${enter(last.line)}, ` });
+    edits.push({ at: last.end, remove: 0, insert: ")" });
+    lines[name] = last.line;
+    const first = spans[0];
+    if (first !== last && first.end !== -1) {
+      edits.push({ at: first.start, remove: 0, insert: `(${enter(first.line)}, ` });
+      edits.push({ at: first.end, remove: 0, insert: ")" });
+    }
   }
   edits.sort((a, b) => a.at - b.at);
 

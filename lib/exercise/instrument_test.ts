@@ -19,10 +19,10 @@ Deno.test("the last assignment of each gradient is hooked, over several lines an
   const lines = ready.code.split("\n");
   assert.equal(lines.length, 6, "line for line");
   assert.equal(lines[0], 'import { mul } from "file:///work/lib/tensor.ts";');
-  assert.equal(lines[1], "let dcounts = mul(a, b); // first part", "only the last assignment is hooked");
-  assert.equal(lines[2], 'dcounts = __h.fix("dcounts", add(');
+  assert.equal(lines[1], 'let dcounts = (__h.enter("dcounts", 2), mul(a, b)); // first part', "the first: entered");
+  assert.equal(lines[2], 'dcounts = __h.fix(__h.enter("dcounts", 3), add(', "the last: entered and fixed");
   assert.equal(lines[4], "));");
-  assert.equal(lines[5], 'const dprobs: Tensor = __h.fix("dprobs", g(x)); /* dprobs = no */');
+  assert.equal(lines[5], 'const dprobs: Tensor = __h.fix(__h.enter("dprobs", 6), g(x)); /* dprobs = no */');
   assert.deepEqual(ready.lines, { dcounts: 3, dprobs: 6 }, "dlogits is never assigned, so not hooked");
 });
 
@@ -51,6 +51,6 @@ Deno.test("a statement without a `;` ends at its line, before a trailing comment
   const ready = instrument(source, FILE, ["dprobs", "dcounts"], "__h");
   assert.equal(
     ready.code,
-    'const dprobs = __h.fix("dprobs", mul(a,\n  b)) // [n, 27]\nconst dcounts = __h.fix("dcounts", f(dprobs))\nreturn { dprobs, dcounts }\n',
+    'const dprobs = __h.fix(__h.enter("dprobs", 1), mul(a,\n  b)) // [n, 27]\nconst dcounts = __h.fix(__h.enter("dcounts", 3), f(dprobs))\nreturn { dprobs, dcounts }\n',
   );
 });
