@@ -8,6 +8,7 @@
  *     deno task sample              sample names from a saved checkpoint
  *     deno task bench               time one training step three ways
  *     deno task exercise 3          your own gradients for chapter 3, checked
+ *     deno task notebooks           the chapters as Jupyter notebooks (chapters/notebooks/)
  *
  * @module
  */
@@ -89,9 +90,11 @@ async function main(args: string[]): Promise<number> {
       return await (await import("./lib/commands/exercise.ts")).exerciseCommand(rest);
     case "bench":
       return (await import("./lib/commands/bench.ts")).benchCommand(rest);
+    case "notebooks":
+      return await (await import("./lib/commands/notebooks.ts")).notebooksCommand(rest);
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample and bench`,
+        `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample, bench and notebooks`,
       );
   }
 }
