@@ -11,6 +11,7 @@
  * @module
  */
 
+import { saveLossCurve } from "../report/svg.ts";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { parseFlags, UsageError } from "../cli.ts";
 import { parameterCount } from "../model.ts";
@@ -299,6 +300,7 @@ Ctrl-C saves ${out} and stops.
   printSamples(trainer, samples, sampleSeed, temperature);
   await saveCheckpoint(out, trainer); // again, now with batchnorm's statistics over the training set
   console.log(`\nSaved ${out}. Sample more with: deno task sample --checkpoint ${out}`);
+  console.log(await saveLossCurve(out, trainer.lossLog10.subarray(0, trainer.step)));
   return 0;
 }
 

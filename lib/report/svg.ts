@@ -184,7 +184,8 @@ export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions 
 export function ticks(lo: number, hi: number, count: number): number[] {
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw)!;
+  const candidates = [1, 2, 5, 10].map((f) => f * power);
+  const step = candidates.reduce((best, s) => Math.abs(Math.log(s / raw)) < Math.abs(Math.log(best / raw)) ? s : best);
   const out: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) out.push(Number(t.toPrecision(12)));
   return out;
@@ -199,4 +200,45 @@ function svgDocument(width: number, height: number, parts: string[]): string {
     ...parts,
     "</svg>",
   ].join("\n");
+}
+
+/** The first line of a loss curve that `deno task train` wrote, so it knows the file is its own to replace. */
+export const LOSS_CURVE_MARK = "<!-- The training loss, written by deno task train -->";
+
+/**
+ * Where the loss curve of a checkpoint goes: beside it, `mlp.safetensors` → `mlp.loss.svg`.
+ *
+ * @example
+ * ```ts
+ * lossCurvePath("checkpoints/mlp.safetensors"); // "checkpoints/mlp.loss.svg"
+ * ```
+ */
+export function lossCurvePath(checkpoint: string): string {
+  return checkpoint.replace(/(\.safetensors)?$/, ".loss.svg");
+}
+
+/**
+ * Writes the loss curve beside the checkpoint and says where, in one line.
+ * A file already there that this function did not write is left alone.
+ *
+ * @example
+ * ```ts
+ * console.log(await saveLossCurve("checkpoints/mlp.safetensors", trainer.lossLog10.subarray(0, trainer.step)));
+ * // "The loss curve: checkpoints/mlp.loss.svg (open it in a browser)."
+ * ```
+ */
+export async function saveLossCurve(checkpoint: string, lossLog10: Float32Array): Promise<string> {
+  const path = lossCurvePath(checkpoint);
+  if (lossLog10.length === 0) return "No training steps, so no loss curve.";
+  let existing: string | undefined;
+  try {
+    existing = await Deno.readTextFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (existing !== undefined && !existing.startsWith(LOSS_CURVE_MARK)) {
+    return `Did not write the loss curve: ${path} exists and is not one that deno task train wrote.`;
+  }
+  await Deno.writeTextFile(path, `${LOSS_CURVE_MARK}\n${lossCurveSvg(lossLog10)}\n`);
+  return `The loss curve: ${path} (open it in a browser).`;
 }
