@@ -94,7 +94,9 @@ async function main(args: string[]): Promise<number> {
       return await (await import("./lib/commands/notebooks.ts")).notebooksCommand(rest);
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: the commands are chapter, exercise, train, sample, bench and notebooks`,
+        `unknown command ${
+          JSON.stringify(command)
+        }: the commands are chapter, exercise, train, sample, bench and notebooks`,
       );
   }
 }

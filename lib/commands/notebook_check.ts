@@ -64,9 +64,9 @@ export function notebookVerdict(chapter: number, yours: Record<string, Tensor | 
   if (only === undefined) return formatVerdicts(spec, verdicts);
   const verdict = verdicts.find((v) => v.name === only);
   if (!verdict) {
-    throw new RangeError(`Exercise ${chapter} has no gradient ${only}: its gradients are ${
-      spec.gradients.map((g) => g.name).join(", ")
-    }`);
+    throw new RangeError(
+      `Exercise ${chapter} has no gradient ${only}: its gradients are ${spec.gradients.map((g) => g.name).join(", ")}`,
+    );
   }
   const [rows] = formatVerdicts(spec, [verdict]).split("\n\n");
   const next = verdict.status === "TODO"

@@ -232,6 +232,17 @@ Usage: deno task notebooks [--execute | --check]
       return 0;
     }
   }
+  if (values.check) {
+    const stale: string[] = [];
+    for (const { path, notebook } of generated) {
+      const committed = await readNotebook(path);
+      if (!committed || !sameCells(committed, notebook)) stale.push(path);
+    }
+    if (stale.length > 0) {
+      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
+      return 1;
+    }
+  }
   const missing = await jupyterReady();
   if (missing) {
     console.log(`Cannot run the notebooks: ${missing}.`);

@@ -115,7 +115,9 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
       ? "const { params, batch, fwd } = lectureForward(); // chapter 2's forward pass of the lecture's first batch"
       : "const { params, batch } = setup(); // chapter 1's parameters and first batch",
     "const { Xb, Yb } = batch; // [32, 3], [32]",
-    ...(anyRows ? ["const ref = referenceGradients(params, Xb, Yb); // TensorFlow.js's autograd, to check against"] : []),
+    ...(anyRows
+      ? ["const ref = referenceGradients(params, Xb, Yb); // TensorFlow.js's autograd, to check against"]
+      : []),
     ...upstream.map((p) => GIVEN[p].line),
   ];
   const calls = [withFwd ? "lectureForward" : "setup", ...(anyRows ? ["referenceGradients", "checkStage"] : [])];
@@ -134,7 +136,9 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
     if (s.prose.length > 0) cells.push(markdown(commentLines(s.prose)));
     const lines = trimBlank(s.code);
     const r = rows(k);
-    if (r.length > 0) lines.push("", `void checkStage({ ${r.join(", ")} }, ref); // this step's row of the lecture's table`);
+    if (r.length > 0) {
+      lines.push("", `void checkStage({ ${r.join(", ")} }, ref); // this step's row of the lecture's table`);
+    }
     if (lines.length > 0) cells.push(code(lines.join("\n")));
   });
   return { cells, calls };
@@ -248,7 +252,9 @@ export function chapterNotebook(chapter: SourceFile, dir: string): Notebook {
     }
   }
   if (run?.kind === "declaration" && run.body) {
-    cells.push(markdown(`## Running the chapter\n\nWhat \`deno task chapter ${number}\` prints, a paragraph at a time.`));
+    cells.push(
+      markdown(`## Running the chapter\n\nWhat \`deno task chapter ${number}\` prints, a paragraph at a time.`),
+    );
     cells.push(...runCells(run.body, number, unrolled));
   }
   cells[importCell] = code([...imports.map((s) => moveImport(s, chapter.path, dir)), ...extraImports].join("\n"));

@@ -10,10 +10,12 @@ Deno.test("outside a notebook there is no Jupyter API and a picture prints as te
 
 Deno.test("in a notebook a picture displays as SVG, with the text as its plain fallback", async () => {
   const shown: unknown[] = [];
-  const api = { display: (bundle: Record<string, string>, options: { raw: boolean }) => {
-    shown.push([bundle, options]);
-    return Promise.resolve();
-  } };
+  const api = {
+    display: (bundle: Record<string, string>, options: { raw: boolean }) => {
+      shown.push([bundle, options]);
+      return Promise.resolve();
+    },
+  };
   const { output } = await quietly(() => showPicture("#.#", "<svg/>", api));
   assert.equal(output, "");
   assert.deepEqual(shown, [[{ "image/svg+xml": "<svg/>", "text/plain": "#.#" }, { raw: true }]]);

@@ -129,7 +129,7 @@ export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions 
     ys.push(slice.reduce((a, b) => a + b, 0) / slice.length);
   }
   const left = 56;
-  const right = 16;
+  const right = 28;
   const top = 30;
   const bottom = 44;
   const plotW = width - left - right;
@@ -150,15 +150,15 @@ export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions 
   ];
   for (const y of ticks(lo, hi, 5)) {
     parts.push(
-      `<line x1="${left - 4}" y1="${py(y).toFixed(1)}" x2="${left + plotW}" y2="${
-        py(y).toFixed(1)
-      }" stroke="#ddd"/>`,
+      `<line x1="${left - 4}" y1="${py(y).toFixed(1)}" x2="${left + plotW}" y2="${py(y).toFixed(1)}" stroke="#ddd"/>`,
       `<text x="${left - 6}" y="${(py(y) + 4).toFixed(1)}" font-size="11" text-anchor="end">${short(y)}</text>`,
     );
   }
   for (const x of ticks(0, steps, 6)) {
     parts.push(
-      `<line x1="${px(x).toFixed(1)}" y1="${top + plotH}" x2="${px(x).toFixed(1)}" y2="${top + plotH + 4}" stroke="#999"/>`,
+      `<line x1="${px(x).toFixed(1)}" y1="${top + plotH}" x2="${px(x).toFixed(1)}" y2="${
+        top + plotH + 4
+      }" stroke="#999"/>`,
       `<text x="${px(x).toFixed(1)}" y="${top + plotH + 17}" font-size="11" text-anchor="middle">${
         x.toLocaleString("en-US")
       }</text>`,

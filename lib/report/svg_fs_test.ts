@@ -20,7 +20,10 @@ Deno.test({
     try {
       const checkpoint = join(dir, "mlp.safetensors");
       const losses = Float32Array.from([0.5, 0.45, 0.4]);
-      assert.equal(await saveLossCurve(checkpoint, losses), `The loss curve: ${dir}/mlp.loss.svg (open it in a browser).`);
+      assert.equal(
+        await saveLossCurve(checkpoint, losses),
+        `The loss curve: ${dir}/mlp.loss.svg (open it in a browser).`,
+      );
       const written = await Deno.readTextFile(join(dir, "mlp.loss.svg"));
       assert.ok(written.startsWith(`${LOSS_CURVE_MARK}\n<svg`));
       await saveLossCurve(checkpoint, Float32Array.from([0.3]));

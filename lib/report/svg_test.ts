@@ -11,7 +11,7 @@ Deno.test("heatmapSvg draws one grey cell per entry, black at the smallest and w
   assert.equal(cells[5][1], "#ffffff");
   assert.match(svg, /black = 0, white = 5 \(2 rows × 3 columns\)/);
   assert.match(svg, />&lt;<\/text>/, "labels are escaped");
-  assert.ok(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
 });
 
 Deno.test("heatmapSvg refuses what is not a matrix, and labels that do not fit", () => {
