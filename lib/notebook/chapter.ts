@@ -185,11 +185,12 @@ function runCells(body: string[], chapter: number, unrolled: Unrolled[]): Cell[]
       for (const fn of unrolled) {
         line = line.replace(new RegExp(`^const (\\w+) = ${fn.name}\\(.*\\);`), `const $1 = ${fn.returns};`);
       }
+      line = line.replace(/\breturn false;/, `${failed};`);
       const ret = line.match(/^(\s*)return (.*);$/);
       if (ret) {
         if (ret[2] === "true") continue;
         const cond = /^\w+$/.test(ret[2]) ? `!${ret[2]}` : `!(${ret[2]})`;
-        line = ret[2] === "false" ? `${ret[1]}${failed};` : `${ret[1]}if (${cond}) ${failed};`;
+        line = `${ret[1]}if (${cond}) ${failed};`;
       }
       current.push(line);
     }
