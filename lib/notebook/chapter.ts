@@ -139,6 +139,9 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
     if (r.length > 0) {
       lines.push("", `void checkStage({ ${r.join(", ")} }, ref); // this step's row of the lecture's table`);
     }
+    // A function with no gradients to check (the forward pass) shows what its last step computed.
+    const last = lines.findLast((l) => /^const \w+ = /.test(l))?.match(/^const (\w+)/)?.[1];
+    if (!anyRows && k === sections.length - 1 && last) lines.push("", `console.log("${last} =", ${last});`);
     if (lines.length > 0) cells.push(code(lines.join("\n")));
   });
   return { cells, calls };
