@@ -13,7 +13,8 @@
  * @module
  */
 
-import { formatShape, type Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
+import { heatLevels } from "./heatmap.ts";
 
 /** Options for {@linkcode heatmapSvg}. */
 export interface HeatmapSvgOptions {
@@ -53,21 +54,11 @@ function grey(level: number): string {
  * ```
  */
 export function heatmapSvg(m: Tensor, options: HeatmapSvgOptions = {}): string {
-  if (m.shape.length !== 2) {
-    throw new TypeError(`Cannot draw ${formatShape(m.shape)} as a heat map: it must be a matrix`);
-  }
-  const [rows, cols] = m.shape;
+  const { rows, cols, lo, hi, level } = heatLevels(m);
   const { columnLabels, cell = 12, title } = options;
   if (columnLabels && columnLabels.length !== cols) {
     throw new RangeError(`Cannot label ${cols} columns with ${columnLabels.length} labels`);
   }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of m.data) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const span = hi - lo || 1;
   const left = 28;
   const top = (title ? 22 : 0) + (columnLabels ? 16 : 4);
   const width = left + cols * cell + 8;
@@ -88,9 +79,10 @@ export function heatmapSvg(m: Tensor, options: HeatmapSvgOptions = {}): string {
       );
     }
     for (let j = 0; j < cols; j++) {
-      const level = (m.data[i * cols + j] - lo) / span;
       parts.push(
-        `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${grey(level)}"/>`,
+        `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${
+          grey(level(i, j))
+        }"/>`,
       );
     }
   }
