@@ -180,12 +180,40 @@ export async function executeNotebooks(paths: string[], log = console.log): Prom
   return runs;
 }
 
-/** Writes each generated notebook whose cells differ from the committed one; the paths written. */
+/**
+ * Whether the file at `path` differs from git's last commit of it: a
+ * learner's edits, made in Jupyter, which must not be lost. Without git
+ * (or outside a checkout) every file counts as edited.
+ */
+async function editedSinceCommit(path: string): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command("git", {
+      args: ["diff", "--quiet", "HEAD", "--", path],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code !== 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Writes each generated notebook whose cells differ from the one on disk; the
+ * paths written. A notebook edited since it was committed is first moved
+ * to a backup beside it, and the backup named.
+ */
 async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
   const written: string[] = [];
   for (const { path, notebook } of generated) {
-    const committed = await readNotebook(path);
-    if (committed && sameCells(committed, notebook)) continue;
+    const existing = await readNotebook(path);
+    if (existing && sameCells(existing, notebook)) continue;
+    if (existing && (await editedSinceCommit(path))) {
+      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
+      await Deno.rename(join(ROOT, path), join(ROOT, backup));
+      console.log(`${path} had edits of yours: moved it to ${backup}.`);
+    }
     await Deno.mkdir(join(ROOT, dirname(path)), { recursive: true });
     await Deno.writeTextFile(join(ROOT, path), notebookJson(notebook));
     written.push(path);
