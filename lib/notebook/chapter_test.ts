@@ -103,3 +103,30 @@ Deno.test("run() becomes the last cells, a paragraph at a time, using the cells'
   ]);
   assert.ok(!cells.some(([, text]) => /title =|heading\(|import\.meta\.main/.test(text)));
 });
+
+Deno.test("a forward pass starts from chapter 1's batch and shows what its last step computed", () => {
+  const forward = `/**
+ * # Chapter 2. Forward
+ *
+ * @module
+ */
+
+import { setup } from "./01_data_and_model.ts";
+
+export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forward {
+  // ### The loss
+  const loss = 3; // a number
+  return { loss };
+}
+`;
+  const cells = sources(chapterNotebook({ path: "chapters/02_forward.ts", text: forward }, "chapters/notebooks"));
+  assert.equal(
+    cells[1][1],
+    'import { setup } from "../01_data_and_model.ts";\nimport { forward } from "../02_forward.ts";',
+  );
+  assert.match(cells[3][1], /^const \{ params, batch \} = setup\(\);.*\nconst \{ Xb, Yb \} = batch;.*$/);
+  assert.deepEqual(cells.slice(4), [
+    ["markdown", "### The loss"],
+    ["code", 'const loss = 3; // a number\n\nconsole.log("loss =", loss);'],
+  ]);
+});
