@@ -4,7 +4,7 @@ import { code, errorsOf, markdown, notebook, notebookJson, sources, withOutputs 
 Deno.test("cells store their text as nbformat's lines", () => {
   assert.deepEqual(code("a;\nb;\n").source, ["a;\n", "b;"]);
   assert.deepEqual(sources(notebook([markdown("# T"), code("x;")])), [["markdown", "# T"], ["code", "x;"]]);
-  assert.match(notebookJson(notebook([])), /"kernelspec": {\n   "display_name": "Deno"/);
+  assert.match(notebookJson(notebook([])), /"kernelspec": {\n {3}"display_name": "Deno"/);
 });
 
 Deno.test("withOutputs keeps only the outputs and counts of a run, and refuses other cells", () => {
