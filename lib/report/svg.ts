@@ -211,7 +211,8 @@ export function lossCurvePath(checkpoint: string): string {
 
 /**
  * Writes the loss curve beside the checkpoint and says where, in one line.
- * A file already there that this function did not write is left alone.
+ * A file already there that this function did not write is left alone, and
+ * a failed write is a line too, not an error: the checkpoint is what matters.
  *
  * @example
  * ```ts
@@ -231,6 +232,10 @@ export async function saveLossCurve(checkpoint: string, lossLog10: Float32Array)
   if (existing !== undefined && !existing.startsWith(LOSS_CURVE_MARK)) {
     return `Did not write the loss curve: ${path} exists and is not one that deno task train wrote.`;
   }
-  await Deno.writeTextFile(path, `${LOSS_CURVE_MARK}\n${lossCurveSvg(lossLog10)}\n`);
+  try {
+    await Deno.writeTextFile(path, `${LOSS_CURVE_MARK}\n${lossCurveSvg(lossLog10)}\n`);
+  } catch (error) {
+    return `Could not write the loss curve to ${path}: ${(error as Error).message.split("\n")[0]}`;
+  }
   return `The loss curve: ${path} (open it in a browser).`;
 }

@@ -33,6 +33,10 @@ Deno.test({
       assert.match(await saveLossCurve(join(dir, "mine.safetensors"), losses), /Did not write the loss curve/);
       assert.equal(await Deno.readTextFile(join(dir, "mine.loss.svg")), "my drawing");
       assert.equal(await saveLossCurve(checkpoint, new Float32Array(0)), "No training steps, so no loss curve.");
+      assert.match(
+        await saveLossCurve(join(dir, "no", "such", "dir", "x.safetensors"), losses),
+        /^Could not write the loss curve to .*x\.loss\.svg: No such file or directory/,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
