@@ -8,8 +8,9 @@
  * rule: if `y = f(x)` and we already know `dy`, then `dx = f'(x) · dy`. When
  * `x` feeds more than one later computation, the contributions add up.
  *
- * This chapter covers the seven steps of cross-entropy: logprobs, probs,
- * countsSumInv, countsSum, counts, normLogits, logitMaxes and logits.
+ * This chapter computes the eight gradients of cross-entropy, one per
+ * forward line: logprobs, probs, countsSumInv, countsSum, counts,
+ * normLogits, logitMaxes and logits.
  *
  * Run it with `deno task chapter 3`.
  *

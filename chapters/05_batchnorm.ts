@@ -4,7 +4,7 @@
  * Batch normalisation is where backpropagation by hand gets interesting,
  * because it mixes the examples of a batch: every output depends on every
  * input of its column, through the batch mean and the batch variance. Broken
- * into the lecture's six small steps, though, each step is one of the
+ * into the lecture's seven small steps, though, each step is one of the
  * patterns we already know: a product, a sum, a power, a broadcast. We take
  * them in reverse, from `dhpreact` (chapter 4) down to `dhprebn`.
  *
@@ -39,7 +39,7 @@ export interface BatchnormGrads {
 }
 
 /**
- * Backpropagates `dhpreact` through the six steps of batch normalisation.
+ * Backpropagates `dhpreact` through the seven steps of batch normalisation.
  *
  * @example
  * ```ts
@@ -57,8 +57,10 @@ export function backpropBatchnorm(dhpreact: Tensor, fwd: Forward, params: Params
   // bngain and bnbias are [1, 64]: one number per hidden unit, broadcast over
   // the n rows. The derivative of the product with respect to bngain is
   // bnraw, and the broadcast is undone by summing over the rows (axis 0),
-  // keeping the [1, 64] shape. bnbias is added, so its gradient is dhpreact
-  // itself, summed over the rows the same way.
+  // keeping the [1, 64] shape. bnraw's gradient is the other factor, bngain,
+  // times dhpreact; here the broadcast runs the other way (bngain [1, 64]
+  // spreads over bnraw's n rows), so nothing is summed. bnbias is added, so
+  // its gradient is dhpreact itself, summed over the rows like bngain's.
   const dbngain = sum(mul(bnraw, dhpreact), 0, true); // [1, 64]
   const dbnraw = mul(bngain, dhpreact); // [n, 64]
   const dbnbias = sum(dhpreact, 0, true); // [1, 64]
@@ -73,8 +75,10 @@ export function backpropBatchnorm(dhpreact: Tensor, fwd: Forward, params: Params
 
   // ### bnvarInv = (bnvar + 1e-5)^(−1/2)
   //
-  // The power rule: d/dx x^(−1/2) = −½ · x^(−3/2). The + 1e-5 shifts x but
-  // does not change the derivative.
+  // The power rule: d/dx x^(−1/2) = −½ · x^(−3/2), with x = bnvar + 1e-5.
+  // Adding a constant does not change the rule, but the 1e-5 stays where x
+  // is: the derivative is −½ · (bnvar + 1e-5)^(−3/2). Dropping it moves every
+  // entry by about 1.5e-5/bnvar of its size, more than allclose tolerates.
   const dbnvar = mul(mul(-0.5, pow(add(bnvar, 1e-5), -1.5)), dbnvarInv); // [1, 64]
 
   // ### bnvar = 1/(n − 1) · Σᵢ bndiff2[i]
@@ -115,8 +119,7 @@ export function run(): boolean {
   const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
   const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
   const g = backpropBatchnorm(dhpreact, fwd, params);
-  say("Starting from chapter 4's dhpreact, the gradients of the six batchnorm steps against TensorFlow.js's:");
-  const ok = checkStage({
+  const grads = {
     bngain: g.dbngain,
     bnbias: g.dbnbias,
     bnraw: g.dbnraw,
@@ -126,11 +129,17 @@ export function run(): boolean {
     bndiff: g.dbndiff,
     bnmeani: g.dbnmeani,
     hprebn: g.dhprebn,
-  }, ref);
+  };
   say(
-    `Divide by n instead of n − 1 in dbndiff2 and every gradient below it is off by the factor ${batch.Xb.shape[0]}/${
-      batch.Xb.shape[0] - 1
-    } in one of its terms; the tests feed exactly that mistake to this check and see it fail.`,
+    `Starting from chapter 4's dhpreact, the ${
+      Object.keys(grads).length
+    } gradients of batchnorm against TensorFlow.js's:`,
+  );
+  const ok = checkStage(grads, ref);
+  const n = batch.Xb.shape[0];
+  say(
+    `Divide by n instead of n − 1 in dbndiff2 and it comes out ${n - 1}/${n} of the right value ((n − 1)/n), and so does
+    the term through it of every gradient below; the tests feed exactly that mistake to this check and see it fail.`,
   );
   return ok;
 }

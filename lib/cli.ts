@@ -59,12 +59,16 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
+/** What a negative number looks like after a value flag: a minus, then a digit, a point, or inf/infinity/nan. */
+const NEGATIVE_NUMBER = /^-(?:[\d.]|inf(?:inity)?$|nan$)/i;
+
 /**
  * Parses a command's flags strictly with `node:util`'s `parseArgs`: an
  * unknown flag, a missing value or (unless allowed) a stray argument is a
  * {@linkcode UsageError} that points at `deno task <command> --help`. A value
- * that starts with a minus (`--steps -3`) is taken as the flag's value, so
- * that the value check can say what is wrong with it.
+ * that looks like a negative number (`--steps -3`, `--lr -.5`, `--lr -1e3`,
+ * `--lr -Infinity`) is taken as the flag's value, so that the value check can
+ * say what is wrong with it instead of `parseArgs` calling it ambiguous.
  *
  * @example
  * ```ts
@@ -80,7 +84,10 @@ export function parseFlags(
 ): ParsedFlags {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (/^--[\w-]+$/.test(args[i]) && options[args[i].slice(2)]?.type === "string" && /^-\d/.test(args[i + 1] ?? "")) {
+    if (
+      /^--[\w-]+$/.test(args[i]) && options[args[i].slice(2)]?.type === "string" &&
+      NEGATIVE_NUMBER.test(args[i + 1] ?? "")
+    ) {
       joined.push(`${args[i]}=${args[++i]}`);
     } else {
       joined.push(args[i]);

@@ -47,7 +47,7 @@ import {
 } from "../../lib/tensor.ts";
 import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
 
-/** Your gradients of the six batchnorm steps, given the correct dhpreact. */
+/** Your gradients of the seven batchnorm steps, given the correct dhpreact. */
 export function gradients({ fwd, params, n, dhpreact }: ExerciseInput): Record<string, Tensor> {
   // The forward pass you are inverting:
   //   bnmeani = 1/n · sum(hprebn, 0, keepdim)             [1, 64]

@@ -24,7 +24,10 @@ import stub6 from "./06_first_layer.ts" with { type: "text" };
 import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
 import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
 import type { ExerciseSpec } from "../../lib/exercise/checker.ts";
-import { mul, ones, sub, sum } from "../../lib/tensor.ts";
+import { add, indexTensor, mul, oneHot, ones, pow, sub, sum, type Tensor } from "../../lib/tensor.ts";
+
+/** Whether two tensors hold the same numbers, bit for bit. */
+const same = (a: Tensor, b: Tensor | undefined) => b !== undefined && a.data.every((x, i) => x === b.data[i]);
 
 /** The exercises by chapter number. */
 export const EXERCISES: Record<number, ExerciseSpec> = {
@@ -35,6 +38,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub3,
     source: chapter3,
     solvedIn: "backpropCrossEntropy",
+    given: [],
     gradients: [
       {
         name: "dlogprobs",
@@ -55,6 +59,12 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dcountsSumInv",
         of: "countsSumInv",
         deps: ["dprobs"],
+        broadcastAxes: [1],
+        mistakes: ({ fwd }) => [{
+          label:
+            "this is Σ counts without dprobs: multiply counts by the upstream dprobs before summing (the chain rule)",
+          tensor: sum(fwd.counts, 1, true),
+        }],
         forward: "probs = counts · countsSumInv",
         rule: `The derivative of a product with respect to one factor is the other factor: counts · dprobs. But
           countsSumInv ([n, 1]) was broadcast across the 27 columns, so sum that over axis 1, keeping the axis.`,
@@ -97,6 +107,9 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogitMaxes",
         of: "logitMaxes",
         deps: ["dnormLogits"],
+        broadcastAxes: [1],
+        zero: `it is zero in exact arithmetic (shifting a row of logits does not change the softmax); what you see is
+          float32 rounding.`,
         forward: "normLogits = logits − logitMaxes",
         rule: `Subtraction passes −dnormLogits to logitMaxes; logitMaxes ([n, 1]) was broadcast over the columns, so
           sum over axis 1, keeping the axis.`,
@@ -105,6 +118,27 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogits",
         of: "logits",
         deps: ["dnormLogits", "dlogitMaxes"],
+        partials: ({ fwd }, ref) => [
+          {
+            label: "the gradient through normLogits = logits − logitMaxes",
+            tensor: ref.normLogits,
+            advice: "logits is also used in logitMaxes = max(logits); add oneHot(logitArgmax) · dlogitMaxes (+=)",
+          },
+          {
+            label: "the gradient through logitMaxes = max(logits)",
+            tensor: mul(
+              oneHot(indexTensor(fwd.logitArgmax.data, [fwd.logits.shape[0]]), fwd.logits.shape[1]),
+              ref.logitMaxes,
+            ),
+            advice: "logits is also used directly in normLogits = logits − logitMaxes; add dnormLogits (+=)",
+          },
+        ],
+        passNote: (value, { yours, ref }) =>
+          (same(value, yours.dnormLogits) || same(value, ref.normLogits)) &&
+            !yours.dlogitMaxes?.data.every((x) => x === 0)
+            ? `dlogits = dnormLogits skips the branch through logitMaxes; that is right, since dlogitMaxes is zero in
+              exact arithmetic, so that branch carries nothing.`
+            : "",
         forward: "normLogits = logits − logitMaxes, and logitMaxes = max over each row of logits",
         rule: `logits is used twice: directly (its gradient is dnormLogits) and through the max, which passes
           dlogitMaxes to the one entry of each row that was the maximum (a one-hot of logitArgmax). Add the two.`,
@@ -118,6 +152,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub4,
     source: chapter4,
     solvedIn: "backpropOutputLayer",
+    given: ["dlogits"],
     gradients: [
       {
         name: "dh",
@@ -138,6 +173,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "db2",
         of: "b2",
         deps: [],
+        broadcastAxes: [0],
         forward: "logits = h @ W2 + b2",
         rule: "b2 ([27]) was broadcast over the n rows: sum dlogits over axis 0 (sumToShape(dlogits, b2.shape)).",
       },
@@ -157,11 +193,18 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub5,
     source: chapter5,
     solvedIn: "backpropBatchnorm",
+    given: ["dhpreact"],
     gradients: [
       {
         name: "dbngain",
         of: "bngain",
         deps: [],
+        broadcastAxes: [0],
+        mistakes: ({ fwd }) => [{
+          label:
+            "this is Σ bnraw without dhpreact: multiply bnraw by the upstream dhpreact before summing (the chain rule)",
+          tensor: sum(fwd.bnraw, 0, true),
+        }],
         forward: "hpreact = bngain · bnraw + bnbias",
         rule:
           "The other factor, bnraw, times dhpreact; bngain ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
@@ -170,6 +213,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnbias",
         of: "bnbias",
         deps: [],
+        broadcastAxes: [0],
         forward: "hpreact = bngain · bnraw + bnbias",
         rule:
           "An addition passes dhpreact through; bnbias ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
@@ -185,6 +229,12 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnvarInv",
         of: "bnvarInv",
         deps: ["dbnraw"],
+        broadcastAxes: [0],
+        mistakes: ({ fwd }) => [{
+          label:
+            "this is Σ bndiff without dbnraw: multiply bndiff by the upstream dbnraw before summing (the chain rule)",
+          tensor: sum(fwd.bndiff, 0, true),
+        }],
         forward: "bnraw = bndiff · bnvarInv",
         rule: "The other factor, bndiff, times dbnraw, summed over the rows (axis 0, keepdim): bnvarInv was broadcast.",
       },
@@ -192,6 +242,17 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnvar",
         of: "bnvar",
         deps: ["dbnvarInv"],
+        mistakes: ({ fwd }, ref) => [
+          {
+            label: `this uses bnvar^(−3/2) without the 1e-5: bnvarInv = (bnvar + 1e-5)^(−1/2), so the derivative is
+              −½ · (bnvar + 1e-5)^(−3/2); the 1e-5 stays`,
+            tensor: mul(mul(-0.5, pow(fwd.bnvar, -1.5)), ref.bnvarInv),
+          },
+          {
+            label: "this adds the 1e-5 twice: bnvar + 1e-5 is the base of the power, once",
+            tensor: mul(mul(-0.5, pow(add(fwd.bnvar, 2e-5), -1.5)), ref.bnvarInv),
+          },
+        ],
         forward: "bnvarInv = (bnvar + 1e-5)^(−1/2)",
         rule: "The power rule: d/dx x^(−1/2) = −½ · x^(−3/2), with x = bnvar + 1e-5, times dbnvarInv.",
       },
@@ -227,6 +288,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnmeani",
         of: "bnmeani",
         deps: ["dbndiff"],
+        broadcastAxes: [0],
         forward: "bndiff = hprebn − bnmeani",
         rule:
           "Subtraction passes −dbndiff; bnmeani ([1, 64]) was broadcast over the rows: sum over axis 0, keeping it.",
@@ -260,6 +322,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub6,
     source: chapter6,
     solvedIn: "backpropFirstLayer",
+    given: ["dhprebn"],
     gradients: [
       {
         name: "dembcat",
@@ -279,6 +342,9 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "db1",
         of: "b1",
         deps: [],
+        broadcastAxes: [0],
+        zero: `it is zero in exact arithmetic (batchnorm subtracts the batch mean, so a constant added to every row
+          changes nothing); what you see is float32 rounding.`,
         forward: "hprebn = embcat @ W1 + b1",
         rule: "b1 ([64]) was broadcast over the rows: sum dhprebn over axis 0.",
       },
@@ -306,6 +372,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub7,
     source: chapter7,
     solvedIn: "crossEntropyBackward",
+    given: [],
     gradients: [
       {
         name: "dlogits",
@@ -324,6 +391,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     stub: stub8,
     source: chapter8,
     solvedIn: "batchnormBackward",
+    given: ["dhpreact"],
     gradients: [
       {
         name: "dhprebn",

@@ -2,7 +2,10 @@
  * `deno task exercise N`: the learner's version of chapter N, checked.
  *
  * The learner's files live in `chapters/yours/` (ignored by git, so a pull
- * never touches them). The first run of an exercise copies its stub from
+ * never touches them). A file is checked in a separate `deno` process (see
+ * exercise_run.ts): type-checked first, run with no permissions, and stopped
+ * after {@linkcode TIME_LIMIT_MS}; its errors come back as `file:line:col`.
+ * {@linkcode checkOne} checks one gradient in-process, for a notebook. The first run of an exercise copies its stub from
  * `chapters/exercises/` there; after that the file is the learner's and is
  * never overwritten. `--reset` starts over, keeping the old file as a backup.
  *
@@ -18,14 +21,22 @@ import { join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "../paths.ts";
 import { parseFlags, UsageError } from "../cli.ts";
 import {
+  type CheckContext,
   checkExercise,
+  checkGradient,
+  correctGradients,
   type ExerciseInput,
   type ExerciseSpec,
   extractSolution,
   isDone,
+  STATUS_WORDS,
   type Verdict,
+  verdictText,
 } from "../exercise/checker.ts";
 import { referenceGradients } from "../check/reference.ts";
+import { instrument } from "../exercise/instrument.ts";
+import { explainTypeError, parseDenoErrors } from "../exercise/errors.ts";
+import { MARK } from "./exercise_run.ts";
 import type { Tensor } from "../tensor.ts";
 import { formatShape } from "../tensor.ts";
 import { table, wrap } from "../report/print.ts";
@@ -75,35 +86,102 @@ export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdic
   return checkExercise(spec, learner.gradients(input), input, grads);
 }
 
-const STATUS_WORDS: Record<Verdict["status"], string> = {
-  exact: "exact",
-  approximate: "approximately equal",
-  wrong: "wrong",
-  TODO: "TODO",
-  waiting: "waiting",
-  missing: "missing",
-};
-
 /**
- * The verdicts as a table and a line on what to do next.
+ * The verdicts as a table (with the line of the learner's file that
+ * computes each gradient, when known), what to do about each, and a line on
+ * what to do next (`problemsBelow`: notes printed after it keep it from
+ * saying "well done").
  *
  * @example
  * ```ts
  * console.log(formatVerdicts(EXERCISES[3], checkLearner(EXERCISES[3], learner)));
  * ```
  */
-export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[]): string {
-  const rows = [
-    ["gradient", "status", "what to do"],
-    ...verdicts.map((v) => [v.name, STATUS_WORDS[v.status], v.detail]),
+export function formatVerdicts(spec: ExerciseSpec, verdicts: Verdict[], problemsBelow = false): string {
+  const hasLines = verdicts.some((v) => v.line !== undefined);
+  const rows: (string | number)[][] = [
+    hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
+    ...verdicts.map((v) => {
+      const status = STATUS_WORDS[v.status] + (v.fed ? " *" : "");
+      return hasLines ? [v.name, v.line ?? "", status] : [v.name, status];
+    }),
   ];
+  const details = verdicts.filter((v) => v.detail).map((v) => {
+    const where = v.line !== undefined ? `line ${v.line}, ` : "";
+    const fed = v.fed && !isDone(v) ? ` (checked with the correct ${v.fed.join(" and ")})` : "";
+    return wrap(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}${fed}`).replaceAll("\n", "\n    ");
+  });
+  if (verdicts.some((v) => v.fed)) {
+    details.push(
+      wrap("* = checked on the correct values of the gradients it is computed from, since yours are not yet right"),
+    );
+  }
   const done = verdicts.filter(isDone).length;
   const next = verdicts.find((v) => !isDone(v) && v.status !== "waiting");
-  const summary = done === verdicts.length
-    ? `All ${done} gradients of exercise ${spec.chapter} are right. Well done!`
+  const count = done === 1 ? "The 1 gradient" : `All ${done} gradients`;
+  const summary = done === verdicts.length && problemsBelow
+    ? `Every line is right, but what is said below changed your results after them: fix that too.`
+    : done === verdicts.length
+    ? `${count} of exercise ${spec.chapter} ${done === 1 ? "is" : "are"} right. Well done!`
     : `${done} of ${verdicts.length} done. Next: ${next?.name}` +
       (next ? ` (stuck? deno task exercise ${spec.chapter} --hint ${next.name})` : "");
-  return `${table(rows)}\n\n${wrap(summary)}`;
+  return [table(rows), ...(details.length ? [details.join("\n")] : []), wrap(summary)].join("\n\n");
+}
+
+/**
+ * Checks one gradient in-process, as `deno task exercise N` checks its line:
+ * the learner's tensor for gradient `name` of exercise `chapter`, computed
+ * from the correct upstream values (see {@linkcode upstreamFor}), against
+ * TensorFlow.js's. Returns the verdict and the text to show (a line with the
+ * verdict, and the diagnosis or note). For a notebook cell.
+ *
+ * @example
+ * ```ts
+ * const { dlogprobs } = upstreamFor(3); // the correct upstream gradients
+ * const { text } = checkOne(3, "dprobs", mul(pow(exerciseInput().fwd.probs, -1), dlogprobs));
+ * console.log(text); // "dprobs: exact"
+ * ```
+ */
+export function checkOne(chapter: number, name: string, value: Tensor): { verdict: Verdict; text: string } {
+  const verdict = checkGradient(specOf(chapter), name, value, exerciseContext());
+  return { verdict, text: verdictText(verdict) };
+}
+
+/**
+ * The correct value of every gradient of exercise `chapter`, and of the
+ * upstream gradients it starts from, by the learner's names: what a notebook
+ * cell gets as its upstream values.
+ *
+ * @example
+ * ```ts
+ * upstreamFor(5).dhpreact.shape; // [32, 64]
+ * ```
+ */
+export function upstreamFor(chapter: number): Record<string, Tensor> {
+  return correctGradients(specOf(chapter), exerciseContext());
+}
+
+let cachedContext: CheckContext | undefined;
+/**
+ * The lecture's forward pass and TensorFlow.js's gradients of it, computed once.
+ *
+ * @example
+ * ```ts
+ * exerciseContext().ref.probs.shape; // [32, 27]
+ * ```
+ */
+export function exerciseContext(): CheckContext {
+  if (!cachedContext) {
+    const input = exerciseInput();
+    cachedContext = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
+  }
+  return cachedContext;
+}
+
+function specOf(chapter: number): ExerciseSpec {
+  const spec = EXERCISES[chapter];
+  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  return spec;
 }
 
 /**
@@ -145,28 +223,161 @@ export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution"
   );
 }
 
-/** Runs the learner's module at `path` (fresh, not cached) and prints the verdicts; the exit code. */
-async function checkFile(spec: ExerciseSpec, path: string): Promise<number> {
-  let learner: LearnerModule;
+/**
+ * How long the learner's code may run (its top level, or one call of
+ * gradients()) before it is stopped, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * `stopped after ${TIME_LIMIT_MS / 1000} s`; // "stopped after 5 s"
+ * ```
+ */
+export const TIME_LIMIT_MS = 5000;
+
+const ROOT = fromFileUrl(new URL("../../", import.meta.url));
+const RUNNER = new URL("./exercise_run.ts", import.meta.url).href;
+const STDIN_URL = /file:\/\/[^\s)]*\$deno\$stdin\.mts:(\d+):(\d+)/g;
+
+/** The text of the learner's file, rewritten to run from stdin with the checker's hooks and a last line that runs it. */
+function prepare(spec: ExerciseSpec, path: string, text: string) {
+  const ready = instrument(text, toFileUrl(path).href, spec.gradients.map((g) => g.name), "__exercise");
+  const lastLine = text.split("\n").length;
+  const code = `${ready.code}\nimport * as __exercise from "${RUNNER}";\n__exercise.run(${spec.chapter}, gradients, ${
+    JSON.stringify(ready.lines)
+  });\n`;
+  return { ...ready, code, lastLine };
+}
+
+/** A located message: `file:line:col: message`, then the line with a caret under the column. */
+function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
+  const source = lines[line - 1] ?? "";
+  const caret = `${" ".repeat(Math.max(0, column - 1 - (source.length - source.trimStart().length)))}^`;
+  return `${shown}:${line}:${column}: ${message}\n    ${source.trim()}\n    ${caret}`;
+}
+
+/**
+ * Checks the learner's file at `path` in a separate `deno` process (type
+ * checked first, no permissions, stopped after `limitMs` of running the
+ * learner's code) and prints the verdicts or the located errors; the exit code.
+ */
+async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
+  const shown = relative(Deno.cwd(), path);
+  const text = await Deno.readTextFile(path);
+  const lines = text.split("\n");
+  const ready = prepare(spec, path, text);
+  const command = new Deno.Command("deno", {
+    args: ["run", "--check", "--quiet", "--no-prompt", "-"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  let child: Deno.ChildProcess;
   try {
-    learner = await import(`${toFileUrl(path).href}?v=${Date.now()}-${Math.random()}`);
-    if (typeof learner.gradients !== "function") throw new Error("it does not export a function gradients(input)");
+    child = command.spawn();
   } catch (error) {
-    console.log(`Cannot load ${path}: ${(error as Error).message.split("\n")[0]}`);
+    if (!(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)) throw error;
+    throw new UsageError(
+      "exercise mode runs your file in a separate deno process and needs --allow-run=deno (deno task exercise grants it)",
+    );
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(ready.code));
+  await writer.close();
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let ranTooLong = "";
+  const out: string[] = [];
+  const stderr = new Response(child.stderr).text();
+  let pending = "";
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    const complete = pending.split("\n");
+    pending = complete.pop()!;
+    for (const line of complete) {
+      if (!line.startsWith(MARK)) {
+        out.push(line);
+        continue;
+      }
+      clearTimeout(timer);
+      const what = line.slice(MARK.length).replace(/^timer /, "");
+      if (what === "off") continue;
+      timer = setTimeout(() => {
+        ranTooLong = what;
+        child.kill("SIGKILL");
+      }, limitMs);
+    }
+  }
+  if (pending) out.push(pending);
+  clearTimeout(timer);
+  const status = await child.status;
+  const errors = parseDenoErrors(await stderr);
+  const place = (url: string, line: number, column: number) =>
+    url.endsWith("$deno$stdin.mts") && line <= ready.lastLine
+      ? { line, column: ready.column(line, column) }
+      : undefined;
+  const seconds = `${limitMs / 1000} s`;
+  if (ranTooLong) {
+    console.log(
+      ranTooLong === "load"
+        ? `The top level of ${shown} ran for ${seconds} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
+        : `Your gradients() ran for ${seconds} without returning, so it was stopped: is there a loop that never ends?`,
+    );
     return 1;
   }
-  let verdicts: Verdict[];
-  try {
-    verdicts = checkLearner(spec, learner);
-  } catch (error) {
-    const frame = (error as Error).stack?.split("\n").find((l) => l.includes(path));
-    const location = frame?.trim().replace(/^at .*?file:\/\//, "").replace(/\?v=[^:]*/, "").replace(/\)$/, "");
-    const where = location ? ` at ${relative(Deno.cwd(), location)}` : "";
-    console.log(`Your gradients() threw${where}:\n  ${(error as Error).message}`);
+  if (errors.type.length > 0) {
+    const mine = errors.type.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
+    // An operator on tensors also makes a number where a Tensor belongs, further on: show the cause only.
+    const operatorLines = new Set(
+      mine.filter(({ e }) => ["TS2362", "TS2363", "TS2365"].includes(e.code)).map(({ at }) => at?.line),
+    );
+    const causes = mine.filter(({ e, at }, i) =>
+      !(operatorLines.size > 0 && e.code === "TS2322" && /'number'/.test(e.message)) &&
+      !(["TS2362", "TS2363"].includes(e.code) && mine.slice(0, i).some((x) => x.at?.line === at?.line))
+    );
+    const located = causes.filter((x) => x.at).map(({ e, at }) =>
+      locate(
+        shown,
+        lines,
+        at!.line,
+        at!.column,
+        explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
+      )
+    );
+    if (causes.some((x) => !x.at)) {
+      located.push(`${shown}: it must export a function gradients(input), as the stub does`);
+    }
+    const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
+    console.log(`${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`);
     return 1;
   }
-  console.log(formatVerdicts(spec, verdicts));
-  return verdicts.every(isDone) ? 0 : 1;
+  if (errors.other && !out.some((l) => l.startsWith("gradient "))) {
+    const e = errors.other;
+    const at = "url" in e ? place(e.url, e.line, e.column) : undefined;
+    console.log(
+      at
+        ? `${shown} could not be run:\n\n${locate(shown, lines, at.line, at.column, e.message)}`
+        : `${shown} could not be run: ${e.message}`,
+    );
+    return 1;
+  }
+  let first: { line: number; column: number } | undefined;
+  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => {
+    const at = { line: Number(l), column: ready.column(Number(l), Number(c)) };
+    first ??= at;
+    return `${shown}:${at.line}:${at.column}`;
+  });
+  // Under the first paragraph that names a place in the file, that line with a caret.
+  const shownWithSource = first
+    ? mapped.replace(
+      /^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/,
+      (paragraph) =>
+        `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`,
+    )
+    : mapped;
+  console.log(shownWithSource.trimEnd());
+  return status.success ? 0 : 1;
 }
 
 /** Whether a file exists (needs read permission). */
@@ -182,14 +393,18 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
- * `workspace` is for tests.
+ * `workspace` and `limitMs` (the time limit on the learner's code) are for tests.
  *
  * @example
  * ```ts
  * Deno.exitCode = await exerciseCommand(["3", "--hint", "dprobs"]);
  * ```
  */
-export async function exerciseCommand(args: string[], workspace = WORKSPACE): Promise<number> {
+export async function exerciseCommand(
+  args: string[],
+  workspace = WORKSPACE,
+  limitMs = TIME_LIMIT_MS,
+): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
     {
@@ -253,7 +468,7 @@ ${list}`);
     throw new UsageError(`cannot set up ${shown}: ${(error as Error).message.split("\n")[0]}`);
   }
   console.log(`Exercise ${spec.chapter}. ${spec.title}: ${shown}\n`);
-  const code = await checkFile(spec, path);
+  const code = await checkFile(spec, path, limitMs);
   if (!values.watch) return code;
 
   console.log("\nWatching for changes (Ctrl-C to stop)…");
@@ -264,7 +479,7 @@ ${list}`);
     timer = setTimeout(async () => {
       if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
       console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-      await checkFile(spec, path);
+      await checkFile(spec, path, limitMs);
       console.log("\nWatching for changes (Ctrl-C to stop)…");
     }, 150);
   }

@@ -1,7 +1,9 @@
 // Exercise mode as a learner uses it, with files: the stub is copied on the
 // first run and never overwritten, the chapter's solution lines pasted in
-// pass, and --reset keeps a backup. Needs --allow-read --allow-write; plain
-// `deno test` skips these visibly and .ci/run runs them.
+// pass, --reset keeps a backup, and the learner's file runs in a `deno`
+// subprocess: type errors, syntax errors and runaway loops get a located
+// message. Needs --allow-read --allow-write --allow-run; plain `deno test`
+// skips these visibly and .ci/run runs them.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -11,9 +13,9 @@ import { exerciseCommand } from "./exercise.ts";
 import { fromFileUrl } from "../paths.ts";
 import { quietly } from "../testing.ts";
 
-const granted = async (name: "read" | "write") => (await Deno.permissions.query({ name })).state === "granted";
-const canUseFiles = (await granted("read")) && (await granted("write"));
-const SKIP = "skipped: needs --allow-read --allow-write (.ci/run grants them)";
+const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
+const canUseFiles = (await granted("read")) && (await granted("write")) && (await granted("run"));
+const SKIP = "skipped: needs --allow-read --allow-write --allow-run (.ci/run grants them)";
 if (!canUseFiles) console.log(`exercise_fs_test.ts: file-system tests ${SKIP}`);
 
 /** A workspace beside chapters/yours, so the stubs' relative imports resolve; removed afterwards. */
@@ -65,7 +67,7 @@ fsTest("a learner's file is never overwritten, and --reset keeps it as a backup"
   await Deno.writeTextFile(path, mine);
   const again = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(await Deno.readTextFile(path), mine);
-  assert.match(again.output, /dh\s+approximately equal/);
+  assert.match(again.output, /dh\s+\d+\s+approximately equal/);
   const reset = await quietly(() => exerciseCommand(["4", "--reset"], workspace));
   assert.match(reset.output, /Moved your .*04_output_layer\.ts to .*04_output_layer\.ts\..*\.bak/);
   assert.equal(await Deno.readTextFile(path), EXERCISES[4].stub);
@@ -80,7 +82,7 @@ fsTest("with the chapters' solution lines filled in, every exercise passes", asy
     await Deno.writeTextFile(join(workspace, EXERCISES[chapter].file), solvedStub(chapter));
     const { result, output } = await quietly(() => exerciseCommand([String(chapter)], workspace));
     assert.equal(result, 0, output);
-    assert.match(output, new RegExp(`All \\d gradients of exercise ${chapter} are right`));
+    assert.match(output, new RegExp(`(All \\d gradients|The 1 gradient) of exercise ${chapter} (are|is) right`));
   }
 });
 
@@ -94,7 +96,131 @@ fsTest("an error in the learner's code names the line", async (workspace) => {
   const { result, output } = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(result, 1);
   assert.match(
+    output.replace(/\s+/g, " "),
+    /Your gradients\(\) threw at .*04_output_layer\.ts:58:14: Cannot matmul \[32, 27\] by \[64, 27\].* const dh = matmul\(dlogits, W2\); \^/,
+  );
+});
+
+/** Exercise `chapter` solved, with `edits` applied to the text (each [from, to]), checked; the result and output. */
+async function tryMistake(workspace: string, chapter: number, edits: [string | RegExp, string][], limitMs?: number) {
+  await Deno.mkdir(workspace, { recursive: true });
+  let text = solvedStub(chapter);
+  for (const [from, to] of edits) {
+    assert.ok(typeof from === "string" ? text.includes(from) : from.test(text), `the solved stub has ${from}`);
+    text = text.replace(from, to);
+  }
+  const path = join(workspace, EXERCISES[chapter].file);
+  await Deno.writeTextFile(path, text);
+  const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+  const { result, output: text2 } = await quietly(() => exerciseCommand([String(chapter)], workspace, limitMs));
+  return { result, output: text2.replace(/\s+/g, " "), lineOf };
+}
+
+fsTest("`+=` on tensors is a located type error in the learner's terms, and the file is not run", async (workspace) => {
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [
+    [
+      "dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum));",
+      "dcounts += mul(ones([n, vocabSize]), dcountsSum);",
+    ],
+  ]);
+  assert.equal(result, 1);
+  const line = lineOf("dcounts += ");
+  assert.match(
     output,
-    /Your gradients\(\) threw at .*04_output_layer\.ts:\d+:\d+:\n {2}Cannot matmul \[32, 27\] by \[64, 27\]/,
+    new RegExp(
+      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = add\\(dcounts, …\\)\``,
+    ),
+  );
+  assert.match(output, /so it was not run/);
+  assert.doesNotMatch(output, /gradient\s+line\s+status/);
+});
+
+fsTest("a syntax error keeps its line and column", async (workspace) => {
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+    "mul(pow(probs, -1), dlogprobs);",
+    "mul(pow(probs, -1), dlogprobs;",
+  ]]);
+  assert.equal(result, 1);
+  const line = lineOf("dlogprobs; //");
+  assert.match(output, new RegExp(`03_cross_entropy\\.ts:${line}:\\d+: SyntaxError: Expected ',', got ';'`));
+});
+
+fsTest("a loop that never ends is stopped at the time limit and named", async (workspace) => {
+  const inside = await tryMistake(workspace, 4, [[
+    /(\n\s*)(const dh = )/,
+    "$1while (dlogits.size > 0) Math.sqrt(2);$1$2",
+  ]], 1000);
+  assert.equal(inside.result, 1);
+  assert.match(
+    inside.output,
+    /Your gradients\(\) ran for 1 s without returning, so it was stopped: is there a loop that never ends\?/,
+  );
+  const outside = await tryMistake(workspace, 4, [[
+    /\nexport function gradients/,
+    "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients",
+  ]], 1000);
+  assert.equal(outside.result, 1);
+  assert.match(outside.output, /The top level of .*04_output_layer\.ts ran for 1 s without finishing/);
+});
+
+fsTest(
+  "a shape mistake is named on its own line, and the lines below are checked on correct values",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 5, [
+      [/const dbnmeani = (.*);/, "const dbnmeani = transpose($1);"],
+    ]);
+    assert.equal(result, 1);
+    const line = lineOf("const dbnmeani");
+    assert.match(output, new RegExp(`dbnmeani\\s+${line}\\s+wrong`));
+    assert.match(output, /dbnmeani: shape \[64, 1\], expected \[1, 64\] \(bnmeani's shape\): it is transposed/);
+    assert.match(output, /dhprebn\s+\d+\s+(exact|approximately equal)/);
+    assert.match(output, /With your own values, your gradients\(\) threw at .*05_batchnorm\.ts:\d+:\d+/);
+  },
+);
+
+fsTest("a tensor shared under two names and changed in place is reported", async (workspace) => {
+  const { result, output } = await tryMistake(workspace, 5, [
+    [
+      /let dhprebn = [^\n]*\n[^\n]*dhprebn = add[^\n]*/,
+      "const dhprebn = dbndiff;\n  for (let i = 0; i < dhprebn.size; i++) dhprebn.data[i] += dbnmeani.data[i % 64] / n;",
+    ],
+  ]);
+  assert.equal(result, 1);
+  assert.match(output, /dhprebn and dbndiff are one tensor under two names/);
+  assert.doesNotMatch(output, /Well done/);
+  assert.match(
+    output,
+    /dbndiff was changed in place after line \d+, through dhprebn \(line \d+\), which is the same tensor/,
+  );
+  assert.match(output, /dbndiff\s+\d+\s+(exact|approximately equal)/);
+});
+
+fsTest(
+  "the chain rule left out is named in the table's notes, and the next line is still checked",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+      "mul(pow(probs, -1), dlogprobs);",
+      "pow(probs, -1);",
+    ]]);
+    assert.equal(result, 1);
+    assert.match(output, new RegExp(`line ${lineOf("const dprobs")}, dprobs: this is the local derivative alone`));
+    assert.match(output, /dcountsSumInv \d+ approximately equal \*/);
+    assert.match(output, /\* = checked on the correct values/);
+  },
+);
+
+fsTest("`*` on tensors is one located message, without its knock-on errors", async (workspace) => {
+  const { result, output, lineOf } = await tryMistake(workspace, 3, [[
+    "mul(pow(probs, -1), dlogprobs);",
+    "pow(probs, -1) * dlogprobs;",
+  ]]);
+  assert.equal(result, 1);
+  assert.match(
+    output,
+    new RegExp(
+      `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
+        lineOf("const dprobs")
+      }:18: \`\\*\` does not multiply tensors: write mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
+    ),
   );
 });

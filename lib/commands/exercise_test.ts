@@ -15,10 +15,26 @@ import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
 import { backpropFirstLayer } from "../../chapters/06_first_layer.ts";
 import { crossEntropyBackward } from "../../chapters/07_fused_cross_entropy.ts";
 import { batchnormBackward } from "../../chapters/08_fused_batchnorm.ts";
-import { checkExercise, type ExerciseInput, extractSolution, isDone, type Verdict } from "../exercise/checker.ts";
-import { checkLearner, exerciseCommand, exerciseInput, formatVerdicts, hint, type LearnerModule } from "./exercise.ts";
+import {
+  checkExercise,
+  checkLines,
+  type ExerciseInput,
+  extractSolution,
+  isDone,
+  type Verdict,
+} from "../exercise/checker.ts";
+import {
+  checkLearner,
+  checkOne,
+  exerciseCommand,
+  exerciseInput,
+  formatVerdicts,
+  hint,
+  type LearnerModule,
+  upstreamFor,
+} from "./exercise.ts";
 import { referenceGradients } from "../check/reference.ts";
-import { mul, ones, pow, sub, sum, type Tensor, transpose } from "../tensor.ts";
+import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../tensor.ts";
 import { UsageError } from "../cli.ts";
 import { quietly } from "../testing.ts";
 
@@ -54,14 +70,22 @@ for (const chapter of [3, 4, 5, 6, 7, 8]) {
     assert.ok(!untouched.some(isDone));
     const done = checkExercise(EXERCISES[chapter], solved[chapter](input), input, ref);
     assert.deepEqual(done.filter((v) => !isDone(v)), []);
-    assert.match(formatVerdicts(EXERCISES[chapter], done), /gradients of exercise \d are right/);
+    assert.match(
+      formatVerdicts(EXERCISES[chapter], done),
+      /(All \d+ gradients|The 1 gradient) of exercise \d (are|is) right/,
+    );
+    const notes = done.filter((v) => v.detail).map((v) => v.name);
+    assert.deepEqual(notes, { 3: ["dlogitMaxes"], 6: ["db1"] }[chapter] ?? [], "only the zero gradients carry a note");
   });
 }
 
 Deno.test("a dropped keepdim is named, with the shapes", () => {
   const v = verdictWith(3, "dcountsSumInv", ({ fwd }, r) => sum(mul(fwd.counts, r.dprobs), 1));
   assert.equal(v.status, "wrong");
-  assert.equal(v.detail, "shape [32], expected [32, 1]: the numbers are right; keep the reduced axis (keepdim = true)");
+  assert.equal(
+    v.detail,
+    "shape [32], expected [32, 1] (countsSumInv's shape): the numbers are right; keep the reduced axis (keepdim = true)",
+  );
 });
 
 Deno.test("a factor of n is named", () => {
@@ -92,7 +116,10 @@ Deno.test("a flipped sign is named", () => {
 
 Deno.test("a transpose is named", () => {
   const v = verdictWith(4, "dW2", (_, r) => transpose(r.dW2));
-  assert.equal(v.detail, "shape [27, 64], expected [64, 27]: it is transposed");
+  assert.equal(
+    v.detail,
+    "shape [27, 64], expected [64, 27] (W2's shape): it is transposed; swap the operands or transpose it",
+  );
 });
 
 Deno.test("a missing accumulation from a second use is named", () => {
@@ -108,7 +135,7 @@ Deno.test("a missing sum over a broadcast axis is named", () => {
   const v = verdictWith(4, "db2", ({ dlogits }) => dlogits);
   assert.equal(
     v.detail,
-    "shape [32, 27], expected [27]: that tensor was broadcast in the forward pass, so its gradient is summed over axis 0 (the numbers are right once summed)",
+    "shape [32, 27], expected [27] (b2's shape): b2 was broadcast over axis 0 in the forward pass, so db2 sums over axis 0 (the numbers are right once summed)",
   );
 });
 
@@ -122,6 +149,139 @@ Deno.test("a gradient computed from a wrong one waits instead of piling up error
   assert.match(verdicts[2].detail, /computed from dprobs \(wrong\): finish that first/);
   const missing = checkExercise(EXERCISES[3], { ...right, dlogits: undefined }, input, ref).at(-1)!;
   assert.equal(missing.status, "missing");
+});
+
+Deno.test("the chain rule left out is named, with the upstream gradient", () => {
+  const dprobs = verdictWith(3, "dprobs", ({ fwd }) => pow(fwd.probs, -1));
+  assert.match(
+    dprobs.detail,
+    /^this is the local derivative alone: multiply it by the upstream dlogprobs \(the chain rule\)/,
+  );
+  const dhpreact = verdictWith(4, "dhpreact", ({ fwd }) => sub(1, pow(fwd.h, 2)));
+  assert.match(dhpreact.detail, /upstream dh \(the chain rule\)/);
+  const sumFirst = verdictWith(3, "dcountsSumInv", ({ fwd }) => sum(fwd.counts, 1, true));
+  assert.match(
+    sumFirst.detail,
+    /without dprobs: multiply counts by the upstream dprobs before summing \(the chain rule\)/,
+  );
+});
+
+Deno.test("a factor on one term of a tensor used twice is named: 2 in d(x²), 1/n of the mean", () => {
+  const noTwo = verdictWith(
+    5,
+    "dbndiff",
+    ({ fwd }, r) => add(mul(fwd.bnvarInv, r.dbnraw), mul(fwd.bndiff, r.dbndiff2)),
+  );
+  assert.match(noTwo.detail, /^the term through bndiff2 = bndiff² is off by a factor of ½: a factor 2 is missing/);
+  const noMean = verdictWith(5, "dhprebn", (_, r) => add(r.dbndiff, mul(ones([32, 64]), r.dbnmeani)));
+  assert.match(noMean.detail, /^the term through bnmeani = 1\/n · Σ hprebn is off by a factor of n = 32/);
+  const sign = verdictWith(
+    3,
+    "dcounts",
+    ({ fwd }, r) => sub(mul(fwd.countsSumInv, r.dprobs), mul(ones([32, 27]), r.dcountsSum)),
+  );
+  assert.match(sign.detail, /^the term through countsSum = Σ counts has the wrong sign/);
+});
+
+Deno.test("a dropped 1e-5 is named; dbnvar, dprobs, dlogits and dhprebn written other ways pass", () => {
+  const { fwd } = input;
+  const dropped = verdictWith(5, "dbnvar", (_, r) => mul(mul(-0.5, pow(fwd.bnvar, -1.5)), r.dbnvarInv));
+  assert.match(dropped.detail, /without the 1e-5: .* the 1e-5 stays/);
+  const cubed = verdictWith(5, "dbnvar", (_, r) => mul(mul(-0.5, pow(fwd.bnvarInv, 3)), r.dbnvarInv));
+  assert.ok(isDone(cubed), cubed.detail);
+  assert.equal(cubed.detail, "");
+  const divided = verdictWith(3, "dprobs", ({ fwd }, r) => div(r.dlogprobs, fwd.probs));
+  assert.ok(isDone(divided));
+  const fusedLogits = verdictWith(3, "dlogits", (i) => crossEntropyBackward(i.fwd.logits, i.batch.Yb));
+  assert.ok(isDone(fusedLogits), fusedLogits.detail);
+  const fusedBatchnorm = verdictWith(
+    5,
+    "dhprebn",
+    (i) => batchnormBackward(i.dhpreact, i.fwd.bnraw, i.fwd.bnvarInv, i.params.bngain),
+  );
+  assert.ok(isDone(fusedBatchnorm), fusedBatchnorm.detail);
+  assert.equal(fusedBatchnorm.detail, "");
+});
+
+Deno.test("a sum over the wrong axis names the right one; a missing broadcast is named", () => {
+  const axis = verdictWith(3, "dcountsSumInv", ({ fwd }, r) => sum(mul(fwd.counts, r.dprobs), 0, true));
+  assert.match(
+    axis.detail,
+    /shape \[1, 27\], expected \[32, 1\].*a sum over axis 0, .*broadcast over axis 1 .*sums over axis 1/,
+  );
+  const spread = verdictWith(5, "dbndiff2", ({ n }, r) => mul(1 / (n - 1), r.dbnvar));
+  assert.match(spread.detail, /shape \[1, 64\], expected \[32, 64\].*right for every row.*broadcast it/);
+});
+
+Deno.test("an extra axis from an [n, 1] index is not advised to be summed", () => {
+  const v = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd }, r) => add(r.dnormLogits, mul(oneHot(fwd.logitArgmax, 27), r.dlogitMaxes)),
+  );
+  assert.match(v.detail, /shape \[32, 32, 27\], expected \[32, 27\]/);
+  assert.match(v.detail, /no sum fixes this/);
+  assert.doesNotMatch(v.detail, /sums? over axis/);
+});
+
+Deno.test("zero gradients pass with a note, and so does dlogits without the max branch", () => {
+  const zero = verdictWith(3, "dlogitMaxes", ({ fwd }) => zeros(fwd.logitMaxes.shape));
+  assert.ok(isDone(zero));
+  assert.match(zero.detail, /zero in exact arithmetic \(shifting a row of logits does not change the softmax\)/);
+  const db1 = verdictWith(6, "db1", ({ dhprebn }) => sum(dhprebn, 0));
+  assert.ok(isDone(db1));
+  assert.match(db1.detail, /zero in exact arithmetic \(batchnorm subtracts the batch mean/);
+  const shortcut = verdictWith(3, "dlogits", (_, r) => r.dnormLogits);
+  assert.ok(isDone(shortcut));
+  assert.match(shortcut.detail, /skips the branch through logitMaxes; that is right, since dlogitMaxes is zero/);
+});
+
+Deno.test("NaN and Infinity are said plainly with the first entry", () => {
+  const v = verdictWith(3, "dprobs", ({ fwd }, r) => div(r.dlogprobs, sub(fwd.probs, fwd.probs)));
+  assert.match(v.detail, /^(NaN|−?Infinity) first appears at \[0, 0\] \(864 of 864 entries are NaN or ±Infinity\)/);
+});
+
+Deno.test("numbers nothing explains are located: rows, columns and the largest difference", () => {
+  const v = verdictWith(4, "dh", (_, r) => {
+    const t = add(r.dh, zeros(r.dh.shape));
+    t.data[3 * 64 + 5] += 1;
+    return t;
+  });
+  assert.match(
+    v.detail,
+    /^the numbers are off in row 3 \(1 of 32\), column 5 \(1 of 64\); the largest difference is 1\.00e\+0 at \[3, 5\]/,
+  );
+});
+
+Deno.test("a wrong upstream does not cascade: the line below is checked on the correct one", () => {
+  const right = solved[3](input);
+  const verdicts = checkLines(EXERCISES[3], {
+    returned: { ...right, dlogprobs: mul(right.dlogprobs, 32), dprobs: mul(right.dprobs, 32) },
+    isolated: { dprobs: right.dprobs, dcountsSumInv: right.dcountsSumInv },
+    substituted: new Set(["dlogprobs", "dprobs"]),
+  }, { input, ref });
+  assert.match(verdicts[0].detail, /factor of n = 32/);
+  assert.ok(isDone(verdicts[1]));
+  assert.deepEqual(verdicts[1].fed, ["dlogprobs"]);
+  assert.match(
+    formatVerdicts(EXERCISES[3], verdicts),
+    /dprobs\s+approximately equal \*\n[\s\S]*\* = checked on the correct/,
+  );
+  assert.ok(isDone(verdicts[2]), "dcountsSumInv's line, fed the correct dprobs");
+  const unfed = checkLines(EXERCISES[3], { returned: { ...right, dprobs: mul(right.dprobs, 2) } }, { input, ref });
+  assert.equal(unfed[2].status, "waiting", "without the hooked run, a line below a wrong one waits");
+});
+
+Deno.test("checkOne checks a single gradient in-process, as a notebook cell does", () => {
+  const { dlogprobs } = upstreamFor(3);
+  assert.match(
+    checkOne(3, "dprobs", mul(pow(input.fwd.probs, -1), dlogprobs)).text,
+    /^dprobs: (exact|approximately equal)$/,
+  );
+  const wrong = checkOne(3, "dprobs", neg(mul(pow(input.fwd.probs, -1), dlogprobs)));
+  assert.equal(wrong.verdict.status, "wrong");
+  assert.match(wrong.text, /^dprobs: wrong\. the sign is flipped/);
+  assert.throws(() => checkOne(3, "dfoo", dlogprobs), /no gradient dfoo/);
 });
 
 Deno.test("hints come in steps: shapes and the forward line, the rule, then only on request the solution", () => {

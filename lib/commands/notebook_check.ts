@@ -13,23 +13,11 @@
  * @module
  */
 
-import { checkExercise, type ExerciseInput, isDone } from "../exercise/checker.ts";
-import { type Gradients, referenceGradients } from "../check/reference.ts";
+import { checkExercise, type ExerciseInput, isDone, verdictText } from "../exercise/checker.ts";
 import type { Tensor } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { exerciseInput as freshInput, formatVerdicts } from "./exercise.ts";
-
-let cached: { input: ExerciseInput; ref: Gradients } | undefined;
-
-/** The input and TensorFlow.js's gradients, computed once per notebook session. */
-function checkerContext(): { input: ExerciseInput; ref: Gradients } {
-  if (!cached) {
-    const input = freshInput();
-    cached = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
-  }
-  return cached;
-}
+import { exerciseContext, formatVerdicts } from "./exercise.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
@@ -41,25 +29,25 @@ function checkerContext(): { input: ExerciseInput; ref: Gradients } {
  * ```
  */
 export function exerciseInput(): ExerciseInput {
-  return checkerContext().input;
+  return exerciseContext().input;
 }
 
 /**
- * The verdict on a learner's gradients of exercise `chapter`, formatted as
- * `deno task exercise N` formats it: with `only`, the row (and diagnosis) of
- * that one gradient; without, the whole exercise's table and what to do next.
+ * The verdict on a learner's gradients of exercise `chapter`, from the
+ * checker of `deno task exercise N`: with `only`, that one gradient's verdict
+ * and diagnosis; without, the whole exercise's table and what to do next.
  * `yours` holds the gradients computed so far, which the checker needs to
- * tell a wrong gradient from one waiting on a wrong input.
+ * tell a wrong gradient from one computed from a wrong input (waiting).
  *
  * @example
  * ```ts
- * notebookVerdict(3, { dlogprobs: todo(logprobs) }, "dlogprobs"); // a table with "dlogprobs | TODO | …"
+ * notebookVerdict(3, { dlogprobs: todo(logprobs) }, "dlogprobs"); // "dlogprobs: TODO\n\nReplace todo(…) …"
  * ```
  */
 export function notebookVerdict(chapter: number, yours: Record<string, Tensor | undefined>, only?: string): string {
   const spec = EXERCISES[chapter];
   if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
-  const { input, ref } = checkerContext();
+  const { input, ref } = exerciseContext();
   const verdicts = checkExercise(spec, yours, input, ref);
   if (only === undefined) return formatVerdicts(spec, verdicts);
   const verdict = verdicts.find((v) => v.name === only);
@@ -68,14 +56,13 @@ export function notebookVerdict(chapter: number, yours: Record<string, Tensor | 
       `Exercise ${chapter} has no gradient ${only}: its gradients are ${spec.gradients.map((g) => g.name).join(", ")}`,
     );
   }
-  const [rows] = formatVerdicts(spec, [verdict]).split("\n\n");
   const next = verdict.status === "TODO"
     ? `Replace todo(…) with your ${only} and run this cell again.`
     : isDone(verdict)
     ? `${only} is right.`
     : `Fix ${verdict.status === "waiting" ? "the gradient it waits on" : only} and run the cells again.`;
   const stuck = isDone(verdict) ? "" : ` Stuck? deno task exercise ${chapter} --hint ${only}`;
-  return `${rows}\n\n${wrap(next + stuck)}`;
+  return `${verdictText(verdict)}\n\n${wrap(next + stuck)}`;
 }
 
 /**

@@ -12,15 +12,54 @@
  */
 
 import { saveLossCurve } from "../report/svg.ts";
-import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { resolve } from "node:path";
+import {
+  CheckpointError,
+  checkWritable,
+  loadCheckpoint,
+  saveCheckpoint,
+  unsafeValue,
+  whatIsAt,
+} from "../train/checkpoint.ts";
 import { parseFlags, UsageError } from "../cli.ts";
+import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
 import { table } from "../report/print.ts";
-import { DEFAULT_CONFIG, LR_DECAY, type TrainConfig, Trainer } from "../train/trainer.ts";
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  formatBytes,
+  LR_DECAY,
+  MAX_BUFFER_BYTES,
+  type TrainConfig,
+  Trainer,
+} from "../train/trainer.ts";
 
 /** Where checkpoints go unless `--out` says otherwise. */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
+
+/** How often a run saves unless `--save-every` says otherwise: every minute. */
+export const DEFAULT_SAVE_EVERY = "1m";
+
+/** The most names one command samples. */
+export const MAX_SAMPLES = 1_000_000;
+
+/** The signals that save and stop a run, with their exit codes (128 + the signal's number). */
+export const STOP_SIGNALS: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** The flag a user types for each configuration field. */
+const FLAG: Record<keyof TrainConfig, string> = {
+  blockSize: "--block-size",
+  nEmbd: "--embd",
+  nHidden: "--hidden",
+  batchSize: "--batch-size",
+  steps: "--steps",
+  lr: "--lr",
+  decayStep: "--decay-step",
+  seed: "--seed",
+  globalSeed: "--global-seed",
+};
 
 /** The lecture samples with a generator seeded 2147483647 + 10. */
 export const DEFAULT_SAMPLE_SEED = DEFAULT_CONFIG.seed + 10;
@@ -44,9 +83,14 @@ Flags (defaults are the lecture's):
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
   --resume PATH      continue from a checkpoint (--steps, --lr and --decay-step may change)
+  --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
+  --force            start afresh over an existing checkpoint at --out
   -h, --help         this text
 
-Ctrl-C saves a checkpoint and stops; --resume continues exactly where it stopped.`;
+Ctrl-C, SIGTERM and SIGHUP save a checkpoint and stop (exit codes 130, 143, 129);
+--resume continues exactly where it stopped. A loss that becomes NaN, infinite or
+10 times its first value stops the run with exit code 1, keeping the last good checkpoint.
+Buffers are limited to ${formatBytes(MAX_BUFFER_BYTES)}, --samples to ${MAX_SAMPLES.toLocaleString("en-US")}.`;
 
 const SAMPLE_HELP = `Sample names from a trained checkpoint.
 
@@ -90,6 +134,40 @@ function pathFlag(values: Record<string, unknown>, flag: string): string | undef
   return raw;
 }
 
+/** A whole-number flag with an upper limit that names the flag and the limit. */
+function limitedFlag(values: Record<string, unknown>, flag: string, min: number, max: number): number | undefined {
+  const n = wholeFlag(values, flag, min);
+  if (n !== undefined && n > max) {
+    throw new UsageError(`--${flag} ${count(n)} is more than the limit of ${count(max)}`);
+  }
+  return n;
+}
+
+/** `--save-every`: a number of steps ("5000"), of minutes ("2m"), or "0" for never. */
+function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
+  const text = raw.replaceAll("_", "");
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) {
+    return Number(text) === 0 ? null : { steps: Number(text) };
+  }
+  const minutes = text.match(/^(\d+(?:\.\d+)?|\.\d+)m$/);
+  if (minutes && Number(minutes[1]) > 0) return { ms: Number(minutes[1]) * 60_000 };
+  throw new UsageError(
+    `--save-every must be a number of steps (5000), of minutes (2m), or 0 for never, got ${JSON.stringify(raw)}`,
+  );
+}
+
+/**
+ * A rate or other number as people write it: 0.01, not 0.010000000000000002.
+ *
+ * @example
+ * ```ts
+ * formatRate(0.1 * 0.1); // "0.01"
+ * ```
+ */
+export function formatRate(x: number): string {
+  return String(+x.toPrecision(12));
+}
+
 /** "1:02:03" or "2:03". */
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
@@ -101,7 +179,9 @@ function duration(seconds: number): string {
 }
 
 const encoder = new TextEncoder();
-const count = (n: number) => n.toLocaleString("en-US");
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
 
 /** Samples and marks each as a training name or a new one. */
 function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number): void {
@@ -111,180 +191,321 @@ function printSamples(trainer: Trainer, samples: number, seed: number, temperatu
   const names = trainer.sample(samples, seed, temperature);
   const fresh = names.filter((name) => !training.has(name)).length;
   console.log(`\n${samples} samples (seed ${seed}, temperature ${temperature}), ${fresh} of them new:\n`);
-  const width = Math.max(...names.map((n) => n.length), 4);
+  const width = names.reduce((w, n) => Math.max(w, n.length), 4);
   for (const name of names) {
     console.log(`  ${(name || "(empty)").padEnd(width)}  ${training.has(name) ? "in the training set" : "new"}`);
   }
 }
 
-/**
- * `deno task train`: returns the exit code (0 done, 1 stopped by a NaN loss,
- * 130 interrupted and saved). Bad flags throw a {@linkcode UsageError}.
- *
- * @example
- * ```ts
- * Deno.exitCode = await trainCommand(Deno.args);
- * ```
- */
-export async function trainCommand(args: string[]): Promise<number> {
+/** What the train command's flags ask for. */
+interface TrainOptions {
+  /** Fields that fix the network and its seeds; a resumed run must match them. */
+  shape: Partial<TrainConfig>;
+  /** Fields a resumed run may change. */
+  schedule: Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
+  samples: number;
+  temperature: number;
+  sampleSeed: number;
+  resume?: string;
+  out: string;
+  force: boolean;
+  saveEvery: { steps: number } | { ms: number } | null;
+}
+
+/** Only the fields that were given. */
+function given<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Parses and checks the train command's flags; null for `--help`. */
+function parseTrainFlags(args: string[]): TrainOptions | null {
+  const text = { type: "string" } as const;
   const values = parseFlags(args, {
-    steps: { type: "string" },
-    hidden: { type: "string" },
-    embd: { type: "string" },
-    "block-size": { type: "string" },
-    "batch-size": { type: "string" },
-    lr: { type: "string" },
-    "decay-step": { type: "string" },
-    seed: { type: "string" },
-    "global-seed": { type: "string" },
-    samples: { type: "string" },
-    temperature: { type: "string" },
-    "sample-seed": { type: "string" },
-    out: { type: "string" },
-    resume: { type: "string" },
+    steps: text,
+    hidden: text,
+    embd: text,
+    "block-size": text,
+    "batch-size": text,
+    lr: text,
+    "decay-step": text,
+    seed: text,
+    "global-seed": text,
+    samples: text,
+    temperature: text,
+    "sample-seed": text,
+    out: text,
+    resume: text,
+    "save-every": text,
+    force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, "train").values;
-  if (values.help) {
-    console.log(TRAIN_HELP);
-    return 0;
-  }
-  const steps = wholeFlag(values, "steps", 0);
-  const shape: Partial<TrainConfig> = {
-    nHidden: wholeFlag(values, "hidden", 1),
-    nEmbd: wholeFlag(values, "embd", 1),
-    blockSize: wholeFlag(values, "block-size", 1),
-    batchSize: wholeFlag(values, "batch-size", 2),
-    seed: wholeFlag(values, "seed", 0),
-    globalSeed: wholeFlag(values, "global-seed", 0),
-  };
-  const schedule: Partial<TrainConfig> = {
-    steps,
-    lr: positiveFlag(values, "lr"),
-    decayStep: wholeFlag(values, "decay-step", 0),
-  };
-  const samples = wholeFlag(values, "samples", 0) ?? 20;
-  const temperature = positiveFlag(values, "temperature") ?? 1;
-  const sampleSeed = wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED;
+  if (values.help) return null;
   const resume = pathFlag(values, "resume");
-  const out = pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT;
-  const given = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return {
+    shape: given({
+      nHidden: wholeFlag(values, "hidden", 1),
+      nEmbd: wholeFlag(values, "embd", 1),
+      blockSize: wholeFlag(values, "block-size", 1),
+      batchSize: wholeFlag(values, "batch-size", 2),
+      seed: wholeFlag(values, "seed", 0),
+      globalSeed: wholeFlag(values, "global-seed", 0),
+    }),
+    schedule: given({
+      steps: wholeFlag(values, "steps", 0),
+      lr: positiveFlag(values, "lr"),
+      decayStep: wholeFlag(values, "decay-step", 0),
+    }),
+    samples: limitedFlag(values, "samples", 0, MAX_SAMPLES) ?? 20,
+    temperature: positiveFlag(values, "temperature") ?? 1,
+    sampleSeed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
+    resume,
+    out: pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT,
+    force: values.force === true,
+    saveEvery: saveEveryFlag(String(values["save-every"] ?? DEFAULT_SAVE_EVERY)),
+  };
+}
 
-  let trainer: Trainer;
-  if (resume) {
-    try {
-      trainer = await loadCheckpoint(resume, undefined, given(schedule));
-    } catch (error) {
-      if (error instanceof CheckpointError || error instanceof RangeError) throw new UsageError(error.message);
-      throw error;
+/** A configuration or checkpoint problem as the one line a user reads, with the flags they type. */
+function asUsageError(error: unknown): unknown {
+  if (error instanceof ConfigError) return new UsageError(error.describe((field) => FLAG[field]));
+  if (error instanceof CheckpointError || error instanceof RangeError) return new UsageError(error.message);
+  return error;
+}
+
+/** A fresh trainer, or one resumed from `--resume` whose network and seeds match the flags given. */
+async function startOrResume(o: TrainOptions): Promise<Trainer> {
+  try {
+    if (!o.resume) {
+      const config = { ...o.shape, ...o.schedule };
+      config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
+      return new Trainer(config);
     }
-    for (const [key, value] of Object.entries(given(shape))) {
-      if (trainer.config[key as keyof TrainConfig] !== value) {
+    const trainer = await loadCheckpoint(o.resume, undefined, o.schedule);
+    for (const [key, value] of Object.entries(o.shape) as [keyof TrainConfig, number][]) {
+      if (trainer.config[key] !== value) {
         throw new UsageError(
-          `${key} ${value} does not match the checkpoint's ${
-            trainer.config[key as keyof TrainConfig]
+          `${FLAG[key]} ${value} does not match the checkpoint's ${
+            trainer.config[key]
           }: a resumed run keeps its network and seeds`,
         );
       }
     }
-  } else {
-    const config = { ...given(shape), ...given(schedule) };
-    if (config.decayStep === undefined) config.decayStep = Math.floor((steps ?? DEFAULT_CONFIG.steps) / 2);
-    try {
-      trainer = new Trainer(config);
-    } catch (error) {
-      if (error instanceof RangeError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
-
-  // Find out now, not after two minutes of training, whether the checkpoint can be written.
-  try {
-    await checkWritable(out);
+    return trainer;
   } catch (error) {
-    if (error instanceof CheckpointError) throw new UsageError(error.message);
-    throw error;
+    throw asUsageError(error);
   }
+}
 
-  const c = trainer.config;
-  const parameters = parameterCount(trainer.params);
-  console.log(
-    `${resume ? `Resuming ${resume} at step ${count(trainer.step)}` : "Training"} the lecture's MLP: ${
-      count(parameters)
-    } parameters, ${count(c.steps)} steps of ${c.batchSize} examples,
-learning rate ${c.lr} then ${+(c.lr * LR_DECAY).toPrecision(6)} from step ${
-      count(c.decayStep)
-    }, seeds ${c.seed} (g) and ${c.globalSeed} (global).
-Ctrl-C saves ${out} and stops.
-`,
+/**
+ * Makes sure `--out` may be written, then locks it: never a user's file, an
+ * existing checkpoint only when resuming it or with `--force`, and never
+ * while another run writes it. Removes the temporary files of dead runs.
+ * Returns the function that releases the lock, and what `--out` holds.
+ */
+async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: () => Promise<void>; kept: Kept }> {
+  let release = () => Promise.resolve();
+  try {
+    // Find out now, not after two minutes of training, whether the checkpoint can be written.
+    await checkWritable(o.out);
+    release = await lockCheckpoint(o.out);
+    const there = await whatIsAt(o.out);
+    if (there === "other") {
+      throw new UsageError(
+        `refusing to overwrite ${o.out}: it is not a checkpoint of this project; choose another --out`,
+      );
+    }
+    const continuing = o.resume !== undefined && resolve(o.resume) === resolve(o.out);
+    if (there === "checkpoint" && !continuing && !o.force) {
+      throw new UsageError(
+        `${o.out} already holds a checkpoint; continue it with --resume ${o.out}, or start over with --force`,
+      );
+    }
+    for (const name of await removeStaleTemporaries(o.out)) console.log(`Removed ${name}, left by an earlier run.`);
+    const kept = { out: o.out, step: continuing ? trainer.step : null, existed: there === "checkpoint" };
+    return { release, kept };
+  } catch (error) {
+    await release();
+    throw asUsageError(error);
+  }
+}
+
+/** What `--out` holds that this run must not lose: the step of its last good save, if any. */
+interface Kept {
+  out: string;
+  /** The step `out` holds from this run (or the run it resumed), or null if this run has saved nothing there. */
+  step: number | null;
+  /** Whether `out` held a checkpoint before the run (with `--force`). */
+  existed: boolean;
+}
+
+/** The true end of a stop message: what `--out` holds now. */
+function keptText(kept: Kept): string {
+  if (kept.step !== null) return `${kept.out} keeps its last good state, step ${count(kept.step)}.`;
+  if (kept.existed) return `This run saved nothing; ${kept.out} is as it was before.`;
+  return "No checkpoint was saved.";
+}
+
+/** Why a run ended. */
+type Stop =
+  | { kind: "done" }
+  | { kind: "signal"; signal: Deno.Signal }
+  | { kind: "failed"; message: string };
+
+/** A divergence: the one line naming the step, the learning rate and what to try. */
+function diverged(trainer: Trainer, what: string, kept: Kept, step = trainer.step): Stop {
+  const { lr } = trainer.config;
+  return {
+    kind: "failed",
+    message: `training diverged at step ${count(step)} (learning rate ${
+      formatRate(trainer.learningRate(step - 1))
+    }): ${what}. Try a lower --lr than ${formatRate(lr)}, such as ${formatRate(+(lr / 10).toPrecision(3))}. ${
+      keptText(kept)
+    }`,
+  };
+}
+
+/** Saves `--out` if the parameters are finite; a divergence or a write that fails is a stop. */
+async function saveOrStop(trainer: Trainer, kept: Kept): Promise<Stop | null> {
+  const bad = unsafeValue(trainer);
+  if (bad) return diverged(trainer, `${bad.replace(" is ", " became ")}`, kept);
+  try {
+    await saveCheckpoint(kept.out, trainer);
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0];
+    return {
+      kind: "failed",
+      message: `cannot save ${kept.out} at step ${count(trainer.step)}: ${reason}. ${keptText(kept)}`,
+    };
+  }
+  kept.step = trainer.step;
+  return null;
+}
+
+/** The progress line a terminal shows, redrawn in place. */
+function drawProgress(trainer: Trainer, loss: number, rate: number): void {
+  const { steps } = trainer.config;
+  const eta = (steps - trainer.step) / rate;
+  Deno.stdout.writeSync(encoder.encode(
+    `\r\x1b[Kstep ${count(trainer.step)}/${count(steps)}  loss ${loss.toFixed(4)}  ${
+      count(Math.round(rate))
+    } steps/s  ETA ${duration(eta)}`,
+  ));
+}
+
+/** Where a run is: when it started, its first loss, the last loss, when it last drew and saved. */
+interface Progress {
+  started: number;
+  startStep: number;
+  firstLoss: number;
+  lastLoss: number;
+  lastDraw: number;
+  lastSave: number;
+}
+
+/**
+ * Trains for about 50 ms, or up to the next periodic checkpoint by steps.
+ * Returns a stop if the loss diverged: not finite, or above 10 times the
+ * run's first loss (the first of the checkpoint when resuming).
+ */
+function trainSlice(trainer: Trainer, o: TrainOptions, kept: Kept, at: Progress, tty: boolean): Stop | null {
+  const { steps } = trainer.config;
+  const sliceEnd = performance.now() + 50;
+  const every = o.saveEvery;
+  do {
+    const loss = trainer.trainStep();
+    if (Number.isNaN(at.firstLoss)) at.firstLoss = loss;
+    // A step whose loss is not finite is not taken (nor counted): name the step it would have been.
+    if (!Number.isFinite(loss)) return diverged(trainer, `the loss became ${loss}`, kept, trainer.step + 1);
+    if (loss > 10 * at.firstLoss) {
+      const what = `the loss rose to ${+loss.toPrecision(4)}, more than 10 times its first ${at.firstLoss.toFixed(2)}`;
+      return diverged(trainer, what, kept);
+    }
+    at.lastLoss = loss;
+    if (!tty && trainer.step % 10_000 === 0) {
+      const rate = (trainer.step - at.startStep) / ((performance.now() - at.started) / 1000);
+      console.log(
+        `${String(trainer.step).padStart(7)}/${steps}: ${loss.toFixed(4)}   ${count(Math.round(rate))} steps/s`,
+      );
+    }
+  } while (
+    trainer.step < steps && (trainer.step % 32 !== 0 || performance.now() < sliceEnd) &&
+    !(every && "steps" in every && trainer.step % every.steps === 0)
   );
+  return null;
+}
 
-  let interrupted = false;
-  const onInterrupt = () => interrupted = true;
-  Deno.addSignalListener("SIGINT", onInterrupt);
+/**
+ * Trains to `--steps`, in slices between which the event loop delivers
+ * signals (SIGINT, SIGTERM, SIGHUP), the terminal's progress line is redrawn
+ * and periodic checkpoints are saved. Stops at a signal, a divergence, or a
+ * save that fails.
+ */
+async function runTraining(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<Stop> {
+  const { steps } = trainer.config;
+  let received: Deno.Signal | null = null;
+  const listeners = Object.keys(STOP_SIGNALS)
+    .filter((signal) => Deno.build.os !== "windows" || signal === "SIGINT")
+    .map((signal) => [signal as Deno.Signal, () => received ??= signal as Deno.Signal] as const);
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   const tty = Deno.stdout.isTerminal();
   const started = performance.now();
-  const startStep = trainer.step;
-  let lastLoss = NaN;
-  let lastDraw = 0;
+  const firstLoss = trainer.step > 0 ? 10 ** trainer.lossLog10[0] : NaN;
+  const at: Progress = {
+    started,
+    startStep: trainer.step,
+    firstLoss,
+    lastLoss: firstLoss,
+    lastDraw: 0,
+    lastSave: started,
+  };
+  const every = o.saveEvery;
   try {
-    while (trainer.step < c.steps && !interrupted) {
-      // Train for about 50 ms, then let the event loop deliver Ctrl-C.
-      const sliceEnd = performance.now() + 50;
-      while (trainer.step < c.steps && (trainer.step % 32 !== 0 || performance.now() < sliceEnd)) {
-        const loss = trainer.trainStep();
-        if (!Number.isFinite(loss)) {
-          if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
-          console.error(
-            `error: the loss became ${loss} at step ${
-              count(trainer.step)
-            } (learning rate ${trainer.learningRate()}); try a lower --lr, such as ${+(c.lr / 10).toPrecision(
-              3,
-            )}. No checkpoint was written, so ${out} keeps its last good state.`,
-          );
-          return 1;
-        }
-        lastLoss = loss;
-        if (!tty && trainer.step % 10_000 === 0) {
-          const rate = (trainer.step - startStep) / ((performance.now() - started) / 1000);
-          console.log(
-            `${String(trainer.step).padStart(7)}/${c.steps}: ${loss.toFixed(4)}   ${count(Math.round(rate))} steps/s`,
-          );
-        }
-      }
+    while (trainer.step < steps && received === null) {
+      const diverging = trainSlice(trainer, o, kept, at, tty);
+      if (diverging) return diverging;
       const now = performance.now();
-      if (tty && now - lastDraw > 200) {
-        lastDraw = now;
-        const rate = (trainer.step - startStep) / ((now - started) / 1000);
-        const eta = (c.steps - trainer.step) / rate;
-        Deno.stdout.writeSync(encoder.encode(
-          `\r\x1b[Kstep ${count(trainer.step)}/${count(c.steps)}  loss ${lastLoss.toFixed(4)}  ${
-            count(Math.round(rate))
-          } steps/s  ETA ${duration(eta)}`,
-        ));
+      if (tty && now - at.lastDraw > 200) {
+        at.lastDraw = now;
+        drawProgress(trainer, at.lastLoss, (trainer.step - at.startStep) / ((now - started) / 1000));
+      }
+      const due = every && ("steps" in every ? trainer.step % every.steps === 0 : now - at.lastSave >= every.ms);
+      if (due && trainer.step < steps) {
+        const stop = await saveOrStop(trainer, kept);
+        if (stop) return stop;
+        at.lastSave = performance.now();
       }
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
-    if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    // After a SIGHUP the terminal may be gone: its last write must not keep the checkpoint from being saved.
+    if (tty) tryWrite("\r\x1b[K");
   }
+  if (received !== null) return { kind: "signal", signal: received };
   const seconds = (performance.now() - started) / 1000;
-  const taken = trainer.step - startStep;
+  const taken = trainer.step - at.startStep;
   if (taken > 0) {
     console.log(`${count(taken)} steps in ${duration(seconds)} (${(1000 * seconds / taken).toFixed(3)} ms a step).`);
   }
+  return { kind: "done" };
+}
 
-  if (interrupted) {
-    await saveCheckpoint(out, trainer);
-    console.log(
-      `Interrupted at step ${count(trainer.step)}. Saved ${out}.\nContinue with: deno task train --resume ${out}`,
-    );
-    return 130;
+/** Writes to stdout, ignoring a terminal that has gone away. */
+function tryWrite(text: string): void {
+  try {
+    Deno.stdout.writeSync(encoder.encode(text));
+  } catch {
+    // Nobody is reading any more.
   }
+}
 
+/** The end of a finished run: save, calibrate, losses, chart, samples, save again. */
+async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<Stop> {
   // Save the trained parameters before anything else, so a Ctrl-C during the evaluation loses nothing.
-  if (taken > 0) await saveCheckpoint(out, trainer);
+  if (kept.step !== trainer.step) {
+    const stop = await saveOrStop(trainer, kept);
+    if (stop) return stop;
+  }
   console.log(`\nCalibrating batchnorm over the ${count(trainer.data.train.count)} training examples…`);
   trainer.calibrate();
   console.log("\n" + lossChart(trainer.lossLog10.subarray(0, trainer.step)) + "\n");
@@ -297,11 +518,78 @@ Ctrl-C saves ${out} and stops.
     ]),
   ];
   console.log(table(losses));
-  printSamples(trainer, samples, sampleSeed, temperature);
-  await saveCheckpoint(out, trainer); // again, now with batchnorm's statistics over the training set
-  console.log(`\nSaved ${out}. Sample more with: deno task sample --checkpoint ${out}`);
-  console.log(await saveLossCurve(out, trainer.lossLog10.subarray(0, trainer.step)));
-  return 0;
+  printSamples(trainer, o.samples, o.sampleSeed, o.temperature);
+  // Again, now with batchnorm's statistics over the training set.
+  const stop = await saveOrStop(trainer, kept);
+  if (stop) return stop;
+  console.log(`\nSaved ${o.out}. Sample more with: deno task sample --checkpoint ${o.out}`);
+  console.log(await saveLossCurve(o.out, trainer.lossLog10.subarray(0, trainer.step)));
+  return { kind: "done" };
+}
+
+/** The lines that open a run: what is trained, how, and what saves it. */
+function printHeader(trainer: Trainer, o: TrainOptions): void {
+  const c = trainer.config;
+  const every = o.saveEvery === null
+    ? "never periodically"
+    : "steps" in o.saveEvery
+    ? `every ${count(o.saveEvery.steps)} steps`
+    : `every ${formatRate(o.saveEvery.ms / 60_000)} min`;
+  console.log(
+    `${o.resume ? `Resuming ${o.resume} at step ${count(trainer.step)}` : "Training"} the lecture's MLP: ${
+      count(parameterCount(trainer.params))
+    } parameters, ${count(c.steps)} steps of ${c.batchSize} examples,
+learning rate ${formatRate(c.lr)} then ${formatRate(c.lr * LR_DECAY)} from step ${
+      count(c.decayStep)
+    }, seeds ${c.seed} (g) and ${c.globalSeed} (global).
+Saves ${o.out} ${every}; Ctrl-C saves it and stops.
+`,
+  );
+}
+
+/**
+ * `deno task train`: returns the exit code: 0 done; 1 stopped by a
+ * divergence or a failed save, with the last good checkpoint kept; 130, 143
+ * or 129 stopped and saved by SIGINT (Ctrl-C), SIGTERM or SIGHUP. Bad flags
+ * and bad checkpoints throw a {@linkcode UsageError} (exit code 2).
+ *
+ * @example
+ * ```ts
+ * Deno.exitCode = await trainCommand(Deno.args);
+ * ```
+ */
+export async function trainCommand(args: string[]): Promise<number> {
+  const o = parseTrainFlags(args);
+  if (o === null) {
+    console.log(TRAIN_HELP);
+    return 0;
+  }
+  const trainer = await startOrResume(o);
+  const { release, kept } = await claimOut(o, trainer);
+  try {
+    printHeader(trainer, o);
+    let stop = await runTraining(trainer, o, kept);
+    if (stop.kind === "signal") {
+      const failed = await saveOrStop(trainer, kept);
+      if (!failed) {
+        tryWrite(
+          `Stopped by ${stop.signal} at step ${
+            count(trainer.step)
+          }. Saved ${o.out}.\nContinue with: deno task train --resume ${o.out}\n`,
+        );
+        return STOP_SIGNALS[stop.signal] ?? 1;
+      }
+      stop = failed;
+    }
+    if (stop.kind === "done") stop = await report(trainer, o, kept);
+    if (stop.kind === "failed") {
+      console.error(`error: ${stop.message}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await release();
+  }
 }
 
 /**
@@ -325,21 +613,20 @@ export async function sampleCommand(args: string[]): Promise<number> {
     return 0;
   }
   const path = pathFlag(values, "checkpoint") ?? DEFAULT_CHECKPOINT;
-  const samples = wholeFlag(values, "samples", 1) ?? 20;
+  const samples = limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20;
   const temperature = positiveFlag(values, "temperature") ?? 1;
   const seed = wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED;
   let trainer: Trainer;
   try {
     trainer = await loadCheckpoint(path);
   } catch (error) {
-    if (error instanceof CheckpointError) {
-      throw new UsageError(
-        path === DEFAULT_CHECKPOINT && error.message.includes("no such checkpoint file")
-          ? `${error.message}; train one first with \`deno task train\``
-          : error.message,
-      );
+    if (
+      error instanceof CheckpointError && path === DEFAULT_CHECKPOINT &&
+      error.message.endsWith("no such checkpoint file")
+    ) {
+      throw new UsageError(`${error.message}; train one first with \`deno task train\``);
     }
-    throw error;
+    throw asUsageError(error);
   }
   console.log(`${path}: ${count(trainer.step)} steps of training.`);
   printSamples(trainer, samples, seed, temperature);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { UsageError } from "../cli.ts";
 import { benchCommand } from "./bench.ts";
 import { quietly } from "../testing.ts";
-import { sampleCommand, trainCommand } from "./train.ts";
+import { formatRate, sampleCommand, trainCommand } from "./train.ts";
 
 const rejects = async (args: string[], message: RegExp, command = trainCommand) => {
   await assert.rejects(() => quietly(() => command(args)), (error: Error) => {
@@ -32,6 +32,39 @@ Deno.test("every bad flag gets one line naming the flag and what is allowed", as
   await rejects(["--out", ""], /^--out needs a file path$/);
   await rejects(["--count", "3"], /^Unknown option '--count' \(see `deno task sample --help`\)$/, sampleCommand);
   await rejects(["--samples", "0"], /^--samples must be a whole number ≥ 1/, sampleCommand);
+  await rejects(["--samples", "2000000"], /^--samples 2,000,000 is more than the limit of 1,000,000$/, sampleCommand);
+  await rejects(["--save-every", "soon"], /^--save-every must be a number of steps \(5000\), of minutes \(2m\), or 0/);
+  await rejects(["--save-every", "-5"], /^--save-every must be/);
+});
+
+Deno.test("a negative number after a value flag is that flag's value, not an 'ambiguous' option", async () => {
+  await rejects(["--lr", "-.5"], /^--lr must be a number > 0, got "-\.5"$/);
+  await rejects(["--lr", "-1e3"], /^--lr must be a number > 0, got "-1e3"$/);
+  await rejects(["--lr", "-Infinity"], /^--lr must be a number > 0, got "-Infinity"$/);
+  await rejects(["--temperature", "-.1"], /^--temperature must be a number > 0/, sampleCommand);
+  // A flag after a value flag is still a missing value, not a number.
+  await rejects(["--lr", "--steps", "5"], /argument missing|requires a value|argument/i);
+});
+
+Deno.test("sizes beyond the memory limit are refused before allocating, naming the flags users type", async () => {
+  const before = Deno.memoryUsage().rss;
+  await rejects(
+    ["--batch-size", "10000000"],
+    /^--batch-size 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/,
+  );
+  await rejects(["--hidden", "10000000"], /^--hidden 10,000,000 would need \d+ GiB of buffers; the limit is 1 GiB$/);
+  await rejects(
+    ["--steps", "1000000000000"],
+    /^--steps 1,000,000,000,000 would need 4 TiB of buffers; the limit is 1 GiB$/,
+  );
+  await rejects(["--embd", "100000", "--hidden", "1000"], /^--embd 100,000 with --hidden 1,000 would need/);
+  assert.ok(Deno.memoryUsage().rss - before < 200 * 2 ** 20, "nothing near the sizes asked for was allocated");
+});
+
+Deno.test("rates print as people write them", () => {
+  assert.equal(formatRate(0.1 * 0.1), "0.01");
+  assert.equal(formatRate(1e30), "1e+30");
+  assert.equal(formatRate(0.1), "0.1");
 });
 
 Deno.test("--help prints the flags and succeeds", async () => {

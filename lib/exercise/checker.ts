@@ -14,7 +14,8 @@
 import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { type Tensor, zeros } from "../tensor.ts";
-import { diagnose, type Partial } from "./diagnose.ts";
+import { wrap } from "../report/print.ts";
+import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
 
@@ -64,6 +65,9 @@ export interface ExerciseInput {
   dhprebn: Tensor;
 }
 
+/** The correct upstream gradients an exercise receives in its input. */
+export type GivenGradient = "dlogits" | "dhpreact" | "dhprebn";
+
 /** One gradient of an exercise. */
 export interface GradientSpec {
   /** The learner's variable, e.g. `dprobs`. */
@@ -78,8 +82,16 @@ export interface GradientSpec {
   rule: string;
   /** The variables whose statements in the chapter's solving function make up the solution (default: `name`). */
   solution?: string[];
+  /** The axes over which the forward pass broadcast the tensor (its gradient sums over exactly these). */
+  broadcastAxes?: number[];
   /** The separate contributions, for a tensor used twice (to recognise a missed one). */
   partials?: (input: ExerciseInput, ref: Gradients) => Partial[];
+  /** Known wrong formulas, computed from correct upstream values. */
+  mistakes?: (input: ExerciseInput, ref: Gradients) => Mistake[];
+  /** Why the gradient is zero in exact arithmetic, when it is (any answer within rounding of 0 is then right). */
+  zero?: string;
+  /** A line to add when the gradient is right, e.g. why a shortcut is fine ("" for none). */
+  passNote?: (value: Tensor, context: CheckContext & { yours: Record<string, Tensor | undefined> }) => string;
 }
 
 /** One exercise: a chapter with its gradients left for the learner. */
@@ -96,6 +108,8 @@ export interface ExerciseSpec {
   source: string;
   /** The function of the chapter that computes these gradients. */
   solvedIn: string;
+  /** The correct upstream gradients the exercise starts from (for the chain-rule diagnosis). */
+  given: GivenGradient[];
   /** The gradients, in the order the chapter computes them. */
   gradients: GradientSpec[];
 }
@@ -105,17 +119,178 @@ export interface Verdict {
   /** The gradient's name. */
   name: string;
   /** What the checker found. */
-  status: "exact" | "approximate" | "wrong" | "TODO" | "waiting" | "missing";
-  /** What to do about it. */
+  status: "exact" | "approximate" | "wrong" | "TODO" | "waiting" | "missing" | "unreached";
+  /** What to do about it, or a note on a right one (empty when there is nothing to say). */
   detail: string;
+  /** The line of the learner's file that computes it, when known. */
+  line?: number;
+  /** The upstream gradients whose correct values its line was given, because the learner's are not right yet. */
+  fed?: string[];
 }
 
 /** True for a verdict that needs no more work. */
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
 
+/** How each status reads in the learner's output. */
+export const STATUS_WORDS: Record<Verdict["status"], string> = {
+  exact: "exact",
+  approximate: "approximately equal",
+  wrong: "wrong",
+  TODO: "TODO",
+  waiting: "waiting",
+  missing: "missing",
+  unreached: "not reached",
+};
+
 /**
- * Checks a learner's gradients in the chapter's order. A gradient computed
- * from an unfinished or wrong one is reported as waiting on it, not as wrong.
+ * One verdict as a learner reads it under a notebook cell: the status, then
+ * the diagnosis or the note, wrapped.
+ *
+ * @example
+ * ```ts
+ * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …" });
+ * // "dprobs: wrong. the sign is flipped: …"
+ * ```
+ */
+export function verdictText(v: Verdict): string {
+  const head = `${v.name}: ${STATUS_WORDS[v.status]}`;
+  return v.detail ? wrap(`${head}. ${v.detail}`) : head;
+}
+
+/** What the checker knows besides the learner's tensors: the input and TensorFlow.js's gradients. */
+export interface CheckContext {
+  /** What the learner's `gradients` received. */
+  input: ExerciseInput;
+  /** The reference gradients of the same forward pass. */
+  ref: Gradients;
+}
+
+/**
+ * The correct value of every gradient of an exercise and of its given
+ * upstream gradients, by the learner's names (`dprobs`, `dhpreact`, …).
+ *
+ * @example
+ * ```ts
+ * correctGradients(EXERCISES[3], { input, ref }).dlogprobs.shape; // [32, 27]
+ * ```
+ */
+export function correctGradients(spec: ExerciseSpec, { input, ref }: CheckContext): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const name of spec.given) out[name] = input[name];
+  for (const g of spec.gradients) out[g.name] = ref[g.of];
+  return out;
+}
+
+/**
+ * Checks one gradient of an exercise on its own: the learner's tensor,
+ * computed from correct upstream values, against the reference, with the
+ * diagnosis of a wrong one or the note on a right one. This is the checker
+ * behind `deno task exercise N`, callable in-process (a notebook cell).
+ *
+ * @example
+ * ```ts
+ * const v = checkGradient(EXERCISES[3], "dprobs", pow(probs, -1), { input, ref });
+ * v.detail; // "this is the local derivative alone: multiply it by the upstream dlogprobs (the chain rule)"
+ * ```
+ */
+export function checkGradient(
+  spec: ExerciseSpec,
+  name: string,
+  value: Tensor,
+  context: CheckContext,
+  yours: Record<string, Tensor | undefined> = {},
+): Verdict {
+  const g = spec.gradients.find((x) => x.name === name);
+  if (!g) {
+    throw new RangeError(
+      `Exercise ${spec.chapter} has no gradient ${name}: its gradients are ${
+        spec.gradients.map((x) => x.name).join(", ")
+      }`,
+    );
+  }
+  if (isTodo(value)) return { name, status: "TODO", detail: "" };
+  const { input, ref } = context;
+  if (g.zero && value.shape.join() === ref[g.of].shape.join() && value.data.every((x) => Math.abs(x) <= 1e-6)) {
+    return { name, status: "approximate", detail: g.zero.replace(/\s+/g, " ") };
+  }
+  const correct = correctGradients(spec, context);
+  const upstreamNames = g.deps.length > 0 ? g.deps : spec.given;
+  const d = diagnose(value, ref[g.of], {
+    n: input.n,
+    name,
+    of: g.of,
+    upstream: Object.fromEntries(upstreamNames.map((u) => [u, correct[u]])),
+    broadcastAxes: g.broadcastAxes,
+    partials: g.partials?.(input, ref),
+    mistakes: g.mistakes?.(input, ref),
+  });
+  const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
+  return { name, status: d.status, detail: (d.status === "wrong" ? d.detail : note).replace(/\s+/g, " ") };
+}
+
+/** What a learner's run produced, for {@linkcode checkLines}. */
+export interface LearnerResult {
+  /** What `gradients()` returned, computed from the learner's own upstream values (absent when it threw). */
+  returned?: Record<string, Tensor | undefined>;
+  /** Each gradient as its own line computed it from correct upstream values (the hooked run). */
+  isolated?: Record<string, Tensor>;
+  /** The gradients whose correct values the hooked run handed to the lines below them. */
+  substituted?: ReadonlySet<string>;
+  /** The line of the learner's file that computes each gradient. */
+  lines?: Record<string, number>;
+}
+
+/**
+ * Checks a learner's gradients in the chapter's order, each line on its
+ * own: a gradient whose upstream gradient is wrong or unfinished is checked
+ * on the value its line computed from the correct upstream (when the hooked
+ * run has it), and only otherwise reported as waiting.
+ *
+ * @example
+ * ```ts
+ * const verdicts = checkLines(spec, { returned: learner.gradients(input) }, { input, ref });
+ * ```
+ */
+export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: CheckContext): Verdict[] {
+  const verdicts = new Map<string, Verdict>();
+  const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
+  for (const g of spec.gradients) {
+    const line = result.lines?.[g.name];
+    const own = result.returned?.[g.name];
+    const isolated = result.isolated?.[g.name];
+    const blockers = g.deps.filter((d) => !ownRight.has(d));
+    const fixed = blockers.every((d) => result.substituted?.has(d));
+    let verdict: Verdict;
+    if (own === undefined && result.returned === undefined && isolated === undefined) {
+      verdict = { name: g.name, status: "unreached", detail: "" };
+    } else if (own === undefined && result.returned !== undefined) {
+      verdict = {
+        name: g.name,
+        status: "missing",
+        detail: `not returned: add ${g.name} to the object gradients() returns`,
+      };
+    } else if (blockers.length === 0 && own !== undefined) {
+      verdict = checkGradient(spec, g.name, own, context, result.returned);
+      if (isDone(verdict)) ownRight.add(g.name);
+    } else if (isolated !== undefined && fixed) {
+      verdict = checkGradient(spec, g.name, isolated, context, result.returned);
+      if (verdict.status !== "TODO" && blockers.length > 0) verdict.fed = blockers;
+    } else if (own !== undefined && isTodo(own)) {
+      verdict = { name: g.name, status: "TODO", detail: "" };
+    } else {
+      const why = blockers.map((d) =>
+        `${d} (${isDone(verdicts.get(d)!) ? "not yet right in your run" : verdicts.get(d)!.status})`
+      ).join(", ");
+      verdict = { name: g.name, status: "waiting", detail: `computed from ${why}: finish that first` };
+    }
+    verdicts.set(g.name, line === undefined ? verdict : { ...verdict, line });
+  }
+  return [...verdicts.values()];
+}
+
+/**
+ * Checks what a learner's `gradients` returned (no hooked run): a gradient
+ * computed from a wrong or unfinished one is reported as waiting on it.
  *
  * @example
  * ```ts
@@ -128,31 +303,7 @@ export function checkExercise(
   input: ExerciseInput,
   ref: Gradients,
 ): Verdict[] {
-  const verdicts = new Map<string, Verdict>();
-  for (const g of spec.gradients) {
-    const value = result[g.name];
-    let verdict: Verdict;
-    if (value === undefined) {
-      verdict = {
-        name: g.name,
-        status: "missing",
-        detail: `not returned: add ${g.name} to the object gradients() returns`,
-      };
-    } else if (isTodo(value)) {
-      verdict = { name: g.name, status: "TODO", detail: "" };
-    } else {
-      const blockers = g.deps.filter((d) => !isDone(verdicts.get(d)!));
-      if (blockers.length > 0) {
-        const why = blockers.map((d) => `${d} (${verdicts.get(d)!.status})`).join(", ");
-        verdict = { name: g.name, status: "waiting", detail: `computed from ${why}: finish that first` };
-      } else {
-        const d = diagnose(value, ref[g.of], { n: input.n, partials: g.partials?.(input, ref) });
-        verdict = { name: g.name, status: d.status, detail: d.detail };
-      }
-    }
-    verdicts.set(g.name, verdict);
-  }
-  return [...verdicts.values()];
+  return checkLines(spec, { returned: result }, { input, ref });
 }
 
 /**

@@ -6,6 +6,10 @@
  * a hex viewer. String metadata goes under the header's `__metadata__` key.
  *
  * Only float32 (`F32`) tensors are written and read, which is all the model has.
+ * Reading trusts nothing: the header length is checked against a limit before
+ * the header is read, the tensors' byte ranges must tile the data exactly
+ * (in range, no overlap, no gap, no trailing bytes), and a file on disk is read
+ * only if it is a regular file, and never beyond what its header declares.
  *
  * @example
  * ```ts
@@ -83,65 +87,214 @@ export function encodeSafetensors(
   return out;
 }
 
+/** The largest header we read, as the reference implementation: 100,000,000 bytes. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Where one tensor's bytes are, as the header declares them. */
+export interface TensorEntry {
+  /** The tensor's name. */
+  name: string;
+  /** The size of each axis. */
+  shape: number[];
+  /** First byte, relative to the start of the data. */
+  begin: number;
+  /** One past the last byte. */
+  end: number;
+}
+
+/** A parsed and checked header: the metadata, the tensors in file order, and how many data bytes follow. */
+export interface SafetensorsHeader {
+  /** The `__metadata__` strings. */
+  metadata: Record<string, string>;
+  /** The tensors, sorted by where their bytes begin. */
+  entries: TensorEntry[];
+  /** The bytes of data the header accounts for. */
+  dataLength: number;
+}
+
+const count = (n: number | bigint) => n.toLocaleString("en-US");
+
+function failer(source: string): (why: string) => never {
+  return (why) => {
+    throw new SafetensorsError(`${source} is not a usable safetensors file: ${why}`);
+  };
+}
+
 /**
- * Parses a safetensors file, checking every length and offset. `source`
- * (a path) goes into the error messages.
+ * Reads the 8-byte header length and checks it against {@linkcode MAX_HEADER_BYTES}
+ * and the file's size, before any of the header is read. Huge values are
+ * printed exactly (2^62 as 4,611,686,018,427,387,904).
  *
  * @example
  * ```ts
- * const { tensors, metadata } = decodeSafetensors(await Deno.readFile(path), path);
+ * headerLength(bytes.subarray(0, 8), bytes.length, "run.safetensors"); // 7,432
  * ```
  */
-export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensors {
-  const fail = (why: string): never => {
-    throw new SafetensorsError(`${source} is not a usable safetensors file: ${why}`);
-  };
-  if (bytes.length < 8) fail(`it has ${bytes.length} bytes, fewer than the 8 of the header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.length - 8) {
-    fail(`the header claims ${headerLength} bytes but the file has ${bytes.length - 8} after the length (truncated?)`);
+export function headerLength(first8: Uint8Array, fileSize: number, source: string): number {
+  const fail = failer(source);
+  if (fileSize < 8 || first8.length < 8) fail(`it has ${count(fileSize)} bytes, fewer than the 8 of the header length`);
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    fail(`its header length ${count(length)} is more than the ${count(MAX_HEADER_BYTES)} bytes a header may have`);
   }
-  let header: Record<string, unknown>;
+  if (length > BigInt(fileSize - 8)) {
+    fail(
+      `the header claims ${count(length)} bytes but the file has ${count(fileSize - 8)} after the length (truncated?)`,
+    );
+  }
+  return Number(length);
+}
+
+/**
+ * Parses and checks a header: every tensor is F32 with a whole-number shape,
+ * and the byte ranges, sorted, start at 0 and follow one another with no gap
+ * and no overlap.
+ *
+ * @example
+ * ```ts
+ * const { entries, dataLength } = parseHeader(headerBytes, "run.safetensors");
+ * ```
+ */
+export function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
+  const fail = failer(source);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
   } catch {
     return fail("its header is not valid JSON");
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) fail("its header is not a JSON object");
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
-  const tensors: Record<string, StoredTensor> = {};
-  for (const [name, entry] of Object.entries(header)) {
+  const entries: TensorEntry[] = [];
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      for (const [k, v] of Object.entries((entry ?? {}) as Record<string, unknown>)) {
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail("__metadata__ is not an object");
+      for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== "string") fail(`metadata ${k} is not a string`);
         metadata[k] = v as string;
       }
       continue;
     }
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as {
-      dtype?: unknown;
-      shape?: unknown;
-      data_offsets?: unknown;
-    };
-    if (dtype !== "F32") fail(`tensor ${name} has dtype ${JSON.stringify(dtype)}; only F32 is supported`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      fail(`tensor ${name} has no valid shape`);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger)) {
-      fail(`tensor ${name} has no valid data_offsets`);
-    }
-    const [begin, end] = offsets as number[];
-    const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (end - begin !== 4 * size) {
-      fail(`tensor ${name} has shape [${(shape as number[]).join(", ")}] but ${end - begin} bytes`);
-    }
-    if (begin < 0 || end > dataLength) fail(`tensor ${name} runs past the end of the file (truncated?)`);
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
-    tensors[name] = { shape: shape as number[], data };
+    entries.push(parseEntry(name, entry, fail));
   }
-  return { tensors, metadata };
+  entries.sort((a, b) => a.begin - b.begin);
+  let at = 0;
+  for (const e of entries) {
+    if (e.begin < at) fail(`tensor ${e.name}'s bytes [${count(e.begin)}, ${count(e.end)}) overlap another tensor's`);
+    if (e.begin > at) fail(`no tensor covers data bytes [${count(at)}, ${count(e.begin)})`);
+    at = e.end;
+  }
+  return { metadata, entries, dataLength: at };
+}
+
+/** One tensor's header entry, checked. */
+function parseEntry(name: string, entry: unknown, fail: (why: string) => never): TensorEntry {
+  const { dtype, shape, data_offsets: offsets } = (typeof entry === "object" && entry !== null ? entry : {}) as {
+    dtype?: unknown;
+    shape?: unknown;
+    data_offsets?: unknown;
+  };
+  if (dtype !== "F32") fail(`tensor ${name} has dtype ${JSON.stringify(dtype ?? null)}; only F32 is supported`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    fail(`tensor ${name} has no valid shape`);
+  }
+  if (
+    !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    offsets[1] < offsets[0]
+  ) {
+    fail(`tensor ${name} has no valid data_offsets`);
+  }
+  const [begin, end] = offsets as number[];
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (end - begin !== 4 * size) {
+    fail(`tensor ${name} has shape [${(shape as number[]).join(", ")}] but ${count(end - begin)} bytes`);
+  }
+  return { name, shape: shape as number[], begin, end };
+}
+
+/** The tensors of a checked header, decoded from exactly its data bytes. */
+function decodeTensors(entries: TensorEntry[], data: Uint8Array): Record<string, StoredTensor> {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const tensors: Record<string, StoredTensor> = {};
+  for (const { name, shape, begin, end } of entries) {
+    const values = new Float32Array((end - begin) / 4);
+    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(begin + 4 * i, true);
+    tensors[name] = { shape, data: values };
+  }
+  return tensors;
+}
+
+/** The message for a file whose size does not match what its header declares. */
+function sizeMismatch(source: string, declared: number, actual: number): never {
+  return failer(source)(
+    actual > declared
+      ? `it has ${count(actual - declared)} bytes after the last tensor (trailing data)`
+      : `its header declares ${count(declared)} bytes of data but the file has ${count(actual)} (truncated?)`,
+  );
+}
+
+/**
+ * Parses a safetensors file held in memory, checking every length and offset.
+ * `source` (a path) goes into the error messages.
+ *
+ * @example
+ * ```ts
+ * const { tensors, metadata } = decodeSafetensors(bytes, "run.safetensors");
+ * ```
+ */
+export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensors {
+  const length = headerLength(bytes.subarray(0, 8), bytes.length, source);
+  const { metadata, entries, dataLength } = parseHeader(bytes.subarray(8, 8 + length), source);
+  if (bytes.length - 8 - length !== dataLength) sizeMismatch(source, dataLength, bytes.length - 8 - length);
+  return { metadata, tensors: decodeTensors(entries, bytes.subarray(8 + length)) };
+}
+
+/** Reads exactly `into.length` bytes, or fewer only at the end of the file; returns how many. */
+async function readFully(file: Deno.FsFile, into: Uint8Array): Promise<number> {
+  let got = 0;
+  while (got < into.length) {
+    const n = await file.read(into.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return got;
+}
+
+/**
+ * Reads a safetensors file from disk without trusting it: only a regular file
+ * (a folder, a device such as `/dev/zero` or a FIFO is refused before it is
+ * opened), the header length checked before the header is read, the data
+ * length declared by the header checked against the file's size and against
+ * `maxDataBytes` before the data is read, and then exactly that many bytes.
+ * File-system errors (not found, no permission) are thrown as they are.
+ *
+ * @example
+ * ```ts
+ * const { tensors, metadata } = await readSafetensors("run.safetensors", 2 ** 30);
+ * ```
+ */
+export async function readSafetensors(path: string, maxDataBytes: number, headerOnly = false): Promise<Safetensors> {
+  const fail = failer(path);
+  const notRegular = (info: Deno.FileInfo) =>
+    !info.isFile && fail(`it is not a regular file but ${info.isDirectory ? "a folder" : "a device, pipe or socket"}`);
+  notRegular(await Deno.stat(path));
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  notRegular(info);
+  const first8 = new Uint8Array(8);
+  await readFully(file, first8);
+  const length = headerLength(first8, info.size, path);
+  const json = new Uint8Array(length);
+  if (await readFully(file, json) < length) sizeMismatch(path, length, 0);
+  const { metadata, entries, dataLength } = parseHeader(json, path);
+  if (headerOnly) return { metadata, tensors: {} };
+  if (info.size - 8 - length !== dataLength) sizeMismatch(path, dataLength, info.size - 8 - length);
+  if (dataLength > maxDataBytes) {
+    fail(`its header declares ${count(dataLength)} bytes of tensors, more than the limit of ${count(maxDataBytes)}`);
+  }
+  const data = new Uint8Array(dataLength);
+  const got = await readFully(file, data);
+  if (got < dataLength) sizeMismatch(path, dataLength, got);
+  if (await file.read(new Uint8Array(1)) !== null) fail("it grew while it was being read");
+  return { metadata, tensors: decodeTensors(entries, data) };
 }

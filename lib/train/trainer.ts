@@ -78,19 +78,125 @@ export const DEFAULT_CONFIG: TrainConfig = {
 /** After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture). */
 export const LR_DECAY = 0.1;
 
+/** The most memory a run may ask for, for all its buffers together: 1 GiB. */
+export const MAX_BUFFER_BYTES = 2 ** 30;
+
+/** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
+export type FieldNamer = (field: keyof TrainConfig) => string;
+
 /**
- * Checks a configuration; a `RangeError` names the field and what is allowed.
+ * A configuration value that is not allowed. The message uses the field
+ * names of {@linkcode TrainConfig}; {@linkcode ConfigError.describe} says the
+ * same with other names, such as the command line's flags.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   validateConfig({ ...DEFAULT_CONFIG, nHidden: 10_000_000 });
+ * } catch (error) {
+ *   if (error instanceof ConfigError) console.error(error.describe((f) => `--${f}`));
+ * }
+ * ```
+ */
+export class ConfigError extends RangeError {
+  override name = "ConfigError";
+  /** The message, with each field named by `name`. */
+  readonly describe: (name: FieldNamer) => string;
+
+  /** An error whose message `describe` writes for any naming of the fields. */
+  constructor(describe: (name: FieldNamer) => string) {
+    super(describe((field) => field));
+    this.describe = describe;
+  }
+}
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * A size in bytes for people: "1.5 GiB", "12 MiB", "4 TiB".
+ *
+ * @example
+ * ```ts
+ * formatBytes(2 ** 30); // "1 GiB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
+  return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The lecture's data: 27 characters, 228,146 examples; the default for {@linkcode bufferBytes}. */
+const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
+
+/**
+ * The bytes a trainer with this configuration allocates, by what they are
+ * for, each with the fields it grows with: the parameters (float32, and
+ * float64 copies and gradients), a batch's activations, the chunks of the
+ * evaluation, the loss history and the dataset.
+ *
+ * @example
+ * ```ts
+ * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
+ * ```
+ */
+export function bufferBytes(
+  c: TrainConfig,
+  { vocabSize: V, examples } = NAMES_SIZE,
+): { bytes: number; fields: (keyof TrainConfig)[] }[] {
+  const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
+  const I = B * E;
+  return [
+    { bytes: 20 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
+    {
+      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V),
+      fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
+    },
+    { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
+    { bytes: 4 * steps, fields: ["steps"] },
+    { bytes: 4 * examples * (B + 1), fields: ["blockSize"] },
+  ];
+}
+
+/**
+ * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
+ * before anything is allocated. The error names the fields of the largest
+ * part that are above their defaults, with their values.
+ *
+ * @example
+ * ```ts
+ * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
+ * ```
+ */
+export function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
+  const parts = bufferBytes(c, size);
+  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
+  if (total <= MAX_BUFFER_BYTES) return;
+  const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
+  const blamed = above.length > 0 ? above : largest.fields;
+  throw new ConfigError((name) =>
+    `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
+      formatBytes(total)
+    } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`
+  );
+}
+
+/**
+ * Checks a configuration: each field in the range the command line allows,
+ * and all buffers within {@linkcode MAX_BUFFER_BYTES}. A {@linkcode ConfigError}
+ * names the field and what is allowed.
  *
  * @example
  * ```ts
  * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
  * ```
  */
-export function validateConfig(c: TrainConfig): TrainConfig {
-  const whole = (name: keyof TrainConfig, min: number, why = "") => {
-    const v = c[name];
+export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
+  const whole = (field: keyof TrainConfig, min: number, why = "") => {
+    const v = c[field];
     if (!Number.isSafeInteger(v) || v < min) {
-      throw new RangeError(`${name} must be a whole number ≥ ${min}${why}, got ${v}`);
+      throw new ConfigError((name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`);
     }
   };
   whole("blockSize", 1);
@@ -101,7 +207,10 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   whole("decayStep", 0);
   whole("seed", 0);
   whole("globalSeed", 0);
-  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new RangeError(`lr must be a number > 0, got ${c.lr}`);
+  if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
+    throw new ConfigError((name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
+  }
+  checkBuffers(c, size);
   return c;
 }
 
@@ -125,6 +234,19 @@ export interface TrainingData {
 export function loadTrainingData(blockSize: number): TrainingData {
   const split = lectureSplit(loadNames(), blockSize);
   return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
+}
+
+/** Refuses data with an empty split (a names file of fewer than 6 names), which would leave nothing to train or evaluate on. */
+function checkSplits(data: TrainingData): void {
+  for (const split of ["train", "dev", "test"] as const) {
+    if (data[split].count === 0) {
+      throw new RangeError(
+        `data/names.txt has ${grouped(data.words.length)} name${
+          data.words.length === 1 ? "" : "s"
+        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6 names)`,
+      );
+    }
+  }
 }
 
 /** The state a checkpoint must carry besides the parameters. */
@@ -209,9 +331,24 @@ export class Trainer {
     data?: TrainingData,
     restore?: { params: Params; state: TrainerState },
   ) {
-    this.config = validateConfig({ ...DEFAULT_CONFIG, ...config });
+    const size = data
+      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
+      : {
+        vocabSize: NAMES_SIZE.vocabSize,
+        examples: loadNames().reduce((sum, word) => sum + word.length + 1, 0),
+      };
+    this.config = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
+    if (restore && restore.state.step > this.config.steps) {
+      const { steps } = this.config;
+      throw new ConfigError((name) =>
+        `${name("steps")} ${grouped(steps)} is below the checkpoint's step ${
+          grouped(restore.state.step)
+        }: a resumed run can only go on`
+      );
+    }
     this.data = data ?? loadTrainingData(blockSize);
+    checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
     }
@@ -523,10 +660,11 @@ export class Trainer {
         linearForward(hprebn, embcat, this.#p.W1, this.#p.b1, 1, B * E, H);
         this.#hiddenInference(hidden, hprebn, 1);
         linearForward(logits, hidden, this.#p.W2, this.#p.b2, 1, H, V);
+        // Subtract the largest logit before dividing, so that a tiny temperature gives 0 and −∞, never ∞ − ∞.
         let max = -Infinity;
-        for (let v = 0; v < V; v++) max = Math.max(max, logits[v] / temperature);
+        for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);
         let total = 0;
-        for (let v = 0; v < V; v++) total += probs[v] = Math.exp(logits[v] / temperature - max);
+        for (let v = 0; v < V; v++) total += probs[v] = Math.exp((logits[v] - max) / temperature);
         for (let v = 0; v < V; v++) probs[v] /= total;
         const ix = g.multinomial(Float32Array.from(probs));
         if (ix === 0) break;

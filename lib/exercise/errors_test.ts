@@ -1,0 +1,59 @@
+// deno's error output, located and said in tensor terms.
+
+import assert from "node:assert/strict";
+import { explainTypeError, parseDenoErrors } from "./errors.ts";
+
+Deno.test("type errors are found with their places, and other modules' types shortened", () => {
+  const stderr =
+    `TS2365 [ERROR]: Operator '+=' cannot be applied to types 'import("file:///w/lib/tensor.ts", { with: { "resolution-mode": "import" } }).Tensor' and 'number'.
+  dcounts += 1;
+  ~~~~~~~
+    at file:///w/$deno$stdin.mts:70:3
+
+TS2304 [ERROR]: Cannot find name 'dprob'.
+  x
+    at file:///w/$deno$stdin.mts:71:20
+
+Found 2 errors.
+`;
+  const { type } = parseDenoErrors(stderr);
+  assert.deepEqual(type.map((e) => [e.code, e.line, e.column]), [["TS2365", 70, 3], ["TS2304", 71, 20]]);
+  assert.equal(type[0].message, "Operator '+=' cannot be applied to types 'Tensor' and 'number'.");
+});
+
+Deno.test("a syntax error and an uncaught error keep their places", () => {
+  const syntax = parseDenoErrors(
+    "error: SyntaxError: Expected ',', got ';'\n  |\n1 | f(1;\n  |    ~\n    at file:///w/$deno$stdin.mts:12:16\n",
+  );
+  assert.deepEqual(syntax.other, {
+    url: "file:///w/$deno$stdin.mts",
+    line: 12,
+    column: 16,
+    code: "",
+    message: "SyntaxError: Expected ',', got ';'",
+  });
+  const thrown = parseDenoErrors("error: Uncaught (in promise) Error: x\n    at f (file:///w/a.ts:1:28)\n");
+  assert.equal((thrown.other as { line: number }).line, 1);
+  assert.deepEqual(parseDenoErrors("").type, []);
+});
+
+Deno.test("arithmetic operators on tensors are explained with the function to call", () => {
+  assert.equal(
+    explainTypeError("TS2365", "Operator '+=' cannot be applied …", "  dcounts += mul(a, b);", 3),
+    "`+=` does not add tensors: write `dcounts = add(dcounts, …)`",
+  );
+  assert.equal(
+    explainTypeError("TS2588", "Cannot assign to 'dcounts' because it is a constant.", "  dcounts += x;", 3),
+    "`+=` does not add tensors: write `dcounts = add(dcounts, …)` (and declare dcounts with let)",
+  );
+  assert.equal(
+    explainTypeError("TS2362", "The left-hand side of an arithmetic operation …", "  const d = probs * dlogprobs;", 13),
+    "`*` does not multiply tensors: write mul(probs, dlogprobs)",
+  );
+  assert.equal(
+    explainTypeError("TS2588", "Cannot assign to 'dx' because it is a constant.", "  dx = y;", 3),
+    "dx is a const: declare it with let to assign it again",
+  );
+  assert.match(explainTypeError("TS2304", "Cannot find name 'dprob'.", "  f(dprob)", 5), /^dprob is not defined here/);
+  assert.equal(explainTypeError("TS9999", "Something else.", "x", 1), "Something else.");
+});

@@ -1,0 +1,165 @@
+/**
+ * Preparing a learner's file to be checked line by line. The checker runs
+ * the learner's module in a separate `deno` process, fed on stdin, so the
+ * file's text is rewritten first, line for line (line numbers stay those of
+ * the learner's file, and every column that moves is mapped back):
+ *
+ * - relative imports become absolute, since the module no longer sits in the
+ *   learner's folder;
+ * - the last assignment of each gradient, `const dprobs = EXPR;`, becomes
+ *   `const dprobs = HOOK.fix("dprobs", EXPR);`, so the checker can record the
+ *   learner's value and hand the lines below the correct one instead. One
+ *   mistake then does not cascade: every line is checked on correct inputs.
+ *
+ * @example
+ * ```ts
+ * import { instrument } from "./instrument.ts";
+ * const ready = instrument("const dprobs = mul(a, b);\n", "file:///x/yours/03.ts", ["dprobs"], "__h");
+ * ready.code; // 'const dprobs = __h.fix("dprobs", mul(a, b));\n'
+ * ready.lines.dprobs; // 1
+ * ```
+ * @module
+ */
+
+/** A learner's source, rewritten to run from stdin with each gradient hooked. */
+export interface Instrumented {
+  /** The text to run: the learner's lines, rewritten in place. */
+  code: string;
+  /** The line (1-based) of each hooked gradient's last assignment. */
+  lines: Record<string, number>;
+  /** The learner's column (1-based) for a column of `code` on `line`. */
+  column(line: number, column: number): number;
+}
+
+/** Which characters of `source` are code (not inside a string or a comment). */
+function codeMask(source: string): Uint8Array {
+  const mask = new Uint8Array(source.length);
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "/" && source[i + 1] === "/") {
+      while (i < source.length && source[i] !== "\n") i++;
+    } else if (c === "/" && source[i + 1] === "*") {
+      const end = source.indexOf("*/", i + 2);
+      i = end === -1 ? source.length : end + 2;
+    } else if (c === '"' || c === "'" || c === "`") {
+      i++;
+      while (i < source.length && source[i] !== c) i += source[i] === "\\" ? 2 : 1;
+      i++;
+    } else {
+      mask[i++] = 1;
+    }
+  }
+  return mask;
+}
+
+// A line that starts a new statement, so the one before it ended without a `;`.
+const STARTS_STATEMENT =
+  /^\s*(?:const|let|var|return|if|for|while|do|switch|throw|try|export|function|class|\}|[\w$.\[\]]+\s*[-+*\/]?=(?![=>]))/;
+
+/**
+ * Where the expression of the statement starting at `from` ends: at its `;`,
+ * or, when the line ends at depth 0 and the next line starts a statement,
+ * after its last character of code (before a trailing comment); -1 when
+ * the brackets do not balance.
+ */
+function statementEnd(source: string, mask: Uint8Array, from: number): number {
+  let depth = 0;
+  let lastCode = -1;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\n" && depth === 0 && lastCode >= from) {
+      const next = source.slice(i + 1).match(/^(?:[ \t]*(?:\/\/[^\n]*)?\n)*([^\n]*)/)![1];
+      if (next === "" || STARTS_STATEMENT.test(next)) return lastCode + 1;
+    }
+    if (!mask[i]) continue;
+    if (!/\s/.test(c)) lastCode = i;
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      if (--depth < 0) return -1;
+    } else if (c === ";" && depth === 0) return i;
+  }
+  return -1;
+}
+
+interface Edit {
+  /** Where in the original text. */
+  at: number;
+  /** How many original characters it replaces. */
+  remove: number;
+  /** What it puts there. */
+  insert: string;
+}
+
+/**
+ * Rewrites a learner's module (see the module doc). `fileUrl` is where the
+ * file lives (to resolve its relative imports), `names` the gradients to
+ * hook, `hook` the name the runner's hook module is imported as.
+ *
+ * @example
+ * ```ts
+ * const ready = instrument(text, toFileUrl(path).href, ["dlogprobs", "dprobs"], "__exercise");
+ * ```
+ */
+export function instrument(source: string, fileUrl: string, names: string[], hook: string): Instrumented {
+  const mask = codeMask(source);
+  const edits: Edit[] = [];
+  const importPattern = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"'\n]*)\2/g;
+  for (const m of source.matchAll(importPattern)) {
+    if (!mask[m.index]) continue;
+    const at = m.index + m[1].length + 1;
+    edits.push({ at, remove: m[3].length, insert: new URL(m[3], fileUrl).href });
+  }
+  const lineOf = (index: number) => source.slice(0, index).split("\n").length;
+  const lines: Record<string, number> = {};
+  for (const name of names) {
+    const assignment = new RegExp(
+      `(^|[;{}]|\\n)[ \\t]*(?:(?:const|let|var)\\s+)?${name}\\s*(?::\\s*Tensor\\s*)?=(?![=>])`,
+      "g",
+    );
+    const found = [...source.matchAll(assignment)].filter((m) => mask[m.index + m[0].length - 1]);
+    const last = found.at(-1);
+    if (!last) continue;
+    let start = last.index + last[0].length;
+    while (/\s/.test(source[start] ?? "")) start++;
+    const end = statementEnd(source, mask, start);
+    if (end === -1) continue;
+    edits.push({ at: start, remove: 0, insert: `${hook}.fix(${JSON.stringify(name)}, ` });
+    edits.push({ at: end, remove: 0, insert: ")" });
+    lines[name] = lineOf(last.index + last[0].search(new RegExp(`\\b${name}\\b`)));
+  }
+  edits.sort((a, b) => a.at - b.at);
+
+  // Apply the edits, noting per line where each lands in the new text.
+  const moved = new Map<number, { newStart: number; newEnd: number; origStart: number; delta: number }[]>();
+  let code = "";
+  let from = 0;
+  for (const edit of edits) {
+    code += source.slice(from, edit.at);
+    const line = lineOf(edit.at);
+    const lineStart = code.lastIndexOf("\n") + 1;
+    const origLineStart = source.lastIndexOf("\n", edit.at - 1) + 1;
+    const newStart = code.length - lineStart + 1;
+    code += edit.insert;
+    const list = moved.get(line) ?? [];
+    list.push({
+      newStart,
+      newEnd: newStart + edit.insert.length,
+      origStart: edit.at - origLineStart + 1,
+      delta: edit.insert.length - edit.remove,
+    });
+    moved.set(line, list);
+    from = edit.at + edit.remove;
+  }
+  code += source.slice(from);
+
+  const column = (line: number, col: number): number => {
+    let shift = 0;
+    for (const m of moved.get(line) ?? []) {
+      if (col >= m.newEnd) shift += m.delta;
+      else if (col >= m.newStart) return m.origStart;
+    }
+    return col - shift;
+  };
+  return { code, lines, column };
+}

@@ -1,0 +1,52 @@
+/**
+ * For tests: damaged checkpoints on demand. {@linkcode rewriteHeader} edits a
+ * checkpoint's JSON header (its metadata, a tensor's dtype, shape or offsets)
+ * and keeps the data bytes, so each test can break exactly one field.
+ *
+ * @example
+ * ```ts
+ * import { rewriteHeader } from "./testing.ts";
+ * const broken = rewriteHeader(bytes, (h) => (h.__metadata__.generator = "{}"));
+ * ```
+ * @module
+ */
+
+/** A safetensors header as JSON: `__metadata__` strings and one entry per tensor. */
+// deno-lint-ignore no-explicit-any
+export type Header = Record<string, any>;
+
+/**
+ * Returns new file bytes whose header is `edit`'s change of `bytes`' header,
+ * followed by the same data bytes and `trailing` more.
+ *
+ * @example
+ * ```ts
+ * rewriteHeader(bytes, (h) => (h.b1.data_offsets = h.W1.data_offsets));
+ * ```
+ */
+export function rewriteHeader(bytes: Uint8Array, edit: (header: Header) => void, trailing = 0): Uint8Array {
+  const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  edit(header);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const data = bytes.subarray(8 + length);
+  const out = new Uint8Array(8 + json.length + data.length + trailing);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
+
+/**
+ * The first 8 bytes of a safetensors file claiming a header of `length` bytes.
+ *
+ * @example
+ * ```ts
+ * headerLengthBytes(2n ** 62n);
+ * ```
+ */
+export function headerLengthBytes(length: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, length, true);
+  return out;
+}
