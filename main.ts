@@ -8,6 +8,7 @@
  *     deno task sample              sample names from a saved checkpoint
  *     deno task bench               time one training step every way (and PyTorch's)
  *     deno task exercise 3          your own gradients for chapter 3, checked
+ *     deno task notebooks           the chapters as Jupyter notebooks (chapters/notebooks/)
  *     deno run main.ts --help       the commands (each command's --help, its flags)
  *
  * @module
@@ -43,7 +44,7 @@ async function listChapters(): Promise<void> {
 }
 
 /** The commands `main` dispatches. */
-const COMMANDS = ["chapter", "exercise", "train", "sample", "bench"];
+const COMMANDS = ["chapter", "exercise", "train", "sample", "bench", "notebooks"];
 
 /** What `deno run main.ts --help` prints: the commands. */
 const MAIN_HELP = `Backprop ninja: the lecture's MLP, every gradient derived by hand, checked, then trained.
@@ -57,6 +58,7 @@ Commands:
   deno task train             train the network, then sample names
   deno task sample            sample names from a saved checkpoint
   deno task bench             time one training step every way (and PyTorch's)
+  deno task notebooks         remake the chapters' Jupyter notebooks (chapters/notebooks/)
 
 Each command's --help tells its arguments and flags, e.g. \`deno task train --help\`.`;
 
@@ -144,12 +146,16 @@ export async function main(args: string[]): Promise<number> {
       return await (await import("./lib/commands/exercise.ts")).exerciseCommand(rest);
     case "bench":
       return (await import("./lib/commands/bench.ts")).benchCommand(rest);
+    case "notebooks":
+      return await (await import("./lib/commands/notebooks.ts")).notebooksCommand(rest);
     default: {
       const near = closestFlags(command, COMMANDS);
       throw new UsageError(
         `unknown command ${JSON.stringify(command)}${
           near.length === 1 ? ` (did you mean ${near[0]}?)` : ""
-        }: the commands are chapter, exercise, train, sample and bench (\`deno run main.ts --help\` says more)`,
+        }: the commands are ${COMMANDS.slice(0, -1).join(", ")} and ${
+          COMMANDS.at(-1)
+        } (\`deno run main.ts --help\` says more)`,
       );
     }
   }

@@ -32,6 +32,8 @@ import {
 import { compareGradient, formatNumber, reportComparisons } from "../lib/check/compare.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heatmap } from "../lib/report/heatmap.ts";
+import { showPicture } from "../lib/report/picture.ts";
+import { heatmapSvg } from "../lib/report/svg.ts";
 import { heading, say, table } from "../lib/report/print.ts";
 import { medianMs } from "../lib/timing.ts";
 import { lectureForward } from "./02_forward.ts";
@@ -138,7 +140,9 @@ export function run(): boolean {
     is ${formatNumber(Math.max(...Array.from(rowSums.data, Math.abs)))}.`);
 
   say(`The whole dlogits, ${n} rows by 27 characters, as the lecture shows it with imshow:`);
-  console.log(heatmap(dlogits) + "\n");
+  const chars = Array.from({ length: dlogits.shape[1] }, (_, j) => lectureChar(j));
+  showPicture(heatmap(dlogits), heatmapSvg(dlogits, { columnLabels: chars, title: "dlogits" }));
+
   say(`Each row has one dark cell: the correct character, where the gradient is negative. Gradient descent moves
     against the gradient, so it pulls that logit up, and pushes every other logit down in proportion to the
     probability the network wrongly gave it. The forces on a row balance, as the row sums showed: the network is

@@ -27,6 +27,8 @@ import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
 import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
 import { heading, say, table } from "../lib/report/print.ts";
 import { lossChart } from "../lib/report/chart.ts";
+import { showPicture } from "../lib/report/picture.ts";
+import { lossCurveSvg } from "../lib/report/svg.ts";
 import { LR_DECAY, Trainer } from "../lib/train/trainer.ts";
 import { forward } from "./02_forward.ts";
 import { backpropOutputLayer } from "./04_output_layer.ts";
@@ -138,7 +140,8 @@ export function run(): boolean {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n  ${(1000 * seconds / (CHAPTER_STEPS - 1)).toFixed(3)} ms a step.\n`);
-  console.log(lossChart(trainer.lossLog10.subarray(0, trainer.step), 50) + "\n");
+  const losses = trainer.lossLog10.subarray(0, trainer.step);
+  showPicture(lossChart(losses, 50), lossCurveSvg(losses));
 
   // ## Calibrating batchnorm, and the loss on data the network never saw
   //

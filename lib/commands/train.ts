@@ -11,6 +11,7 @@
  * @module
  */
 
+import { saveLossCurve } from "../report/svg.ts";
 import { resolve } from "node:path";
 import {
   CheckpointError,
@@ -532,8 +533,8 @@ async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<St
   // Again, now with batchnorm's statistics over the training set.
   const stop = await saveOrStop(trainer, kept);
   if (stop) return stop;
-  // (Files written beside the checkpoint at the end of a run, such as a loss-curve SVG, go here.)
   console.log(`\nSaved ${o.out}. Sample more with: deno task sample --checkpoint ${o.out}`);
+  console.log(await saveLossCurve(o.out, trainer.lossLog10.subarray(0, trainer.step)));
   return { kind: "done" };
 }
 

@@ -298,7 +298,7 @@ fsTest(
     const { code, output } = await train(["--steps", "5", "--samples", "0", "--out", path]);
     assert.equal(code, 0);
     assert.match(output, new RegExp(`^Removed run\\.safetensors\\.${DEAD_PID}\\.tmp, left by an earlier run\\.$`, "m"));
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["run.safetensors"]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["run.loss.svg", "run.safetensors"]);
   },
 );
 
@@ -504,7 +504,7 @@ fsTest(
     const resumed = await train(["--resume", path, "--steps", String(saved + 50), "--samples", "0"]);
     assert.equal(resumed.code, 0, resumed.errors.join("\n"));
     assert.equal((await loadCheckpoint(path, data)).step, saved + 50);
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["killed.safetensors"]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["killed.loss.svg", "killed.safetensors"]);
   },
   true,
 );

@@ -41,23 +41,13 @@ function colorWanted(): boolean {
  * ```
  */
 export function heatmap(m: Tensor, options: HeatmapOptions = {}): string {
-  if (m.shape.length !== 2) {
-    throw new TypeError(`Cannot draw ${formatShape(m.shape)} as a heat map: it must be a matrix`);
-  }
+  const { rows, cols, lo, hi, level: levelAt } = heatLevels(m);
   const color = options.color ?? colorWanted();
-  const [rows, cols] = m.shape;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of m.data) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const span = hi - lo || 1;
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
     let line = "";
     for (let j = 0; j < cols; j++) {
-      const level = (m.data[i * cols + j] - lo) / span; // 0 … 1
+      const level = levelAt(i, j); // 0 … 1
       if (color) {
         line += `\x1b[48;5;${232 + Math.round(level * 23)}m  `;
       } else {
@@ -70,4 +60,36 @@ export function heatmap(m: Tensor, options: HeatmapOptions = {}): string {
   const lightest = color ? "white" : `'${RAMP.at(-1)}'`;
   lines.push(`${darkest} = ${lo.toPrecision(3)}, ${lightest} = ${hi.toPrecision(3)}`);
   return lines.join("\n");
+}
+
+/** A matrix ready to draw: its size, its range, and each entry as a level from 0 (smallest) to 1 (largest). */
+export interface HeatLevels {
+  rows: number;
+  cols: number;
+  lo: number;
+  hi: number;
+  level(i: number, j: number): number;
+}
+
+/**
+ * The levels of a matrix's entries, for the character heat map and the SVG one alike.
+ *
+ * @example
+ * ```ts
+ * heatLevels(tensor([[0, 5, 10]])).level(0, 1); // 0.5
+ * ```
+ */
+export function heatLevels(m: Tensor): HeatLevels {
+  if (m.shape.length !== 2) {
+    throw new TypeError(`Cannot draw ${formatShape(m.shape)} as a heat map: it must be a matrix`);
+  }
+  const [rows, cols] = m.shape;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of m.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const span = hi - lo || 1;
+  return { rows, cols, lo, hi, level: (i, j) => (m.data[i * cols + j] - lo) / span };
 }

@@ -1,0 +1,294 @@
+/**
+ * `deno task notebooks`: the chapters as Jupyter notebooks for Deno's
+ * kernel, made from the chapters' own source (chapters/notebooks/) and the
+ * exercise stubs (chapters/notebooks/exercises/).
+ *
+ *     deno task notebooks            regenerate the notebooks whose chapter changed
+ *     deno task notebooks --execute  regenerate, run every notebook in Jupyter, save the outputs
+ *     deno task notebooks --check    run every committed notebook in Jupyter (to a temporary
+ *                                    directory) and fail on any error output; writes nothing
+ *
+ * @example
+ * ```ts
+ * import { generateNotebooks } from "./notebooks.ts";
+ * generateNotebooks().map((n) => n.path); // ["chapters/notebooks/01_data_and_model.ipynb", …]
+ * ```
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+import chapter1 from "../../chapters/01_data_and_model.ts" with { type: "text" };
+import chapter2 from "../../chapters/02_forward.ts" with { type: "text" };
+import chapter3 from "../../chapters/03_cross_entropy.ts" with { type: "text" };
+import chapter4 from "../../chapters/04_output_layer.ts" with { type: "text" };
+import chapter5 from "../../chapters/05_batchnorm.ts" with { type: "text" };
+import chapter6 from "../../chapters/06_first_layer.ts" with { type: "text" };
+import chapter7 from "../../chapters/07_fused_cross_entropy.ts" with { type: "text" };
+import chapter8 from "../../chapters/08_fused_batchnorm.ts" with { type: "text" };
+import chapter9 from "../../chapters/09_training.ts" with { type: "text" };
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { chapterNotebook } from "../notebook/chapter.ts";
+import { exerciseNotebook } from "../notebook/exercise.ts";
+import { errorsOf, type Notebook, notebookJson, sources, withOutputs } from "../notebook/ipynb.ts";
+import { parseFlags, UsageError } from "../cli.ts";
+import { fromFileUrl } from "../paths.ts";
+
+/** Where the chapters' notebooks go, relative to the repository. */
+export const NOTEBOOK_DIR = "chapters/notebooks";
+/** Where the exercises' notebooks go. */
+export const EXERCISE_NOTEBOOK_DIR = "chapters/notebooks/exercises";
+
+const CHAPTER_SOURCES: [string, string][] = [
+  ["01_data_and_model.ts", chapter1],
+  ["02_forward.ts", chapter2],
+  ["03_cross_entropy.ts", chapter3],
+  ["04_output_layer.ts", chapter4],
+  ["05_batchnorm.ts", chapter5],
+  ["06_first_layer.ts", chapter6],
+  ["07_fused_cross_entropy.ts", chapter7],
+  ["08_fused_batchnorm.ts", chapter8],
+  ["09_training.ts", chapter9],
+];
+
+/** A notebook and the path it belongs at, relative to the repository. */
+export interface GeneratedNotebook {
+  path: string;
+  notebook: Notebook;
+}
+
+/**
+ * Every notebook as the generator makes it from today's chapters and stubs, without outputs.
+ *
+ * @example
+ * ```ts
+ * generateNotebooks().length; // 15: nine chapters, six exercises
+ * ```
+ */
+export function generateNotebooks(): GeneratedNotebook[] {
+  const chapters = CHAPTER_SOURCES.map(([file, text]) => ({
+    path: `${NOTEBOOK_DIR}/${file.replace(/\.ts$/, ".ipynb")}`,
+    notebook: chapterNotebook({ path: `chapters/${file}`, text }, NOTEBOOK_DIR),
+  }));
+  const exercises = Object.values(EXERCISES).map((spec) => ({
+    path: `${EXERCISE_NOTEBOOK_DIR}/${spec.file.replace(/\.ts$/, ".ipynb")}`,
+    notebook: exerciseNotebook(
+      { path: `chapters/exercises/${spec.file}`, text: spec.stub },
+      spec.gradients.map((g) => ({ name: g.name, forward: g.forward })),
+      EXERCISE_NOTEBOOK_DIR,
+      { name: "checkInNotebook", input: "exerciseInput", module: "lib/commands/notebook_check.ts" },
+    ),
+  }));
+  return [...chapters, ...exercises];
+}
+
+/** The repository's root, where the notebooks' paths start. */
+const ROOT = fromFileUrl(new URL("../../", import.meta.url));
+
+/** The committed notebook at `path`, or undefined if there is none. */
+async function readNotebook(path: string): Promise<Notebook | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(ROOT, path)));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Whether two notebooks have the same cells, outputs aside. */
+export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
+  return JSON.stringify(sources(a)) === JSON.stringify(sources(b));
+}
+
+/**
+ * Runs the notebook at `path` (relative to the repository) in Jupyter on
+ * Deno's kernel, writing the run copy to a temporary directory; the run copy.
+ */
+async function execute(path: string): Promise<Notebook> {
+  const out = await Deno.makeTempDir({ prefix: "notebook-" });
+  try {
+    const { code, stderr } = await new Deno.Command("jupyter", {
+      args: [
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--allow-errors",
+        "--ExecutePreprocessor.timeout=600",
+        "--output-dir",
+        out,
+        join(ROOT, path),
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (code !== 0) {
+      const lines = new TextDecoder().decode(stderr).trim().split("\n");
+      throw new Error(`jupyter nbconvert could not run ${path}:\n  ${lines.slice(-5).join("\n  ")}`);
+    }
+    return JSON.parse(await Deno.readTextFile(join(out, basename(path))));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+/** Whether `jupyter nbconvert` and Deno's kernel are installed. */
+export async function jupyterReady(): Promise<string | undefined> {
+  try {
+    const { code, stdout } = await new Deno.Command("jupyter", { args: ["kernelspec", "list", "--json"] }).output();
+    if (code !== 0) return "`jupyter kernelspec list` failed";
+    const specs = JSON.parse(new TextDecoder().decode(stdout)).kernelspecs ?? {};
+    return "deno" in specs ? undefined : "Deno's kernel is not registered: run `deno jupyter --install`";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      return "Jupyter is not installed (apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)";
+    }
+    throw error;
+  }
+}
+
+/** One notebook's run: its path, seconds, and the error outputs (none when it ran cleanly). */
+export interface NotebookRun {
+  path: string;
+  seconds: number;
+  errors: string[];
+  executed: Notebook;
+}
+
+/**
+ * Runs each notebook in Jupyter, one at a time, printing a line per notebook.
+ *
+ * @example
+ * ```ts
+ * const runs = await executeNotebooks(["chapters/notebooks/02_forward.ipynb"]);
+ * runs[0].errors; // []
+ * ```
+ */
+export async function executeNotebooks(paths: string[], log = console.log): Promise<NotebookRun[]> {
+  const runs: NotebookRun[] = [];
+  const width = Math.max(...paths.map((p) => p.length));
+  for (const path of paths) {
+    const started = performance.now();
+    const executed = await execute(path);
+    const seconds = (performance.now() - started) / 1000;
+    const errors = errorsOf(executed);
+    log(`  ${path.padEnd(width)}  ${seconds.toFixed(1).padStart(5)} s  ${errors.length === 0 ? "ok" : "ERRORS"}`);
+    for (const e of errors) log(`      ${e}`);
+    runs.push({ path, seconds, errors, executed });
+  }
+  const total = runs.reduce((s, r) => s + r.seconds, 0);
+  log(`\n${runs.length} notebooks in ${total.toFixed(1)} s.`);
+  return runs;
+}
+
+/**
+ * Whether the file at `path` differs from git's last commit of it: a
+ * learner's edits, made in Jupyter, which must not be lost. Without git
+ * (or outside a checkout) every file counts as edited.
+ */
+async function editedSinceCommit(path: string): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command("git", {
+      args: ["diff", "--quiet", "HEAD", "--", path],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code !== 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Writes each generated notebook whose cells differ from the one on disk; the
+ * paths written. A notebook edited since it was committed is first moved
+ * to a backup beside it, and the backup named.
+ */
+async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const { path, notebook } of generated) {
+    const existing = await readNotebook(path);
+    if (existing && sameCells(existing, notebook)) continue;
+    if (existing && (await editedSinceCommit(path))) {
+      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
+      await Deno.rename(join(ROOT, path), join(ROOT, backup));
+      console.log(`${path} had edits of yours: moved it to ${backup}.`);
+    }
+    await Deno.mkdir(join(ROOT, dirname(path)), { recursive: true });
+    await Deno.writeTextFile(join(ROOT, path), notebookJson(notebook));
+    written.push(path);
+  }
+  return written;
+}
+
+/**
+ * `deno task notebooks [--execute | --check]`.
+ *
+ * @example
+ * ```ts
+ * Deno.exitCode = await notebooksCommand([]);
+ * ```
+ */
+export async function notebooksCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    args,
+    { execute: { type: "boolean" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    "notebooks",
+  );
+  if (values.help) {
+    console.log(`The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
+
+Usage: deno task notebooks [--execute | --check]
+
+  (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
+  --execute   regenerate, run every notebook in Jupyter and save its outputs
+  --check     run every committed notebook in Jupyter (in a temporary directory), fail on errors`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`notebooks takes no arguments, got ${positionals.join(" ")}`);
+  if (values.execute && values.check) throw new UsageError("--execute and --check do not go together");
+  const generated = generateNotebooks();
+  if (!values.check) {
+    const written = await writeChanged(generated);
+    console.log(
+      written.length === 0
+        ? `All ${generated.length} notebooks are up to date with their chapters.`
+        : `Wrote ${written.join(", ")} (without outputs).`,
+    );
+    if (!values.execute) {
+      if (written.length > 0) console.log("Run `deno task notebooks --execute` to fill in their outputs.");
+      return 0;
+    }
+  }
+  if (values.check) {
+    const stale: string[] = [];
+    for (const { path, notebook } of generated) {
+      const committed = await readNotebook(path);
+      if (!committed || !sameCells(committed, notebook)) stale.push(path);
+    }
+    if (stale.length > 0) {
+      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
+      return 1;
+    }
+  }
+  const missing = await jupyterReady();
+  if (missing) {
+    console.log(`Cannot run the notebooks: ${missing}.`);
+    return 1;
+  }
+  console.log(`Running ${generated.length} notebooks in Jupyter on Deno's kernel:\n`);
+  const runs = await executeNotebooks(generated.map((g) => g.path));
+  const failed = runs.filter((r) => r.errors.length > 0);
+  if (values.execute) {
+    for (const run of runs) {
+      const { notebook } = generated.find((g) => g.path === run.path)!;
+      await Deno.writeTextFile(join(ROOT, run.path), notebookJson(withOutputs(notebook, run.executed)));
+    }
+    console.log(`Saved the outputs in ${NOTEBOOK_DIR}/.`);
+  }
+  if (failed.length > 0) {
+    console.log(`Errors in ${failed.map((r) => r.path).join(", ")}.`);
+    return 1;
+  }
+  return 0;
+}
