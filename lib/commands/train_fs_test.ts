@@ -167,7 +167,8 @@ fsTest("resuming a checkpoint that has done its --steps says so in one line and 
     );
     assert.equal((await Deno.stat(path)).mtime?.getTime(), 1_000_000_000, "not rewritten");
     assert.deepEqual(await Deno.readFile(path), before);
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["done.safetensors"]);
+    // The first run's checkpoint and loss curve, and nothing new: no lock, no temporary file.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["done.loss.svg", "done.safetensors"]);
   }
   // Stopped after its last step but before the end of the run's calibration: resuming finishes that.
   const uncalibrated = join(dir, "uncalibrated.safetensors");
