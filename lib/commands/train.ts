@@ -23,6 +23,7 @@ import {
 } from "../train/checkpoint.ts";
 import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
+import { latestRun, nextFreeRun } from "./runs.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
 import { table } from "../report/print.ts";
@@ -83,17 +84,18 @@ Flags (defaults are the lecture's):
   --samples N        names to sample at the end              (20)
   --temperature X    sampling temperature                    (1)
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
-  --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT})
+  --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT}; mlp-2… when taken)
   --resume PATH      continue a checkpoint up to --steps, counting the steps it has done
   --kernels K        kernels: wasm (SIMD) or ts (TypeScript) (wasm)
   --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
-  --force            start afresh over an existing checkpoint at --out
+  --force            start afresh over an existing checkpoint at --out (or the default's)
   -h, --help         this text
 
 A resumed run keeps the checkpoint's network and seeds, and its learning rate schedule:
 its --lr and its decay step (not half of a new --steps), unless --lr or --decay-step is
 given, so that it ends bit for bit where one uninterrupted run of that schedule would.
-A checkpoint that has done its --steps is left as it is.
+A checkpoint that has done its --steps is left as it is. Without --out, a new run never
+replaces an earlier one: it saves to checkpoints/mlp-2.safetensors, mlp-3…, whichever is free.
 
 Ctrl-C, SIGTERM and SIGHUP save a checkpoint and stop (exit codes 130, 143, 129);
 --resume continues exactly where it stopped. A loss that becomes NaN, infinite or
@@ -105,7 +107,7 @@ const SAMPLE_HELP = `Sample names from a trained checkpoint.
 Usage: deno task sample [flags]
 
 Flags:
-  --checkpoint PATH  the checkpoint to read                  (${DEFAULT_CHECKPOINT})
+  --checkpoint PATH  the checkpoint to read                  (the newest of ${DEFAULT_CHECKPOINT}, mlp-2…)
   --samples N        how many names                          (20)
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
@@ -216,6 +218,8 @@ interface TrainOptions {
   sampleSeed: number;
   resume?: string;
   out: string;
+  /** No --out and no --resume: the run goes to the first free checkpoints/mlp-N.safetensors. */
+  defaultOut: boolean;
   force: boolean;
   saveEvery: { steps: number } | { ms: number } | null;
   kernels: Kernels;
@@ -270,6 +274,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     sampleSeed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
     resume,
     out: pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT,
+    defaultOut: values.out === undefined && resume === undefined,
     force: values.force === true,
     saveEvery: saveEveryFlag(String(values["save-every"] ?? DEFAULT_SAVE_EVERY)),
     kernels: choiceFlag(values, "kernels", KERNELS) ?? "wasm",
@@ -315,6 +320,14 @@ async function startOrResume(o: TrainOptions): Promise<Trainer> {
  */
 async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: () => Promise<void>; kept: Kept }> {
   let release = () => Promise.resolve();
+  if (o.defaultOut && !o.force) {
+    // `deno task train` run again keeps the earlier run and numbers the new one.
+    const free = await nextFreeRun(o.out);
+    if (free !== o.out) {
+      console.log(`${o.out} holds an earlier run, which is kept: this run saves to ${free}.`);
+      o.out = free;
+    }
+  }
   try {
     // Find out now, not after two minutes of training, whether the checkpoint can be written.
     await checkWritable(o.out);
@@ -668,7 +681,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     console.log(SAMPLE_HELP);
     return 0;
   }
-  const path = pathFlag(values, "checkpoint") ?? DEFAULT_CHECKPOINT;
+  const path = pathFlag(values, "checkpoint") ?? await latestRun(DEFAULT_CHECKPOINT);
   const samples = limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20;
   const temperature = positiveFlag(values, "temperature") ?? 1;
   const seed = wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED;

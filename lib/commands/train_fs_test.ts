@@ -522,3 +522,36 @@ fsTest("an unwritable --out is refused before training starts", async (dir) => {
     message: /cannot write a checkpoint at .*file\/x\.safetensors: /,
   });
 });
+
+fsTest(
+  "`deno task train` run twice keeps the first run and numbers the second; sample reads the newest",
+  async (dir) => {
+    const home = Deno.cwd();
+    Deno.chdir(dir);
+    try {
+      const first = await train(["--steps", "30", "--samples", "0"]);
+      assert.equal(first.code, 0);
+      const kept = await Deno.readFile("checkpoints/mlp.safetensors");
+      const second = await train(["--steps", "40", "--samples", "0"]);
+      assert.equal(second.code, 0, second.errors.join("\n"));
+      assert.match(
+        second.output,
+        /^checkpoints\/mlp\.safetensors holds an earlier run, which is kept: this run saves to checkpoints\/mlp-2\.safetensors\./,
+      );
+      assert.deepEqual(await Deno.readFile("checkpoints/mlp.safetensors"), kept, "the first run is untouched");
+      assert.equal((await loadCheckpoint("checkpoints/mlp-2.safetensors", data)).step, 40);
+      const { result, output } = await quietly(() => sampleCommand(["--samples", "1"]));
+      assert.equal(result, 0);
+      assert.match(output, /^checkpoints\/mlp-2\.safetensors: 40 steps of training\./);
+      // --force replaces the default path itself, and sample then reads that, the newest.
+      assert.equal((await train(["--steps", "50", "--samples", "0", "--force"])).code, 0);
+      assert.equal((await loadCheckpoint("checkpoints/mlp.safetensors", data)).step, 50);
+      assert.match(
+        (await quietly(() => sampleCommand(["--samples", "1"]))).output,
+        /^checkpoints\/mlp\.safetensors: 50/,
+      );
+    } finally {
+      Deno.chdir(home);
+    }
+  },
+);
