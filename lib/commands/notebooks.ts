@@ -105,6 +105,9 @@ export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">
   return JSON.stringify(sources(a)) === JSON.stringify(sources(b)) && ids(a) === ids(b);
 }
 
+/** Where lib/notebook/draining_execute.py is, for Python to import. */
+const DRAINING_EXECUTE_DIR = fromFileUrl(new URL("../notebook/", import.meta.url));
+
 /**
  * Runs the notebook at `path` (relative to the repository) in Jupyter on
  * Deno's kernel, writing the run copy to a temporary directory; the run copy.
@@ -117,13 +120,17 @@ async function execute(path: string): Promise<Notebook> {
         "nbconvert",
         "--to",
         "notebook",
-        "--execute",
-        "--allow-errors",
+        // nbconvert's --execute, but reading each cell's output to the end (Deno's kernel sends some after "idle").
+        "--Exporter.preprocessors",
+        "draining_execute.DrainingExecutePreprocessor",
+        "--DrainingExecutePreprocessor.enabled=True",
+        "--ExecutePreprocessor.allow_errors=True",
         "--ExecutePreprocessor.timeout=600",
         "--output-dir",
         out,
         join(ROOT, path),
       ],
+      env: { PYTHONPATH: DRAINING_EXECUTE_DIR },
       stdout: "null",
       stderr: "piped",
     }).output();
