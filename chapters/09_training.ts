@@ -106,7 +106,9 @@ export function run(): boolean {
   );
   const after = sgdUpdate(before, grads, trainer.learningRate(0));
   say(`The first step both ways: the plain tensor-module version (chapters 2 to 8, float32) and the trainer's fast
-    kernels (WebAssembly SIMD, float32, lib/train/wasm). Loss ${loss.toFixed(6)} against ${fastLoss.toFixed(6)}.`);
+    kernels (WebAssembly SIMD, float32, lib/train/wasm). Loss ${loss.toFixed(6)} against ${fastLoss.toFixed(6)}. It is
+    not chapter 2's 3.3377 because this is another network on another batch: 200 hidden units where chapters 1 to 8
+    have 64 (so every random parameter differs), and the first batch the trainer draws, not chapter 1's.`);
   const fastGrads = trainer.lastGradients();
   let ok = Math.abs(loss - fastLoss) < 1e-5;
   const rows: (string | number)[][] = [[
@@ -152,10 +154,10 @@ export function run(): boolean {
   trainer.calibrate();
   const train = trainer.evaluate(trainer.data.train);
   const val = trainer.evaluate(trainer.data.dev);
+  ok &&= val < 2.4;
   say(`After calibrating batchnorm over all ${trainer.data.train.count.toLocaleString("en-US")} training examples, the
     loss over whole splits: train ${train.toFixed(4)}, val ${val.toFixed(4)}. The lecture, after 200,000 steps, reached
     train 2.0705 and val 2.1099; so does \`deno task train\`.`);
-  ok &&= val < 2.4;
 
   // ## Sampling
   //

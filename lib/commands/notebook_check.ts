@@ -1,23 +1,25 @@
 /**
- * What the exercise notebooks call: the exercise's input, and the check that
- * runs under each gradient's cell. Every notebook check goes through
- * {@linkcode notebookVerdict}, built on the same checker and formatting as
- * `deno task exercise N`, so the two never give different verdicts.
+ * What the exercise notebooks call: the exercise's input, and the check each
+ * gradient's cell runs. A cell is judged on its own, like a line of
+ * `deno task exercise N`: {@linkcode checkOne} gives the verdict and the
+ * diagnosis, and a wrong or unfinished gradient hands the cells below the
+ * correct value, so one mistake never cascades.
  *
  * @example
  * ```ts
- * import { checkInNotebook, exerciseInput } from "./notebook_check.ts";
+ * import { exerciseInput, notebookChecker } from "./notebook_check.ts";
  * const { fwd, batch, n } = exerciseInput();
- * checkInNotebook(3, { dlogprobs }, "dlogprobs");
+ * const check = notebookChecker(3);
+ * let dlogprobs = check("dlogprobs", todo(fwd.logprobs)); // prints "dlogprobs: TODO …"
  * ```
  * @module
  */
 
-import { checkExercise, type ExerciseInput, isDone, verdictText } from "../exercise/checker.ts";
-import type { Tensor } from "../tensor.ts";
+import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
+import { Tensor } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { exerciseContext, formatVerdicts } from "./exercise.ts";
+import { checkOne, exerciseContext, formatVerdicts, upstreamFor } from "./exercise.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
@@ -32,47 +34,83 @@ export function exerciseInput(): ExerciseInput {
   return exerciseContext().input;
 }
 
-/**
- * The verdict on a learner's gradients of exercise `chapter`, from the
- * checker of `deno task exercise N`: with `only`, that one gradient's verdict
- * and diagnosis; without, the whole exercise's table and what to do next.
- * `yours` holds the gradients computed so far, which the checker needs to
- * tell a wrong gradient from one computed from a wrong input (waiting).
- *
- * @example
- * ```ts
- * notebookVerdict(3, { dlogprobs: todo(logprobs) }, "dlogprobs"); // "dlogprobs: TODO\n\nReplace todo(…) …"
- * ```
- */
-export function notebookVerdict(chapter: number, yours: Record<string, Tensor | undefined>, only?: string): string {
-  const spec = EXERCISES[chapter];
-  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
-  const { input, ref } = exerciseContext();
-  const verdicts = checkExercise(spec, yours, input, ref);
-  if (only === undefined) return formatVerdicts(spec, verdicts);
-  const verdict = verdicts.find((v) => v.name === only);
-  if (!verdict) {
-    throw new RangeError(
-      `Exercise ${chapter} has no gradient ${only}: its gradients are ${spec.gradients.map((g) => g.name).join(", ")}`,
-    );
-  }
-  const next = verdict.status === "TODO"
-    ? `Replace todo(…) with your ${only} and run this cell again.`
-    : isDone(verdict)
-    ? `${only} is right.`
-    : `Fix ${verdict.status === "waiting" ? "the gradient it waits on" : only} and run the cells again.`;
-  const stuck = isDone(verdict) ? "" : ` Stuck? deno task exercise ${chapter} --hint ${only}`;
-  return `${verdictText(verdict)}\n\n${wrap(next + stuck)}`;
+/** One cell's check: the text under the cell, and the tensor the cells below it get. */
+export interface CellCheck {
+  /** The verdict, as `deno task exercise N` gives it for the same line. */
+  verdict: Verdict;
+  /** What the cell prints: {@linkcode checkOne}'s text, then what to do next. */
+  text: string;
+  /** The learner's tensor when it is right, else the correct one. */
+  value: Tensor;
 }
 
 /**
- * Prints {@linkcode notebookVerdict} under the cell that calls it.
+ * Checks gradient `name` of exercise `chapter` as a notebook cell computed
+ * it (from correct upstream values, which the cells above handed on).
  *
  * @example
  * ```ts
- * checkInNotebook(3, { dlogprobs, dprobs }, "dprobs");
+ * const { text, value } = checkCell(3, "dlogprobs", todo(fwd.logprobs));
+ * text; // "dlogprobs: TODO\n\nReplace todo(…) with your dlogprobs and run this cell again. …"
  * ```
  */
-export function checkInNotebook(chapter: number, yours: Record<string, Tensor | undefined>, only?: string): void {
-  console.log(notebookVerdict(chapter, yours, only));
+export function checkCell(chapter: number, name: string, yours: unknown): CellCheck {
+  const correct = upstreamFor(chapter)[name];
+  const stuck = ` Stuck? deno task exercise ${chapter} --hint ${name}`;
+  const handOn = ` The cells below get the correct ${name}.`;
+  if (!(yours instanceof Tensor)) {
+    const detail = `it is ${yours === null ? "null" : typeof yours}, not a Tensor`;
+    const verdict: Verdict = { name, status: "wrong", detail };
+    return { verdict, text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`, value: correct };
+  }
+  const { verdict, text } = checkOne(chapter, name, yours);
+  if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: yours };
+  const next = verdict.status === "TODO"
+    ? `Replace todo(…) with your ${name} and run this cell again.`
+    : `Fix ${name} and run this cell again.`;
+  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: correct };
+}
+
+/** The last verdict of each gradient, by exercise, for {@linkcode notebookSummary}. */
+const verdicts = new Map<number, Map<string, Verdict>>();
+
+/**
+ * The check a notebook's gradient cells call: `let dprobs = check("dprobs", …);`
+ * prints the cell's verdict and returns the tensor the cells below should use
+ * (yours when right, the correct one when wrong or TODO).
+ *
+ * @example
+ * ```ts
+ * const check = notebookChecker(3);
+ * let dprobs = check("dprobs", mul(pow(probs, -1), dlogprobs)); // prints "dprobs: exact …"
+ * ```
+ */
+export function notebookChecker(chapter: number): (name: string, yours: Tensor) => Tensor {
+  if (!EXERCISES[chapter]) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  return (name, yours) => {
+    const { verdict, text, value } = checkCell(chapter, name, yours);
+    if (!verdicts.has(chapter)) verdicts.set(chapter, new Map());
+    verdicts.get(chapter)!.set(name, verdict);
+    console.log(text);
+    return value;
+  };
+}
+
+/**
+ * The whole exercise as `deno task exercise N` prints it, from the last
+ * check of each gradient's cell (a cell not run yet is "not reached").
+ *
+ * @example
+ * ```ts
+ * notebookSummary(3); // "gradient       status\ndlogprobs      TODO\n…"
+ * ```
+ */
+export function notebookSummary(chapter: number): string {
+  const spec = EXERCISES[chapter];
+  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  const seen = verdicts.get(chapter) ?? new Map<string, Verdict>();
+  return formatVerdicts(
+    spec,
+    spec.gradients.map((g): Verdict => seen.get(g.name) ?? { name: g.name, status: "unreached", detail: "" }),
+  );
 }

@@ -1,42 +1,113 @@
 import assert from "node:assert/strict";
-import { todo } from "../exercise/checker.ts";
-import { mul, oneHot, pow } from "../tensor.ts";
+import { checkLines, todo } from "../exercise/checker.ts";
+import { mul, oneHot, pow, sum, type Tensor } from "../tensor.ts";
 import { quietly } from "../testing.ts";
-import { checkInNotebook, exerciseInput, notebookVerdict } from "./notebook_check.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { checkOne, exerciseContext, upstreamFor } from "./exercise.ts";
+import { checkCell, exerciseInput, notebookChecker, notebookSummary } from "./notebook_check.ts";
 
 const { fwd, batch, n } = exerciseInput();
 const vocabSize = fwd.logprobs.shape[1];
 const right = mul(oneHot(batch.Yb, vocabSize), -1 / n);
 
-Deno.test("a todo gradient's cell says TODO and where the hints are", () => {
-  const out = notebookVerdict(3, { dlogprobs: todo(fwd.logprobs) }, "dlogprobs");
-  assert.match(out, /^dlogprobs: TODO\n/);
+Deno.test("a todo gradient's cell says TODO, where the hints are, and hands on the correct value", () => {
+  const { text, value } = checkCell(3, "dlogprobs", todo(fwd.logprobs));
+  assert.match(text, /^dlogprobs: TODO\n/);
   assert.match(
-    out,
-    /Replace todo\(…\) with your dlogprobs and run this cell again\. Stuck\? deno task\s+exercise 3 --hint dlogprobs/,
+    text,
+    /Replace todo\(…\) with your dlogprobs and run this cell again\.\s+The\s+cells\s+below\s+get\s+the\s+correct\s+dlogprobs\.\s+Stuck\?\s+deno\s+task\s+exercise\s+3\s+--hint\s+dlogprobs/,
   );
+  assert.equal(value, upstreamFor(3).dlogprobs);
 });
 
-Deno.test("a right gradient's cell says so, without the hint", () => {
-  const out = notebookVerdict(3, { dlogprobs: right }, "dlogprobs");
-  assert.match(out, /^dlogprobs: (exact|approximately equal)/);
-  assert.match(out, /dlogprobs is right\.$/);
+Deno.test("a right gradient's cell says so, without the hint, and hands on the learner's own tensor", () => {
+  const { text, value } = checkCell(3, "dlogprobs", right);
+  assert.match(text, /^dlogprobs: (exact|approximately equal)/);
+  assert.match(text, /dlogprobs is right\.$/);
+  assert.equal(value, right);
 });
 
-Deno.test("a wrong gradient's cell gives the checker's diagnosis, and the next one waits on it", () => {
-  const wrong = mul(right, n); // forgot the 1/n
-  const out = notebookVerdict(3, { dlogprobs: wrong }, "dlogprobs");
-  assert.match(out, /^dlogprobs: wrong\. \S/);
-  const next = notebookVerdict(3, { dlogprobs: wrong, dprobs: mul(pow(fwd.probs, -1), wrong) }, "dprobs");
-  assert.match(next, /^dprobs: waiting\. .*dlogprobs/);
+Deno.test("a cell that gives no tensor is wrong, says what it got, and hands on the correct value", () => {
+  const { text, value } = checkCell(3, "dlogprobs", undefined);
+  assert.match(text, /^dlogprobs: wrong\. it is undefined, not a Tensor\n/);
+  assert.equal(value, upstreamFor(3).dlogprobs);
 });
 
-Deno.test("without a name, the whole exercise's table as `deno task exercise` prints it", async () => {
-  const { output } = await quietly(() => checkInNotebook(7, { dlogits: todo(fwd.logits) }));
+/**
+ * The learner's trial: dlogprobs right, dprobs without the chain rule,
+ * dcountsSumInv right (computed from the dprobs its cell was handed),
+ * dcountsSum left TODO, dcounts with only the contribution through probs.
+ */
+function learnersCells(dprobsIn: (d: Tensor) => Tensor) {
+  const { probs, counts, countsSumInv } = fwd;
+  const dlogprobs = right;
+  const dprobs = dprobsIn(dlogprobs);
+  return {
+    dlogprobs,
+    dprobs,
+    dcountsSumInv: (dprobs: Tensor) => sum(mul(counts, dprobs), 1, true), // [n, 1]
+    dcounts: (dprobs: Tensor) => mul(countsSumInv, dprobs), // [n, 27]: the countsSum contribution is missing
+    noChainRule: pow(probs, -1),
+  };
+}
+
+Deno.test("the learner's trial: each cell is judged on its own, with the texts `deno task exercise 3` gives", async () => {
+  const { noChainRule, dlogprobs: mine, dcountsSumInv, dcounts } = learnersCells((d) => d);
+  const check = notebookChecker(3);
+  const { output, result: handed } = await quietly(() => {
+    const dlogprobs = check("dlogprobs", mine);
+    const dprobs = check("dprobs", noChainRule);
+    const dcsi = check("dcountsSumInv", dcountsSumInv(dprobs));
+    const dcs = check("dcountsSum", todo(fwd.countsSum));
+    const dc = check("dcounts", dcounts(dprobs));
+    return { dlogprobs, dprobs, dcsi, dcs, dc };
+  });
+  const correct = upstreamFor(3);
+  assert.equal(handed.dlogprobs, mine);
+  assert.equal(handed.dprobs, correct.dprobs);
+  assert.equal(handed.dcs, correct.dcountsSum);
+  assert.equal(handed.dc, correct.dcounts);
+
+  // What the CLI's checker says of the same lines: its own values, and each line's value from correct upstreams.
+  const returned = {
+    dlogprobs: mine,
+    dprobs: noChainRule,
+    dcountsSumInv: dcountsSumInv(noChainRule),
+    dcountsSum: todo(fwd.countsSum),
+    dcounts: dcounts(noChainRule),
+  };
+  const isolated = { ...returned, dcountsSumInv: dcountsSumInv(correct.dprobs), dcounts: dcounts(correct.dprobs) };
+  const cli = checkLines(
+    EXERCISES[3],
+    { returned, isolated, substituted: new Set(["dprobs", "dcountsSum"]) },
+    exerciseContext(),
+  );
+  for (const name of Object.keys(returned)) {
+    const verdict = cli.find((v) => v.name === name)!;
+    const { text } = checkOne(3, name, isolated[name as keyof typeof isolated]);
+    assert.ok(output.includes(text), `the notebook prints ${JSON.stringify(text)} under ${name}:\n${output}`);
+    const notebook = checkCell(3, name, isolated[name as keyof typeof isolated]).verdict;
+    assert.deepEqual({ status: notebook.status, detail: notebook.detail }, {
+      status: verdict.status,
+      detail: verdict.detail,
+    }, name);
+  }
+  assert.match(output, /^dcountsSumInv: (exact|approximately equal)$/m);
+  assert.doesNotMatch(output, /waiting/);
+  assert.match(output, /dprobs: wrong\. .*chain rule/s);
+  assert.match(output, /The cells below get the correct dprobs\./);
+  assert.match(output, /dcounts: wrong\. this is only the gradient through probs[\s\S]*add that contribution too/);
+});
+
+Deno.test("the summary cell prints the exercise's table from each cell's last check", async () => {
+  const check = notebookChecker(7);
+  assert.match(notebookSummary(7), /dlogits\s+not reached/);
+  await quietly(() => check("dlogits", todo(fwd.logits)));
+  const { output } = await quietly(() => console.log(notebookSummary(7)));
   assert.match(output, /dlogits\s+TODO/);
   assert.match(output, /0 of 1 done\. Next: dlogits/);
-  assert.throws(() => notebookVerdict(2, {}), { message: /There is no exercise 2/ });
-  assert.throws(() => notebookVerdict(3, {}, "dx"), {
+  assert.throws(() => notebookChecker(2), { message: /There is no exercise 2/ });
+  assert.throws(() => checkCell(3, "dx", right), {
     message: /Exercise 3 has no gradient dx: its gradients are dlogprobs/,
   });
 });

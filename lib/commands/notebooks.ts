@@ -75,7 +75,12 @@ export function generateNotebooks(): GeneratedNotebook[] {
       { path: `chapters/exercises/${spec.file}`, text: spec.stub },
       spec.gradients.map((g) => ({ name: g.name, forward: g.forward })),
       EXERCISE_NOTEBOOK_DIR,
-      { name: "checkInNotebook", input: "exerciseInput", module: "lib/commands/notebook_check.ts" },
+      {
+        name: "notebookChecker",
+        input: "exerciseInput",
+        summary: "notebookSummary",
+        module: "lib/commands/notebook_check.ts",
+      },
     ),
   }));
   return [...chapters, ...exercises];
@@ -94,10 +99,14 @@ async function readNotebook(path: string): Promise<Notebook | undefined> {
   }
 }
 
-/** Whether two notebooks have the same cells, outputs aside. */
+/** Whether two notebooks have the same cells (type, text and id), outputs aside. */
 export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
-  return JSON.stringify(sources(a)) === JSON.stringify(sources(b));
+  const ids = (nb: Pick<Notebook, "cells">) => JSON.stringify(nb.cells.map((c) => c.id ?? null));
+  return JSON.stringify(sources(a)) === JSON.stringify(sources(b)) && ids(a) === ids(b);
 }
+
+/** Where lib/notebook/draining_execute.py is, for Python to import. */
+const DRAINING_EXECUTE_DIR = fromFileUrl(new URL("../notebook/", import.meta.url));
 
 /**
  * Runs the notebook at `path` (relative to the repository) in Jupyter on
@@ -111,13 +120,17 @@ async function execute(path: string): Promise<Notebook> {
         "nbconvert",
         "--to",
         "notebook",
-        "--execute",
-        "--allow-errors",
+        // nbconvert's --execute, but reading each cell's output to the end (Deno's kernel sends some after "idle").
+        "--Exporter.preprocessors",
+        "draining_execute.DrainingExecutePreprocessor",
+        "--DrainingExecutePreprocessor.enabled=True",
+        "--ExecutePreprocessor.allow_errors=True",
         "--ExecutePreprocessor.timeout=600",
         "--output-dir",
         out,
         join(ROOT, path),
       ],
+      env: { PYTHONPATH: DRAINING_EXECUTE_DIR },
       stdout: "null",
       stderr: "piped",
     }).output();
@@ -199,23 +212,62 @@ async function editedSinceCommit(path: string): Promise<boolean> {
   }
 }
 
+/** The text of `path` as git's last commit has it, or undefined (not committed, or no git). */
+async function committedText(path: string): Promise<string | undefined> {
+  try {
+    const { code, stdout } = await new Deno.Command("git", {
+      args: ["show", `HEAD:${path}`],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return code === 0 ? new TextDecoder().decode(stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a learner's edited notebook is kept: beside it, still an .ipynb
+ * (so Jupyter lists it and its relative imports still resolve), e.g.
+ * `03_cross_entropy.edited-2026-11-23T03-40-00.ipynb`.
+ *
+ * @example
+ * ```ts
+ * editedCopyPath("chapters/notebooks/03_cross_entropy.ipynb", new Date(0));
+ * // "chapters/notebooks/03_cross_entropy.edited-1970-01-01T00-00-00.ipynb"
+ * ```
+ */
+export function editedCopyPath(path: string, when: Date): string {
+  const stamp = when.toISOString().replace(/\.\d+Z$/, "").replaceAll(":", "-");
+  return path.replace(/\.ipynb$/, `.edited-${stamp}.ipynb`);
+}
+
 /**
  * Writes each generated notebook whose cells differ from the one on disk; the
- * paths written. A notebook edited since it was committed is first moved
- * to a backup beside it, and the backup named.
+ * paths written without outputs. A notebook edited since it was committed is first copied
+ * to {@linkcode editedCopyPath}, and the copy named; the notebook itself goes
+ * back to the committed one (with its outputs) when that is still current.
  */
 async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
   const written: string[] = [];
   for (const { path, notebook } of generated) {
     const existing = await readNotebook(path);
     if (existing && sameCells(existing, notebook)) continue;
+    const text = notebookJson(notebook);
     if (existing && (await editedSinceCommit(path))) {
-      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
-      await Deno.rename(join(ROOT, path), join(ROOT, backup));
-      console.log(`${path} had edits of yours: moved it to ${backup}.`);
+      const copy = editedCopyPath(path, new Date());
+      await Deno.rename(join(ROOT, path), join(ROOT, copy));
+      console.log(`${path} had edits of yours: they are kept in ${copy} (open that one in Jupyter).`);
+      const committed = await committedText(path);
+      if (committed !== undefined && sameCells(JSON.parse(committed), notebook)) {
+        await Deno.writeTextFile(join(ROOT, path), committed);
+        console.log(`${path} is back as committed, with its outputs.`);
+        continue;
+      }
     }
     await Deno.mkdir(join(ROOT, dirname(path)), { recursive: true });
-    await Deno.writeTextFile(join(ROOT, path), notebookJson(notebook));
+    await Deno.writeTextFile(join(ROOT, path), text);
     written.push(path);
   }
   return written;

@@ -19,7 +19,7 @@ import nb13 from "../../chapters/notebooks/exercises/06_first_layer.ipynb" with 
 import nb14 from "../../chapters/notebooks/exercises/07_fused_cross_entropy.ipynb" with { type: "text" };
 import nb15 from "../../chapters/notebooks/exercises/08_fused_batchnorm.ipynb" with { type: "text" };
 import { sources } from "../notebook/ipynb.ts";
-import { generateNotebooks } from "./notebooks.ts";
+import { editedCopyPath, generateNotebooks } from "./notebooks.ts";
 
 /** Every committed notebook, by path. */
 const COMMITTED = new Map<string, string>([
@@ -49,8 +49,8 @@ Deno.test("there is a committed notebook for every chapter and exercise, and no 
 for (const { path, notebook } of generateNotebooks()) {
   Deno.test(`${path} has the cells its source makes`, () => {
     const committed = JSON.parse(COMMITTED.get(path) ?? '{"cells":[]}');
-    const ours = sources(notebook);
-    const theirs = sources(committed);
+    const ours = sources(notebook).map((cell, i) => [...cell, notebook.cells[i].id]);
+    const theirs = sources(committed).map((cell, i) => [...cell, committed.cells[i].id]);
     const at = ours.findIndex((cell, i) => JSON.stringify(cell) !== JSON.stringify(theirs[i]));
     assert.equal(
       at === -1 && ours.length === theirs.length,
@@ -73,6 +73,8 @@ Deno.test("the committed notebooks were run: every code cell has been executed, 
       `${path} has cells never run: deno task notebooks --execute`,
     );
     assert.ok(code.every((c) => !c.outputs?.some((o) => o.output_type === "error")), `${path} shows an error`);
+    const shown = code.findIndex((c) => c.outputs?.some((o) => o.output_type === "execute_result"));
+    assert.equal(shown, -1, `${path}: code cell ${shown + 1} shows the value of its last line (a stray output)`);
   }
 });
 
@@ -80,4 +82,12 @@ Deno.test("the dlogits heat map and the loss curve are images in the run noteboo
   for (const path of ["chapters/notebooks/07_fused_cross_entropy.ipynb", "chapters/notebooks/09_training.ipynb"]) {
     assert.match(COMMITTED.get(path)!, /"image\/svg\+xml": \[\s*"<svg xmlns/, path);
   }
+});
+
+Deno.test("a learner's edited notebook is kept beside it as an .ipynb Jupyter lists, not as a .bak", () => {
+  const when = new Date("2026-11-23T03:40:05.123Z");
+  assert.equal(
+    editedCopyPath("chapters/notebooks/exercises/03_cross_entropy.ipynb", when),
+    "chapters/notebooks/exercises/03_cross_entropy.edited-2026-11-23T03-40-05.ipynb",
+  );
 });

@@ -1,8 +1,10 @@
 /**
  * An exercise's notebook, made from its stub (`chapters/exercises/NN_*.ts`):
  * the stub's doc, the forward pass it inverts, then one cell per gradient,
- * starting as the stub's `todo(…)` line, that checks itself when run and
- * prints the same verdict and diagnosis as `deno task exercise N`.
+ * starting as the stub's `todo(…)` line wrapped in the check
+ * (`let dprobs = check("dprobs", todo(probs));`), which prints the verdict and
+ * diagnosis `deno task exercise N` gives that line and hands the cells below
+ * the correct value when the learner's is wrong or unfinished.
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@
 import { code, markdown, type Notebook, notebook } from "./ipynb.ts";
 import { dedent, moveImport, parseModule, trimBlank } from "./source.ts";
 import type { SourceFile } from "./chapter.ts";
+import { basename } from "node:path";
 
 /** What the notebook says above a gradient's cell. */
 export interface GradientNote {
@@ -24,14 +27,37 @@ export interface GradientNote {
   forward: string;
 }
 
-/** The function the cells call to check themselves, and the module it comes from (relative to the repository). */
+/** The functions the cells call to check themselves, and the module they come from (relative to the repository). */
 export interface CheckFunction {
-  /** Its name; it is called as `name(chapter, { gradients… }, only?)`. */
+  /** The function that makes the check, called as `const check = name(chapter)`. */
   name: string;
   /** The function that gives the exercise's input, from the same module. */
   input: string;
+  /** The function that gives the whole exercise's table, called as `summary(chapter)`. */
+  summary: string;
   /** The module, e.g. `lib/commands/notebook_check.ts`. */
   module: string;
+}
+
+/**
+ * The stub's doc with its paragraphs on checking in the terminal replaced by
+ * how a notebook checks: under each cell.
+ */
+function intro(doc: string, chapter: number, path: string): string {
+  const paragraphs = doc.split("\n\n");
+  const from = paragraphs.findIndex((p) => p.startsWith("Replace each `todo(...)`"));
+  const to = paragraphs.findIndex((p) => p.includes("every time you save."));
+  if (from === -1 || to < from) {
+    throw new SyntaxError(
+      `${path}: its doc must say how to check (from "Replace each \`todo(...)\`" to "every time you save.")`,
+    );
+  }
+  const here = `Replace each \`todo(...)\` inside \`check(…)\` with your gradient and run its cell: the check ` +
+    `prints under the cell the verdict \`deno task exercise ${chapter}\` gives for that line, and the likely mistake ` +
+    `when it is wrong. A gradient that takes several statements computes its parts above its \`check\` line. Stuck ` +
+    `on one? In a terminal, \`deno task exercise ${chapter} --hint NAME\` gives the forward line and the shapes, ` +
+    `\`--hint NAME --level 2\` the local derivative, and only \`--solution NAME\` the chapter's own line.`;
+  return [...paragraphs.slice(0, from), here, ...paragraphs.slice(to + 1)].join("\n\n");
 }
 
 /**
@@ -59,34 +85,47 @@ export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: s
   }
   const cells = [
     markdown(
-      `${doc}\n\n## In this notebook\n\nRun the cells from the top. Under each gradient's cell is its verdict, the one ` +
-        `\`deno task exercise ${chapter}\` gives: replace the \`todo(…)\` with your gradient and run the cell again. ` +
-        `Hints stay in the terminal: \`deno task exercise ${chapter} --hint NAME\`.\n\n*This notebook is made from ` +
-        `\`${stub.path}\` by \`deno task notebooks\`; your edits here are yours (save a copy under another name ` +
-        `to keep them from \`git checkout\`).*`,
+      `${intro(doc, chapter, stub.path)}\n\n## In this notebook\n\nRun the cells from the top. Each gradient is ` +
+        `judged on its own, like a line of \`deno task exercise ${chapter}\`: when one is wrong or still TODO, the ` +
+        `cells below it get the correct value, so one mistake does not hide the rest.\n\n*This notebook is made from ` +
+        `\`${stub.path}\` by \`deno task notebooks\`. To keep your work, save a copy in this same folder (File → ` +
+        `Save As, e.g. \`mine_${basename(stub.path).replace(/\.ts$/, ".ipynb")}\`): its imports are relative, so a ` +
+        `copy in another folder fails with \`Module not found\`.*`,
     ),
     code(
       [
         ...imports.map((s) => moveImport(s, stub.path, dir)),
-        moveImport(`import { ${check.input}, ${check.name} } from "./${check.module}";`, "x", dir),
+        moveImport(
+          `import { ${check.input}, ${check.name}, ${check.summary} } from "./${check.module}";`,
+          "x",
+          dir,
+        ),
       ].join("\n"),
     ),
     markdown("The lecture's first batch, its forward pass, and the correct gradient flowing in from above:"),
-    code([`const ${pattern} = ${check.input}();`, ...trimBlank(body.slice(0, firstTodo))].join("\n")),
+    code(
+      [
+        `const ${pattern} = ${check.input}();`,
+        `const check = ${check.name}(${chapter});`,
+        ...trimBlank(body.slice(0, firstTodo)),
+      ].join("\n"),
+    ),
   ];
-  const done: string[] = [];
   for (const line of body.slice(firstTodo)) {
-    const name = line.match(/^const (d\w+) = todo\(/)?.[1];
-    if (!name) continue;
-    done.push(name);
+    const match = line.match(/^const (d\w+) = (todo\(.*?\));(.*)$/);
+    if (!match) continue;
+    const [, name, placeholder, comment] = match;
     const note = notes.find((n) => n.name === name);
     if (!note) throw new RangeError(`${stub.path}: the exercise has no gradient ${name}`);
     cells.push(markdown(`### \`${name}\`\n\n${name} inverts \`${note.forward}\`.`));
-    cells.push(code(`${line}\n\n${check.name}(${chapter}, { ${done.join(", ")} }, "${name}");`));
+    cells.push(code(`let ${name} = check("${name}", ${placeholder});${comment}`));
   }
   cells.push(
-    markdown(`## All together\n\nThe whole exercise, as \`deno task exercise ${chapter}\` prints it:`),
-    code(`${check.name}(${chapter}, ${returned.replace(/^return /, "").replace(/;$/, "")});`),
+    markdown(
+      `## All together\n\nThe whole exercise, as \`deno task exercise ${chapter}\` prints it, from the last run ` +
+        `of each cell above:`,
+    ),
+    code(`console.log(${check.summary}(${chapter}));`),
   );
   return notebook(cells);
 }

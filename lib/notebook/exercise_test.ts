@@ -6,6 +6,15 @@ const STUB = `// deno-lint-ignore-file no-unused-vars -- every tensor function i
 /**
  * # Exercise 4. Yours
  *
+ * Replace each \`todo(...)\` with your gradient, then check your work with
+ *
+ *     deno task exercise 4
+ *
+ * which says which are right. \`deno task exercise 4 --watch\` checks again
+ * every time you save.
+ *
+ * The tensor functions are those of lib/tensor.ts.
+ *
  * @module
  */
 
@@ -24,27 +33,39 @@ export function gradients({ fwd, params }: ExerciseInput): Record<string, Tensor
 }
 `;
 
-const CHECK = { name: "checkInNotebook", input: "exerciseInput", module: "lib/commands/notebook_check.ts" };
+const CHECK = {
+  name: "notebookChecker",
+  input: "exerciseInput",
+  summary: "notebookSummary",
+  module: "lib/commands/notebook_check.ts",
+};
 const notes = [{ name: "dh", forward: "logits = h @ W2 + b2" }, { name: "dhpreact", forward: "h = tanh(hpreact)" }];
 
-Deno.test("each todo of a stub becomes a cell that checks itself with everything computed so far", () => {
+Deno.test("each todo of a stub becomes a cell that checks itself and hands on a correct value", () => {
   const cells = sources(
     exerciseNotebook({ path: "chapters/exercises/04_x.ts", text: STUB }, notes, "chapters/notebooks/exercises", CHECK),
   );
-  assert.match(cells[0][1], /^# Exercise 4\. Yours\n\n## In this notebook/);
+  assert.match(cells[0][1], /^# Exercise 4\. Yours\n\nReplace each `todo\(\.\.\.\)` inside `check\(…\)` /);
+  assert.match(cells[0][1], /the check prints under the cell the verdict `deno task exercise 4` gives/);
+  assert.doesNotMatch(cells[0][1], /then check your work with|--watch/);
+  assert.match(cells[0][1], /\n\nThe tensor functions are those of lib\/tensor\.ts\.\n\n## In this notebook/);
+  assert.match(cells[0][1], /save a copy in this same folder .*`mine_04_x\.ipynb`.*`Module not found`/s);
   assert.equal(
     cells[1][1],
     'import { mul } from "../../../lib/tensor.ts";\nimport { type ExerciseInput, todo } from "../../../lib/exercise/checker.ts";\n' +
-      'import { exerciseInput, checkInNotebook } from "../../../lib/commands/notebook_check.ts";',
+      'import { exerciseInput, notebookChecker, notebookSummary } from "../../../lib/commands/notebook_check.ts";',
   );
-  assert.equal(cells[3][1], "const { fwd, params } = exerciseInput();\n// h = tanh(hpreact)\nconst { h } = fwd;");
+  assert.equal(
+    cells[3][1],
+    "const { fwd, params } = exerciseInput();\nconst check = notebookChecker(4);\n// h = tanh(hpreact)\nconst { h } = fwd;",
+  );
   assert.deepEqual(cells.slice(4, 8), [
     ["markdown", "### `dh`\n\ndh inverts `logits = h @ W2 + b2`."],
-    ["code", 'const dh = todo(h); // [n, 64]\n\ncheckInNotebook(4, { dh }, "dh");'],
+    ["code", 'let dh = check("dh", todo(h)); // [n, 64]'],
     ["markdown", "### `dhpreact`\n\ndhpreact inverts `h = tanh(hpreact)`."],
-    ["code", 'const dhpreact = todo(hpreact); // [n, 64]\n\ncheckInNotebook(4, { dh, dhpreact }, "dhpreact");'],
+    ["code", 'let dhpreact = check("dhpreact", todo(hpreact)); // [n, 64]'],
   ]);
-  assert.equal(cells.at(-1)![1], "checkInNotebook(4, { dh, dhpreact });");
+  assert.equal(cells.at(-1)![1], "console.log(notebookSummary(4));");
 });
 
 Deno.test("a stub without todo lines or a gradient the spec does not know is refused", () => {
@@ -58,4 +79,8 @@ Deno.test("a stub without todo lines or a gradient the spec does not know is ref
   assert.throws(() => exerciseNotebook({ path: "x/04_x.ts", text: STUB }, notes.slice(0, 1), dir, CHECK), {
     message: "x/04_x.ts: the exercise has no gradient dhpreact",
   });
+  assert.throws(
+    () => exerciseNotebook({ path: "x/04_x.ts", text: STUB.replace("every time you save.", "") }, notes, dir, CHECK),
+    { message: /x\/04_x\.ts: its doc must say how to check/ },
+  );
 });

@@ -17,6 +17,8 @@ export type Output = Record<string, unknown> & { output_type: string };
 /** A markdown or code cell. */
 export interface Cell {
   cell_type: "markdown" | "code";
+  /** nbformat 4.5's cell id, made from the cell's text by {@linkcode notebook} (so regenerating keeps it). */
+  id?: string;
   metadata: Record<string, unknown>;
   /** The cell's text, split after each newline, as nbformat stores it. */
   source: string[];
@@ -63,8 +65,36 @@ export function code(text: string): Cell {
   return { cell_type: "code", metadata: {}, source: lines(text.trim()), outputs: [], execution_count: null };
 }
 
+/** FNV-1a of the text, as 8 hex digits: a cell id that only changes with the cell. */
+function cellHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
 /**
- * A notebook for Deno's kernel (`deno jupyter --install` registers it as "deno").
+ * Throws when a code cell ends with a bare assignment (`ok &&= val < 2.4;`):
+ * Deno's kernel would show its value under the cell, a stray `true`.
+ *
+ * @example
+ * ```ts
+ * refuseShownValue("ok &&= val < 2.4;"); // throws
+ * refuseShownValue("ok &&= val < 2.4;\nsay(`…`);"); // fine
+ * ```
+ */
+export function refuseShownValue(text: string): void {
+  const last = text.trimEnd().split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("//")).at(-1);
+  if (last && /^[A-Za-z_$][\w$.]*(\[[^\]]*\])?\s*(?:[-+*/%]|&&|\|\||\?\?)?=(?![=>])/.test(last)) {
+    throw new SyntaxError(
+      `A notebook cell would end with \`${last.trim()}\`, and Deno's kernel would show its value under the cell: ` +
+        `end the cell with a statement that has no value (move the assignment above the call that follows it)`,
+    );
+  }
+}
+
+/**
+ * A notebook for Deno's kernel (`deno jupyter --install` registers it as "deno"), each cell with an id made from
+ * its text (a repeated cell gets `-2`, `-3`, …).
  *
  * @example
  * ```ts
@@ -72,8 +102,16 @@ export function code(text: string): Cell {
  * ```
  */
 export function notebook(cells: Cell[]): Notebook {
+  const used = new Map<string, number>();
   return {
-    cells,
+    cells: cells.map((cell) => {
+      if (cell.cell_type === "code") refuseShownValue(cellText(cell));
+      const hash = cellHash(`${cell.cell_type}\n${cellText(cell)}`);
+      const seen = used.get(hash) ?? 0;
+      used.set(hash, seen + 1);
+      const { cell_type, ...rest } = cell;
+      return { cell_type, id: seen === 0 ? hash : `${hash}-${seen + 1}`, ...rest };
+    }),
     metadata: {
       kernelspec: { display_name: "Deno", language: "typescript", name: "deno" },
       language_info: {

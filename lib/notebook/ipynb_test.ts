@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { code, errorsOf, markdown, notebook, notebookJson, sources, withOutputs } from "./ipynb.ts";
+import { code, errorsOf, markdown, notebook, notebookJson, refuseShownValue, sources, withOutputs } from "./ipynb.ts";
 
 Deno.test("cells store their text as nbformat's lines", () => {
   assert.deepEqual(code("a;\nb;\n").source, ["a;\n", "b;"]);
@@ -37,4 +37,28 @@ Deno.test("errorsOf names each error output and each write to stderr", () => {
   nb.cells[1].outputs = [{ output_type: "stream", name: "stderr", text: ["warning: x\n", "more\n"] }];
   assert.deepEqual(errorsOf(nb), ["cell 1: Error: boom", "cell 2 wrote to stderr: warning: x"]);
   assert.deepEqual(errorsOf(notebook([code("c;")])), []);
+});
+
+Deno.test("every cell gets an nbformat 4.5 id made from its text: the same on each run, unique in the notebook", () => {
+  const make = () => notebook([markdown("# T"), code("x;"), code("x;"), code("y;")]);
+  const ids = make().cells.map((c) => c.id!);
+  assert.deepEqual(make().cells.map((c) => c.id), ids);
+  assert.equal(new Set(ids).size, 4);
+  assert.equal(ids[2], `${ids[1]}-2`);
+  assert.ok(ids.every((id) => /^[a-zA-Z0-9_-]{1,64}$/.test(id)), ids.join());
+  assert.deepEqual(notebook([code("z;"), code("y;")]).cells[1].id, ids[3], "a cell's id does not depend on the others");
+  assert.match(notebookJson(make()), /"cell_type": "markdown",\n {3}"id": "[0-9a-f]{8}",/);
+});
+
+Deno.test("a code cell ending in a bare assignment is refused: Deno's kernel would show its value", () => {
+  for (const text of ["ok &&= val < 2.4;", "let x = 1;\nx = 2; // set", "total += 1;", "a.b[0] = 3;"]) {
+    assert.throws(() => refuseShownValue(text), { message: /would show its value under the cell/ }, text);
+    assert.throws(() => notebook([code(text)]), { message: /would show its value/ }, text);
+  }
+  for (
+    const text of ["let ok = true;", 'ok &&= val < 2.4;\nsay("done");', "const { a } = b;", "console.log(x === 2);"]
+  ) {
+    refuseShownValue(text);
+  }
+  notebook([markdown("x = 1")]);
 });
