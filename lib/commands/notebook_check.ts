@@ -16,14 +16,16 @@
  */
 
 import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
-import { Tensor } from "../tensor.ts";
+import { clone, Tensor } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { checkOne, exerciseContext, formatVerdicts, upstreamFor } from "./exercise.ts";
+import { checkOne, exerciseInput as freshInput, formatVerdicts, upstreamFor } from "./exercise.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
- * lecture's forward pass and the correct upstream gradients.
+ * lecture's forward pass and the correct upstream gradients. A fresh copy
+ * each call, not the one the checker trusts, so a cell that edits it in
+ * place cannot corrupt later checks.
  *
  * @example
  * ```ts
@@ -31,7 +33,7 @@ import { checkOne, exerciseContext, formatVerdicts, upstreamFor } from "./exerci
  * ```
  */
 export function exerciseInput(): ExerciseInput {
-  return exerciseContext().input;
+  return freshInput();
 }
 
 /** One cell's check: the text under the cell, and the tensor the cells below it get. */
@@ -40,7 +42,7 @@ export interface CellCheck {
   verdict: Verdict;
   /** What the cell prints: {@linkcode checkOne}'s text, then what to do next. */
   text: string;
-  /** The learner's tensor when it is right, else the correct one. */
+  /** The learner's tensor when it is right, else a copy of the correct one. */
   value: Tensor;
 }
 
@@ -61,14 +63,19 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
   if (!(yours instanceof Tensor)) {
     const detail = `it is ${yours === null ? "null" : typeof yours}, not a Tensor`;
     const verdict: Verdict = { name, status: "wrong", detail };
-    return { verdict, text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`, value: correct };
+    return {
+      verdict,
+      text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`,
+      value: clone(correct),
+    };
   }
   const { verdict, text } = checkOne(chapter, name, yours);
   if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: yours };
   const next = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`
     : `Fix ${name} and run this cell again.`;
-  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: correct };
+  // A copy: the correct tensor is the checker's own reference, which a cell must not be able to edit.
+  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: clone(correct) };
 }
 
 /** The last verdict of each gradient, by exercise, for {@linkcode notebookSummary}. */
