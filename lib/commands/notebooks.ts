@@ -89,14 +89,37 @@ export function generateNotebooks(): GeneratedNotebook[] {
 /** The repository's root, where the notebooks' paths start. */
 const ROOT = fromFileUrl(new URL("../../", import.meta.url));
 
+/**
+ * The notebook in `text`, read from `path`; a file that is not JSON (say, one
+ * half saved) is a {@linkcode UsageError} that says what to do, not a crash.
+ *
+ * @example
+ * ```ts
+ * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": []}').cells; // []
+ * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['); // throws "… is not valid notebook JSON …"
+ * ```
+ */
+export function parseNotebook(path: string, text: string): Notebook {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new UsageError(
+      `${path} is not valid notebook JSON (${error.message}): fix it, or move it away to regenerate it`,
+    );
+  }
+}
+
 /** The committed notebook at `path`, or undefined if there is none. */
 async function readNotebook(path: string): Promise<Notebook | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(join(ROOT, path)));
+    text = await Deno.readTextFile(join(ROOT, path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  return parseNotebook(path, text);
 }
 
 /** Whether two notebooks have the same cells (type, text and id), outputs aside. */
