@@ -28,10 +28,9 @@
  */
 
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { type CheckContext, checkLines, type ExerciseInput, isDone, type LearnerResult } from "../exercise/checker.ts";
-import { referenceGradients } from "../check/reference.ts";
+import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../exercise/checker.ts";
 import { clone, Tensor } from "../tensor.ts";
-import { exerciseInput, formatVerdicts } from "./exercise.ts";
+import { exerciseContext, exerciseInput, formatVerdicts } from "./exercise.ts";
 import { wrap } from "../report/print.ts";
 
 /**
@@ -246,8 +245,8 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   }
   hookedLines = lines;
   dependsOn = Object.fromEntries(spec.gradients.map((g) => [g.name, g.deps]));
-  const input = exerciseInput();
-  const context: CheckContext = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
+  const context = exerciseContext();
+  const { input } = context;
 
   // 1. As written.
   const given = exerciseInput();
