@@ -178,7 +178,16 @@ export function exerciseContext(): CheckContext {
   return cachedContext;
 }
 
-function specOf(chapter: number): ExerciseSpec {
+/**
+ * The spec of exercise `chapter`; a RangeError naming the exercises when there is no such exercise.
+ *
+ * @example
+ * ```ts
+ * specOf(3).gradients[0].name; // "dlogprobs"
+ * specOf(2); // throws "There is no exercise 2: exercises are chapters 3 to 8"
+ * ```
+ */
+export function specOf(chapter: number): ExerciseSpec {
   const spec = EXERCISES[chapter];
   if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
   return spec;

@@ -18,8 +18,7 @@
 import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
 import { clone, Tensor } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { checkOne, exerciseInput as freshInput, formatVerdicts, upstreamFor } from "./exercise.ts";
+import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./exercise.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
@@ -93,7 +92,7 @@ const verdicts = new Map<number, Map<string, Verdict>>();
  * ```
  */
 export function notebookChecker(chapter: number): (name: string, yours: Tensor) => Tensor {
-  if (!EXERCISES[chapter]) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  specOf(chapter); // throws now, when there is no such exercise, not at the first cell
   return (name, yours) => {
     const { verdict, text, value } = checkCell(chapter, name, yours);
     if (!verdicts.has(chapter)) verdicts.set(chapter, new Map());
@@ -113,8 +112,7 @@ export function notebookChecker(chapter: number): (name: string, yours: Tensor) 
  * ```
  */
 export function notebookSummary(chapter: number): string {
-  const spec = EXERCISES[chapter];
-  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  const spec = specOf(chapter);
   const seen = verdicts.get(chapter) ?? new Map<string, Verdict>();
   return formatVerdicts(
     spec,
