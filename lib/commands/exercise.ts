@@ -19,7 +19,7 @@
 
 import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "../paths.ts";
-import { parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import {
   type CheckContext,
   checkExercise,
@@ -474,14 +474,8 @@ ${list}`);
   if (!/^\d+$/.test(positionals[0]) || !spec) {
     throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 8`);
   }
-  let level: 1 | 2 = 1;
-  if (values.level !== undefined) {
-    if (values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
-    if (values.level !== "1" && values.level !== "2") {
-      throw new UsageError(`--level must be 1 or 2, got ${JSON.stringify(values.level)}`);
-    }
-    level = Number(values.level) as 1 | 2;
-  }
+  if (values.level !== undefined && values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
+  const level = Number(choiceFlag(values, "level", ["1", "2"]) ?? 1) as 1 | 2;
   if (values.hint !== undefined) {
     console.log(hint(spec, String(values.hint), level));
     return 0;

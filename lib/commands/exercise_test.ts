@@ -319,6 +319,9 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
   });
   await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
   await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
+    message: '--level must be 1 or 2, got "3"',
+  });
   await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
   await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
     message: "Unknown option '--hnit': did you mean --hint? (see `deno task exercise --help`)",
