@@ -19,7 +19,16 @@
 
 import { GRADIENT_NAMES } from "../check/reference.ts";
 import { type Cell, code, markdown, type Notebook, notebook } from "./ipynb.ts";
-import { commentText, dedent, type Item, moveImport, outsideTemplates, parseModule, trimBlank } from "./source.ts";
+import {
+  chapterNumber,
+  commentText,
+  dedent,
+  type Item,
+  moveImport,
+  outsideTemplates,
+  parseModule,
+  trimBlank,
+} from "./source.ts";
 
 /** A source file: its path from the repository's root, and its text. */
 export interface SourceFile {
@@ -213,7 +222,7 @@ function imported(imports: string[], name: string): boolean {
  * ```
  */
 export function chapterNotebook(chapter: SourceFile, dir: string): Notebook {
-  const number = Number(chapter.path.match(/(\d+)_[^/]*$/)?.[1]);
+  const number = chapterNumber(chapter.path);
   const { doc, imports, items } = parseModule(chapter.text);
   const unrolled = items.map(unrollable).filter((u): u is Unrolled => u !== undefined);
   const cells: Cell[] = [];

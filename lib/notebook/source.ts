@@ -44,6 +44,18 @@ export function jsdocText(lines: string[]): string {
 }
 
 /**
+ * The chapter number in a chapter's or stub's file name (NaN when it has none).
+ *
+ * @example
+ * ```ts
+ * chapterNumber("chapters/exercises/07_fused_cross_entropy.ts"); // 7
+ * ```
+ */
+export function chapterNumber(path: string): number {
+  return Number(path.match(/(\d+)_[^/]*$/)?.[1]);
+}
+
+/**
  * The text of a block of `//` comments, as markdown.
  *
  * @example
