@@ -46,7 +46,14 @@ import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
 import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
 import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
 
-/** Where the learner's files go. */
+/**
+ * Where the learner's files go: `chapters/yours/`, ignored by git.
+ *
+ * @example
+ * ```ts
+ * join(WORKSPACE, EXERCISES[3].file); // "…/chapters/yours/03_cross_entropy.ts"
+ * ```
+ */
 export const WORKSPACE = fromFileUrl(new URL("../../chapters/yours/", import.meta.url));
 
 /** A learner's module: a function from the forward context to named gradients. */

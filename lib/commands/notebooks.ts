@@ -122,7 +122,14 @@ async function readNotebook(path: string): Promise<Notebook | undefined> {
   return parseNotebook(path, text);
 }
 
-/** Whether two notebooks have the same cells (type, text and id), outputs aside. */
+/**
+ * Whether two notebooks have the same cells (type, text and id), outputs aside.
+ *
+ * @example
+ * ```ts
+ * sameCells(committed, generated); // false when a chapter changed since `deno task notebooks`
+ * ```
+ */
 export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
   const ids = (nb: Pick<Notebook, "cells">) => JSON.stringify(nb.cells.map((c) => c.id ?? null));
   return JSON.stringify(sources(a)) === JSON.stringify(sources(b)) && ids(a) === ids(b);
@@ -167,7 +174,16 @@ async function execute(path: string): Promise<Notebook> {
   }
 }
 
-/** Whether `jupyter nbconvert` and Deno's kernel are installed. */
+/**
+ * Whether `jupyter nbconvert` and Deno's kernel are installed: undefined when
+ * they are, else what is missing (needs --allow-run=jupyter).
+ *
+ * @example
+ * ```ts
+ * const missing = await jupyterReady();
+ * if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * ```
+ */
 export async function jupyterReady(): Promise<string | undefined> {
   try {
     const { code, stdout } = await new Deno.Command("jupyter", { args: ["kernelspec", "list", "--json"] }).output();

@@ -129,10 +129,24 @@ export interface Verdict {
   fed?: string[];
 }
 
-/** True for a verdict that needs no more work. */
+/**
+ * True for a verdict that needs no more work.
+ *
+ * @example
+ * ```ts
+ * isDone({ name: "dprobs", status: "approximate", detail: "" }); // true
+ * ```
+ */
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
 
-/** How each status reads in the learner's output. */
+/**
+ * How each status reads in the learner's output.
+ *
+ * @example
+ * ```ts
+ * `dprobs: ${STATUS_WORDS.approximate}`; // "dprobs: approximately equal"
+ * ```
+ */
 export const STATUS_WORDS: Record<Verdict["status"], string> = {
   exact: "exact",
   approximate: "approximately equal",

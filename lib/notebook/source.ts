@@ -30,7 +30,14 @@ export interface ParsedModule {
   items: Item[];
 }
 
-/** The text of a JSDoc comment's lines, without the stars and without its `@example` sections. */
+/**
+ * The text of a JSDoc comment's lines, without the stars and without its `@example` sections.
+ *
+ * @example
+ * ```ts
+ * jsdocText(["/**", " * Text.", " *", " * @example", " * f();", " *\/"]); // "Text."
+ * ```
+ */
 export function jsdocText(lines: string[]): string {
   const out: string[] = [];
   let inExample = false;
