@@ -19,7 +19,7 @@
 
 import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "../paths.ts";
-import { parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
 import {
   type CheckContext,
   checkExercise,
@@ -35,7 +35,7 @@ import {
 } from "../exercise/checker.ts";
 import { referenceGradients } from "../check/reference.ts";
 import { instrument } from "../exercise/instrument.ts";
-import { explainTypeError, parseDenoErrors } from "../exercise/errors.ts";
+import { explainTypeError, type Located, parseDenoErrors } from "../exercise/errors.ts";
 import { MARK } from "./exercise_run.ts";
 import type { Tensor } from "../tensor.ts";
 import { formatShape } from "../tensor.ts";
@@ -46,7 +46,14 @@ import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
 import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
 import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
 
-/** Where the learner's files go. */
+/**
+ * Where the learner's files go: `chapters/yours/`, ignored by git.
+ *
+ * @example
+ * ```ts
+ * join(WORKSPACE, EXERCISES[3].file); // "…/chapters/yours/03_cross_entropy.ts"
+ * ```
+ */
 export const WORKSPACE = fromFileUrl(new URL("../../chapters/yours/", import.meta.url));
 
 /** A learner's module: a function from the forward context to named gradients. */
@@ -81,9 +88,9 @@ export function exerciseInput(): ExerciseInput {
  * ```
  */
 export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdict[] {
-  const input = exerciseInput();
-  const { grads } = referenceGradients(input.params, input.batch.Xb, input.batch.Yb);
-  return checkExercise(spec, learner.gradients(input), input, grads);
+  // The learner gets a fresh input, so nothing it does can alter what the checker trusts.
+  const { input, ref } = exerciseContext();
+  return checkExercise(spec, learner.gradients(exerciseInput()), input, ref);
 }
 
 /**
@@ -178,7 +185,16 @@ export function exerciseContext(): CheckContext {
   return cachedContext;
 }
 
-function specOf(chapter: number): ExerciseSpec {
+/**
+ * The spec of exercise `chapter`; a RangeError naming the exercises when there is no such exercise.
+ *
+ * @example
+ * ```ts
+ * specOf(3).gradients[0].name; // "dlogprobs"
+ * specOf(2); // throws "There is no exercise 2: exercises are chapters 3 to 8"
+ * ```
+ */
+export function specOf(chapter: number): ExerciseSpec {
   const spec = EXERCISES[chapter];
   if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
   return spec;
@@ -269,16 +285,11 @@ function locate(shown: string, lines: string[], line: number, column: number, me
   return `${shown}:${line}:${column}: ${message}\n    ${source.trim()}\n    ${caret}`;
 }
 
-/**
- * Checks the learner's file at `path` in a separate `deno` process (type
- * checked first, no permissions, stopped after `limitMs` of running the
- * learner's code) and prints the verdicts or the located errors; the exit code.
- */
-async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
-  const shown = relative(Deno.cwd(), path);
-  const text = await Deno.readTextFile(path);
-  const lines = text.split("\n");
-  const ready = prepare(spec, path, text);
+/** Where a place in the checked code is in the learner's file: undefined when it is not in the file. */
+type Place = (url: string, line: number, column: number) => { line: number; column: number } | undefined;
+
+/** Starts the checker's `deno` process (type checking first, no permissions) on `code`, given on its stdin. */
+async function spawnChecker(code: string): Promise<Deno.ChildProcess> {
   const command = new Deno.Command("deno", {
     args: ["run", "--check", "--quiet", "--no-prompt", "-"],
     cwd: ROOT,
@@ -297,14 +308,30 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
     );
   }
   const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(ready.code));
+  await writer.write(new TextEncoder().encode(code));
   await writer.close();
+  return child;
+}
 
+/** What the checker printed, read with the time limit. */
+interface CheckerOutput {
+  /** Its lines, without the marks. */
+  out: string[];
+  /** What ran too long and was stopped ("load", or "gradients"), or "". */
+  ranTooLong: string;
+  /** The last hook the learner's code passed: ["at", "in" | "after", line, name]. */
+  reached?: string[];
+}
+
+/**
+ * Reads the checker's stdout, acting on its marks ({@linkcode MARK}): each
+ * `timer …` mark starts the time limit on the learner's code (killing the
+ * process when it runs out), `timer off` stops it, and `at …` marks say where
+ * the code got to.
+ */
+async function readMarks(child: Deno.ChildProcess, limitMs: number): Promise<CheckerOutput> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let ranTooLong = "";
-  let reached: string[] | undefined; // the last hook the learner's code passed: ["at", "in" | "after", line, name]
-  const out: string[] = [];
-  const stderr = new Response(child.stderr).text();
+  const result: CheckerOutput = { out: [], ranTooLong: "" };
   let pending = "";
   for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
     pending += chunk;
@@ -312,28 +339,97 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
     pending = complete.pop()!;
     for (const line of complete) {
       if (!line.startsWith(MARK)) {
-        out.push(line);
+        result.out.push(line);
         continue;
       }
       const what = line.slice(MARK.length);
       if (what.startsWith("at ")) {
-        reached = what.split(" ");
+        result.reached = what.split(" ");
         continue;
       }
       clearTimeout(timer);
       if (what === "timer off") continue;
-      reached = undefined;
+      result.reached = undefined;
       timer = setTimeout(() => {
-        ranTooLong = what.replace(/^timer /, "");
+        result.ranTooLong = what.replace(/^timer /, "");
         child.kill("SIGKILL");
       }, limitMs);
     }
   }
-  if (pending) out.push(pending);
+  if (pending) result.out.push(pending);
   clearTimeout(timer);
+  return result;
+}
+
+/** The type errors of the learner's file, located, the causes only: what to print. */
+function typeErrorsText(errors: Located[], shown: string, lines: string[], place: Place): string {
+  const mine = errors.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
+  // An operator on tensors also makes a number where a Tensor belongs, further on: show the cause only.
+  const operatorLines = new Set(
+    mine.filter(({ e }) => ["TS2362", "TS2363", "TS2365"].includes(e.code)).map(({ at }) => at?.line),
+  );
+  const causes = mine.filter(({ e, at }, i) =>
+    !(operatorLines.size > 0 && e.code === "TS2322" && /'number'/.test(e.message)) &&
+    !(["TS2362", "TS2363"].includes(e.code) && mine.slice(0, i).some((x) => x.at?.line === at?.line))
+  );
+  const located = causes.filter((x) => x.at).map(({ e, at }) =>
+    locate(
+      shown,
+      lines,
+      at!.line,
+      at!.column,
+      explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
+    )
+  );
+  if (causes.some((x) => !x.at)) {
+    located.push(`${shown}: it must export a function gradients(input), as the stub does`);
+  }
+  const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
+  return `${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`;
+}
+
+/**
+ * The checker's output with its places in the checked code as places in the
+ * learner's file, and under the first paragraph that names one, that line
+ * with a caret.
+ */
+function mapOutput(
+  out: string[],
+  shown: string,
+  lines: string[],
+  column: (line: number, column: number) => number,
+): string {
+  let first: { line: number; column: number } | undefined;
+  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => {
+    const at = { line: Number(l), column: column(Number(l), Number(c)) };
+    first ??= at;
+    return `${shown}:${at.line}:${at.column}`;
+  });
+  return first
+    ? mapped.replace(
+      /^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/,
+      (paragraph) =>
+        `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`,
+    )
+    : mapped;
+}
+
+/**
+ * Checks the learner's file at `path` in a separate `deno` process (type
+ * checked first, no permissions, stopped after `limitMs` of running the
+ * learner's code) and prints the verdicts or the located errors; the exit code.
+ */
+async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
+  const shown = relative(Deno.cwd(), path);
+  const text = await Deno.readTextFile(path);
+  const lines = text.split("\n");
+  const ready = prepare(spec, path, text);
+  const child = await spawnChecker(ready.code);
+  const stderr = new Response(child.stderr).text();
+  const { out, ranTooLong, reached } = await readMarks(child, limitMs);
   const status = await child.status;
   const errors = parseDenoErrors(await stderr);
-  const place = (url: string, line: number, column: number) =>
+  const place: Place = (url, line, column) =>
     url.endsWith("$deno$stdin.mts") && line <= ready.lastLine
       ? { line, column: ready.column(line, column) }
       : undefined;
@@ -350,29 +446,7 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
     return 1;
   }
   if (errors.type.length > 0) {
-    const mine = errors.type.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
-    // An operator on tensors also makes a number where a Tensor belongs, further on: show the cause only.
-    const operatorLines = new Set(
-      mine.filter(({ e }) => ["TS2362", "TS2363", "TS2365"].includes(e.code)).map(({ at }) => at?.line),
-    );
-    const causes = mine.filter(({ e, at }, i) =>
-      !(operatorLines.size > 0 && e.code === "TS2322" && /'number'/.test(e.message)) &&
-      !(["TS2362", "TS2363"].includes(e.code) && mine.slice(0, i).some((x) => x.at?.line === at?.line))
-    );
-    const located = causes.filter((x) => x.at).map(({ e, at }) =>
-      locate(
-        shown,
-        lines,
-        at!.line,
-        at!.column,
-        explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
-      )
-    );
-    if (causes.some((x) => !x.at)) {
-      located.push(`${shown}: it must export a function gradients(input), as the stub does`);
-    }
-    const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
-    console.log(`${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`);
+    console.log(typeErrorsText(errors.type, shown, lines, place));
     return 1;
   }
   if (errors.other && !out.some((l) => l.startsWith("gradient "))) {
@@ -385,21 +459,7 @@ async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_
     );
     return 1;
   }
-  let first: { line: number; column: number } | undefined;
-  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => {
-    const at = { line: Number(l), column: ready.column(Number(l), Number(c)) };
-    first ??= at;
-    return `${shown}:${at.line}:${at.column}`;
-  });
-  // Under the first paragraph that names a place in the file, that line with a caret.
-  const shownWithSource = first
-    ? mapped.replace(
-      /^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/,
-      (paragraph) =>
-        `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`,
-    )
-    : mapped;
-  console.log(shownWithSource.trimEnd());
+  console.log(mapOutput(out, shown, lines, ready.column).trimEnd());
   return status.success ? 0 : 1;
 }
 
@@ -420,6 +480,44 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Called when "Watching for changes" is printed (the watch is set up). */
   onWatching?: () => void;
+}
+
+/**
+ * `--watch`: checks the learner's file at `path` again each time it is saved,
+ * until `watch.signal` aborts (or Ctrl-C).
+ */
+async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watch: WatchOptions): Promise<void> {
+  const shown = relative(Deno.cwd(), path);
+  // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
+  // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
+  const watcher = Deno.watchFs(dirname(path), { recursive: false });
+  watch.signal?.addEventListener("abort", () => watcher.close(), { once: true });
+  const watching = () => {
+    console.log("\nWatching for changes (Ctrl-C to stop)…");
+    watch.onWatching?.();
+  };
+  watching();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let checking = Promise.resolve();
+  const again = async () => {
+    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
+    if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
+    console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
+    await checkFile(spec, path, limitMs);
+    watching();
+  };
+  for await (const event of watcher) {
+    if (event.kind === "access" || !event.paths.some((p) => basename(p) === spec.file)) continue;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      checking = checking.then(again).catch((error) => {
+        console.log(`Could not check ${shown}: ${(error as Error).message.split("\n")[0]}`);
+        watching();
+      });
+    }, 150);
+  }
+  clearTimeout(timer);
+  await checking;
 }
 
 /**
@@ -465,14 +563,8 @@ ${list}`);
   if (!/^\d+$/.test(positionals[0]) || !spec) {
     throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 8`);
   }
-  let level: 1 | 2 = 1;
-  if (values.level !== undefined) {
-    if (values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
-    if (values.level !== "1" && values.level !== "2") {
-      throw new UsageError(`--level must be 1 or 2, got ${JSON.stringify(values.level)}`);
-    }
-    level = Number(values.level) as 1 | 2;
-  }
+  if (values.level !== undefined && values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
+  const level = Number(choiceFlag(values, "level", ["1", "2"]) ?? 1) as 1 | 2;
   if (values.hint !== undefined) {
     console.log(hint(spec, String(values.hint), level));
     return 0;
@@ -503,35 +595,6 @@ ${list}`);
   const code = await checkFile(spec, path, limitMs);
   if (!values.watch) return code;
 
-  // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
-  // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
-  const watcher = Deno.watchFs(dirname(path), { recursive: false });
-  watch.signal?.addEventListener("abort", () => watcher.close(), { once: true });
-  const watching = () => {
-    console.log("\nWatching for changes (Ctrl-C to stop)…");
-    watch.onWatching?.();
-  };
-  watching();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let checking = Promise.resolve();
-  const again = async () => {
-    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
-    if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
-    console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-    await checkFile(spec, path, limitMs);
-    watching();
-  };
-  for await (const event of watcher) {
-    if (event.kind === "access" || !event.paths.some((p) => basename(p) === spec.file)) continue;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      checking = checking.then(again).catch((error) => {
-        console.log(`Could not check ${shown}: ${(error as Error).message.split("\n")[0]}`);
-        watching();
-      });
-    }, 150);
-  }
-  clearTimeout(timer);
-  await checking;
+  await watchFile(spec, path, limitMs, watch);
   return code;
 }

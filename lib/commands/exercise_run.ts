@@ -28,16 +28,20 @@
  */
 
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { type CheckContext, checkLines, type ExerciseInput, isDone, type LearnerResult } from "../exercise/checker.ts";
-import { referenceGradients } from "../check/reference.ts";
+import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../exercise/checker.ts";
 import { clone, Tensor } from "../tensor.ts";
-import { exerciseInput, formatVerdicts } from "./exercise.ts";
+import { exerciseContext, exerciseInput, formatVerdicts } from "./exercise.ts";
 import { wrap } from "../report/print.ts";
 
 /**
  * The prefix of the lines that tell the parent what runs: `timer load`,
  * `timer gradients`, `timer off`, and where the learner's code is:
  * `at in LINE NAME` (a gradient's line started), `at after LINE NAME` (its last line ran).
+ *
+ * @example
+ * ```ts
+ * console.log(`${MARK}at after 62 dlogprobs`); // the parent reads it; the learner never sees it
+ * ```
  */
 export const MARK = "\u0001exercise:";
 
@@ -246,8 +250,8 @@ export function run(chapter: number, gradients: unknown, lines: Record<string, n
   }
   hookedLines = lines;
   dependsOn = Object.fromEntries(spec.gradients.map((g) => [g.name, g.deps]));
-  const input = exerciseInput();
-  const context: CheckContext = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
+  const context = exerciseContext();
+  const { input } = context;
 
   // 1. As written.
   const given = exerciseInput();

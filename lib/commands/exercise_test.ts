@@ -27,6 +27,7 @@ import {
   checkLearner,
   checkOne,
   exerciseCommand,
+  exerciseContext,
   exerciseInput,
   formatVerdicts,
   hint,
@@ -318,6 +319,9 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
   });
   await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
   await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
+    message: '--level must be 1 or 2, got "3"',
+  });
   await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
   await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
     message: "Unknown option '--hnit': did you mean --hint? (see `deno task exercise --help`)",
@@ -399,4 +403,21 @@ Deno.test("when gradients() threw, the values it reached are checked as its own,
   assert.ok(isDone(verdicts[0]) && isDone(verdicts[1]));
   assert.equal(verdicts[1].fed, undefined);
   assert.equal(verdicts[2].status, "unreached");
+});
+
+Deno.test("a learner that scribbles over its input cannot alter what checkLearner checks against", () => {
+  const before = exerciseContext().input.fwd.probs.data.slice();
+  for (const chapter of [3, 4, 5, 6, 7, 8]) {
+    const scribbler: LearnerModule = {
+      gradients(i) {
+        const right = solved[chapter](i);
+        for (const t of [...Object.values(i.fwd), i.dlogits, i.dhpreact, i.dhprebn]) {
+          if (t?.data instanceof Float32Array) t.data.fill(NaN);
+        }
+        return right;
+      },
+    };
+    assert.deepEqual(checkLearner(EXERCISES[chapter], scribbler).filter((v) => !isDone(v)), [], `exercise ${chapter}`);
+  }
+  assert.deepEqual(exerciseContext().input.fwd.probs.data, before);
 });

@@ -16,14 +16,15 @@
  */
 
 import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
-import { Tensor } from "../tensor.ts";
+import { clone, Tensor } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { checkOne, exerciseContext, formatVerdicts, upstreamFor } from "./exercise.ts";
+import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./exercise.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
- * lecture's forward pass and the correct upstream gradients.
+ * lecture's forward pass and the correct upstream gradients. A fresh copy
+ * each call, not the one the checker trusts, so a cell that edits it in
+ * place cannot corrupt later checks.
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@ import { checkOne, exerciseContext, formatVerdicts, upstreamFor } from "./exerci
  * ```
  */
 export function exerciseInput(): ExerciseInput {
-  return exerciseContext().input;
+  return freshInput();
 }
 
 /** One cell's check: the text under the cell, and the tensor the cells below it get. */
@@ -40,7 +41,7 @@ export interface CellCheck {
   verdict: Verdict;
   /** What the cell prints: {@linkcode checkOne}'s text, then what to do next. */
   text: string;
-  /** The learner's tensor when it is right, else the correct one. */
+  /** The learner's tensor when it is right, else a copy of the correct one. */
   value: Tensor;
 }
 
@@ -61,14 +62,19 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
   if (!(yours instanceof Tensor)) {
     const detail = `it is ${yours === null ? "null" : typeof yours}, not a Tensor`;
     const verdict: Verdict = { name, status: "wrong", detail };
-    return { verdict, text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`, value: correct };
+    return {
+      verdict,
+      text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`,
+      value: clone(correct),
+    };
   }
   const { verdict, text } = checkOne(chapter, name, yours);
   if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: yours };
   const next = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`
     : `Fix ${name} and run this cell again.`;
-  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: correct };
+  // A copy: the correct tensor is the checker's own reference, which a cell must not be able to edit.
+  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: clone(correct) };
 }
 
 /** The last verdict of each gradient, by exercise, for {@linkcode notebookSummary}. */
@@ -86,7 +92,7 @@ const verdicts = new Map<number, Map<string, Verdict>>();
  * ```
  */
 export function notebookChecker(chapter: number): (name: string, yours: Tensor) => Tensor {
-  if (!EXERCISES[chapter]) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  specOf(chapter); // throws now, when there is no such exercise, not at the first cell
   return (name, yours) => {
     const { verdict, text, value } = checkCell(chapter, name, yours);
     if (!verdicts.has(chapter)) verdicts.set(chapter, new Map());
@@ -106,8 +112,7 @@ export function notebookChecker(chapter: number): (name: string, yours: Tensor) 
  * ```
  */
 export function notebookSummary(chapter: number): string {
-  const spec = EXERCISES[chapter];
-  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  const spec = specOf(chapter);
   const seen = verdicts.get(chapter) ?? new Map<string, Verdict>();
   return formatVerdicts(
     spec,

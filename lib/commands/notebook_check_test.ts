@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkLines, todo } from "../exercise/checker.ts";
-import { mul, oneHot, pow, sum, type Tensor } from "../tensor.ts";
+import { mul, oneHot, pow, sum, Tensor } from "../tensor.ts";
 import { quietly } from "../testing.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { checkOne, exerciseContext, upstreamFor } from "./exercise.ts";
@@ -17,7 +17,25 @@ Deno.test("a todo gradient's cell says TODO, where the hints are, and hands on t
     text,
     /Replace todo\(…\) with your dlogprobs and run this cell again\.\s+The\s+cells\s+below\s+get\s+the\s+correct\s+dlogprobs\.\s+Stuck\?\s+deno\s+task\s+exercise\s+3\s+--hint\s+dlogprobs/,
   );
-  assert.equal(value, upstreamFor(3).dlogprobs);
+  assert.deepEqual(value, upstreamFor(3).dlogprobs);
+  assert.notEqual(value, upstreamFor(3).dlogprobs);
+});
+
+Deno.test("a cell that edits the correct value it was handed, in place, cannot corrupt later checks", async () => {
+  const { value: handed } = checkCell(3, "dnormLogits", todo(fwd.normLogits));
+  const answer = upstreamFor(3).dnormLogits.data.slice(); // the right answer, copied before the edit
+  handed.data[0] += 1;
+  assert.equal(upstreamFor(3).dnormLogits.data[0], answer[0]);
+  const { verdict } = checkCell(3, "dnormLogits", new Tensor(answer, handed.shape));
+  assert.equal(verdict.status, "exact");
+
+  const input = exerciseInput();
+  assert.notEqual(input.fwd, exerciseContext().input.fwd);
+  assert.notEqual(input.dlogits, exerciseContext().input.dlogits);
+  assert.deepEqual(input.dlogits, exerciseContext().input.dlogits);
+  input.fwd.probs.data[0] += 1;
+  const { output } = await quietly(() => notebookChecker(3)("dlogprobs", right));
+  assert.match(output, /^dlogprobs: (exact|approximately equal)/);
 });
 
 Deno.test("a right gradient's cell says so, without the hint, and hands on the learner's own tensor", () => {
@@ -30,7 +48,8 @@ Deno.test("a right gradient's cell says so, without the hint, and hands on the l
 Deno.test("a cell that gives no tensor is wrong, says what it got, and hands on the correct value", () => {
   const { text, value } = checkCell(3, "dlogprobs", undefined);
   assert.match(text, /^dlogprobs: wrong\. it is undefined, not a Tensor\n/);
-  assert.equal(value, upstreamFor(3).dlogprobs);
+  assert.deepEqual(value, upstreamFor(3).dlogprobs);
+  assert.notEqual(value, upstreamFor(3).dlogprobs);
 });
 
 /**
@@ -64,9 +83,10 @@ Deno.test("the learner's trial: each cell is judged on its own, with the texts `
   });
   const correct = upstreamFor(3);
   assert.equal(handed.dlogprobs, mine);
-  assert.equal(handed.dprobs, correct.dprobs);
-  assert.equal(handed.dcs, correct.dcountsSum);
-  assert.equal(handed.dc, correct.dcounts);
+  assert.deepEqual(handed.dprobs, correct.dprobs);
+  assert.notEqual(handed.dprobs, correct.dprobs);
+  assert.deepEqual(handed.dcs, correct.dcountsSum);
+  assert.deepEqual(handed.dc, correct.dcounts);
 
   // What the CLI's checker says of the same lines: its own values, and each line's value from correct upstreams.
   const returned = {

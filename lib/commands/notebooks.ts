@@ -89,17 +89,47 @@ export function generateNotebooks(): GeneratedNotebook[] {
 /** The repository's root, where the notebooks' paths start. */
 const ROOT = fromFileUrl(new URL("../../", import.meta.url));
 
+/**
+ * The notebook in `text`, read from `path`; a file that is not JSON (say, one
+ * half saved) is a {@linkcode UsageError} that says what to do, not a crash.
+ *
+ * @example
+ * ```ts
+ * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": []}').cells; // []
+ * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['); // throws "… is not valid notebook JSON …"
+ * ```
+ */
+export function parseNotebook(path: string, text: string): Notebook {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new UsageError(
+      `${path} is not valid notebook JSON (${error.message}): fix it, or move it away to regenerate it`,
+    );
+  }
+}
+
 /** The committed notebook at `path`, or undefined if there is none. */
 async function readNotebook(path: string): Promise<Notebook | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(join(ROOT, path)));
+    text = await Deno.readTextFile(join(ROOT, path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  return parseNotebook(path, text);
 }
 
-/** Whether two notebooks have the same cells (type, text and id), outputs aside. */
+/**
+ * Whether two notebooks have the same cells (type, text and id), outputs aside.
+ *
+ * @example
+ * ```ts
+ * sameCells(committed, generated); // false when a chapter changed since `deno task notebooks`
+ * ```
+ */
 export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
   const ids = (nb: Pick<Notebook, "cells">) => JSON.stringify(nb.cells.map((c) => c.id ?? null));
   return JSON.stringify(sources(a)) === JSON.stringify(sources(b)) && ids(a) === ids(b);
@@ -144,7 +174,16 @@ async function execute(path: string): Promise<Notebook> {
   }
 }
 
-/** Whether `jupyter nbconvert` and Deno's kernel are installed. */
+/**
+ * Whether `jupyter nbconvert` and Deno's kernel are installed: undefined when
+ * they are, else what is missing (needs --allow-run=jupyter).
+ *
+ * @example
+ * ```ts
+ * const missing = await jupyterReady();
+ * if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * ```
+ */
 export async function jupyterReady(): Promise<string | undefined> {
   try {
     const { code, stdout } = await new Deno.Command("jupyter", { args: ["kernelspec", "list", "--json"] }).output();

@@ -19,7 +19,8 @@ import nb13 from "../../chapters/notebooks/exercises/06_first_layer.ipynb" with 
 import nb14 from "../../chapters/notebooks/exercises/07_fused_cross_entropy.ipynb" with { type: "text" };
 import nb15 from "../../chapters/notebooks/exercises/08_fused_batchnorm.ipynb" with { type: "text" };
 import { sources } from "../notebook/ipynb.ts";
-import { editedCopyPath, generateNotebooks } from "./notebooks.ts";
+import { editedCopyPath, generateNotebooks, parseNotebook } from "./notebooks.ts";
+import { UsageError } from "../cli.ts";
 
 /** Every committed notebook, by path. */
 const COMMITTED = new Map<string, string>([
@@ -90,4 +91,18 @@ Deno.test("a learner's edited notebook is kept beside it as an .ipynb Jupyter li
     editedCopyPath("chapters/notebooks/exercises/03_cross_entropy.ipynb", when),
     "chapters/notebooks/exercises/03_cross_entropy.edited-2026-11-23T03-40-05.ipynb",
   );
+});
+
+Deno.test("a half-saved notebook (not JSON) is one clear usage error naming it, not a crash", () => {
+  const path = "chapters/notebooks/03_cross_entropy.ipynb";
+  const half = COMMITTED.get(path)!.slice(0, 200);
+  assert.throws(() => parseNotebook(path, half), (error: unknown) => {
+    assert.ok(error instanceof UsageError, String(error));
+    assert.match(
+      error.message,
+      /^chapters\/notebooks\/03_cross_entropy\.ipynb is not valid notebook JSON \(.+\): fix it, or move it away to regenerate it$/,
+    );
+    return true;
+  });
+  assert.deepEqual(parseNotebook(path, COMMITTED.get(path)!), JSON.parse(COMMITTED.get(path)!));
 });

@@ -15,6 +15,7 @@ import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
+import { editDistance } from "../cli.ts";
 import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
@@ -128,10 +129,24 @@ export interface Verdict {
   fed?: string[];
 }
 
-/** True for a verdict that needs no more work. */
+/**
+ * True for a verdict that needs no more work.
+ *
+ * @example
+ * ```ts
+ * isDone({ name: "dprobs", status: "approximate", detail: "" }); // true
+ * ```
+ */
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
 
-/** How each status reads in the learner's output. */
+/**
+ * How each status reads in the learner's output.
+ *
+ * @example
+ * ```ts
+ * `dprobs: ${STATUS_WORDS.approximate}`; // "dprobs: approximately equal"
+ * ```
+ */
 export const STATUS_WORDS: Record<Verdict["status"], string> = {
   exact: "exact",
   approximate: "approximately equal",
@@ -240,19 +255,6 @@ export interface LearnerResult {
   substituted?: ReadonlySet<string>;
   /** The line of the learner's file that computes each gradient. */
   lines?: Record<string, number>;
-}
-
-/** The edit distance between two names (insertions, deletions and substitutions). */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length];
 }
 
 /**

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { compareGradient } from "../check/compare.ts";
+import { ATOL, compareGradient, RTOL } from "../check/compare.ts";
 import {
   add,
   broadcastShapes,
@@ -157,7 +157,7 @@ export function whereOff(ours: Tensor, expected: Tensor): string {
   let worstAt = 0;
   for (let i = 0; i < ours.size; i++) {
     const diff = Math.abs(ours.data[i] - expected.data[i]);
-    if (!(diff <= 1e-8 + 1e-5 * Math.abs(expected.data[i]))) bad.push(i);
+    if (!(diff <= ATOL + RTOL * Math.abs(expected.data[i]))) bad.push(i);
     if (diff > worst) [worst, worstAt] = [diff, i];
   }
   const list = (xs: number[], of: number, what: string) => {

@@ -19,7 +19,16 @@
 
 import { GRADIENT_NAMES } from "../check/reference.ts";
 import { type Cell, code, markdown, type Notebook, notebook } from "./ipynb.ts";
-import { dedent, type Item, moveImport, outsideTemplates, parseModule, trimBlank } from "./source.ts";
+import {
+  chapterNumber,
+  commentText,
+  dedent,
+  type Item,
+  moveImport,
+  outsideTemplates,
+  parseModule,
+  trimBlank,
+} from "./source.ts";
 
 /** A source file: its path from the repository's root, and its text. */
 export interface SourceFile {
@@ -133,7 +142,7 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
     code(setup.join("\n")),
   ];
   sections.forEach((s, k) => {
-    if (s.prose.length > 0) cells.push(markdown(commentLines(s.prose)));
+    if (s.prose.length > 0) cells.push(markdown(commentText(s.prose)));
     const lines = trimBlank(s.code);
     const r = rows(k);
     if (r.length > 0) {
@@ -145,11 +154,6 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
     if (lines.length > 0) cells.push(code(lines.join("\n")));
   });
   return { cells, calls };
-}
-
-/** `//` comment lines as markdown. */
-function commentLines(lines: string[]): string {
-  return lines.map((l) => l.replace(/^\/\/ ?/, "")).join("\n");
 }
 
 /**
@@ -179,7 +183,7 @@ function runCells(body: string[], chapter: number, unrolled: Unrolled[]): Cell[]
       const prose: string[] = [];
       while (i < lines.length && lines[i].startsWith("//")) prose.push(lines[i++]);
       i--;
-      cells.push(markdown(commentLines(prose)));
+      cells.push(markdown(commentText(prose)));
     } else if (line.trim() === "" && /^\S/.test(lines[i + 1] ?? "")) {
       flush();
     } else if (/^heading\(/.test(line)) {
@@ -218,7 +222,7 @@ function imported(imports: string[], name: string): boolean {
  * ```
  */
 export function chapterNotebook(chapter: SourceFile, dir: string): Notebook {
-  const number = Number(chapter.path.match(/(\d+)_[^/]*$/)?.[1]);
+  const number = chapterNumber(chapter.path);
   const { doc, imports, items } = parseModule(chapter.text);
   const unrolled = items.map(unrollable).filter((u): u is Unrolled => u !== undefined);
   const cells: Cell[] = [];

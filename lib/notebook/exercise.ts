@@ -15,7 +15,7 @@
  */
 
 import { code, markdown, type Notebook, notebook } from "./ipynb.ts";
-import { dedent, moveImport, parseModule, trimBlank } from "./source.ts";
+import { chapterNumber, dedent, moveImport, parseModule, trimBlank } from "./source.ts";
 import type { SourceFile } from "./chapter.ts";
 import { basename } from "node:path";
 
@@ -70,7 +70,7 @@ function intro(doc: string, chapter: number, path: string): string {
  * ```
  */
 export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: string, check: CheckFunction): Notebook {
-  const chapter = Number(stub.path.match(/(\d+)_[^/]*$/)?.[1]);
+  const chapter = chapterNumber(stub.path);
   const { doc, imports, items } = parseModule(stub.text);
   const fn = items.find((i) => i.kind === "declaration" && i.name === "gradients");
   if (fn?.kind !== "declaration" || !fn.body || !fn.params) {

@@ -30,7 +30,14 @@ export interface ParsedModule {
   items: Item[];
 }
 
-/** The text of a JSDoc comment's lines, without the stars and without its `@example` sections. */
+/**
+ * The text of a JSDoc comment's lines, without the stars and without its `@example` sections.
+ *
+ * @example
+ * ```ts
+ * jsdocText(["/**", " * Text.", " *", " * @example", " * f();", " *\/"]); // "Text."
+ * ```
+ */
 export function jsdocText(lines: string[]): string {
   const out: string[] = [];
   let inExample = false;
@@ -41,6 +48,18 @@ export function jsdocText(lines: string[]): string {
     if (!inExample && !/^@module/.test(line)) out.push(line);
   }
   return out.join("\n").trim();
+}
+
+/**
+ * The chapter number in a chapter's or stub's file name (NaN when it has none).
+ *
+ * @example
+ * ```ts
+ * chapterNumber("chapters/exercises/07_fused_cross_entropy.ts"); // 7
+ * ```
+ */
+export function chapterNumber(path: string): number {
+  return Number(path.match(/(\d+)_[^/]*$/)?.[1]);
 }
 
 /**

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { commentText, dedent, jsdocText, moveImport, outsideTemplates, parseModule, trimBlank } from "./source.ts";
+import {
+  chapterNumber,
+  commentText,
+  dedent,
+  jsdocText,
+  moveImport,
+  outsideTemplates,
+  parseModule,
+  trimBlank,
+} from "./source.ts";
 
 const MODULE = `/**
  * # Chapter 9. A test
@@ -84,4 +93,10 @@ Deno.test("dedent leaves the text of template literals alone", () => {
   assert.deepEqual(outsideTemplates(lines), [true, false, false, true]);
   assert.deepEqual(dedent(lines, 2), ["say(`a", "  b", "`);", "c;"]);
   assert.deepEqual(trimBlank(["", " ", "a", "", "b", ""]), ["a", "", "b"]);
+});
+
+Deno.test("chapterNumber reads the chapter number in a file name, NaN when there is none", () => {
+  assert.equal(chapterNumber("chapters/exercises/07_fused_cross_entropy.ts"), 7);
+  assert.equal(chapterNumber("chapters/03_cross_entropy.ts"), 3);
+  assert.ok(Number.isNaN(chapterNumber("chapters/exercises/specs.ts")));
 });

@@ -15,6 +15,7 @@
 
 import type { Tensor } from "../tensor.ts";
 import { heatLevels } from "./heatmap.ts";
+import { windowMeans } from "./chart.ts";
 
 /** Options for {@linkcode heatmapSvg}. */
 export interface HeatmapSvgOptions {
@@ -112,14 +113,8 @@ export interface LossCurveOptions {
 export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions = {}): string {
   const { maxPoints = 200, width = 640, height = 320 } = options;
   if (lossLog10.length === 0) throw new RangeError("Cannot draw a loss curve of no steps");
-  const window = Math.max(1, Math.ceil(lossLog10.length / maxPoints));
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let start = 0; start < lossLog10.length; start += window) {
-    const slice = lossLog10.subarray(start, start + window);
-    xs.push(start + slice.length / 2);
-    ys.push(slice.reduce((a, b) => a + b, 0) / slice.length);
-  }
+  const { window, means: ys, starts, lengths } = windowMeans(lossLog10, maxPoints);
+  const xs = starts.map((start, i) => start + lengths[i] / 2); // each window's middle step
   const left = 56;
   const right = 28;
   const top = 30;
