@@ -15,6 +15,7 @@ import { quietly } from "../testing.ts";
 import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
 import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
+import { latestRun, nextFreeRun } from "./runs.ts";
 import { loadTrainingData, Trainer } from "../train/trainer.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
@@ -553,5 +554,20 @@ fsTest(
     } finally {
       Deno.chdir(home);
     }
+  },
+);
+
+fsTest(
+  "a run gone between listing and reading its time (a symlink to nothing) is skipped, not taken for no runs",
+  async (dir) => {
+    const path = join(dir, "mlp.safetensors");
+    await Deno.writeTextFile(path, "first");
+    await Deno.writeTextFile(join(dir, "mlp-2.safetensors"), "second");
+    await Deno.utime(path, 2_000_000, 2_000_000);
+    await Deno.utime(join(dir, "mlp-2.safetensors"), 1_000_000, 1_000_000);
+    await Deno.symlink(join(dir, "gone"), join(dir, "mlp-3.safetensors"));
+    await Deno.symlink(join(dir, "gone"), join(dir, "mlp-4.safetensors.lock"));
+    assert.equal(await nextFreeRun(path), join(dir, "mlp-5.safetensors"));
+    assert.equal(await latestRun(path), path);
   },
 );
