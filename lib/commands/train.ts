@@ -288,15 +288,21 @@ function asUsageError(error: unknown): unknown {
   return error;
 }
 
-/** A fresh trainer, or one resumed from `--resume` whose network and seeds match the flags given. */
-async function startOrResume(o: TrainOptions): Promise<Trainer> {
+/** A fresh trainer from the flags; a flag out of range throws the one line a user reads. */
+function startFresh(o: TrainOptions): Trainer {
   try {
-    if (!o.resume) {
-      const config = { ...o.shape, ...o.schedule };
-      config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
-      return new Trainer(config);
-    }
-    const trainer = await loadCheckpoint(o.resume, undefined, o.schedule);
+    const config = { ...o.shape, ...o.schedule };
+    config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
+    return new Trainer(config);
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+/** The trainer of `--resume` (`path`), whose network and seeds must match the flags given. */
+async function resumeRun(o: TrainOptions, path: string): Promise<Trainer> {
+  try {
+    const trainer = await loadCheckpoint(path, undefined, o.schedule);
     for (const [key, value] of Object.entries(o.shape) as [keyof TrainConfig, number][]) {
       if (trainer.config[key] !== value) {
         throw new UsageError(
@@ -312,13 +318,23 @@ async function startOrResume(o: TrainOptions): Promise<Trainer> {
   }
 }
 
+/** What {@linkcode claimOut} found: the lock to release, and what `--out` held. */
+interface Claim {
+  release: () => Promise<void>;
+  /** Whether `--out` is the checkpoint being resumed. */
+  continuing: boolean;
+  /** Whether `--out` held a checkpoint before the run. */
+  existed: boolean;
+}
+
 /**
  * Makes sure `--out` may be written, then locks it: never a user's file, an
  * existing checkpoint only when resuming it or with `--force`, and never
  * while another run writes it. Removes the temporary files of dead runs.
- * Returns the function that releases the lock, and what `--out` holds.
+ * Called before `--resume` is read, so that no other run can save a newer
+ * state there between this run's read and its writes.
  */
-async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: () => Promise<void>; kept: Kept }> {
+async function claimOut(o: TrainOptions): Promise<Claim> {
   let release = () => Promise.resolve();
   if (o.defaultOut && !o.force) {
     // `deno task train` run again keeps the earlier run and numbers the new one.
@@ -345,8 +361,7 @@ async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: (
       );
     }
     for (const name of await removeStaleTemporaries(o.out)) console.log(`Removed ${name}, left by an earlier run.`);
-    const kept = { out: o.out, step: continuing ? trainer.step : null, existed: there === "checkpoint" };
-    return { release, kept };
+    return { release, continuing, existed: there === "checkpoint" };
   } catch (error) {
     await release();
     throw asUsageError(error);
@@ -627,15 +642,20 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
-  const trainer = await startOrResume(o);
-  if (o.resume && trainer.step >= trainer.config.steps && trainer.bnmean !== null) {
-    // Done, calibrated and saved: asking for the state it is in is no mistake (exit 0), and nothing is rewritten.
-    console.log(finishedText(o.resume, trainer.config.steps));
-    return 0;
-  }
-  trainer.kernels = o.kernels;
-  const { release, kept } = await claimOut(o, trainer);
+  // A fresh run's flags are checked before anything is touched; a checkpoint to resume is read only under the lock.
+  const start: Trainer | string = o.resume ?? startFresh(o);
+  // A --resume that holds no checkpoint of ours (missing, a user's file) gets its reading's error before any write.
+  if (typeof start === "string" && await whatIsAt(start).catch(() => null) !== "checkpoint") await resumeRun(o, start);
+  const { release, continuing, existed } = await claimOut(o);
   try {
+    const trainer = typeof start === "string" ? await resumeRun(o, start) : start;
+    if (o.resume && trainer.step >= trainer.config.steps && trainer.bnmean !== null) {
+      // Done, calibrated and saved: asking for the state it is in is no mistake (exit 0), and nothing is rewritten.
+      console.log(finishedText(o.resume, trainer.config.steps));
+      return 0;
+    }
+    trainer.kernels = o.kernels;
+    const kept: Kept = { out: o.out, step: continuing ? trainer.step : null, existed };
     printHeader(trainer, o);
     let stop = await runTraining(trainer, o, kept);
     if (stop.kind === "signal") {

@@ -279,6 +279,27 @@ fsTest("--out never overwrites a user's file, and a fresh run over a checkpoint 
   assert.equal((await loadCheckpoint(path, data)).step, 0);
 });
 
+fsTest("--resume takes the checkpoint's lock before reading it: a held lock is refused first", async (dir) => {
+  // A checkpoint cut short, which would fail to load: were it read before the lock was taken, that error would come first.
+  const path = join(dir, "held.safetensors");
+  await saveCheckpoint(path, new Trainer({ steps: 10 }, data));
+  const bytes = await Deno.readFile(path);
+  // Its header whole (so it is seen as a checkpoint), then only 100 bytes of its tensors.
+  const cut = bytes.subarray(0, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)) + 100);
+  await Deno.writeFile(path, cut);
+  const release = await lockCheckpoint(path);
+  try {
+    await assert.rejects(() => train(["--resume", path, "--steps", "5"]), {
+      name: "UsageError",
+      message:
+        `${path} is in use by another training run (process ${Deno.pid}); wait for it to end, or choose another --out`,
+    });
+  } finally {
+    await release();
+  }
+  assert.deepEqual(await Deno.readFile(path), cut);
+});
+
 fsTest(
   "a second run on the same --out is refused while the first holds the lock; a dead run's lock is taken over",
   async (dir) => {
