@@ -22,10 +22,10 @@
 import { stripVTControlCharacters } from "node:util";
 import { tf } from "../check/tf.ts";
 import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
-import { mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
+import { type Batch, drawBatch, mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
 import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
-import { clone, indexTensor } from "../tensor.ts";
+import { clone } from "../tensor.ts";
 import { TorchGenerator } from "../random/torch.ts";
 import { KERNELS, type Kernels, loadTrainingData, Trainer, type TrainingData } from "../train/trainer.ts";
 import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
@@ -40,12 +40,6 @@ Flags:
   --kernels K        the kernels the sweep times: wasm or ts   (wasm)
   --python PATH      a Python with torch                      (/usr/bin/python3)
   -h, --help         this text`;
-
-/** A batch: contexts `[n·B]` and targets `[n]`. */
-interface RawBatch {
-  Xb: Int32Array;
-  Yb: Int32Array;
-}
 
 /**
  * The floating-point operations of one training step, counted as the
@@ -70,16 +64,9 @@ export function stepFlops({ n, B, E, H, V }: { n: number; B: number; E: number; 
 const BENCH_SEED = 12345;
 
 /** Draws `count` batches of `n` from the training set as the lecture does. */
-function drawBatches(data: TrainingData, n: number, count: number, seed = BENCH_SEED): RawBatch[] {
-  const { X, Y, count: rows, blockSize: B } = data.train;
-  const g = new TorchGenerator(seed);
-  return Array.from({ length: count }, () => {
-    const ix = g.randint(0, rows, n);
-    return {
-      Xb: Int32Array.from(ix.flatMap((row) => Array.from(X.subarray(row * B, (row + 1) * B)))),
-      Yb: Int32Array.from(ix, (row) => Y[row]),
-    };
-  });
+function drawBatches(data: TrainingData, n: number, count: number): Batch[] {
+  const g = new TorchGenerator(BENCH_SEED);
+  return Array.from({ length: count }, () => drawBatch(data.train, n, g));
 }
 
 /**
@@ -87,7 +74,7 @@ function drawBatches(data: TrainingData, n: number, count: number, seed = BENCH_
  * step, measured over groups of `group` steps (so each timed span is long
  * enough for the clock), after a few groups of warm-up for the JIT.
  */
-function timeSteps(batches: RawBatch[], step: (b: RawBatch) => void, budgetMs: number, group: number): number {
+function timeSteps(batches: Batch[], step: (b: Batch) => void, budgetMs: number, group: number): number {
   let k = 0;
   const runGroup = () => {
     for (let i = 0; i < group; i++) step(batches[k++ % batches.length]);
@@ -96,14 +83,14 @@ function timeSteps(batches: RawBatch[], step: (b: RawBatch) => void, budgetMs: n
 }
 
 /** The lecture's training step in TensorFlow.js, with autograd and plain SGD. */
-function tfStepper(params: Params, lr: number, blockSize: number): (b: RawBatch) => void {
+function tfStepper(params: Params, lr: number, blockSize: number): (b: Batch) => void {
   let current = PARAM_NAMES.map((name) => tf.keep(tf.tensor(params[name].data, [...params[name].shape])));
   const vocab = params.C.shape[0];
   return ({ Xb, Yb }) => {
-    const n = Yb.length;
+    const n = Yb.data.length;
     const next = tf.tidy(() => {
-      const xb = tf.tensor2d(Xb, [n, blockSize], "int32");
-      const target = tf.oneHot(tf.tensor1d(Yb, "int32"), vocab).toFloat();
+      const xb = tf.tensor2d(Xb.data, [n, blockSize], "int32");
+      const target = tf.oneHot(tf.tensor1d(Yb.data, "int32"), vocab).toFloat();
       const loss = (
         C: tf.Tensor,
         W1: tf.Tensor,
@@ -153,7 +140,7 @@ const bytesOf = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byt
 async function torchTimes(
   python: string,
   params: Params,
-  batches: RawBatch[],
+  batches: Batch[],
   lr: number,
   budgetMs: number,
 ): Promise<TorchTimes | string> {
@@ -165,9 +152,9 @@ async function torchTimes(
     params: Object.fromEntries(
       PARAM_NAMES.map((k) => [k, { data: base64(bytesOf(params[k].data)), shape: params[k].shape }]),
     ),
-    batches: batches.map(({ Xb, Yb }) => ({ X: base64(bytesOf(Xb)), Y: base64(bytesOf(Yb)) })),
-    batchSize: batches[0].Yb.length,
-    blockSize: batches[0].Xb.length / batches[0].Yb.length,
+    batches: batches.map(({ Xb, Yb }) => ({ X: base64(bytesOf(Xb.data)), Y: base64(bytesOf(Yb.data)) })),
+    batchSize: batches[0].Xb.shape[0],
+    blockSize: batches[0].Xb.shape[1],
     lr,
     budgetMs,
   };
@@ -249,11 +236,11 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   const initial = mapParams((name) => clone(wasm.params[name]));
   let plainParams = initial;
   const tfStep = tfStepper(initial, lr, B);
-  const plainStep = ({ Xb, Yb }: RawBatch) => {
-    const { grads } = plainGradients(plainParams, indexTensor(Xb, [n, B]), indexTensor(Yb, [n]));
+  const plainStep = ({ Xb, Yb }: Batch) => {
+    const { grads } = plainGradients(plainParams, Xb, Yb);
     plainParams = sgdUpdate(plainParams, grads, lr);
   };
-  const train = (trainer: Trainer) => ({ Xb, Yb }: RawBatch) => void trainer.trainOnBatch(Xb, Yb);
+  const train = (trainer: Trainer) => ({ Xb, Yb }: Batch) => void trainer.trainOnBatch(Xb.data, Yb.data);
   const ours: [string, () => number][] = [
     ["WebAssembly SIMD kernels (lib/train/wasm)", () => timeSteps(batches, train(wasm), budget, 20)],
     ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
@@ -279,7 +266,7 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   }
   const rows = [...best];
   const fast = rows[0][1];
-  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb, batches[0].Yb);
+  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb.data, batches[0].Yb.data);
   console.log(table([
     ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
     ...rows.map(([name, ms], i) => [
@@ -326,7 +313,7 @@ function sweep(data: TrainingData, kernels: Kernels, quick: boolean): number {
       }
       const trainer = new Trainer({ steps: 1, nHidden: H, batchSize: n }, data, undefined, { kernels });
       const batches = drawBatches(data, n, 8);
-      const t = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb, Yb), budget, 4);
+      const t = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb.data, Yb.data), budget, 4);
       msRow.push(t.toFixed(3).padStart(7));
       rateRow.push((stepFlops({ n, B: 3, E: 10, H, V }) / t / 1e6).toFixed(1).padStart(7));
     }
