@@ -21,7 +21,7 @@
 
 import { stripVTControlCharacters } from "node:util";
 import { tf } from "../check/tf.ts";
-import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, parseFlags, pathFlag, UsageError } from "../cli.ts";
 import { type Batch, drawBatch, mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
 import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
@@ -208,8 +208,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     return 0;
   }
   const kernels = choiceFlag(values, "kernels", KERNELS) ?? "wasm";
-  const python = values.python ?? "/usr/bin/python3";
-  if (typeof python !== "string" || python.trim() === "") throw new UsageError("--python needs a file path");
+  const python = pathFlag(values, "python") ?? "/usr/bin/python3";
   const quick = values.quick === true;
   const data = loadTrainingData(3);
   if (values.sweep) return sweep(data, kernels, quick);

@@ -21,7 +21,7 @@ import {
   unsafeValue,
   whatIsAt,
 } from "../train/checkpoint.ts";
-import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
+import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
 import { latestRun, nextFreeRun } from "./runs.ts";
 import { parameterCount } from "../model.ts";
@@ -112,46 +112,6 @@ Flags:
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   -h, --help         this text`;
-
-/** A whole-number flag, at least `min`. */
-function wholeFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const text = String(raw).replaceAll("_", "");
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
-/** A positive number flag. */
-function positiveFlag(values: Record<string, unknown>, flag: string): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${flag} must be a number > 0, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
-/** A path flag: present and not empty. */
-function pathFlag(values: Record<string, unknown>, flag: string): string | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string" || raw.trim() === "") throw new UsageError(`--${flag} needs a file path`);
-  return raw;
-}
-
-/** A whole-number flag with an upper limit that names the flag and the limit. */
-function limitedFlag(values: Record<string, unknown>, flag: string, min: number, max: number): number | undefined {
-  const n = wholeFlag(values, flag, min);
-  if (n !== undefined && n > max) {
-    throw new UsageError(`--${flag} ${count(n)} is more than the limit of ${count(max)}`);
-  }
-  return n;
-}
 
 /** `--save-every`: a number of steps ("5000"), of minutes ("2m"), or "0" for never. */
 function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
