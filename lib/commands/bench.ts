@@ -133,22 +133,9 @@ const base64 = (bytes: Uint8Array) => {
 };
 const bytesOf = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/**
- * Runs the PyTorch timing script with `python` on the same parameters and
- * batches. Returns the times, or a one-line reason why there are none.
- */
-async function torchTimes(
-  python: string,
-  params: Params,
-  batches: Batch[],
-  lr: number,
-  budgetMs: number,
-): Promise<TorchTimes | string> {
-  if ((await Deno.permissions.query({ name: "run", command: python })).state !== "granted") {
-    return `PyTorch: not timed, no permission to run ${python} (deno task bench has it).`;
-  }
-  const script = new URL("../../data/pytorch/bench_step.py", import.meta.url);
-  const job = {
+/** The job data/pytorch/bench_step.py reads on stdin: the parameters and batches to time, as JSON. */
+function torchJob(params: Params, batches: Batch[], lr: number, budgetMs: number): string {
+  return JSON.stringify({
     params: Object.fromEntries(
       PARAM_NAMES.map((k) => [k, { data: base64(bytesOf(params[k].data)), shape: params[k].shape }]),
     ),
@@ -157,7 +144,18 @@ async function torchTimes(
     blockSize: batches[0].Xb.shape[1],
     lr,
     budgetMs,
-  };
+  });
+}
+
+/**
+ * Runs the PyTorch timing script with `python` on a {@linkcode torchJob}.
+ * Returns the times, or a one-line reason why there are none.
+ */
+async function torchTimes(python: string, job: string): Promise<TorchTimes | string> {
+  if ((await Deno.permissions.query({ name: "run", command: python })).state !== "granted") {
+    return `PyTorch: not timed, no permission to run ${python} (deno task bench has it).`;
+  }
+  const script = new URL("../../data/pytorch/bench_step.py", import.meta.url);
   let child;
   try {
     child = new Deno.Command(python, { args: [script.pathname], stdin: "piped", stdout: "piped", stderr: "piped" })
@@ -167,7 +165,7 @@ async function torchTimes(
   }
   const writer = child.stdin.getWriter();
   try {
-    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
+    await writer.write(new TextEncoder().encode(job));
     await writer.close();
   } catch {
     // The program stopped without reading the job (a broken pipe): its exit code and stderr say why.
@@ -255,10 +253,13 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   );
   const best = new Map<string, number>();
   const keep = (name: string, ms: number) => best.set(name, Math.min(best.get(name) ?? Infinity, ms));
+  const job = torchJob(initial, batches, lr, budget);
   let torch: TorchTimes | string = "";
   for (let round = 0; round < rounds; round++) {
     for (const [name, time] of ours) keep(name, time());
-    torch = await torchTimes(python, initial, batches, lr, budget);
+    // A PyTorch that failed once (no torch, a bad path) fails again: it is not run again.
+    if (round > 0 && typeof torch === "string") continue;
+    torch = await torchTimes(python, job);
     if (typeof torch === "string") continue;
     keep(`PyTorch ${torch.torch}, lecture loop (dC by Python loop)`, torch.loop_ms);
     keep(`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms);
