@@ -156,7 +156,7 @@ function parseConfig(
   try {
     return validateConfig(config);
   } catch (error) {
-    if (error instanceof ConfigError && !Object.keys(overrides).some((k) => error.message.startsWith(k))) {
+    if (error instanceof ConfigError && !error.fields.some((field) => field in overrides)) {
       return fail(`config ${error.message}`);
     }
     throw error;

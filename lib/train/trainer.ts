@@ -107,12 +107,15 @@ export type FieldNamer = (field: keyof TrainConfig) => string;
  */
 export class ConfigError extends RangeError {
   override name = "ConfigError";
+  /** The fields whose values caused the error. */
+  readonly fields: (keyof TrainConfig)[];
   /** The message, with each field named by `name`. */
   readonly describe: (name: FieldNamer) => string;
 
-  /** An error whose message `describe` writes for any naming of the fields. */
-  constructor(describe: (name: FieldNamer) => string) {
+  /** An error caused by `fields`, whose message `describe` writes for any naming of the fields. */
+  constructor(fields: (keyof TrainConfig)[], describe: (name: FieldNamer) => string) {
     super(describe((field) => field));
+    this.fields = fields;
     this.describe = describe;
   }
 }
@@ -186,10 +189,12 @@ export function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
   const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
   const blamed = above.length > 0 ? above : largest.fields;
-  throw new ConfigError((name) =>
-    `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
-      formatBytes(total)
-    } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`
+  throw new ConfigError(
+    blamed,
+    (name) =>
+      `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
+        formatBytes(total)
+      } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
   );
 }
 
@@ -207,7 +212,10 @@ export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
   const whole = (field: keyof TrainConfig, min: number, why = "") => {
     const v = c[field];
     if (!Number.isSafeInteger(v) || v < min) {
-      throw new ConfigError((name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`);
+      throw new ConfigError(
+        [field],
+        (name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`,
+      );
     }
   };
   whole("blockSize", 1);
@@ -219,7 +227,7 @@ export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
   whole("seed", 0);
   whole("globalSeed", 0);
   if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
-    throw new ConfigError((name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
+    throw new ConfigError(["lr"], (name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
   }
   checkBuffers(c, size);
   return c;
@@ -371,10 +379,12 @@ export class Trainer {
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
     if (restore && restore.state.step > this.config.steps) {
       const { steps } = this.config;
-      throw new ConfigError((name) =>
-        `${name("steps")} ${grouped(steps)} is below the checkpoint's step ${
-          grouped(restore.state.step)
-        }: a resumed run can only go on`
+      throw new ConfigError(
+        ["steps"],
+        (name) =>
+          `${name("steps")} ${grouped(steps)} is below the checkpoint's step ${
+            grouped(restore.state.step)
+          }: a resumed run can only go on`,
       );
     }
     this.data = data ?? loadTrainingData(blockSize);

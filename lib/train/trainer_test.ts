@@ -75,6 +75,7 @@ Deno.test("bad configurations are ConfigErrors (RangeErrors) naming the field an
   });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, steps: -5 }), {
     message: /steps must be a whole number ≥ 0, got -5/,
+    fields: ["steps"],
   });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, lr: NaN }), { message: /lr must be a number > 0/ });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, batchSize: "32" as unknown as number }), {
@@ -135,6 +136,11 @@ Deno.test("sizes that would need more than 1 GiB of buffers are refused before a
   for (const [fields, message] of cases) {
     assert.throws(() => new Trainer(fields, data), (error: Error) => {
       assert.ok(error instanceof ConfigError);
+      assert.deepEqual(
+        error.fields,
+        Object.keys(fields),
+        "the fields it blames, for the caller to tell whose they are",
+      );
       assert.match(
         error.describe((f) =>
           ({ batchSize: "--batch-size", nHidden: "--hidden", blockSize: "--block-size" })[f as string] ?? `--${f}`
