@@ -243,15 +243,16 @@ export interface TrainingData {
 }
 
 /**
- * Loads names.txt and splits it as the lecture does, for `blockSize`.
+ * Loads names.txt (unless its `words` are given, already read) and splits it
+ * as the lecture does, for `blockSize`.
  *
  * @example
  * ```ts
  * loadTrainingData(3).train.count; // 182625
  * ```
  */
-export function loadTrainingData(blockSize: number): TrainingData {
-  const split = lectureSplit(loadNames(), blockSize);
+export function loadTrainingData(blockSize: number, words: string[] = loadNames()): TrainingData {
+  const split = lectureSplit(words, blockSize);
   return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
 }
 
@@ -369,11 +370,13 @@ export class Trainer {
     options: { kernels?: Kernels } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
+    // names.txt is read once: for the size estimate, then for the data.
+    const names = data ? undefined : loadNames();
     const size = data
       ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
       : {
         vocabSize: NAMES_SIZE.vocabSize,
-        examples: loadNames().reduce((sum, word) => sum + word.length + 1, 0),
+        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
       };
     this.config = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
@@ -387,7 +390,7 @@ export class Trainer {
           }: a resumed run can only go on`,
       );
     }
-    this.data = data ?? loadTrainingData(blockSize);
+    this.data = data ?? loadTrainingData(blockSize, names);
     checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);

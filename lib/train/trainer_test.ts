@@ -157,6 +157,11 @@ Deno.test("sizes that would need more than 1 GiB of buffers are refused before a
 Deno.test("a names file too small to split (one name) is one clear error", () => {
   const names = ["emma", "olivia", "ava", "isabella", "sophia", "mia"];
   assert.doesNotThrow(() => new Trainer({ steps: 5 }, lectureSplit(names, 3)), "six names split into 4, 1 and 1");
+  const given = loadTrainingData(3, names);
+  assert.deepEqual([given.words, given.train.count], [
+    lectureSplit(names, 3).words,
+    lectureSplit(names, 3).train.count,
+  ]);
   assert.throws(() => new Trainer({ steps: 5 }, lectureSplit(names.slice(0, 5), 3)), /leaves the dev set empty/);
   const split = lectureSplit(["emma"], 3);
   assert.throws(() => new Trainer({ steps: 5 }, { ...split }), {
