@@ -13,14 +13,7 @@
 
 import { saveLossCurve } from "../report/svg.ts";
 import { resolve } from "node:path";
-import {
-  CheckpointError,
-  checkWritable,
-  loadCheckpoint,
-  saveCheckpoint,
-  unsafeValue,
-  whatIsAt,
-} from "../train/checkpoint.ts";
+import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
 import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
 import { latestRun, nextFreeRun } from "./runs.ts";
@@ -365,11 +358,12 @@ function diverged(trainer: Trainer, what: string, kept: Kept, step = trainer.ste
 
 /** Saves `--out` if the parameters are finite; a divergence or a write that fails is a stop. */
 async function saveOrStop(trainer: Trainer, kept: Kept): Promise<Stop | null> {
-  const bad = unsafeValue(trainer);
-  if (bad) return diverged(trainer, `${bad.replace(" is ", " became ")}`, kept);
   try {
     await saveCheckpoint(kept.out, trainer);
   } catch (error) {
+    // Parameters that are not finite are refused before anything is written: the run diverged.
+    const bad = error instanceof CheckpointError ? error.badValue : null;
+    if (bad) return diverged(trainer, `${bad.replace(" is ", " became ")}`, kept);
     const reason = (error as Error).message.split("\n")[0];
     return {
       kind: "failed",
@@ -619,7 +613,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     printHeader(trainer, o);
     let stop = await runTraining(trainer, o, kept);
     if (stop.kind === "signal") {
-      const failed = await saveOrStop(trainer, kept);
+      // A periodic save may have just written this very step.
+      const failed = kept.step === trainer.step ? null : await saveOrStop(trainer, kept);
       if (!failed) {
         tryWrite(
           `Stopped by ${stop.signal} at step ${

@@ -59,6 +59,14 @@ export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
  */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
+  /** For a save refused because of the parameters: the first bad value, as "W1[12] is NaN"; else null. */
+  readonly badValue: string | null;
+
+  /** An error with `message`, and the bad value that refused a save, if that is what it is. */
+  constructor(message: string, badValue: string | null = null) {
+    super(message);
+    this.badValue = badValue;
+  }
 }
 
 /**
@@ -330,8 +338,8 @@ export function unsafeValue(trainer: Trainer): string | null {
 /**
  * Writes a checkpoint atomically: a temporary file in the same folder, then
  * a rename over `path`. Creates the folder if needed. Parameters that are not
- * finite are refused with a {@linkcode CheckpointError} before anything is
- * written, so a good file is never replaced by a broken one. `write` is
+ * finite are refused with a {@linkcode CheckpointError} (whose `badValue`
+ * names the first) before anything is written, so a good file is never replaced by a broken one. `write` is
  * `Deno.writeFile` unless a test passes one that fails.
  *
  * @example
@@ -341,7 +349,7 @@ export function unsafeValue(trainer: Trainer): string | null {
  */
 export async function saveCheckpoint(path: string, trainer: Trainer, write = Deno.writeFile): Promise<void> {
   const bad = unsafeValue(trainer);
-  if (bad) throw new CheckpointError(`refusing to save ${path}: ${bad}`);
+  if (bad) throw new CheckpointError(`refusing to save ${path}: ${bad}`, bad);
   const bytes = checkpointBytes(trainer);
   await Deno.mkdir(dirname(path), { recursive: true });
   const temporary = temporaryPath(path);

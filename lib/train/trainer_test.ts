@@ -185,6 +185,7 @@ Deno.test("parameters that are not finite are never saved", async () => {
   await assert.rejects(() => saveCheckpoint("never-written.safetensors", trainer), {
     name: "CheckpointError",
     message: "refusing to save never-written.safetensors: W2[7] is NaN",
+    badValue: "W2[7] is NaN",
   });
   trainer.params.W2.data[7] = 0;
   trainer.bnvar = new Float32Array(200).fill(1);
