@@ -217,63 +217,56 @@ export async function benchCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The lecture's step timed by every implementation on the same batches, as one table. */
-async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
-  // Three rounds, each timing every implementation in turn, and the best round of each: on a shared machine a burst
-  // of someone else's work then slows one round of one implementation, not the whole comparison.
-  const rounds = quick ? 1 : 3;
-  const budget = quick ? 150 : 1000;
+/** The name of the WebAssembly step in the table, the one every other time is compared with. */
+const WASM = "WebAssembly SIMD kernels (lib/train/wasm)";
 
-  const wasm = new Trainer({ steps: 1 }, data);
-  const ts = new Trainer({ steps: 1 }, data, undefined, { kernels: "ts" });
-  const { batchSize: n, blockSize: B, nEmbd: E, nHidden: H } = wasm.config;
-  const flops = stepFlops({ n, B, E, H, V: data.vocab.size });
-  const batches = drawBatches(data, n, 64);
-  const lr = 0.1;
-  const initial = mapParams((name) => clone(wasm.params[name]));
-  let plainParams = initial;
-  const tfStep = tfStepper(initial, lr, B);
+/**
+ * Our implementations of the lecture's step, starting from `wasm`'s
+ * parameters: each a name and a function that times it on `batches` for
+ * about `budget` ms and returns its ms/step.
+ */
+function implementations(
+  wasm: Trainer,
+  batches: Batch[],
+  lr: number,
+  budget: number,
+): [string, () => number][] {
+  const ts = new Trainer({ steps: 1 }, wasm.data, undefined, { kernels: "ts" });
+  let plainParams = mapParams((name) => clone(wasm.params[name]));
+  const tfStep = tfStepper(plainParams, lr, wasm.config.blockSize);
   const plainStep = ({ Xb, Yb }: Batch) => {
     const { grads } = plainGradients(plainParams, Xb, Yb);
     plainParams = sgdUpdate(plainParams, grads, lr);
   };
   const train = (trainer: Trainer) => ({ Xb, Yb }: Batch) => void trainer.trainOnBatch(Xb.data, Yb.data);
-  const ours: [string, () => number][] = [
-    ["WebAssembly SIMD kernels (lib/train/wasm)", () => timeSteps(batches, train(wasm), budget, 20)],
+  return [
+    [WASM, () => timeSteps(batches, train(wasm), budget, 20)],
     ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
     ["tensor module (chapter 9)", () => timeSteps(batches, plainStep, budget, 2)],
     ["TensorFlow.js autograd (CPU)", () => timeSteps(batches, tfStep, budget, 2)],
   ];
+}
 
-  console.log(
-    `One training step of the lecture's MLP (${parameterCount(wasm.params).toLocaleString("en-US")} parameters, ` +
-      `batch of ${n}, ${(flops / 1e6).toFixed(2)} MFLOP) on the same batches: the median over ${
-        quick ? "a short run" : "1 s, best of 3 rounds"
-      } each.\n`,
-  );
-  const best = new Map<string, number>();
-  const keep = (name: string, ms: number) => best.set(name, Math.min(best.get(name) ?? Infinity, ms));
-  const job = torchJob(initial, batches, lr, budget);
-  let torch: TorchTimes | string = "";
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, time] of ours) keep(name, time());
-    // A PyTorch that failed once (no torch, a bad path) fails again: it is not run again.
-    if (round > 0 && typeof torch === "string") continue;
-    torch = await torchTimes(python, job);
-    if (typeof torch === "string") continue;
-    keep(`PyTorch ${torch.torch}, lecture loop (dC by Python loop)`, torch.loop_ms);
-    keep(`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms);
-  }
-  const rows = [...best];
-  const fast = rows[0][1];
-  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb.data, batches[0].Yb.data);
+/**
+ * Prints the best ms/step of each implementation, its GFLOP/s for `flops`
+ * a step, and how many times faster the WebAssembly step is; then PyTorch's
+ * threads and first loss beside ours (or why it was not timed), and what a
+ * training run of 200,000 steps would take.
+ */
+function printComparison(
+  best: Map<string, number>,
+  flops: number,
+  torch: TorchTimes | string,
+  firstLoss: number,
+): void {
+  const wasmMs = best.get(WASM) ?? NaN;
   console.log(table([
     ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
-    ...rows.map(([name, ms], i) => [
+    ...[...best].map(([name, ms]) => [
       name,
       ms.toFixed(3).padStart(7),
       (flops / ms / 1e6).toFixed(1).padStart(7),
-      i === 0 ? "" : against(ms, fast),
+      name === WASM ? "" : against(ms, wasmMs),
     ]),
   ]));
   console.log(
@@ -285,7 +278,44 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
         } in PyTorch (the training run's 200-hidden-unit network on the bench's first batch, drawn with seed ` +
         `${BENCH_SEED}: not chapter 9's first batch, so not its first loss).`,
   );
-  console.log(`200,000 steps would take ${(fast * 200).toFixed(0)} s with the WebAssembly kernels.`);
+  console.log(`200,000 steps would take ${(wasmMs * 200).toFixed(0)} s with the WebAssembly kernels.`);
+}
+
+/** The lecture's step timed by every implementation on the same batches, as one table. */
+async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
+  // Three rounds, each timing every implementation in turn, and the best round of each: on a shared machine a burst
+  // of someone else's work then slows one round of one implementation, not the whole comparison.
+  const rounds = quick ? 1 : 3;
+  const budget = quick ? 150 : 1000;
+  const lr = 0.1;
+
+  const wasm = new Trainer({ steps: 1 }, data);
+  const { batchSize: n, blockSize: B, nEmbd: E, nHidden: H } = wasm.config;
+  const flops = stepFlops({ n, B, E, H, V: data.vocab.size });
+  const batches = drawBatches(data, n, 64);
+  const job = torchJob(wasm.params, batches, lr, budget);
+  const ours = implementations(wasm, batches, lr, budget);
+
+  console.log(
+    `One training step of the lecture's MLP (${parameterCount(wasm.params).toLocaleString("en-US")} parameters, ` +
+      `batch of ${n}, ${(flops / 1e6).toFixed(2)} MFLOP) on the same batches: the median over ${
+        quick ? "a short run" : "1 s, best of 3 rounds"
+      } each.\n`,
+  );
+  const best = new Map<string, number>();
+  const keep = (name: string, ms: number) => best.set(name, Math.min(best.get(name) ?? Infinity, ms));
+  let torch: TorchTimes | string = "";
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, time] of ours) keep(name, time());
+    // A PyTorch that failed once (no torch, a bad path) fails again: it is not run again.
+    if (round > 0 && typeof torch === "string") continue;
+    torch = await torchTimes(python, job);
+    if (typeof torch === "string") continue;
+    keep(`PyTorch ${torch.torch}, lecture loop (dC by Python loop)`, torch.loop_ms);
+    keep(`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms);
+  }
+  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb.data, batches[0].Yb.data);
+  printComparison(best, flops, torch, firstLoss);
 }
 
 /** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */
