@@ -370,27 +370,10 @@ export class Trainer {
     options: { kernels?: Kernels } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
-    // names.txt is read once: for the size estimate, then for the data.
-    const names = data ? undefined : loadNames();
-    const size = data
-      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
-      : {
-        vocabSize: NAMES_SIZE.vocabSize,
-        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
-      };
-    this.config = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
+    const checked = Trainer.#checkConfig(config, data, restore?.state.step);
+    this.config = checked.config;
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
-    if (restore && restore.state.step > this.config.steps) {
-      const { steps } = this.config;
-      throw new ConfigError(
-        ["steps"],
-        (name) =>
-          `${name("steps")} ${grouped(steps)} is below the checkpoint's step ${
-            grouped(restore.state.step)
-          }: a resumed run can only go on`,
-      );
-    }
-    this.data = data ?? loadTrainingData(blockSize, names);
+    this.data = data ?? loadTrainingData(blockSize, checked.names);
     checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
@@ -431,6 +414,37 @@ export class Trainer {
     this.#dlogits = new Float64Array(n * V);
     this.#scratch = new Float64Array(2 * nHidden);
     this.#transposed = new Float64Array(Math.max(I * nHidden, nHidden * V));
+  }
+
+  /**
+   * The whole configuration, checked before anything is allocated: each
+   * field, the buffers it needs for `data` (or for names.txt, whose words it
+   * returns so that the file is read once), and a restored step within its
+   * steps.
+   */
+  static #checkConfig(
+    config: Partial<TrainConfig>,
+    data: TrainingData | undefined,
+    restoredStep: number | undefined,
+  ): { config: TrainConfig; names?: string[] } {
+    const names = data ? undefined : loadNames();
+    const size = data
+      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
+      : {
+        vocabSize: NAMES_SIZE.vocabSize,
+        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
+      };
+    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
+    if (restoredStep !== undefined && restoredStep > checked.steps) {
+      throw new ConfigError(
+        ["steps"],
+        (name) =>
+          `${name("steps")} ${grouped(checked.steps)} is below the checkpoint's step ${
+            grouped(restoredStep)
+          }: a resumed run can only go on`,
+      );
+    }
+    return { config: checked, names };
   }
 
   /** The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on. */
