@@ -48,10 +48,24 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
   }
 }
 
-/** The flags a command accepts, as `node:util`'s `parseArgs` describes them. */
+/**
+ * The flags a command accepts, as `node:util`'s `parseArgs` describes them.
+ *
+ * @example
+ * ```ts
+ * const options: FlagOptions = { steps: { type: "string" }, help: { type: "boolean", short: "h" } };
+ * ```
+ */
 export type FlagOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 
-/** What {@linkcode parseFlags} returns. */
+/**
+ * What {@linkcode parseFlags} returns.
+ *
+ * @example
+ * ```ts
+ * const { values, positionals }: ParsedFlags = parseFlags(["--steps", "10"], { steps: { type: "string" } }, "train");
+ * ```
+ */
 export interface ParsedFlags {
   /** The flags' values by name (strings and booleans). */
   values: Record<string, string | boolean | undefined>;

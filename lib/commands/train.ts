@@ -32,17 +32,24 @@ import {
   Trainer,
 } from "../train/trainer.ts";
 
-/** Where checkpoints go unless `--out` says otherwise. */
+/**
+ * Where checkpoints go unless `--out` says otherwise.
+ *
+ * @example
+ * ```ts
+ * await latestRun(DEFAULT_CHECKPOINT); // "checkpoints/mlp.safetensors", or the newest mlp-N
+ * ```
+ */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
 
 /** How often a run saves unless `--save-every` says otherwise: every minute. */
-export const DEFAULT_SAVE_EVERY = "1m";
+const DEFAULT_SAVE_EVERY = "1m";
 
 /** The most names one command samples. */
-export const MAX_SAMPLES = 1_000_000;
+const MAX_SAMPLES = 1_000_000;
 
 /** The signals that save and stop a run, with their exit codes (128 + the signal's number). */
-export const STOP_SIGNALS: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const STOP_SIGNALS: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** The flag a user types for each configuration field. */
 const FLAG: Record<keyof TrainConfig, string> = {
@@ -57,7 +64,14 @@ const FLAG: Record<keyof TrainConfig, string> = {
   globalSeed: "--global-seed",
 };
 
-/** The lecture samples with a generator seeded 2147483647 + 10. */
+/**
+ * The lecture samples with a generator seeded 2147483647 + 10.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_SAMPLE_SEED; // 2147483657
+ * ```
+ */
 export const DEFAULT_SAMPLE_SEED = DEFAULT_CONFIG.seed + 10;
 
 const TRAIN_HELP = `Train the lecture's MLP with the hand-written backward pass, then sample names.

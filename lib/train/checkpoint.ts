@@ -43,7 +43,7 @@ import {
 } from "./trainer.ts";
 
 /** The `format` metadata value of our checkpoints. */
-export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
+const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
 
 /**
  * A checkpoint that cannot be used; the message names the file and the problem.
@@ -97,7 +97,14 @@ export function checkpointBytes(trainer: Trainer): Uint8Array {
   });
 }
 
-/** What a resumed run may change: the length of the run and its learning rate schedule. */
+/**
+ * What a resumed run may change: the length of the run and its learning rate schedule.
+ *
+ * @example
+ * ```ts
+ * await loadCheckpoint("run.safetensors", undefined, { steps: 300_000 } satisfies ScheduleOverrides);
+ * ```
+ */
 export type ScheduleOverrides = Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
 
 /** The generator's state, checked: 624 whole words below 2^32, a position in [0, 624], a seed below 2^64. */
@@ -179,7 +186,7 @@ function parseConfig(
  * firstBadValue("bnvar", new Float32Array([1, -2]), true); // "bnvar[1] is -2, but a variance is never negative"
  * ```
  */
-export function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
+function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]) || (nonNegative && data[i] < 0)) {
       return `${name}[${i}] is ${data[i]}${Number.isFinite(data[i]) ? ", but a variance is never negative" : ""}`;
@@ -313,7 +320,7 @@ export function trainerFromCheckpoint(
  * temporaryPath("run.safetensors", 4121); // "run.safetensors.4121.tmp"
  * ```
  */
-export function temporaryPath(path: string, pid = Deno.pid): string {
+function temporaryPath(path: string, pid = Deno.pid): string {
   return `${path}.${pid}.tmp`;
 }
 

@@ -47,7 +47,14 @@ import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from 
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 import { WasmStep } from "./wasm/step.ts";
 
-/** Everything that defines a training run. */
+/**
+ * Everything that defines a training run.
+ *
+ * @example
+ * ```ts
+ * const config: TrainConfig = { ...DEFAULT_CONFIG, steps: 5000 };
+ * ```
+ */
 export interface TrainConfig {
   /** Characters of context. */
   blockSize: number;
@@ -69,7 +76,14 @@ export interface TrainConfig {
   globalSeed: number;
 }
 
-/** The lecture's exercise 4: 200,000 steps of the 12,297-parameter network. */
+/**
+ * The lecture's exercise 4: 200,000 steps of the 12,297-parameter network.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.nHidden; // 200
+ * ```
+ */
 export const DEFAULT_CONFIG: TrainConfig = {
   blockSize: 3,
   nEmbd: 10,
@@ -82,14 +96,28 @@ export const DEFAULT_CONFIG: TrainConfig = {
   globalSeed: GLOBAL_SEED,
 };
 
-/** After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture). */
+/**
+ * After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture).
+ *
+ * @example
+ * ```ts
+ * const lateRate = DEFAULT_CONFIG.lr * LR_DECAY; // the rate from decayStep on, 0.1 → 0.01
+ * ```
+ */
 export const LR_DECAY = 0.1;
 
-/** The most memory a run may ask for, for all its buffers together: 1 GiB. */
+/**
+ * The most memory a run may ask for, for all its buffers together: 1 GiB.
+ *
+ * @example
+ * ```ts
+ * formatBytes(MAX_BUFFER_BYTES); // "1 GiB"
+ * ```
+ */
 export const MAX_BUFFER_BYTES = 2 ** 30;
 
 /** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
-export type FieldNamer = (field: keyof TrainConfig) => string;
+type FieldNamer = (field: keyof TrainConfig) => string;
 
 /**
  * A configuration value that is not allowed. The message uses the field
@@ -151,7 +179,7 @@ const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
  * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
  * ```
  */
-export function bufferBytes(
+function bufferBytes(
   c: TrainConfig,
   { vocabSize: V, examples } = NAMES_SIZE,
 ): { bytes: number; fields: (keyof TrainConfig)[] }[] {
@@ -182,7 +210,7 @@ export function bufferBytes(
  * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
  * ```
  */
-export function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
+function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
   const parts = bufferBytes(c, size);
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
   if (total <= MAX_BUFFER_BYTES) return;
@@ -233,7 +261,14 @@ export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
   return c;
 }
 
-/** The three datasets for a block size, built from the lecture's shuffle. */
+/**
+ * The three datasets for a block size, built from the lecture's shuffle.
+ *
+ * @example
+ * ```ts
+ * const data: TrainingData = loadTrainingData(3);
+ * ```
+ */
 export interface TrainingData {
   vocab: Vocab;
   words: string[];
@@ -269,7 +304,15 @@ function checkSplits(data: TrainingData): void {
   }
 }
 
-/** The state a checkpoint must carry besides the parameters. */
+/**
+ * The state a checkpoint must carry besides the parameters.
+ *
+ * @example
+ * ```ts
+ * const state: TrainerState = { step: 0, generator: g.getState(), lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
+ * new Trainer({}, data, { params, state });
+ * ```
+ */
 export interface TrainerState {
   /** Steps taken. */
   step: number;
@@ -283,10 +326,24 @@ export interface TrainerState {
   bnvar: Float32Array | null;
 }
 
-/** Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones. */
+/**
+ * Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones.
+ *
+ * @example
+ * ```ts
+ * const kernels: Kernels = "ts";
+ * ```
+ */
 export type Kernels = "wasm" | "ts";
 
-/** The kernel sets, for flags and messages. */
+/**
+ * The kernel sets, for flags and messages.
+ *
+ * @example
+ * ```ts
+ * KERNELS.join(" or "); // "wasm or ts"
+ * ```
+ */
 export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
 
 /** One float64 array per parameter. */
