@@ -48,10 +48,24 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
   }
 }
 
-/** The flags a command accepts, as `node:util`'s `parseArgs` describes them. */
+/**
+ * The flags a command accepts, as `node:util`'s `parseArgs` describes them.
+ *
+ * @example
+ * ```ts
+ * const options: FlagOptions = { steps: { type: "string" }, help: { type: "boolean", short: "h" } };
+ * ```
+ */
 export type FlagOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 
-/** What {@linkcode parseFlags} returns. */
+/**
+ * What {@linkcode parseFlags} returns.
+ *
+ * @example
+ * ```ts
+ * const { values, positionals }: ParsedFlags = parseFlags(["--steps", "10"], { steps: { type: "string" } }, "train");
+ * ```
+ */
 export interface ParsedFlags {
   /** The flags' values by name (strings and booleans). */
   values: Record<string, string | boolean | undefined>;
@@ -185,4 +199,78 @@ export function choiceFlag<T extends string>(
     throw new UsageError(`--${flag} must be ${choices.join(" or ")}, got ${JSON.stringify(raw)}`);
   }
   return raw as T;
+}
+
+/**
+ * A whole-number flag, at least `min` (`_` may group digits); `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * wholeFlag({ steps: "200_000" }, "steps", 0); // 200000
+ * ```
+ */
+export function wholeFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).replaceAll("_", "");
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * A positive number flag; `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * positiveFlag({ lr: "0.1" }, "lr"); // 0.1
+ * ```
+ */
+export function positiveFlag(values: Record<string, unknown>, flag: string): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${flag} must be a number > 0, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * A path flag: present and not empty; `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * pathFlag({ out: "run.safetensors" }, "out"); // "run.safetensors"
+ * ```
+ */
+export function pathFlag(values: Record<string, unknown>, flag: string): string | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw.trim() === "") throw new UsageError(`--${flag} needs a file path`);
+  return raw;
+}
+
+/**
+ * A whole-number flag from `min` to `max`, whose error names the flag and the limit; `undefined` when absent.
+ *
+ * @example
+ * ```ts
+ * limitedFlag({ samples: "20" }, "samples", 1, 1_000_000); // 20
+ * ```
+ */
+export function limitedFlag(
+  values: Record<string, unknown>,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const n = wholeFlag(values, flag, min);
+  if (n !== undefined && n > max) {
+    const grouped = (k: number) => k.toLocaleString("en-US");
+    throw new UsageError(`--${flag} ${grouped(n)} is more than the limit of ${grouped(max)}`);
+  }
+  return n;
 }

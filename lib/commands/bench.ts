@@ -21,11 +21,11 @@
 
 import { stripVTControlCharacters } from "node:util";
 import { tf } from "../check/tf.ts";
-import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
-import { mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
+import { choiceFlag, parseFlags, pathFlag, UsageError } from "../cli.ts";
+import { type Batch, drawBatch, mapParams, PARAM_NAMES, parameterCount, type Params } from "../model.ts";
 import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
-import { clone, indexTensor } from "../tensor.ts";
+import { clone } from "../tensor.ts";
 import { TorchGenerator } from "../random/torch.ts";
 import { KERNELS, type Kernels, loadTrainingData, Trainer, type TrainingData } from "../train/trainer.ts";
 import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
@@ -40,12 +40,6 @@ Flags:
   --kernels K        the kernels the sweep times: wasm or ts   (wasm)
   --python PATH      a Python with torch                      (/usr/bin/python3)
   -h, --help         this text`;
-
-/** A batch: contexts `[n·B]` and targets `[n]`. */
-interface RawBatch {
-  Xb: Int32Array;
-  Yb: Int32Array;
-}
 
 /**
  * The floating-point operations of one training step, counted as the
@@ -70,16 +64,9 @@ export function stepFlops({ n, B, E, H, V }: { n: number; B: number; E: number; 
 const BENCH_SEED = 12345;
 
 /** Draws `count` batches of `n` from the training set as the lecture does. */
-function drawBatches(data: TrainingData, n: number, count: number, seed = BENCH_SEED): RawBatch[] {
-  const { X, Y, count: rows, blockSize: B } = data.train;
-  const g = new TorchGenerator(seed);
-  return Array.from({ length: count }, () => {
-    const ix = g.randint(0, rows, n);
-    return {
-      Xb: Int32Array.from(ix.flatMap((row) => Array.from(X.subarray(row * B, (row + 1) * B)))),
-      Yb: Int32Array.from(ix, (row) => Y[row]),
-    };
-  });
+function drawBatches(data: TrainingData, n: number, count: number): Batch[] {
+  const g = new TorchGenerator(BENCH_SEED);
+  return Array.from({ length: count }, () => drawBatch(data.train, n, g));
 }
 
 /**
@@ -87,7 +74,7 @@ function drawBatches(data: TrainingData, n: number, count: number, seed = BENCH_
  * step, measured over groups of `group` steps (so each timed span is long
  * enough for the clock), after a few groups of warm-up for the JIT.
  */
-function timeSteps(batches: RawBatch[], step: (b: RawBatch) => void, budgetMs: number, group: number): number {
+function timeSteps(batches: Batch[], step: (b: Batch) => void, budgetMs: number, group: number): number {
   let k = 0;
   const runGroup = () => {
     for (let i = 0; i < group; i++) step(batches[k++ % batches.length]);
@@ -96,14 +83,14 @@ function timeSteps(batches: RawBatch[], step: (b: RawBatch) => void, budgetMs: n
 }
 
 /** The lecture's training step in TensorFlow.js, with autograd and plain SGD. */
-function tfStepper(params: Params, lr: number, blockSize: number): (b: RawBatch) => void {
+function tfStepper(params: Params, lr: number, blockSize: number): (b: Batch) => void {
   let current = PARAM_NAMES.map((name) => tf.keep(tf.tensor(params[name].data, [...params[name].shape])));
   const vocab = params.C.shape[0];
   return ({ Xb, Yb }) => {
-    const n = Yb.length;
+    const n = Yb.data.length;
     const next = tf.tidy(() => {
-      const xb = tf.tensor2d(Xb, [n, blockSize], "int32");
-      const target = tf.oneHot(tf.tensor1d(Yb, "int32"), vocab).toFloat();
+      const xb = tf.tensor2d(Xb.data, [n, blockSize], "int32");
+      const target = tf.oneHot(tf.tensor1d(Yb.data, "int32"), vocab).toFloat();
       const loss = (
         C: tf.Tensor,
         W1: tf.Tensor,
@@ -146,31 +133,29 @@ const base64 = (bytes: Uint8Array) => {
 };
 const bytesOf = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/** The job data/pytorch/bench_step.py reads on stdin: the parameters and batches to time, as JSON. */
+function torchJob(params: Params, batches: Batch[], lr: number, budgetMs: number): string {
+  return JSON.stringify({
+    params: Object.fromEntries(
+      PARAM_NAMES.map((k) => [k, { data: base64(bytesOf(params[k].data)), shape: params[k].shape }]),
+    ),
+    batches: batches.map(({ Xb, Yb }) => ({ X: base64(bytesOf(Xb.data)), Y: base64(bytesOf(Yb.data)) })),
+    batchSize: batches[0].Xb.shape[0],
+    blockSize: batches[0].Xb.shape[1],
+    lr,
+    budgetMs,
+  });
+}
+
 /**
- * Runs the PyTorch timing script with `python` on the same parameters and
- * batches. Returns the times, or a one-line reason why there are none.
+ * Runs the PyTorch timing script with `python` on a {@linkcode torchJob}.
+ * Returns the times, or a one-line reason why there are none.
  */
-async function torchTimes(
-  python: string,
-  params: Params,
-  batches: RawBatch[],
-  lr: number,
-  budgetMs: number,
-): Promise<TorchTimes | string> {
+async function torchTimes(python: string, job: string): Promise<TorchTimes | string> {
   if ((await Deno.permissions.query({ name: "run", command: python })).state !== "granted") {
     return `PyTorch: not timed, no permission to run ${python} (deno task bench has it).`;
   }
   const script = new URL("../../data/pytorch/bench_step.py", import.meta.url);
-  const job = {
-    params: Object.fromEntries(
-      PARAM_NAMES.map((k) => [k, { data: base64(bytesOf(params[k].data)), shape: params[k].shape }]),
-    ),
-    batches: batches.map(({ Xb, Yb }) => ({ X: base64(bytesOf(Xb)), Y: base64(bytesOf(Yb)) })),
-    batchSize: batches[0].Yb.length,
-    blockSize: batches[0].Xb.length / batches[0].Yb.length,
-    lr,
-    budgetMs,
-  };
   let child;
   try {
     child = new Deno.Command(python, { args: [script.pathname], stdin: "piped", stdout: "piped", stderr: "piped" })
@@ -180,7 +165,7 @@ async function torchTimes(
   }
   const writer = child.stdin.getWriter();
   try {
-    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
+    await writer.write(new TextEncoder().encode(job));
     await writer.close();
   } catch {
     // The program stopped without reading the job (a broken pipe): its exit code and stderr say why.
@@ -221,8 +206,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     return 0;
   }
   const kernels = choiceFlag(values, "kernels", KERNELS) ?? "wasm";
-  const python = values.python ?? "/usr/bin/python3";
-  if (typeof python !== "string" || python.trim() === "") throw new UsageError("--python needs a file path");
+  const python = pathFlag(values, "python") ?? "/usr/bin/python3";
   const quick = values.quick === true;
   const data = loadTrainingData(3);
   if (values.sweep) return sweep(data, kernels, quick);
@@ -233,33 +217,84 @@ export async function benchCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The name of the WebAssembly step in the table, the one every other time is compared with. */
+const WASM = "WebAssembly SIMD kernels (lib/train/wasm)";
+
+/**
+ * Our implementations of the lecture's step, starting from `wasm`'s
+ * parameters: each a name and a function that times it on `batches` for
+ * about `budget` ms and returns its ms/step.
+ */
+function implementations(
+  wasm: Trainer,
+  batches: Batch[],
+  lr: number,
+  budget: number,
+): [string, () => number][] {
+  const ts = new Trainer({ steps: 1 }, wasm.data, undefined, { kernels: "ts" });
+  let plainParams = mapParams((name) => clone(wasm.params[name]));
+  const tfStep = tfStepper(plainParams, lr, wasm.config.blockSize);
+  const plainStep = ({ Xb, Yb }: Batch) => {
+    const { grads } = plainGradients(plainParams, Xb, Yb);
+    plainParams = sgdUpdate(plainParams, grads, lr);
+  };
+  const train = (trainer: Trainer) => ({ Xb, Yb }: Batch) => void trainer.trainOnBatch(Xb.data, Yb.data);
+  return [
+    [WASM, () => timeSteps(batches, train(wasm), budget, 20)],
+    ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
+    ["tensor module (chapter 9)", () => timeSteps(batches, plainStep, budget, 2)],
+    ["TensorFlow.js autograd (CPU)", () => timeSteps(batches, tfStep, budget, 2)],
+  ];
+}
+
+/**
+ * Prints the best ms/step of each implementation, its GFLOP/s for `flops`
+ * a step, and how many times faster the WebAssembly step is; then PyTorch's
+ * threads and first loss beside ours (or why it was not timed), and what a
+ * training run of 200,000 steps would take.
+ */
+function printComparison(
+  best: Map<string, number>,
+  flops: number,
+  torch: TorchTimes | string,
+  firstLoss: number,
+): void {
+  const wasmMs = best.get(WASM) ?? NaN;
+  console.log(table([
+    ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
+    ...[...best].map(([name, ms]) => [
+      name,
+      ms.toFixed(3).padStart(7),
+      (flops / ms / 1e6).toFixed(1).padStart(7),
+      name === WASM ? "" : against(ms, wasmMs),
+    ]),
+  ]));
+  console.log(
+    typeof torch === "string"
+      ? `\n${torch}`
+      : `\nPyTorch ran on ${torch.threads} thread${torch.threads === 1 ? "" : "s"} (torch.get_num_threads()). ` +
+        `The same start: the first step's loss is ${firstLoss.toFixed(5)} here and ${
+          torch.first_loss.toFixed(5)
+        } in PyTorch (the training run's 200-hidden-unit network on the bench's first batch, drawn with seed ` +
+        `${BENCH_SEED}: not chapter 9's first batch, so not its first loss).`,
+  );
+  console.log(`200,000 steps would take ${(wasmMs * 200).toFixed(0)} s with the WebAssembly kernels.`);
+}
+
 /** The lecture's step timed by every implementation on the same batches, as one table. */
 async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
   // Three rounds, each timing every implementation in turn, and the best round of each: on a shared machine a burst
   // of someone else's work then slows one round of one implementation, not the whole comparison.
   const rounds = quick ? 1 : 3;
   const budget = quick ? 150 : 1000;
+  const lr = 0.1;
 
   const wasm = new Trainer({ steps: 1 }, data);
-  const ts = new Trainer({ steps: 1 }, data, undefined, { kernels: "ts" });
   const { batchSize: n, blockSize: B, nEmbd: E, nHidden: H } = wasm.config;
   const flops = stepFlops({ n, B, E, H, V: data.vocab.size });
   const batches = drawBatches(data, n, 64);
-  const lr = 0.1;
-  const initial = mapParams((name) => clone(wasm.params[name]));
-  let plainParams = initial;
-  const tfStep = tfStepper(initial, lr, B);
-  const plainStep = ({ Xb, Yb }: RawBatch) => {
-    const { grads } = plainGradients(plainParams, indexTensor(Xb, [n, B]), indexTensor(Yb, [n]));
-    plainParams = sgdUpdate(plainParams, grads, lr);
-  };
-  const train = (trainer: Trainer) => ({ Xb, Yb }: RawBatch) => void trainer.trainOnBatch(Xb, Yb);
-  const ours: [string, () => number][] = [
-    ["WebAssembly SIMD kernels (lib/train/wasm)", () => timeSteps(batches, train(wasm), budget, 20)],
-    ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
-    ["tensor module (chapter 9)", () => timeSteps(batches, plainStep, budget, 2)],
-    ["TensorFlow.js autograd (CPU)", () => timeSteps(batches, tfStep, budget, 2)],
-  ];
+  const job = torchJob(wasm.params, batches, lr, budget);
+  const ours = implementations(wasm, batches, lr, budget);
 
   console.log(
     `One training step of the lecture's MLP (${parameterCount(wasm.params).toLocaleString("en-US")} parameters, ` +
@@ -272,33 +307,15 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   let torch: TorchTimes | string = "";
   for (let round = 0; round < rounds; round++) {
     for (const [name, time] of ours) keep(name, time());
-    torch = await torchTimes(python, initial, batches, lr, budget);
+    // A PyTorch that failed once (no torch, a bad path) fails again: it is not run again.
+    if (round > 0 && typeof torch === "string") continue;
+    torch = await torchTimes(python, job);
     if (typeof torch === "string") continue;
     keep(`PyTorch ${torch.torch}, lecture loop (dC by Python loop)`, torch.loop_ms);
     keep(`PyTorch ${torch.torch}, dC by index_add_`, torch.index_add_ms);
   }
-  const rows = [...best];
-  const fast = rows[0][1];
-  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb, batches[0].Yb);
-  console.log(table([
-    ["implementation", "ms/step", "GFLOP/s", "WebAssembly is"],
-    ...rows.map(([name, ms], i) => [
-      name,
-      ms.toFixed(3).padStart(7),
-      (flops / ms / 1e6).toFixed(1).padStart(7),
-      i === 0 ? "" : against(ms, fast),
-    ]),
-  ]));
-  console.log(
-    typeof torch === "string"
-      ? `\n${torch}`
-      : `\nPyTorch ran on ${torch.threads} thread${torch.threads === 1 ? "" : "s"} (torch.get_num_threads()). ` +
-        `The same start: the first step's loss is ${firstLoss.toFixed(5)} here and ${
-          torch.first_loss.toFixed(5)
-        } in PyTorch (the training run's 200-hidden-unit network on the bench's first batch, drawn with seed ` +
-        `${BENCH_SEED}: not chapter 9's first batch, so not its first loss).`,
-  );
-  console.log(`200,000 steps would take ${(fast * 200).toFixed(0)} s with the WebAssembly kernels.`);
+  const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb.data, batches[0].Yb.data);
+  printComparison(best, flops, torch, firstLoss);
 }
 
 /** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */
@@ -326,7 +343,7 @@ function sweep(data: TrainingData, kernels: Kernels, quick: boolean): number {
       }
       const trainer = new Trainer({ steps: 1, nHidden: H, batchSize: n }, data, undefined, { kernels });
       const batches = drawBatches(data, n, 8);
-      const t = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb, Yb), budget, 4);
+      const t = timeSteps(batches, ({ Xb, Yb }) => void trainer.trainOnBatch(Xb.data, Yb.data), budget, 4);
       msRow.push(t.toFixed(3).padStart(7));
       rateRow.push((stepFlops({ n, B: 3, E: 10, H, V }) / t / 1e6).toFixed(1).padStart(7));
     }

@@ -30,26 +30,28 @@ export function numberedRun(path: string, n: number): string {
 }
 
 /**
- * The runs beside `path` that exist, as [n, modified ms]; with `locked`, also
- * those that a running training holds (its `.lock` file is there before its
- * first save). None when the folder cannot be read.
+ * The numbers of the runs beside `path` that exist (a file, or a symlink:
+ * something is there); with `locked`, also those that a running training
+ * holds (its `.lock` file is there before its first save). None when the
+ * folder cannot be read.
  */
-async function existingRuns(path: string, locked = false): Promise<[number, number][]> {
+async function existingRuns(path: string, locked = false): Promise<number[]> {
   const ext = extname(path);
   const stem = basename(path, ext);
-  const runs: [number, number][] = [];
+  const entries: Deno.DirEntry[] = [];
   try {
-    for await (const entry of Deno.readDir(dirname(path))) {
-      const name = locked && entry.name.endsWith(`${ext}.lock`) ? entry.name.slice(0, -".lock".length) : entry.name;
-      if (!entry.isFile || !name.startsWith(stem) || !name.endsWith(ext)) continue;
-      const middle = name.slice(stem.length, name.length - ext.length);
-      const n = middle === "" ? 1 : /^-[1-9]\d*$/.test(middle) ? Number(middle.slice(1)) : NaN;
-      if (!Number.isSafeInteger(n) || n === 1 && middle !== "") continue;
-      const { mtime } = await Deno.stat(join(dirname(path), entry.name));
-      runs.push([n, mtime?.getTime() ?? 0]);
-    }
+    for await (const entry of Deno.readDir(dirname(path))) entries.push(entry);
   } catch {
     return []; // no folder yet, or no permission to read it: there are no runs to keep
+  }
+  const runs: number[] = [];
+  for (const entry of entries) {
+    const name = locked && entry.name.endsWith(`${ext}.lock`) ? entry.name.slice(0, -".lock".length) : entry.name;
+    if (!(entry.isFile || entry.isSymlink) || !name.startsWith(stem) || !name.endsWith(ext)) continue;
+    const middle = name.slice(stem.length, name.length - ext.length);
+    const n = middle === "" ? 1 : /^-[1-9]\d*$/.test(middle) ? Number(middle.slice(1)) : NaN;
+    if (!Number.isSafeInteger(n) || n === 1 && middle !== "") continue;
+    runs.push(n);
   }
   return runs;
 }
@@ -65,8 +67,8 @@ async function existingRuns(path: string, locked = false): Promise<[number, numb
  */
 export async function nextFreeRun(path: string): Promise<string> {
   const runs = await existingRuns(path, true);
-  if (!runs.some(([n]) => n === 1)) return path;
-  return numberedRun(path, Math.max(...runs.map(([n]) => n)) + 1);
+  if (!runs.includes(1)) return path;
+  return numberedRun(path, Math.max(...runs) + 1);
 }
 
 /**
@@ -79,7 +81,12 @@ export async function nextFreeRun(path: string): Promise<string> {
  * ```
  */
 export async function latestRun(path: string): Promise<string> {
-  const runs = await existingRuns(path);
+  const runs: [number, number][] = [];
+  for (const n of await existingRuns(path)) {
+    // A run that ended (or was removed) since the listing, or a symlink to nothing, has no time: skip it.
+    const info = await Deno.stat(numberedRun(path, n)).catch(() => null);
+    if (info !== null) runs.push([n, info.mtime?.getTime() ?? 0]);
+  }
   if (runs.length === 0) return path;
   runs.sort(([n1, t1], [n2, t2]) => t2 - t1 || n2 - n1);
   return numberedRun(path, runs[0][0]);

@@ -13,15 +13,8 @@
 
 import { saveLossCurve } from "../report/svg.ts";
 import { resolve } from "node:path";
-import {
-  CheckpointError,
-  checkWritable,
-  loadCheckpoint,
-  saveCheckpoint,
-  unsafeValue,
-  whatIsAt,
-} from "../train/checkpoint.ts";
-import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
+import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
+import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
 import { latestRun, nextFreeRun } from "./runs.ts";
 import { parameterCount } from "../model.ts";
@@ -39,17 +32,24 @@ import {
   Trainer,
 } from "../train/trainer.ts";
 
-/** Where checkpoints go unless `--out` says otherwise. */
+/**
+ * Where checkpoints go unless `--out` says otherwise.
+ *
+ * @example
+ * ```ts
+ * await latestRun(DEFAULT_CHECKPOINT); // "checkpoints/mlp.safetensors", or the newest mlp-N
+ * ```
+ */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
 
 /** How often a run saves unless `--save-every` says otherwise: every minute. */
-export const DEFAULT_SAVE_EVERY = "1m";
+const DEFAULT_SAVE_EVERY = "1m";
 
 /** The most names one command samples. */
-export const MAX_SAMPLES = 1_000_000;
+const MAX_SAMPLES = 1_000_000;
 
 /** The signals that save and stop a run, with their exit codes (128 + the signal's number). */
-export const STOP_SIGNALS: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const STOP_SIGNALS: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** The flag a user types for each configuration field. */
 const FLAG: Record<keyof TrainConfig, string> = {
@@ -64,7 +64,14 @@ const FLAG: Record<keyof TrainConfig, string> = {
   globalSeed: "--global-seed",
 };
 
-/** The lecture samples with a generator seeded 2147483647 + 10. */
+/**
+ * The lecture samples with a generator seeded 2147483647 + 10.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_SAMPLE_SEED; // 2147483657
+ * ```
+ */
 export const DEFAULT_SAMPLE_SEED = DEFAULT_CONFIG.seed + 10;
 
 const TRAIN_HELP = `Train the lecture's MLP with the hand-written backward pass, then sample names.
@@ -112,46 +119,6 @@ Flags:
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
   -h, --help         this text`;
-
-/** A whole-number flag, at least `min`. */
-function wholeFlag(values: Record<string, unknown>, flag: string, min: number): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const text = String(raw).replaceAll("_", "");
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
-/** A positive number flag. */
-function positiveFlag(values: Record<string, unknown>, flag: string): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${flag} must be a number > 0, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
-/** A path flag: present and not empty. */
-function pathFlag(values: Record<string, unknown>, flag: string): string | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string" || raw.trim() === "") throw new UsageError(`--${flag} needs a file path`);
-  return raw;
-}
-
-/** A whole-number flag with an upper limit that names the flag and the limit. */
-function limitedFlag(values: Record<string, unknown>, flag: string, min: number, max: number): number | undefined {
-  const n = wholeFlag(values, flag, min);
-  if (n !== undefined && n > max) {
-    throw new UsageError(`--${flag} ${count(n)} is more than the limit of ${count(max)}`);
-  }
-  return n;
-}
 
 /** `--save-every`: a number of steps ("5000"), of minutes ("2m"), or "0" for never. */
 function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
@@ -288,15 +255,21 @@ function asUsageError(error: unknown): unknown {
   return error;
 }
 
-/** A fresh trainer, or one resumed from `--resume` whose network and seeds match the flags given. */
-async function startOrResume(o: TrainOptions): Promise<Trainer> {
+/** A fresh trainer from the flags; a flag out of range throws the one line a user reads. */
+function startFresh(o: TrainOptions): Trainer {
   try {
-    if (!o.resume) {
-      const config = { ...o.shape, ...o.schedule };
-      config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
-      return new Trainer(config);
-    }
-    const trainer = await loadCheckpoint(o.resume, undefined, o.schedule);
+    const config = { ...o.shape, ...o.schedule };
+    config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
+    return new Trainer(config);
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+/** The trainer of `--resume` (`path`), whose network and seeds must match the flags given. */
+async function resumeRun(o: TrainOptions, path: string): Promise<Trainer> {
+  try {
+    const trainer = await loadCheckpoint(path, undefined, o.schedule);
     for (const [key, value] of Object.entries(o.shape) as [keyof TrainConfig, number][]) {
       if (trainer.config[key] !== value) {
         throw new UsageError(
@@ -312,13 +285,23 @@ async function startOrResume(o: TrainOptions): Promise<Trainer> {
   }
 }
 
+/** What {@linkcode claimOut} found: the lock to release, and what `--out` held. */
+interface Claim {
+  release: () => Promise<void>;
+  /** Whether `--out` is the checkpoint being resumed. */
+  continuing: boolean;
+  /** Whether `--out` held a checkpoint before the run. */
+  existed: boolean;
+}
+
 /**
  * Makes sure `--out` may be written, then locks it: never a user's file, an
  * existing checkpoint only when resuming it or with `--force`, and never
  * while another run writes it. Removes the temporary files of dead runs.
- * Returns the function that releases the lock, and what `--out` holds.
+ * Called before `--resume` is read, so that no other run can save a newer
+ * state there between this run's read and its writes.
  */
-async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: () => Promise<void>; kept: Kept }> {
+async function claimOut(o: TrainOptions): Promise<Claim> {
   let release = () => Promise.resolve();
   if (o.defaultOut && !o.force) {
     // `deno task train` run again keeps the earlier run and numbers the new one.
@@ -345,8 +328,7 @@ async function claimOut(o: TrainOptions, trainer: Trainer): Promise<{ release: (
       );
     }
     for (const name of await removeStaleTemporaries(o.out)) console.log(`Removed ${name}, left by an earlier run.`);
-    const kept = { out: o.out, step: continuing ? trainer.step : null, existed: there === "checkpoint" };
-    return { release, kept };
+    return { release, continuing, existed: there === "checkpoint" };
   } catch (error) {
     await release();
     throw asUsageError(error);
@@ -390,11 +372,12 @@ function diverged(trainer: Trainer, what: string, kept: Kept, step = trainer.ste
 
 /** Saves `--out` if the parameters are finite; a divergence or a write that fails is a stop. */
 async function saveOrStop(trainer: Trainer, kept: Kept): Promise<Stop | null> {
-  const bad = unsafeValue(trainer);
-  if (bad) return diverged(trainer, `${bad.replace(" is ", " became ")}`, kept);
   try {
     await saveCheckpoint(kept.out, trainer);
   } catch (error) {
+    // Parameters that are not finite are refused before anything is written: the run diverged.
+    const bad = error instanceof CheckpointError ? error.badValue : null;
+    if (bad) return diverged(trainer, `${bad.replace(" is ", " became ")}`, kept);
     const reason = (error as Error).message.split("\n")[0];
     return {
       kind: "failed",
@@ -627,19 +610,25 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
-  const trainer = await startOrResume(o);
-  if (o.resume && trainer.step >= trainer.config.steps && trainer.bnmean !== null) {
-    // Done, calibrated and saved: asking for the state it is in is no mistake (exit 0), and nothing is rewritten.
-    console.log(finishedText(o.resume, trainer.config.steps));
-    return 0;
-  }
-  trainer.kernels = o.kernels;
-  const { release, kept } = await claimOut(o, trainer);
+  // A fresh run's flags are checked before anything is touched; a checkpoint to resume is read only under the lock.
+  const start: Trainer | string = o.resume ?? startFresh(o);
+  // A --resume that holds no checkpoint of ours (missing, a user's file) gets its reading's error before any write.
+  if (typeof start === "string" && await whatIsAt(start).catch(() => null) !== "checkpoint") await resumeRun(o, start);
+  const { release, continuing, existed } = await claimOut(o);
   try {
+    const trainer = typeof start === "string" ? await resumeRun(o, start) : start;
+    if (o.resume && trainer.step >= trainer.config.steps && trainer.bnmean !== null) {
+      // Done, calibrated and saved: asking for the state it is in is no mistake (exit 0), and nothing is rewritten.
+      console.log(finishedText(o.resume, trainer.config.steps));
+      return 0;
+    }
+    trainer.kernels = o.kernels;
+    const kept: Kept = { out: o.out, step: continuing ? trainer.step : null, existed };
     printHeader(trainer, o);
     let stop = await runTraining(trainer, o, kept);
     if (stop.kind === "signal") {
-      const failed = await saveOrStop(trainer, kept);
+      // A periodic save may have just written this very step.
+      const failed = kept.step === trainer.step ? null : await saveOrStop(trainer, kept);
       if (!failed) {
         tryWrite(
           `Stopped by ${stop.signal} at step ${

@@ -15,6 +15,7 @@ import { quietly } from "../testing.ts";
 import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
 import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
+import { latestRun, nextFreeRun } from "./runs.ts";
 import { loadTrainingData, Trainer } from "../train/trainer.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
@@ -276,6 +277,27 @@ fsTest("--out never overwrites a user's file, and a fresh run over a checkpoint 
   const forced = await train(["--steps", "0", "--samples", "0", "--out", path, "--force"]);
   assert.equal(forced.code, 0, forced.errors.join("\n"));
   assert.equal((await loadCheckpoint(path, data)).step, 0);
+});
+
+fsTest("--resume takes the checkpoint's lock before reading it: a held lock is refused first", async (dir) => {
+  // A checkpoint cut short, which would fail to load: were it read before the lock was taken, that error would come first.
+  const path = join(dir, "held.safetensors");
+  await saveCheckpoint(path, new Trainer({ steps: 10 }, data));
+  const bytes = await Deno.readFile(path);
+  // Its header whole (so it is seen as a checkpoint), then only 100 bytes of its tensors.
+  const cut = bytes.subarray(0, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)) + 100);
+  await Deno.writeFile(path, cut);
+  const release = await lockCheckpoint(path);
+  try {
+    await assert.rejects(() => train(["--resume", path, "--steps", "5"]), {
+      name: "UsageError",
+      message:
+        `${path} is in use by another training run (process ${Deno.pid}); wait for it to end, or choose another --out`,
+    });
+  } finally {
+    await release();
+  }
+  assert.deepEqual(await Deno.readFile(path), cut);
 });
 
 fsTest(
@@ -553,5 +575,20 @@ fsTest(
     } finally {
       Deno.chdir(home);
     }
+  },
+);
+
+fsTest(
+  "a run gone between listing and reading its time (a symlink to nothing) is skipped, not taken for no runs",
+  async (dir) => {
+    const path = join(dir, "mlp.safetensors");
+    await Deno.writeTextFile(path, "first");
+    await Deno.writeTextFile(join(dir, "mlp-2.safetensors"), "second");
+    await Deno.utime(path, 2_000_000, 2_000_000);
+    await Deno.utime(join(dir, "mlp-2.safetensors"), 1_000_000, 1_000_000);
+    await Deno.symlink(join(dir, "gone"), join(dir, "mlp-3.safetensors"));
+    await Deno.symlink(join(dir, "gone"), join(dir, "mlp-4.safetensors.lock"));
+    assert.equal(await nextFreeRun(path), join(dir, "mlp-5.safetensors"));
+    assert.equal(await latestRun(path), path);
   },
 );

@@ -43,7 +43,7 @@ import {
 } from "./trainer.ts";
 
 /** The `format` metadata value of our checkpoints. */
-export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
+const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
 
 /**
  * A checkpoint that cannot be used; the message names the file and the problem.
@@ -59,6 +59,14 @@ export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
  */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
+  /** For a save refused because of the parameters: the first bad value, as "W1[12] is NaN"; else null. */
+  readonly badValue: string | null;
+
+  /** An error with `message`, and the bad value that refused a save, if that is what it is. */
+  constructor(message: string, badValue: string | null = null) {
+    super(message);
+    this.badValue = badValue;
+  }
 }
 
 /**
@@ -89,7 +97,14 @@ export function checkpointBytes(trainer: Trainer): Uint8Array {
   });
 }
 
-/** What a resumed run may change: the length of the run and its learning rate schedule. */
+/**
+ * What a resumed run may change: the length of the run and its learning rate schedule.
+ *
+ * @example
+ * ```ts
+ * await loadCheckpoint("run.safetensors", undefined, { steps: 300_000 } satisfies ScheduleOverrides);
+ * ```
+ */
 export type ScheduleOverrides = Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
 
 /** The generator's state, checked: 624 whole words below 2^32, a position in [0, 624], a seed below 2^64. */
@@ -156,7 +171,7 @@ function parseConfig(
   try {
     return validateConfig(config);
   } catch (error) {
-    if (error instanceof ConfigError && !Object.keys(overrides).some((k) => error.message.startsWith(k))) {
+    if (error instanceof ConfigError && !error.fields.some((field) => field in overrides)) {
       return fail(`config ${error.message}`);
     }
     throw error;
@@ -171,7 +186,7 @@ function parseConfig(
  * firstBadValue("bnvar", new Float32Array([1, -2]), true); // "bnvar[1] is -2, but a variance is never negative"
  * ```
  */
-export function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
+function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]) || (nonNegative && data[i] < 0)) {
       return `${name}[${i}] is ${data[i]}${Number.isFinite(data[i]) ? ", but a variance is never negative" : ""}`;
@@ -305,7 +320,7 @@ export function trainerFromCheckpoint(
  * temporaryPath("run.safetensors", 4121); // "run.safetensors.4121.tmp"
  * ```
  */
-export function temporaryPath(path: string, pid = Deno.pid): string {
+function temporaryPath(path: string, pid = Deno.pid): string {
   return `${path}.${pid}.tmp`;
 }
 
@@ -330,8 +345,8 @@ export function unsafeValue(trainer: Trainer): string | null {
 /**
  * Writes a checkpoint atomically: a temporary file in the same folder, then
  * a rename over `path`. Creates the folder if needed. Parameters that are not
- * finite are refused with a {@linkcode CheckpointError} before anything is
- * written, so a good file is never replaced by a broken one. `write` is
+ * finite are refused with a {@linkcode CheckpointError} (whose `badValue`
+ * names the first) before anything is written, so a good file is never replaced by a broken one. `write` is
  * `Deno.writeFile` unless a test passes one that fails.
  *
  * @example
@@ -341,7 +356,7 @@ export function unsafeValue(trainer: Trainer): string | null {
  */
 export async function saveCheckpoint(path: string, trainer: Trainer, write = Deno.writeFile): Promise<void> {
   const bad = unsafeValue(trainer);
-  if (bad) throw new CheckpointError(`refusing to save ${path}: ${bad}`);
+  if (bad) throw new CheckpointError(`refusing to save ${path}: ${bad}`, bad);
   const bytes = checkpointBytes(trainer);
   await Deno.mkdir(dirname(path), { recursive: true });
   const temporary = temporaryPath(path);

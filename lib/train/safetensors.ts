@@ -20,7 +20,14 @@
  * @module
  */
 
-/** A float32 tensor as stored in the file. */
+/**
+ * A float32 tensor as stored in the file.
+ *
+ * @example
+ * ```ts
+ * const t: StoredTensor = { shape: [2], data: new Float32Array([1, 2]) };
+ * ```
+ */
 export interface StoredTensor {
   /** The size of each axis. */
   shape: number[];
@@ -28,7 +35,14 @@ export interface StoredTensor {
   data: Float32Array;
 }
 
-/** What a file holds: named tensors and string metadata. */
+/**
+ * What a file holds: named tensors and string metadata.
+ *
+ * @example
+ * ```ts
+ * const file: Safetensors = { metadata: { step: "7" }, tensors: {} };
+ * ```
+ */
 export interface Safetensors {
   /** The tensors, by name. */
   tensors: Record<string, StoredTensor>;
@@ -88,10 +102,10 @@ export function encodeSafetensors(
 }
 
 /** The largest header we read, as the reference implementation: 100,000,000 bytes. */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 /** Where one tensor's bytes are, as the header declares them. */
-export interface TensorEntry {
+interface TensorEntry {
   /** The tensor's name. */
   name: string;
   /** The size of each axis. */
@@ -103,7 +117,7 @@ export interface TensorEntry {
 }
 
 /** A parsed and checked header: the metadata, the tensors in file order, and how many data bytes follow. */
-export interface SafetensorsHeader {
+interface SafetensorsHeader {
   /** The `__metadata__` strings. */
   metadata: Record<string, string>;
   /** The tensors, sorted by where their bytes begin. */
@@ -164,7 +178,7 @@ export function headerLength(start: Uint8Array, fileSize: number, source: string
  * const { entries, dataLength } = parseHeader(headerBytes, "run.safetensors");
  * ```
  */
-export function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
+function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
   const fail = failer(source);
   let header: unknown;
   try {

@@ -11,7 +11,14 @@
  * @module
  */
 
-/** A safetensors header as JSON: `__metadata__` strings and one entry per tensor. */
+/**
+ * A safetensors header as JSON: `__metadata__` strings and one entry per tensor.
+ *
+ * @example
+ * ```ts
+ * const header: Header = { __metadata__: { step: "0" }, C: { dtype: "F32", shape: [27, 10], data_offsets: [0, 1080] } };
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type Header = Record<string, any>;
 

@@ -47,7 +47,14 @@ import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from 
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 import { WasmStep } from "./wasm/step.ts";
 
-/** Everything that defines a training run. */
+/**
+ * Everything that defines a training run.
+ *
+ * @example
+ * ```ts
+ * const config: TrainConfig = { ...DEFAULT_CONFIG, steps: 5000 };
+ * ```
+ */
 export interface TrainConfig {
   /** Characters of context. */
   blockSize: number;
@@ -69,7 +76,14 @@ export interface TrainConfig {
   globalSeed: number;
 }
 
-/** The lecture's exercise 4: 200,000 steps of the 12,297-parameter network. */
+/**
+ * The lecture's exercise 4: 200,000 steps of the 12,297-parameter network.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.nHidden; // 200
+ * ```
+ */
 export const DEFAULT_CONFIG: TrainConfig = {
   blockSize: 3,
   nEmbd: 10,
@@ -82,14 +96,28 @@ export const DEFAULT_CONFIG: TrainConfig = {
   globalSeed: GLOBAL_SEED,
 };
 
-/** After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture). */
+/**
+ * After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture).
+ *
+ * @example
+ * ```ts
+ * const lateRate = DEFAULT_CONFIG.lr * LR_DECAY; // the rate from decayStep on, 0.1 → 0.01
+ * ```
+ */
 export const LR_DECAY = 0.1;
 
-/** The most memory a run may ask for, for all its buffers together: 1 GiB. */
+/**
+ * The most memory a run may ask for, for all its buffers together: 1 GiB.
+ *
+ * @example
+ * ```ts
+ * formatBytes(MAX_BUFFER_BYTES); // "1 GiB"
+ * ```
+ */
 export const MAX_BUFFER_BYTES = 2 ** 30;
 
 /** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
-export type FieldNamer = (field: keyof TrainConfig) => string;
+type FieldNamer = (field: keyof TrainConfig) => string;
 
 /**
  * A configuration value that is not allowed. The message uses the field
@@ -107,12 +135,15 @@ export type FieldNamer = (field: keyof TrainConfig) => string;
  */
 export class ConfigError extends RangeError {
   override name = "ConfigError";
+  /** The fields whose values caused the error. */
+  readonly fields: (keyof TrainConfig)[];
   /** The message, with each field named by `name`. */
   readonly describe: (name: FieldNamer) => string;
 
-  /** An error whose message `describe` writes for any naming of the fields. */
-  constructor(describe: (name: FieldNamer) => string) {
+  /** An error caused by `fields`, whose message `describe` writes for any naming of the fields. */
+  constructor(fields: (keyof TrainConfig)[], describe: (name: FieldNamer) => string) {
     super(describe((field) => field));
+    this.fields = fields;
     this.describe = describe;
   }
 }
@@ -148,7 +179,7 @@ const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
  * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
  * ```
  */
-export function bufferBytes(
+function bufferBytes(
   c: TrainConfig,
   { vocabSize: V, examples } = NAMES_SIZE,
 ): { bytes: number; fields: (keyof TrainConfig)[] }[] {
@@ -179,17 +210,19 @@ export function bufferBytes(
  * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
  * ```
  */
-export function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
+function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
   const parts = bufferBytes(c, size);
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
   if (total <= MAX_BUFFER_BYTES) return;
   const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
   const blamed = above.length > 0 ? above : largest.fields;
-  throw new ConfigError((name) =>
-    `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
-      formatBytes(total)
-    } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`
+  throw new ConfigError(
+    blamed,
+    (name) =>
+      `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
+        formatBytes(total)
+      } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
   );
 }
 
@@ -207,7 +240,10 @@ export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
   const whole = (field: keyof TrainConfig, min: number, why = "") => {
     const v = c[field];
     if (!Number.isSafeInteger(v) || v < min) {
-      throw new ConfigError((name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`);
+      throw new ConfigError(
+        [field],
+        (name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`,
+      );
     }
   };
   whole("blockSize", 1);
@@ -219,13 +255,20 @@ export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
   whole("seed", 0);
   whole("globalSeed", 0);
   if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
-    throw new ConfigError((name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
+    throw new ConfigError(["lr"], (name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
   }
   checkBuffers(c, size);
   return c;
 }
 
-/** The three datasets for a block size, built from the lecture's shuffle. */
+/**
+ * The three datasets for a block size, built from the lecture's shuffle.
+ *
+ * @example
+ * ```ts
+ * const data: TrainingData = loadTrainingData(3);
+ * ```
+ */
 export interface TrainingData {
   vocab: Vocab;
   words: string[];
@@ -235,15 +278,16 @@ export interface TrainingData {
 }
 
 /**
- * Loads names.txt and splits it as the lecture does, for `blockSize`.
+ * Loads names.txt (unless its `words` are given, already read) and splits it
+ * as the lecture does, for `blockSize`.
  *
  * @example
  * ```ts
  * loadTrainingData(3).train.count; // 182625
  * ```
  */
-export function loadTrainingData(blockSize: number): TrainingData {
-  const split = lectureSplit(loadNames(), blockSize);
+export function loadTrainingData(blockSize: number, words: string[] = loadNames()): TrainingData {
+  const split = lectureSplit(words, blockSize);
   return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
 }
 
@@ -260,7 +304,15 @@ function checkSplits(data: TrainingData): void {
   }
 }
 
-/** The state a checkpoint must carry besides the parameters. */
+/**
+ * The state a checkpoint must carry besides the parameters.
+ *
+ * @example
+ * ```ts
+ * const state: TrainerState = { step: 0, generator: g.getState(), lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
+ * new Trainer({}, data, { params, state });
+ * ```
+ */
 export interface TrainerState {
   /** Steps taken. */
   step: number;
@@ -274,10 +326,24 @@ export interface TrainerState {
   bnvar: Float32Array | null;
 }
 
-/** Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones. */
+/**
+ * Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones.
+ *
+ * @example
+ * ```ts
+ * const kernels: Kernels = "ts";
+ * ```
+ */
 export type Kernels = "wasm" | "ts";
 
-/** The kernel sets, for flags and messages. */
+/**
+ * The kernel sets, for flags and messages.
+ *
+ * @example
+ * ```ts
+ * KERNELS.join(" or "); // "wasm or ts"
+ * ```
+ */
 export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
 
 /** One float64 array per parameter. */
@@ -361,23 +427,10 @@ export class Trainer {
     options: { kernels?: Kernels } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
-    const size = data
-      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
-      : {
-        vocabSize: NAMES_SIZE.vocabSize,
-        examples: loadNames().reduce((sum, word) => sum + word.length + 1, 0),
-      };
-    this.config = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
+    const checked = Trainer.#checkConfig(config, data, restore?.state.step);
+    this.config = checked.config;
     const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
-    if (restore && restore.state.step > this.config.steps) {
-      const { steps } = this.config;
-      throw new ConfigError((name) =>
-        `${name("steps")} ${grouped(steps)} is below the checkpoint's step ${
-          grouped(restore.state.step)
-        }: a resumed run can only go on`
-      );
-    }
-    this.data = data ?? loadTrainingData(blockSize);
+    this.data = data ?? loadTrainingData(blockSize, checked.names);
     checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
@@ -418,6 +471,37 @@ export class Trainer {
     this.#dlogits = new Float64Array(n * V);
     this.#scratch = new Float64Array(2 * nHidden);
     this.#transposed = new Float64Array(Math.max(I * nHidden, nHidden * V));
+  }
+
+  /**
+   * The whole configuration, checked before anything is allocated: each
+   * field, the buffers it needs for `data` (or for names.txt, whose words it
+   * returns so that the file is read once), and a restored step within its
+   * steps.
+   */
+  static #checkConfig(
+    config: Partial<TrainConfig>,
+    data: TrainingData | undefined,
+    restoredStep: number | undefined,
+  ): { config: TrainConfig; names?: string[] } {
+    const names = data ? undefined : loadNames();
+    const size = data
+      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
+      : {
+        vocabSize: NAMES_SIZE.vocabSize,
+        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
+      };
+    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
+    if (restoredStep !== undefined && restoredStep > checked.steps) {
+      throw new ConfigError(
+        ["steps"],
+        (name) =>
+          `${name("steps")} ${grouped(checked.steps)} is below the checkpoint's step ${
+            grouped(restoredStep)
+          }: a resumed run can only go on`,
+      );
+    }
+    return { config: checked, names };
   }
 
   /** The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on. */

@@ -75,6 +75,7 @@ Deno.test("bad configurations are ConfigErrors (RangeErrors) naming the field an
   });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, steps: -5 }), {
     message: /steps must be a whole number ≥ 0, got -5/,
+    fields: ["steps"],
   });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, lr: NaN }), { message: /lr must be a number > 0/ });
   assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, batchSize: "32" as unknown as number }), {
@@ -135,6 +136,11 @@ Deno.test("sizes that would need more than 1 GiB of buffers are refused before a
   for (const [fields, message] of cases) {
     assert.throws(() => new Trainer(fields, data), (error: Error) => {
       assert.ok(error instanceof ConfigError);
+      assert.deepEqual(
+        error.fields,
+        Object.keys(fields),
+        "the fields it blames, for the caller to tell whose they are",
+      );
       assert.match(
         error.describe((f) =>
           ({ batchSize: "--batch-size", nHidden: "--hidden", blockSize: "--block-size" })[f as string] ?? `--${f}`
@@ -151,6 +157,11 @@ Deno.test("sizes that would need more than 1 GiB of buffers are refused before a
 Deno.test("a names file too small to split (one name) is one clear error", () => {
   const names = ["emma", "olivia", "ava", "isabella", "sophia", "mia"];
   assert.doesNotThrow(() => new Trainer({ steps: 5 }, lectureSplit(names, 3)), "six names split into 4, 1 and 1");
+  const given = loadTrainingData(3, names);
+  assert.deepEqual([given.words, given.train.count], [
+    lectureSplit(names, 3).words,
+    lectureSplit(names, 3).train.count,
+  ]);
   assert.throws(() => new Trainer({ steps: 5 }, lectureSplit(names.slice(0, 5), 3)), /leaves the dev set empty/);
   const split = lectureSplit(["emma"], 3);
   assert.throws(() => new Trainer({ steps: 5 }, { ...split }), {
@@ -174,6 +185,7 @@ Deno.test("parameters that are not finite are never saved", async () => {
   await assert.rejects(() => saveCheckpoint("never-written.safetensors", trainer), {
     name: "CheckpointError",
     message: "refusing to save never-written.safetensors: W2[7] is NaN",
+    badValue: "W2[7] is NaN",
   });
   trainer.params.W2.data[7] = 0;
   trainer.bnvar = new Float32Array(200).fill(1);

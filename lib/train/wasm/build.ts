@@ -17,7 +17,7 @@
 import source from "./kernels.as.ts" with { type: "text" };
 
 /** The compiler flags: full optimisation, SIMD and relaxed SIMD, no runtime, no imports. */
-export const ASC_FLAGS = [
+const ASC_FLAGS = [
   "-O3",
   "--runtime",
   "stub",

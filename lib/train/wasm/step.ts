@@ -23,7 +23,14 @@
 import { PARAM_NAMES } from "../../model.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
 
-/** The sizes of a step: batch, context, embedding width, hidden units, vocabulary. */
+/**
+ * The sizes of a step: batch, context, embedding width, hidden units, vocabulary.
+ *
+ * @example
+ * ```ts
+ * const dims: StepDims = { n: 32, B: 3, E: 10, H: 200, V: 27 };
+ * ```
+ */
 export interface StepDims {
   n: number;
   B: number;
@@ -33,7 +40,7 @@ export interface StepDims {
 }
 
 /** The functions `kernels.wasm` exports (pointers are byte addresses in its memory). */
-export interface KernelExports {
+interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   step(layout: number, lr: number): number;
