@@ -36,7 +36,7 @@ import {
 import { referenceGradients } from "../check/reference.ts";
 import { instrument } from "../exercise/instrument.ts";
 import { explainTypeError, type Located, parseDenoErrors } from "../exercise/errors.ts";
-import { MARK } from "./exercise_run.ts";
+import { MARK } from "../exercise/marks.ts";
 import type { Tensor } from "../tensor.ts";
 import { formatShape } from "../tensor.ts";
 import { table, wrap } from "../report/print.ts";

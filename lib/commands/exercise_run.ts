@@ -32,18 +32,7 @@ import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../e
 import { clone, Tensor } from "../tensor.ts";
 import { exerciseContext, exerciseInput, formatVerdicts } from "./exercise.ts";
 import { wrap } from "../report/print.ts";
-
-/**
- * The prefix of the lines that tell the parent what runs: `timer load`,
- * `timer gradients`, `timer off`, and where the learner's code is:
- * `at in LINE NAME` (a gradient's line started), `at after LINE NAME` (its last line ran).
- *
- * @example
- * ```ts
- * console.log(`${MARK}at after 62 dlogprobs`); // the parent reads it; the learner never sees it
- * ```
- */
-export const MARK = "\u0001exercise:";
+import { MARK } from "../exercise/marks.ts";
 
 const mark = (what: string) => console.log(`${MARK}${what}`);
 /** The line of each hooked gradient's last assignment. */
