@@ -16,7 +16,7 @@ import { resolve } from "node:path";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
 import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
 import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
-import { latestRun, nextFreeRun } from "./runs.ts";
+import { latestRun, nextFreeRun } from "../train/runs.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
 import { table } from "../report/print.ts";

@@ -15,7 +15,7 @@ import { quietly } from "../testing.ts";
 import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
 import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
-import { latestRun, nextFreeRun } from "./runs.ts";
+import { latestRun, nextFreeRun } from "../train/runs.ts";
 import { loadTrainingData, Trainer } from "../train/trainer.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
