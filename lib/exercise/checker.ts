@@ -15,7 +15,7 @@ import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
 import { wrap } from "../report/print.ts";
-import { editDistance } from "../cli.ts";
+import { editDistance } from "../spelling.ts";
 import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
