@@ -79,7 +79,7 @@ export function generateNotebooks(): GeneratedNotebook[] {
         name: "notebookChecker",
         input: "exerciseInput",
         summary: "notebookSummary",
-        module: "lib/commands/notebook_check.ts",
+        module: "lib/commands/exercise/notebook_api.ts",
       },
     ),
   }));

@@ -35,7 +35,7 @@ export interface CheckFunction {
   input: string;
   /** The function that gives the whole exercise's table, called as `summary(chapter)`. */
   summary: string;
-  /** The module, e.g. `lib/commands/notebook_check.ts`. */
+  /** The module, e.g. `lib/commands/exercise/notebook_api.ts`. */
   module: string;
 }
 

@@ -11,15 +11,15 @@
  *
  * @example
  * ```ts
- * import { exerciseCommand } from "./exercise.ts";
+ * import { exerciseCommand } from "./command.ts";
  * Deno.exitCode = await exerciseCommand(["3"]);
  * ```
  * @module
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import { fromFileUrl, toFileUrl } from "../paths.ts";
-import { choiceFlag, parseFlags, UsageError } from "../cli.ts";
+import { fromFileUrl, toFileUrl } from "../../paths.ts";
+import { choiceFlag, parseFlags, UsageError } from "../../cli.ts";
 import {
   type CheckContext,
   checkExercise,
@@ -32,19 +32,19 @@ import {
   STATUS_WORDS,
   type Verdict,
   verdictText,
-} from "../exercise/checker.ts";
-import { referenceGradients } from "../check/reference.ts";
-import { instrument } from "../exercise/instrument.ts";
-import { explainTypeError, type Located, parseDenoErrors } from "../exercise/errors.ts";
-import { MARK } from "../exercise/marks.ts";
-import type { Tensor } from "../tensor.ts";
-import { formatShape } from "../tensor.ts";
-import { table, wrap } from "../report/print.ts";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { lectureForward } from "../../chapters/02_forward.ts";
-import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
-import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
-import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
+} from "../../exercise/checker.ts";
+import { referenceGradients } from "../../check/reference.ts";
+import { instrument } from "../../exercise/instrument.ts";
+import { explainTypeError, type Located, parseDenoErrors } from "../../exercise/errors.ts";
+import { MARK } from "../../exercise/marks.ts";
+import type { Tensor } from "../../tensor.ts";
+import { formatShape } from "../../tensor.ts";
+import { table, wrap } from "../../report/print.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import { lectureForward } from "../../../chapters/02_forward.ts";
+import { backpropCrossEntropy } from "../../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../../chapters/05_batchnorm.ts";
 
 /**
  * Where the learner's files go: `chapters/yours/`, ignored by git.
@@ -54,7 +54,7 @@ import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
  * join(WORKSPACE, EXERCISES[3].file); // "…/chapters/yours/03_cross_entropy.ts"
  * ```
  */
-export const WORKSPACE = fromFileUrl(new URL("../../chapters/yours/", import.meta.url));
+export const WORKSPACE = fromFileUrl(new URL("../../../chapters/yours/", import.meta.url));
 
 /** A learner's module: a function from the forward context to named gradients. */
 export interface LearnerModule {
@@ -84,7 +84,7 @@ export function exerciseInput(): ExerciseInput {
  *
  * @example
  * ```ts
- * const verdicts = checkLearner(EXERCISES[3], await import("../../chapters/yours/03_cross_entropy.ts"));
+ * const verdicts = checkLearner(EXERCISES[3], await import("../../../chapters/yours/03_cross_entropy.ts"));
  * ```
  */
 export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdict[] {
@@ -250,8 +250,8 @@ export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution"
  */
 export const TIME_LIMIT_MS = 5000;
 
-const ROOT = fromFileUrl(new URL("../../", import.meta.url));
-const RUNNER = new URL("./exercise_run.ts", import.meta.url).href;
+const ROOT = fromFileUrl(new URL("../../../", import.meta.url));
+const RUNNER = new URL("./runtime.ts", import.meta.url).href;
 const STDIN_URL = /file:\/\/[^\s)]*\$deno\$stdin\.mts:(\d+):(\d+)/g;
 
 /** The text of the learner's file, rewritten to run from stdin with the checker's hooks and a last line that runs it. */

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { exerciseInput, notebookChecker } from "./notebook_check.ts";
+ * import { exerciseInput, notebookChecker } from "./notebook_api.ts";
  * const { fwd, batch, n } = exerciseInput();
  * const check = notebookChecker(3);
  * let dlogprobs = check("dlogprobs", todo(fwd.logprobs)); // prints "dlogprobs: TODO …"
@@ -15,10 +15,10 @@
  * @module
  */
 
-import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
-import { clone, Tensor } from "../tensor.ts";
-import { wrap } from "../report/print.ts";
-import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./exercise.ts";
+import { type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
+import { clone, Tensor } from "../../tensor.ts";
+import { wrap } from "../../report/print.ts";
+import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./command.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the

@@ -21,18 +21,18 @@
  * @example
  * ```ts
  * // The last lines of the rewritten learner file:
- * import * as __exercise from "./exercise_run.ts";
+ * import * as __exercise from "./runtime.ts";
  * await __exercise.run(3, gradients, { dlogprobs: 62 });
  * ```
  * @module
  */
 
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../exercise/checker.ts";
-import { clone, Tensor } from "../tensor.ts";
-import { exerciseContext, exerciseInput, formatVerdicts } from "./exercise.ts";
-import { wrap } from "../report/print.ts";
-import { MARK } from "../exercise/marks.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../../exercise/checker.ts";
+import { clone, Tensor } from "../../tensor.ts";
+import { exerciseContext, exerciseInput, formatVerdicts } from "./command.ts";
+import { wrap } from "../../report/print.ts";
+import { MARK } from "../../exercise/marks.ts";
 
 const mark = (what: string) => console.log(`${MARK}${what}`);
 /** The line of each hooked gradient's last assignment. */

@@ -2,19 +2,19 @@
 // solutions pass, and seeded mistakes get the right diagnosis.
 
 import assert from "node:assert/strict";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import * as stub3 from "../../chapters/exercises/03_cross_entropy.ts";
-import * as stub4 from "../../chapters/exercises/04_output_layer.ts";
-import * as stub5 from "../../chapters/exercises/05_batchnorm.ts";
-import * as stub6 from "../../chapters/exercises/06_first_layer.ts";
-import * as stub7 from "../../chapters/exercises/07_fused_cross_entropy.ts";
-import * as stub8 from "../../chapters/exercises/08_fused_batchnorm.ts";
-import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
-import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
-import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
-import { backpropFirstLayer } from "../../chapters/06_first_layer.ts";
-import { crossEntropyBackward } from "../../chapters/07_fused_cross_entropy.ts";
-import { batchnormBackward } from "../../chapters/08_fused_batchnorm.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import * as stub3 from "../../../chapters/exercises/03_cross_entropy.ts";
+import * as stub4 from "../../../chapters/exercises/04_output_layer.ts";
+import * as stub5 from "../../../chapters/exercises/05_batchnorm.ts";
+import * as stub6 from "../../../chapters/exercises/06_first_layer.ts";
+import * as stub7 from "../../../chapters/exercises/07_fused_cross_entropy.ts";
+import * as stub8 from "../../../chapters/exercises/08_fused_batchnorm.ts";
+import { backpropCrossEntropy } from "../../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../../chapters/05_batchnorm.ts";
+import { backpropFirstLayer } from "../../../chapters/06_first_layer.ts";
+import { crossEntropyBackward } from "../../../chapters/07_fused_cross_entropy.ts";
+import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
 import {
   checkExercise,
   checkLines,
@@ -22,7 +22,7 @@ import {
   extractSolution,
   isDone,
   type Verdict,
-} from "../exercise/checker.ts";
+} from "../../exercise/checker.ts";
 import {
   checkLearner,
   checkOne,
@@ -33,11 +33,11 @@ import {
   hint,
   type LearnerModule,
   upstreamFor,
-} from "./exercise.ts";
-import { referenceGradients } from "../check/reference.ts";
-import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../tensor.ts";
-import { UsageError } from "../cli.ts";
-import { quietly } from "../testing.ts";
+} from "./command.ts";
+import { referenceGradients } from "../../check/reference.ts";
+import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../../tensor.ts";
+import { UsageError } from "../../cli.ts";
+import { quietly } from "../../testing.ts";
 
 const input = exerciseInput();
 const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
