@@ -14,7 +14,6 @@
 import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
-import { wrap } from "../report/print.ts";
 import { editDistance } from "../spelling.ts";
 import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
 
@@ -138,39 +137,6 @@ export interface Verdict {
  * ```
  */
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
-
-/**
- * How each status reads in the learner's output.
- *
- * @example
- * ```ts
- * `dprobs: ${STATUS_WORDS.approximate}`; // "dprobs: approximately equal"
- * ```
- */
-export const STATUS_WORDS: Record<Verdict["status"], string> = {
-  exact: "exact",
-  approximate: "approximately equal",
-  wrong: "wrong",
-  TODO: "TODO",
-  waiting: "waiting",
-  missing: "missing",
-  unreached: "not reached",
-};
-
-/**
- * One verdict as a learner reads it under a notebook cell: the status, then
- * the diagnosis or the note, wrapped.
- *
- * @example
- * ```ts
- * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …" });
- * // "dprobs: wrong. the sign is flipped: …"
- * ```
- */
-export function verdictText(v: Verdict): string {
-  const head = `${v.name}: ${STATUS_WORDS[v.status]}`;
-  return v.detail ? wrap(`${head}. ${v.detail}`) : head;
-}
 
 /** What the checker knows besides the learner's tensors: the input and TensorFlow.js's gradients. */
 export interface CheckContext {

@@ -23,21 +23,10 @@ import {
   isDone,
   type Verdict,
 } from "../../exercise/checker.ts";
-import {
-  checkLearner,
-  checkOne,
-  exerciseCommand,
-  exerciseContext,
-  exerciseInput,
-  formatVerdicts,
-  hint,
-  type LearnerModule,
-  upstreamFor,
-} from "./command.ts";
+import { formatVerdicts } from "../../exercise/verdicts.ts";
+import { checkLearner, checkOne, exerciseContext, exerciseInput, type LearnerModule, upstreamFor } from "./context.ts";
 import { referenceGradients } from "../../check/reference.ts";
 import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../../tensor.ts";
-import { UsageError } from "../../cli.ts";
-import { quietly } from "../../testing.ts";
 
 const input = exerciseInput();
 const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
@@ -285,18 +274,6 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
   assert.throws(() => checkOne(3, "dfoo", dlogprobs), /no gradient dfoo/);
 });
 
-Deno.test("hints come in steps: shapes and the forward line, the rule, then only on request the solution", () => {
-  const spec = EXERCISES[3];
-  assert.match(
-    hint(spec, "dprobs", 1, input),
-    /dprobs inverts the forward line `logprobs = log\(probs\)`.*shape \[32, 27\]/s,
-  );
-  assert.doesNotMatch(hint(spec, "dprobs", 1, input), /pow/);
-  assert.match(hint(spec, "dprobs", 2, input), /d\/dx log\(x\) = 1\/x/);
-  assert.match(hint(spec, "dprobs", "solution", input), /const dprobs = mul\(pow\(probs, -1\), dlogprobs\);/);
-  assert.throws(() => hint(spec, "dfoo", 1, input), { name: "UsageError", message: /has no gradient "dfoo"/ });
-});
-
 Deno.test("every gradient of every exercise has a solution in its chapter", () => {
   for (const spec of Object.values(EXERCISES)) {
     for (const g of spec.gradients) {
@@ -310,25 +287,6 @@ Deno.test("every gradient of every exercise has a solution in its chapter", () =
     2,
     "both uses of bndiff",
   );
-});
-
-Deno.test("exercise mode's bad input is one clear line", async () => {
-  await assert.rejects(() => exerciseCommand(["9"]), {
-    name: "UsageError",
-    message: /no exercise "9": exercises are chapters 3 to 8/,
-  });
-  await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
-    message: '--level must be 1 or 2, got "3"',
-  });
-  await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
-    message: "Unknown option '--hnit': did you mean --hint? (see `deno task exercise --help`)",
-  });
-  const { result, output } = await quietly(() => exerciseCommand([]));
-  assert.equal(result, 0);
-  assert.match(output, /3\. Backprop through cross-entropy/);
 });
 
 Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {

@@ -18,7 +18,8 @@
 import { type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
 import { clone, Tensor } from "../../tensor.ts";
 import { wrap } from "../../report/print.ts";
-import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./command.ts";
+import { formatVerdicts } from "../../exercise/verdicts.ts";
+import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the

@@ -3,7 +3,7 @@ import { checkLines, todo } from "../../exercise/checker.ts";
 import { mul, oneHot, pow, sum, Tensor } from "../../tensor.ts";
 import { quietly } from "../../testing.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
-import { checkOne, exerciseContext, upstreamFor } from "./command.ts";
+import { checkOne, exerciseContext, upstreamFor } from "./context.ts";
 import { checkCell, exerciseInput, notebookChecker, notebookSummary } from "./notebook_api.ts";
 
 const { fwd, batch, n } = exerciseInput();

@@ -30,7 +30,8 @@
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { checkLines, type ExerciseInput, isDone, type LearnerResult } from "../../exercise/checker.ts";
 import { clone, Tensor } from "../../tensor.ts";
-import { exerciseContext, exerciseInput, formatVerdicts } from "./command.ts";
+import { formatVerdicts } from "../../exercise/verdicts.ts";
+import { exerciseContext, exerciseInput } from "./context.ts";
 import { wrap } from "../../report/print.ts";
 import { MARK } from "../../exercise/marks.ts";
 
