@@ -91,7 +91,7 @@ export interface GradientSpec {
   /** Why the gradient is zero in exact arithmetic, when it is (any answer within rounding of 0 is then right). */
   zero?: string;
   /** A line to add when the gradient is right, e.g. why a shortcut is fine ("" for none). */
-  passNote?: (value: Tensor, context: CheckContext & { yours: Record<string, Tensor | undefined> }) => string;
+  passNote?: (value: Tensor, context: ExerciseContext & { yours: Record<string, Tensor | undefined> }) => string;
 }
 
 /** One exercise: a chapter with its gradients left for the learner. */
@@ -138,8 +138,11 @@ export interface Verdict {
  */
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
 
-/** What the checker knows besides the learner's tensors: the input and TensorFlow.js's gradients. */
-export interface CheckContext {
+/**
+ * What a learner's gradients are checked against: the exercise's input and
+ * TensorFlow.js's gradients of the same forward pass.
+ */
+export interface ExerciseContext {
   /** What the learner's `gradients` received. */
   input: ExerciseInput;
   /** The reference gradients of the same forward pass. */
@@ -155,7 +158,7 @@ export interface CheckContext {
  * correctGradients(EXERCISES[3], { input, ref }).dlogprobs.shape; // [32, 27]
  * ```
  */
-export function correctGradients(spec: ExerciseSpec, { input, ref }: CheckContext): Record<string, Tensor> {
+export function correctGradients(spec: ExerciseSpec, { input, ref }: ExerciseContext): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const name of spec.given) out[name] = input[name];
   for (const g of spec.gradients) out[g.name] = ref[g.of];
@@ -165,8 +168,8 @@ export function correctGradients(spec: ExerciseSpec, { input, ref }: CheckContex
 /**
  * Checks one gradient of an exercise on its own: the learner's tensor,
  * computed from correct upstream values, against the reference, with the
- * diagnosis of a wrong one or the note on a right one. This is the checker
- * behind `deno task exercise N`, callable in-process (a notebook cell).
+ * diagnosis of a wrong one or the note on a right one. This is the check
+ * behind each line of `deno task exercise N` and each notebook cell.
  *
  * @example
  * ```ts
@@ -178,7 +181,7 @@ export function checkGradient(
   spec: ExerciseSpec,
   name: string,
   value: Tensor,
-  context: CheckContext,
+  context: ExerciseContext,
   yours: Record<string, Tensor | undefined> = {},
 ): Verdict {
   const g = spec.gradients.find((x) => x.name === name);
@@ -233,7 +236,7 @@ function notReturned(
   spec: ExerciseSpec,
   name: string,
   returned: Record<string, Tensor | undefined>,
-  context: CheckContext,
+  context: ExerciseContext,
 ): string {
   const known = new Set(spec.gradients.map((g) => g.name));
   const unexpected = Object.keys(returned).filter((k) => !known.has(k));
@@ -263,7 +266,7 @@ function notReturned(
  * const verdicts = checkLines(spec, { returned: learner.gradients(input) }, { input, ref });
  * ```
  */
-export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: CheckContext): Verdict[] {
+export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: ExerciseContext): Verdict[] {
   const verdicts = new Map<string, Verdict>();
   const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
   for (const g of spec.gradients) {

@@ -1,5 +1,5 @@
 /**
- * Preparing a learner's file to be checked line by line. The checker runs
+ * Preparing a learner's file to be checked line by line. The sandbox runs
  * the learner's module in a separate `deno` process, fed on stdin, so the
  * file's text is rewritten first, line for line (line numbers stay those of
  * the learner's file, and every column that moves is mapped back):
@@ -8,10 +8,10 @@
  *   learner's folder;
  * - the last assignment of each gradient, `const dprobs = EXPR;` on line 7,
  *   becomes `const dprobs = HOOK.fix(HOOK.enter("dprobs", 7), EXPR);`, so the
- *   checker can record the learner's value and hand the lines below the
+ *   runtime can record the learner's value and hand the lines below the
  *   correct one instead. One mistake then does not cascade: every line is
  *   checked on correct inputs. `enter` runs before the expression: the
- *   checker learns where the code is (to name the line of a loop that never
+ *   runtime learns where the code is (to name the line of a loop that never
  *   ends) and that a gradient used here is finished, even in place;
  * - the first assignment of a gradient assigned more than once,
  *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`.

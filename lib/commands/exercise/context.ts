@@ -16,10 +16,10 @@
  */
 
 import {
-  type CheckContext,
   checkExercise,
   checkGradient,
   correctGradients,
+  type ExerciseContext,
   type ExerciseInput,
   type ExerciseSpec,
   type Verdict,
@@ -56,7 +56,7 @@ export function exerciseInput(): ExerciseInput {
   return { fwd, params, batch, n: batch.Xb.shape[0], dlogits, dhpreact, dhprebn };
 }
 
-let cachedContext: CheckContext | undefined;
+let cachedContext: ExerciseContext | undefined;
 /**
  * The lecture's forward pass and TensorFlow.js's gradients of it, computed
  * once: what the checks trust (a learner's code gets its own
@@ -67,7 +67,7 @@ let cachedContext: CheckContext | undefined;
  * exerciseContext().ref.probs.shape; // [32, 27]
  * ```
  */
-export function exerciseContext(): CheckContext {
+export function exerciseContext(): ExerciseContext {
   if (!cachedContext) {
     const input = exerciseInput();
     cachedContext = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
@@ -134,7 +134,7 @@ export function checkOne(chapter: number, name: string, value: Tensor): { verdic
  * ```
  */
 export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdict[] {
-  // The learner gets a fresh input, so nothing it does can alter what the checker trusts.
+  // The learner gets a fresh input, so nothing it does can alter what the checks trust.
   const { input, ref } = exerciseContext();
   return checkExercise(spec, learner.gradients(exerciseInput()), input, ref);
 }

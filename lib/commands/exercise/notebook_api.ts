@@ -24,7 +24,7 @@ import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./co
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
  * lecture's forward pass and the correct upstream gradients. A fresh copy
- * each call, not the one the checker trusts, so a cell that edits it in
+ * each call, not the one the checks trust, so a cell that edits it in
  * place cannot corrupt later checks.
  *
  * @example
@@ -74,7 +74,7 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
   const next = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`
     : `Fix ${name} and run this cell again.`;
-  // A copy: the correct tensor is the checker's own reference, which a cell must not be able to edit.
+  // A copy: the correct tensor is the exercise context's own reference, which a cell must not be able to edit.
   return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: clone(correct) };
 }
 
