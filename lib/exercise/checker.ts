@@ -15,7 +15,7 @@ import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
 import { editDistance } from "../spelling.ts";
-import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
+import { type Contribution, diagnose, type Mistake } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
 
@@ -85,7 +85,7 @@ export interface GradientSpec {
   /** The axes over which the forward pass broadcast the tensor (its gradient sums over exactly these). */
   broadcastAxes?: number[];
   /** The separate contributions, for a tensor used twice (to recognise a missed one). */
-  partials?: (input: ExerciseInput, ref: Gradients) => Partial[];
+  partials?: (input: ExerciseInput, ref: Gradients) => Contribution[];
   /** Known wrong formulas, computed from correct upstream values. */
   mistakes?: (input: ExerciseInput, ref: Gradients) => Mistake[];
   /** Why the gradient is zero in exact arithmetic, when it is (any answer within rounding of 0 is then right). */
@@ -205,7 +205,7 @@ export function checkGradient(
     of: g.of,
     upstream: Object.fromEntries(upstreamNames.map((u) => [u, correct[u]])),
     broadcastAxes: g.broadcastAxes,
-    partials: g.partials?.(input, ref),
+    contributions: g.partials?.(input, ref),
     mistakes: g.mistakes?.(input, ref),
   });
   const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
