@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
- * import { checkExercise, todo } from "./checker.ts";
- * const dprobs = todo(probs); // zeros of probs' shape, marked as not done yet
+ * import { checkGradient, todo } from "./checker.ts";
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext(); // the lecture's forward pass and TensorFlow.js's gradients
+ * const dprobs = todo(context.input.fwd.probs); // zeros of probs' shape, marked as not done yet
+ * checkGradient(EXERCISES[3], "dprobs", dprobs, context).status; // "TODO"
  * ```
  * @module
  */
@@ -26,7 +30,10 @@ const todos = new WeakSet<Tensor>();
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
+ * const logprobs = tensor([[-1.2, -0.4], [-0.1, -2.3]]);
  * const dlogprobs = todo(logprobs); // replace with your gradient
+ * dlogprobs.toNested(); // [[0, 0], [0, 0]]
  * ```
  */
 export function todo(like: Tensor): Tensor {
@@ -40,7 +47,9 @@ export function todo(like: Tensor): Tensor {
  *
  * @example
  * ```ts
- * isTodo(todo(probs)); // true
+ * import { tensor } from "../tensor.ts";
+ * isTodo(todo(tensor([0.2, 0.8]))); // true
+ * isTodo(tensor([0, 0])); // false: zeros, but written by you
  * ```
  */
 export function isTodo(t: Tensor): boolean {
@@ -155,7 +164,9 @@ export interface ExerciseContext {
  *
  * @example
  * ```ts
- * correctGradients(EXERCISES[3], { input, ref }).dlogprobs.shape; // [32, 27]
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * correctGradients(EXERCISES[3], exerciseContext()).dlogprobs.shape; // [32, 27]
  * ```
  */
 export function correctGradients(spec: ExerciseSpec, { input, ref }: ExerciseContext): Record<string, Tensor> {
@@ -173,7 +184,11 @@ export function correctGradients(spec: ExerciseSpec, { input, ref }: ExerciseCon
  *
  * @example
  * ```ts
- * const v = checkGradient(EXERCISES[3], "dprobs", pow(probs, -1), { input, ref });
+ * import { pow } from "../tensor.ts";
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext();
+ * const v = checkGradient(EXERCISES[3], "dprobs", pow(context.input.fwd.probs, -1), context);
  * v.detail; // "this is the local derivative alone: multiply it by the upstream dlogprobs (the chain rule)"
  * ```
  */
@@ -263,7 +278,13 @@ function notReturned(
  *
  * @example
  * ```ts
- * const verdicts = checkLines(spec, { returned: learner.gradients(input) }, { input, ref });
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext();
+ * const { fwd, batch } = context.input;
+ * const returned = { ...backpropCrossEntropy(fwd, batch.Yb) }; // a learner's gradients, all right
+ * checkLines(EXERCISES[3], { returned }, context).every(isDone); // true
  * ```
  */
 export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: ExerciseContext): Verdict[] {
@@ -305,7 +326,11 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: E
  *
  * @example
  * ```ts
- * const verdicts = checkExercise(spec, learner.gradients(input), input, ref.grads);
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const { input, ref } = exerciseContext();
+ * const verdicts = checkExercise(EXERCISES[3], { dlogprobs: todo(input.fwd.logprobs) }, input, ref);
+ * verdicts.map((v) => v.status); // ["TODO", "missing", "missing", …]
  * ```
  */
 export function checkExercise(
@@ -325,7 +350,8 @@ export function checkExercise(
  *
  * @example
  * ```ts
- * extractSolution(chapter3Source, "backpropCrossEntropy", ["dprobs"]);
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * extractSolution(EXERCISES[3].source, "backpropCrossEntropy", ["dprobs"]);
  * // ["const dprobs = mul(pow(probs, -1), dlogprobs); // [n, 27]"]
  * ```
  */
