@@ -16,7 +16,7 @@ import { quietly } from "../../testing.ts";
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write")) && (await granted("run"));
 const SKIP = "skipped: needs --allow-read --allow-write --allow-run (.ci/run grants them)";
-if (!canUseFiles) console.log(`exercise_fs_test.ts: file-system tests ${SKIP}`);
+if (!canUseFiles) console.log(`command_fs_test.ts: file-system tests ${SKIP}`);
 
 /** A workspace beside chapters/yours, so the stubs' relative imports resolve; removed afterwards. */
 function fsTest(name: string, fn: (workspace: string) => Promise<void>): void {
