@@ -27,7 +27,7 @@ import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
 import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
 import { heading, say, table } from "../lib/report/print.ts";
 import { lossChart } from "../lib/report/chart.ts";
-import { showPicture } from "../lib/report/picture.ts";
+import { showPicture } from "../lib/notebook/picture.ts";
 import { lossCurveSvg } from "../lib/report/svg.ts";
 import { LR_DECAY, Trainer } from "../lib/train/trainer.ts";
 import { forward } from "./02_forward.ts";
