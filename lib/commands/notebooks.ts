@@ -312,12 +312,24 @@ async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
   return written;
 }
 
+/** What `deno task notebooks --help` prints. */
+const NOTEBOOKS_HELP = `The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
+
+Usage: deno task notebooks [--execute | --check]
+
+  (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
+  --execute   regenerate, run every notebook in Jupyter and save its outputs
+  --check     run every committed notebook in Jupyter (in a temporary directory), fail on errors`;
+
 /**
  * `deno task notebooks [--execute | --check]`.
  *
  * @example
  * ```ts
- * Deno.exitCode = await notebooksCommand([]);
+ * // As main.ts runs it:
+ * async function main(args: string[]) {
+ *   Deno.exitCode = await notebooksCommand(args);
+ * }
  * ```
  */
 export async function notebooksCommand(args: string[]): Promise<number> {
@@ -327,19 +339,19 @@ export async function notebooksCommand(args: string[]): Promise<number> {
     "notebooks",
   );
   if (values.help) {
-    console.log(`The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
-
-Usage: deno task notebooks [--execute | --check]
-
-  (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
-  --execute   regenerate, run every notebook in Jupyter and save its outputs
-  --check     run every committed notebook in Jupyter (in a temporary directory), fail on errors`);
+    console.log(NOTEBOOKS_HELP);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`notebooks takes no arguments, got ${positionals.join(" ")}`);
   if (values.execute && values.check) throw new UsageError("--execute and --check do not go together");
   const generated = generateNotebooks();
-  if (!values.check) {
+  if (values.check) {
+    const stale = await staleNotebooks(generated);
+    if (stale.length > 0) {
+      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
+      return 1;
+    }
+  } else {
     const written = await writeChanged(generated);
     console.log(
       written.length === 0
@@ -351,17 +363,25 @@ Usage: deno task notebooks [--execute | --check]
       return 0;
     }
   }
-  if (values.check) {
-    const stale: string[] = [];
-    for (const { path, notebook } of generated) {
-      const committed = await readNotebook(path);
-      if (!committed || !sameCells(committed, notebook)) stale.push(path);
-    }
-    if (stale.length > 0) {
-      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
-      return 1;
-    }
+  return await runInJupyter(generated, { save: values.execute === true });
+}
+
+/** The paths of the committed notebooks that are missing or are not what the chapters make today. */
+async function staleNotebooks(generated: GeneratedNotebook[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const { path, notebook } of generated) {
+    const committed = await readNotebook(path);
+    if (!committed || !sameCells(committed, notebook)) stale.push(path);
   }
+  return stale;
+}
+
+/**
+ * Runs every notebook in Jupyter, saving the outputs into the notebooks when
+ * `save` says so; the exit code: 1 if Jupyter is missing or a notebook had
+ * an error, else 0.
+ */
+async function runInJupyter(generated: GeneratedNotebook[], { save }: { save: boolean }): Promise<number> {
   const missing = await jupyterReady();
   if (missing) {
     console.log(`Cannot run the notebooks: ${missing}.`);
@@ -370,7 +390,7 @@ Usage: deno task notebooks [--execute | --check]
   console.log(`Running ${generated.length} notebooks in Jupyter on Deno's kernel:\n`);
   const runs = await executeNotebooks(generated.map((g) => g.path));
   const failed = runs.filter((r) => r.errors.length > 0);
-  if (values.execute) {
+  if (save) {
     for (const run of runs) {
       const { notebook } = generated.find((g) => g.path === run.path)!;
       await Deno.writeTextFile(join(ROOT, run.path), notebookJson(withOutputs(notebook, run.executed)));
