@@ -51,7 +51,8 @@ function grey(level: number): string {
  *
  * @example
  * ```ts
- * const svg = heatmapSvg(dlogits, { columnLabels: [".", ..."abcdefghijklmnopqrstuvwxyz"] });
+ * import { tensor } from "../tensor.ts";
+ * const svg = heatmapSvg(tensor([[0.1, -0.9, 0.8]]), { columnLabels: [".", "a", "b"] });
  * svg.startsWith("<svg"); // true
  * ```
  */
@@ -108,7 +109,8 @@ export interface LossCurveOptions {
  *
  * @example
  * ```ts
- * const svg = lossCurveSvg(trainer.lossLog10.subarray(0, trainer.step));
+ * const lossLog10 = Float32Array.from({ length: 1000 }, (_, step) => 0.5 - step / 4000); // a falling loss
+ * const svg = lossCurveSvg(lossLog10, { maxPoints: 100 }); // a line through 100 means of 10 steps
  * ```
  */
 export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions = {}): string {
