@@ -95,8 +95,9 @@ const ROOT = fromFileUrl(new URL("../../", import.meta.url));
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": []}').cells; // []
- * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['); // throws "… is not valid notebook JSON …"
+ * assert.throws(() => parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['), /is not valid notebook JSON/);
  * ```
  */
 export function parseNotebook(path: string, text: string): Notebook {
@@ -127,7 +128,9 @@ async function readNotebook(path: string): Promise<Notebook | undefined> {
  *
  * @example
  * ```ts
- * sameCells(committed, generated); // false when a chapter changed since `deno task notebooks`
+ * const [first, second] = generateNotebooks();
+ * sameCells(first.notebook, structuredClone(first.notebook)); // true: outputs aside, the same
+ * sameCells(first.notebook, second.notebook); // false, as when a chapter changed since `deno task notebooks`
  * ```
  */
 export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
@@ -180,8 +183,10 @@ async function execute(path: string): Promise<Notebook> {
  *
  * @example
  * ```ts
- * const missing = await jupyterReady();
- * if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * if ((await Deno.permissions.query({ name: "run", command: "jupyter" })).state === "granted") {
+ *   const missing = await jupyterReady();
+ *   if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * }
  * ```
  */
 export async function jupyterReady(): Promise<string | undefined> {
@@ -211,8 +216,12 @@ export interface NotebookRun {
  *
  * @example
  * ```ts
- * const runs = await executeNotebooks(["chapters/notebooks/02_forward.ipynb"]);
- * runs[0].errors; // []
+ * // Needs --allow-read --allow-write --allow-run, Jupyter and Deno's kernel.
+ * const permitted = (await Deno.permissions.query({ name: "run" })).state === "granted";
+ * if (permitted && (await jupyterReady()) === undefined) {
+ *   const runs = await executeNotebooks(["chapters/notebooks/02_forward.ipynb"]);
+ *   runs[0].errors; // []
+ * }
  * ```
  */
 export async function executeNotebooks(paths: string[], log = console.log): Promise<NotebookRun[]> {

@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { chapterNotebook } from "./chapter.ts";
+ * import text from "../../chapters/03_cross_entropy.ts" with { type: "text" };
  * const nb = chapterNotebook({ path: "chapters/03_cross_entropy.ts", text }, "chapters/notebooks");
  * ```
  * @module
@@ -236,6 +237,7 @@ function imported(imports: string[], name: string): boolean {
  *
  * @example
  * ```ts
+ * import text from "../../chapters/07_fused_cross_entropy.ts" with { type: "text" };
  * const nb = chapterNotebook({ path: "chapters/07_fused_cross_entropy.ts", text }, "chapters/notebooks");
  * nb.cells[0].cell_type; // "markdown"
  * ```
