@@ -70,6 +70,8 @@ export const title = "Cross-entropy in one step";
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, batch } = lectureForward();
  * crossEntropy(fwd.logits, batch.Yb); // chapter 2's loss, to about 1e-7
  * ```
  */
@@ -86,6 +88,8 @@ export function crossEntropy(logits: Tensor, Yb: IndexTensor): number {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, batch } = lectureForward();
  * const dlogits = crossEntropyBackward(fwd.logits, batch.Yb); // [32, 27]
  * ```
  */
