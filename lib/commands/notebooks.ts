@@ -5,7 +5,7 @@
  *
  *     deno task notebooks            regenerate the notebooks whose chapter changed
  *     deno task notebooks --execute  regenerate, run every notebook in Jupyter, save the outputs
- *     deno task notebooks --check    run every committed notebook in Jupyter (to a temporary
+ *     deno task notebooks --verify   run every committed notebook in Jupyter (to a temporary
  *                                    directory) and fail on any error output; writes nothing
  *
  * @example
@@ -324,14 +324,15 @@ async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
 /** What `deno task notebooks --help` prints. */
 const NOTEBOOKS_HELP = `The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
 
-Usage: deno task notebooks [--execute | --check]
+Usage: deno task notebooks [--execute | --verify]
 
   (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
   --execute   regenerate, run every notebook in Jupyter and save its outputs
-  --check     run every committed notebook in Jupyter (in a temporary directory), fail on errors`;
+  --verify    run every committed notebook in Jupyter (in a temporary directory), fail on errors`;
 
 /**
- * `deno task notebooks [--execute | --check]`.
+ * `deno task notebooks [--execute | --verify]`. (`--verify` was `--check`: in this project "check" means
+ * comparing a gradient with a reference.)
  *
  * @example
  * ```ts
@@ -344,7 +345,7 @@ Usage: deno task notebooks [--execute | --check]
 export async function notebooksCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
-    { execute: { type: "boolean" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { execute: { type: "boolean" }, verify: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     "notebooks",
   );
   if (values.help) {
@@ -352,9 +353,9 @@ export async function notebooksCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`notebooks takes no arguments, got ${positionals.join(" ")}`);
-  if (values.execute && values.check) throw new UsageError("--execute and --check do not go together");
+  if (values.execute && values.verify) throw new UsageError("--execute and --verify do not go together");
   const generated = generateNotebooks();
-  if (values.check) {
+  if (values.verify) {
     const stale = await staleNotebooks(generated);
     if (stale.length > 0) {
       console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
@@ -375,7 +376,7 @@ export async function notebooksCommand(args: string[]): Promise<number> {
   return await runInJupyter(generated, { save: values.execute === true });
 }
 
-/** The paths of the committed notebooks that are missing or are not what the chapters make today. */
+/** The paths of the committed notebooks that are missing or are not what the chapters make today (for --verify). */
 async function staleNotebooks(generated: GeneratedNotebook[]): Promise<string[]> {
   const stale: string[] = [];
   for (const { path, notebook } of generated) {
