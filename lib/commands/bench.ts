@@ -14,7 +14,11 @@
  * @example
  * ```ts
  * import { benchCommand } from "./bench.ts";
- * await benchCommand(["--quick"]);
+ * // `deno task bench --quick`, as main.ts runs it (a few seconds):
+ * async function bench() {
+ *   Deno.exitCode = await benchCommand(["--quick"]);
+ * }
+ * await benchCommand(["--help"]); // prints the flags, returns 0
  * ```
  * @module
  */
@@ -190,7 +194,7 @@ const against = (ms: number, wasm: number) =>
  *
  * @example
  * ```ts
- * await benchCommand(["--quick"]);
+ * const code = await benchCommand(["--help"]); // prints the flags; 0
  * ```
  */
 export async function benchCommand(args: string[]): Promise<number> {

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { saveLossCurve } from "../report/svg.ts";
+import { saveLossCurve } from "./loss_curve.ts";
 import { resolve } from "node:path";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
 import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
