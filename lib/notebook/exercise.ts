@@ -15,7 +15,7 @@
  *   { path: `chapters/exercises/${file}`, text },
  *   gradients.map(({ name, forward }) => ({ name, forward })), // e.g. { name: "dlogprobs", forward: "loss = …" }
  *   "chapters/notebooks/exercises",
- *   { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/notebook_check.ts" },
+ *   { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" },
  * );
  * ```
  * @module
@@ -75,7 +75,7 @@ function intro(doc: string, chapter: number, path: string): string {
  * import { EXERCISES } from "../../chapters/exercises/specs.ts";
  * const { file, stub: text, gradients } = EXERCISES[3];
  * const notes = gradients.map(({ name, forward }) => ({ name, forward }));
- * const cells = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/notebook_check.ts" };
+ * const cells = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" };
  * const nb = exerciseNotebook({ path: `chapters/exercises/${file}`, text }, notes, "chapters/notebooks/exercises", cells);
  * nb.cells.length > notes.length; // true: a markdown and a code cell per gradient, and more
  * ```
