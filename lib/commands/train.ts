@@ -24,8 +24,8 @@ import {
   ConfigError,
   DEFAULT_CONFIG,
   formatBytes,
-  KERNELS,
-  type Kernels,
+  KERNEL_CHOICES,
+  type KernelChoice,
   LR_DECAY,
   MAX_BUFFER_BYTES,
   type TrainConfig,
@@ -189,7 +189,7 @@ interface TrainOptions {
   defaultOut: boolean;
   force: boolean;
   saveEvery: { steps: number } | { ms: number } | null;
-  kernels: Kernels;
+  kernels: KernelChoice;
 }
 
 /** Only the fields that were given. */
@@ -244,7 +244,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     defaultOut: values.out === undefined && resume === undefined,
     force: values.force === true,
     saveEvery: saveEveryFlag(String(values["save-every"] ?? DEFAULT_SAVE_EVERY)),
-    kernels: choiceFlag(values, "kernels", KERNELS) ?? "wasm",
+    kernels: choiceFlag(values, "kernels", KERNEL_CHOICES) ?? "wasm",
   };
 }
 

@@ -327,24 +327,25 @@ export interface TrainerState {
 }
 
 /**
- * Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones.
+ * A choice of implementation for the training step (the `--kernels` flag):
+ * the WebAssembly SIMD kernels (the default) or the TypeScript ones.
  *
  * @example
  * ```ts
- * const kernels: Kernels = "ts";
+ * const kernels: KernelChoice = "ts";
  * ```
  */
-export type Kernels = "wasm" | "ts";
+export type KernelChoice = "wasm" | "ts";
 
 /**
- * The kernel sets, for flags and messages.
+ * Every {@linkcode KernelChoice}, for flags and messages.
  *
  * @example
  * ```ts
- * KERNELS.join(" or "); // "wasm or ts"
+ * KERNEL_CHOICES.join(" or "); // "wasm or ts"
  * ```
  */
-export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
+export const KERNEL_CHOICES: readonly KernelChoice[] = ["wasm", "ts"];
 
 /** One float64 array per parameter. */
 type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
@@ -377,7 +378,7 @@ export class Trainer {
    * The kernels of the next training step. Switching between steps is
    * allowed: the other kernels take up the current parameters.
    */
-  kernels: Kernels = "wasm";
+  kernels: KernelChoice = "wasm";
 
   readonly #g: TorchGenerator;
   // The WebAssembly step (made at its first use), and whether its parameters,
@@ -385,7 +386,7 @@ export class Trainer {
   #wasm: WasmStep | null = null;
   #wasmBehind = true;
   #float64Behind = false;
-  #lastKernels: Kernels | null = null;
+  #lastKernels: KernelChoice | null = null;
   // float64 copies of the parameters, and their gradients.
   readonly #p: ParamArrays;
   readonly #d: ParamArrays;
@@ -424,7 +425,7 @@ export class Trainer {
     config: Partial<TrainConfig> = {},
     data?: TrainingData,
     restore?: { params: Params; state: TrainerState },
-    options: { kernels?: Kernels } = {},
+    options: { kernels?: KernelChoice } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
     const checked = Trainer.#checkConfig(config, data, restore?.state.step);
@@ -565,7 +566,9 @@ export class Trainer {
 
   /** Forward, backward and update on the batch in #Xb and #Yb, with the chosen kernels. */
   #step(): number {
-    if (!KERNELS.includes(this.kernels)) throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
+    if (!KERNEL_CHOICES.includes(this.kernels)) {
+      throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
+    }
     const loss = this.kernels === "wasm" ? this.#wasmStep() : this.#tsStep();
     if (!Number.isFinite(loss)) return loss;
     this.#lastKernels = this.kernels;
