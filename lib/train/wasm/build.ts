@@ -1,7 +1,9 @@
 /**
  * Compiles the AssemblyScript kernels (`kernels.as.ts`) to WebAssembly, in
  * memory: no file is read or written here, so the test that rebuilds the
- * module runs without permissions. `deno task wasm` writes the result as
+ * module runs without permissions. The module `./layout` that the kernels
+ * import is generated here from `layout.ts` ({@linkcode layoutSource}), the
+ * one place the layout record's fields are written. `deno task wasm` writes the result as
  * `kernels.wasm` and as `kernels_wasm.ts` (the same bytes in base64, which the
  * trainer imports, so that loading the kernels needs no read permission).
  *
@@ -15,6 +17,7 @@
  */
 
 import source from "./kernels.as.ts" with { type: "text" };
+import { layoutSource } from "./layout.ts";
 
 /** The compiler flags: full optimisation, SIMD and relaxed SIMD, no runtime, no imports. */
 const ASC_FLAGS = [
@@ -47,8 +50,9 @@ async function loadCompiler() {
 }
 
 /**
- * Compiles `kernels.as.ts` (or the given source) and returns the module's bytes.
- * Throws with the compiler's messages if it fails.
+ * Compiles `kernels.as.ts` (or the given source), with the layout record
+ * generated from `layout.ts`, and returns the module's bytes. Throws with the
+ * compiler's messages if it fails.
  *
  * @example
  * ```ts
@@ -58,8 +62,9 @@ async function loadCompiler() {
 export async function compileKernels(text: string = source): Promise<Uint8Array> {
   const asc = await loadCompiler();
   let binary: Uint8Array | null = null;
+  const files: Record<string, string> = { "kernels.ts": text, "layout.ts": layoutSource() };
   const { error, stderr } = await asc.main(["kernels.ts", "--outFile", "kernels.wasm", ...ASC_FLAGS], {
-    readFile: (name: string) => (name === "kernels.ts" ? text : null),
+    readFile: (name: string) => files[name] ?? null,
     writeFile: (name: string, contents: Uint8Array | string) => {
       if (name === "kernels.wasm" && typeof contents !== "string") binary = contents;
     },

@@ -9,8 +9,9 @@
 // plainly. What differs here:
 //
 // - Memory is laid out once, by step.ts, in this module's linear memory. A
-//   `Layout` record at a fixed address tells `step` where every buffer is, so
-//   one call from TypeScript runs a whole training step.
+//   `Layout` record (its fields are in layout.ts) at a fixed address tells
+//   `step` where every buffer is, so one call from TypeScript runs a whole
+//   training step.
 // - Every buffer starts on a 16-byte boundary and is followed by at least 64
 //   bytes of slack. A row whose length is not a multiple of four (27 logits,
 //   30 inputs) is read four numbers at a time all the same, the last read
@@ -22,52 +23,12 @@
 //   at several positions collects all their gradients, so it is zeroed first.
 
 // ---------------------------------------------------------------------------
-// Where everything is: written once by step.ts (same field order there).
+// Where everything is: a `Layout` record, written once by step.ts. Its fields
+// (n, B, E, H, V, then the address of every buffer) are listed once, in
+// layout.ts; build.ts generates this class from that list and hands it to the
+// compiler as the module "./layout".
 
-@unmanaged
-class Layout {
-  n: i32; // examples per batch
-  B: i32; // characters of context
-  E: i32; // embedding width
-  H: i32; // hidden units
-  V: i32; // vocabulary size
-  X: usize; // [n, B] int32 contexts
-  Y: usize; // [n] int32 targets
-  C: usize; // parameters, each [rows, cols] row-major
-  W1: usize;
-  b1: usize;
-  W2: usize;
-  b2: usize;
-  bngain: usize;
-  bnbias: usize;
-  dC: usize; // their gradients
-  dW1: usize;
-  db1: usize;
-  dW2: usize;
-  db2: usize;
-  dbngain: usize;
-  dbnbias: usize;
-  params: usize; // all parameters, one block (the gradients: the same offsets from `grads`)
-  grads: usize;
-  paramCount: i32; // floats in the block, padding included
-  embcat: usize; // activations
-  hprebn: usize;
-  bnraw: usize;
-  varInv: usize;
-  mean: usize;
-  variance: usize;
-  hpreact: usize;
-  h: usize;
-  logits: usize;
-  probs: usize;
-  dembcat: usize; // gradients of the activations
-  dhprebn: usize;
-  dhpreact: usize;
-  dh: usize;
-  dlogits: usize;
-  transposed: usize; // room for W1ᵀ or W2ᵀ
-  scratch: usize; // 3·H numbers for batchnorm's backward
-}
+import { Layout } from "./layout";
 
 // ---------------------------------------------------------------------------
 // Small helpers

@@ -4,8 +4,8 @@
  *
  * A {@linkcode WasmStep} owns one instance of the module. Its constructor
  * computes where each buffer goes (16-byte aligned, with slack after each,
- * as the kernels need), grows the memory once, and writes that layout into
- * the memory for the module's `step` to read; from then on one call runs a
+ * as the kernels need), grows the memory once, and writes that layout (the
+ * record of `layout.ts`) into the memory for the module's `step` to read; from then on one call runs a
  * whole training step and nothing is allocated. The batch, the parameters
  * and their gradients are `Int32Array` and `Float32Array` views onto the
  * module's memory.
@@ -22,6 +22,7 @@
 
 import { PARAM_NAMES } from "../../model.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
+import { LAYOUT, type LayoutField } from "./layout.ts";
 
 /**
  * The sizes of a step: batch, context, embedding width, hidden units, vocabulary.
@@ -119,51 +120,6 @@ export class Arena {
   }
 }
 
-/** The fields of `Layout` in kernels.as.ts, in its order (each 4 bytes). */
-const LAYOUT = [
-  "n",
-  "B",
-  "E",
-  "H",
-  "V",
-  "X",
-  "Y",
-  "C",
-  "W1",
-  "b1",
-  "W2",
-  "b2",
-  "bngain",
-  "bnbias",
-  "dC",
-  "dW1",
-  "db1",
-  "dW2",
-  "db2",
-  "dbngain",
-  "dbnbias",
-  "params",
-  "grads",
-  "paramCount",
-  "embcat",
-  "hprebn",
-  "bnraw",
-  "varInv",
-  "mean",
-  "variance",
-  "hpreact",
-  "h",
-  "logits",
-  "probs",
-  "dembcat",
-  "dhprebn",
-  "dhpreact",
-  "dh",
-  "dlogits",
-  "transposed",
-  "scratch",
-] as const;
-
 type ParamName = typeof PARAM_NAMES[number];
 
 /**
@@ -199,7 +155,7 @@ export class WasmStep {
     const I = B * E;
     const k = this.#kernels = instantiateKernels();
     const arena = new Arena(k.heapBase());
-    const at: Record<string, number> = { n, B, E, H, V };
+    const at = { n, B, E, H, V } as Record<LayoutField, number>;
     this.#layout = arena.floats(LAYOUT.length);
     at.X = arena.floats(n * B);
     at.Y = arena.floats(n);
@@ -210,19 +166,23 @@ export class WasmStep {
     at.paramCount = (arena.end - at.params) / 4;
     at.grads = arena.floats(at.paramCount);
     for (const name of PARAM_NAMES) at[`d${name}`] = at.grads + (at[name] - at.params);
-    for (const name of ["embcat", "dembcat"]) at[name] = arena.floats(n * I);
-    for (const name of ["hprebn", "bnraw", "hpreact", "h", "dhprebn", "dhpreact", "dh"]) at[name] = arena.floats(n * H);
-    for (const name of ["varInv", "mean", "variance"]) at[name] = arena.floats(H);
-    for (const name of ["logits", "probs", "dlogits"]) at[name] = arena.floats(n * V);
+    for (const name of ["embcat", "dembcat"] as const) at[name] = arena.floats(n * I);
+    for (const name of ["hprebn", "bnraw", "hpreact", "h", "dhprebn", "dhpreact", "dh"] as const) {
+      at[name] = arena.floats(n * H);
+    }
+    for (const name of ["varInv", "mean", "variance"] as const) at[name] = arena.floats(H);
+    for (const name of ["logits", "probs", "dlogits"] as const) at[name] = arena.floats(n * V);
     at.transposed = arena.floats(Math.max(I * H, H * V));
     at.scratch = arena.floats(3 * H);
     arena.grow(k.memory);
 
+    const unset = LAYOUT.find(([field]) => at[field] === undefined);
+    if (unset) throw new Error(`WasmStep: the layout record's field ${unset[0]} was not laid out`);
     const buffer = k.memory.buffer;
-    new Int32Array(buffer, this.#layout, LAYOUT.length).set(LAYOUT.map((f) => at[f]));
+    new Int32Array(buffer, this.#layout, LAYOUT.length).set(LAYOUT.map(([field]) => at[field]));
     this.Xb = new Int32Array(buffer, at.X, n * B);
     this.Yb = new Int32Array(buffer, at.Y, n);
-    const view = (name: string, size: number) => new Float32Array(buffer, at[name], size);
+    const view = (name: LayoutField, size: number) => new Float32Array(buffer, at[name], size);
     this.params = Object.fromEntries(PARAM_NAMES.map((p) => [p, view(p, sizes[p])])) as Record<ParamName, Float32Array>;
     this.grads = Object.fromEntries(PARAM_NAMES.map((p) => [p, view(`d${p}`, sizes[p])])) as Record<
       ParamName,
