@@ -24,13 +24,11 @@ import {
   ConfigError,
   DEFAULT_CONFIG,
   formatBytes,
-  KERNEL_CHOICES,
-  type KernelChoice,
   LR_DECAY,
   MAX_BUFFER_BYTES,
   type TrainConfig,
-  Trainer,
-} from "../train/trainer.ts";
+} from "../train/config.ts";
+import { KERNEL_CHOICES, type KernelChoice, Trainer } from "../train/trainer.ts";
 
 /**
  * Where checkpoints go unless `--out` says otherwise.

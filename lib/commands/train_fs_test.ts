@@ -16,7 +16,8 @@ import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
 import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
 import { latestRun, nextFreeRun } from "../train/runs.ts";
-import { loadTrainingData, Trainer } from "../train/trainer.ts";
+import { Trainer } from "../train/trainer.ts";
+import { loadTrainingData } from "../train/training_data.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write"));

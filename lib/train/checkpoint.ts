@@ -32,15 +32,9 @@ import {
 } from "./safetensors.ts";
 import { fromArray } from "../tensor.ts";
 import type { TorchGeneratorState } from "../random/torch.ts";
-import {
-  ConfigError,
-  DEFAULT_CONFIG,
-  MAX_BUFFER_BYTES,
-  type TrainConfig,
-  Trainer,
-  type TrainingData,
-  validateConfig,
-} from "./trainer.ts";
+import { ConfigError, DEFAULT_CONFIG, MAX_BUFFER_BYTES, type TrainConfig, validateConfig } from "./config.ts";
+import { Trainer } from "./trainer.ts";
+import type { TrainingData } from "./training_data.ts";
 
 /** The `format` metadata value of our checkpoints. */
 const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";

@@ -29,7 +29,15 @@
  * @module
  */
 
-import { type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
+import { type Dataset, loadNames } from "../data.ts";
+import {
+  checkResumedSteps,
+  type DataSize,
+  DEFAULT_CONFIG,
+  LR_DECAY,
+  type TrainConfig,
+  validateConfig,
+} from "./config.ts";
 import {
   batchnormBackward,
   batchnormForward,
@@ -43,266 +51,10 @@ import {
   tanhForward,
   tanhRational,
 } from "./kernels.ts";
-import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
+import { initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
+import { checkSplits, dataSize, loadTrainingData, type TrainingData, wordsSize } from "./training_data.ts";
 import { WasmStep } from "./wasm/step.ts";
-
-/**
- * Everything that defines a training run.
- *
- * @example
- * ```ts
- * const config: TrainConfig = { ...DEFAULT_CONFIG, steps: 5000 };
- * ```
- */
-export interface TrainConfig {
-  /** Characters of context. */
-  blockSize: number;
-  /** Width of a character embedding. */
-  nEmbd: number;
-  /** Hidden units. */
-  nHidden: number;
-  /** Examples per minibatch (at least 2: batchnorm divides by n − 1). */
-  batchSize: number;
-  /** Training steps in all. */
-  steps: number;
-  /** Learning rate before `decayStep`. */
-  lr: number;
-  /** The step from which the learning rate is `lr · 0.1`. */
-  decayStep: number;
-  /** Seed of the generator for the parameters and the batches (the lecture's `g`). */
-  seed: number;
-  /** Seed of PyTorch's global generator, for `bngain` and `bnbias`. */
-  globalSeed: number;
-}
-
-/**
- * The lecture's exercise 4: 200,000 steps of the 12,297-parameter network.
- *
- * @example
- * ```ts
- * DEFAULT_CONFIG.nHidden; // 200
- * ```
- */
-export const DEFAULT_CONFIG: TrainConfig = {
-  blockSize: 3,
-  nEmbd: 10,
-  nHidden: 200,
-  batchSize: 32,
-  steps: 200_000,
-  lr: 0.1,
-  decayStep: 100_000,
-  seed: LECTURE_SEED,
-  globalSeed: GLOBAL_SEED,
-};
-
-/**
- * After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture).
- *
- * @example
- * ```ts
- * const lateRate = DEFAULT_CONFIG.lr * LR_DECAY; // the rate from decayStep on, 0.1 → 0.01
- * ```
- */
-export const LR_DECAY = 0.1;
-
-/**
- * The most memory a run may ask for, for all its buffers together: 1 GiB.
- *
- * @example
- * ```ts
- * formatBytes(MAX_BUFFER_BYTES); // "1 GiB"
- * ```
- */
-export const MAX_BUFFER_BYTES = 2 ** 30;
-
-/** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
-type FieldNamer = (field: keyof TrainConfig) => string;
-
-/**
- * A configuration value that is not allowed. The message uses the field
- * names of {@linkcode TrainConfig}; {@linkcode ConfigError.describe} says the
- * same with other names, such as the command line's flags.
- *
- * @example
- * ```ts
- * try {
- *   validateConfig({ ...DEFAULT_CONFIG, nHidden: 10_000_000 });
- * } catch (error) {
- *   if (error instanceof ConfigError) console.error(error.describe((f) => `--${f}`));
- * }
- * ```
- */
-export class ConfigError extends RangeError {
-  override name = "ConfigError";
-  /** The fields whose values caused the error. */
-  readonly fields: (keyof TrainConfig)[];
-  /** The message, with each field named by `name`. */
-  readonly describe: (name: FieldNamer) => string;
-
-  /** An error caused by `fields`, whose message `describe` writes for any naming of the fields. */
-  constructor(fields: (keyof TrainConfig)[], describe: (name: FieldNamer) => string) {
-    super(describe((field) => field));
-    this.fields = fields;
-    this.describe = describe;
-  }
-}
-
-const grouped = (n: number) => n.toLocaleString("en-US");
-
-/**
- * A size in bytes for people: "1.5 GiB", "12 MiB", "4 TiB".
- *
- * @example
- * ```ts
- * formatBytes(2 ** 30); // "1 GiB"
- * ```
- */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
-  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
-  return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-/** The lecture's data: 27 characters, 228,146 examples; the default for {@linkcode bufferBytes}. */
-const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
-
-/**
- * The bytes a trainer with this configuration allocates, by what they are
- * for, each with the fields it grows with: the parameters (float32, and
- * float64 copies and gradients, and the WebAssembly step's float32 ones), a
- * batch's activations (for both kernel sets), the chunks of the evaluation,
- * the loss history and the dataset.
- *
- * @example
- * ```ts
- * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
- * ```
- */
-function bufferBytes(
-  c: TrainConfig,
-  { vocabSize: V, examples } = NAMES_SIZE,
-): { bytes: number; fields: (keyof TrainConfig)[] }[] {
-  const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
-  const I = B * E;
-  return [
-    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
-    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
-    {
-      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
-      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
-        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
-      fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
-    },
-    { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
-    { bytes: 4 * steps, fields: ["steps"] },
-    { bytes: 4 * examples * (B + 1), fields: ["blockSize"] },
-  ];
-}
-
-/**
- * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
- * before anything is allocated. The error names the fields of the largest
- * part that are above their defaults, with their values.
- *
- * @example
- * ```ts
- * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
- * ```
- */
-function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
-  const parts = bufferBytes(c, size);
-  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
-  if (total <= MAX_BUFFER_BYTES) return;
-  const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
-  const blamed = above.length > 0 ? above : largest.fields;
-  throw new ConfigError(
-    blamed,
-    (name) =>
-      `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
-        formatBytes(total)
-      } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
-  );
-}
-
-/**
- * Checks a configuration: each field in the range the command line allows,
- * and all buffers within {@linkcode MAX_BUFFER_BYTES}. A {@linkcode ConfigError}
- * names the field and what is allowed.
- *
- * @example
- * ```ts
- * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
- * ```
- */
-export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
-  const whole = (field: keyof TrainConfig, min: number, why = "") => {
-    const v = c[field];
-    if (!Number.isSafeInteger(v) || v < min) {
-      throw new ConfigError(
-        [field],
-        (name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`,
-      );
-    }
-  };
-  whole("blockSize", 1);
-  whole("nEmbd", 1);
-  whole("nHidden", 1);
-  whole("batchSize", 2, " (batchnorm's variance divides by n − 1)");
-  whole("steps", 0);
-  whole("decayStep", 0);
-  whole("seed", 0);
-  whole("globalSeed", 0);
-  if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
-    throw new ConfigError(["lr"], (name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
-  }
-  checkBuffers(c, size);
-  return c;
-}
-
-/**
- * The three datasets for a block size, built from the lecture's shuffle.
- *
- * @example
- * ```ts
- * const data: TrainingData = loadTrainingData(3);
- * ```
- */
-export interface TrainingData {
-  vocab: Vocab;
-  words: string[];
-  train: Dataset;
-  dev: Dataset;
-  test: Dataset;
-}
-
-/**
- * Loads names.txt (unless its `words` are given, already read) and splits it
- * as the lecture does, for `blockSize`.
- *
- * @example
- * ```ts
- * loadTrainingData(3).train.count; // 182625
- * ```
- */
-export function loadTrainingData(blockSize: number, words: string[] = loadNames()): TrainingData {
-  const split = lectureSplit(words, blockSize);
-  return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
-}
-
-/** Refuses data with an empty split (a names file of fewer than 6 names), which would leave nothing to train or evaluate on. */
-function checkSplits(data: TrainingData): void {
-  for (const split of ["train", "dev", "test"] as const) {
-    if (data[split].count === 0) {
-      throw new RangeError(
-        `data/names.txt has ${grouped(data.words.length)} name${
-          data.words.length === 1 ? "" : "s"
-        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6 names)`,
-      );
-    }
-  }
-}
 
 /**
  * The state a checkpoint must carry besides the parameters.
@@ -486,22 +238,9 @@ export class Trainer {
     restoredStep: number | undefined,
   ): { config: TrainConfig; names?: string[] } {
     const names = data ? undefined : loadNames();
-    const size = data
-      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
-      : {
-        vocabSize: NAMES_SIZE.vocabSize,
-        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
-      };
+    const size: DataSize = data ? dataSize(data) : wordsSize(names ?? []);
     const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
-    if (restoredStep !== undefined && restoredStep > checked.steps) {
-      throw new ConfigError(
-        ["steps"],
-        (name) =>
-          `${name("steps")} ${grouped(checked.steps)} is below the checkpoint's step ${
-            grouped(restoredStep)
-          }: a resumed run can only go on`,
-      );
-    }
+    if (restoredStep !== undefined) checkResumedSteps(checked, restoredStep);
     return { config: checked, names };
   }
 

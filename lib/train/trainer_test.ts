@@ -3,11 +3,12 @@
 
 import assert from "node:assert/strict";
 import { checkpointBytes, CheckpointError, saveCheckpoint, trainerFromCheckpoint } from "./checkpoint.ts";
-import { lectureSplit } from "../data.ts";
 import { PARAM_NAMES, parameterCount } from "../model.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 import { type Header, headerLengthBytes, rewriteHeader } from "./testing.ts";
-import { ConfigError, DEFAULT_CONFIG, loadTrainingData, Trainer, validateConfig } from "./trainer.ts";
+import { ConfigError } from "./config.ts";
+import { Trainer } from "./trainer.ts";
+import { loadTrainingData } from "./training_data.ts";
 
 const data = loadTrainingData(3);
 
@@ -68,24 +69,6 @@ Deno.test("a loss that becomes NaN or infinite stops the step without touching t
   assert.deepEqual(trainer.params.W1.data, before);
 });
 
-Deno.test("bad configurations are ConfigErrors (RangeErrors) naming the field and what is allowed", () => {
-  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }), {
-    name: "ConfigError",
-    message: /batchSize must be a whole number ≥ 2 \(batchnorm/,
-  });
-  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, steps: -5 }), {
-    message: /steps must be a whole number ≥ 0, got -5/,
-    fields: ["steps"],
-  });
-  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, lr: NaN }), { message: /lr must be a number > 0/ });
-  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, batchSize: "32" as unknown as number }), {
-    message: /batchSize must be a whole number ≥ 2 .*, got "32"/,
-  });
-  assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, nHidden: 2.5 }), {
-    message: /nHidden must be a whole number/,
-  });
-});
-
 Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are refused with a clear error", () => {
   const trainer = new Trainer({ steps: 10 }, data);
   const bytes = checkpointBytes(trainer);
@@ -123,51 +106,6 @@ Deno.test("truncated, foreign, misshapen and other-vocabulary checkpoints are re
     ConfigError,
     "the flags' error, not the file's",
   );
-});
-
-Deno.test("sizes that would need more than 1 GiB of buffers are refused before anything is allocated", () => {
-  const cases: [Partial<typeof DEFAULT_CONFIG>, RegExp][] = [
-    [{ batchSize: 10_000_000 }, /^--batch-size 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/],
-    [{ nHidden: 10_000_000 }, /^--hidden 10,000,000 would need \d+(\.\d)? GiB of buffers; the limit is 1 GiB$/],
-    [{ steps: 1e12 }, /^--steps 1,000,000,000,000 would need 4 TiB of buffers; the limit is 1 GiB$/],
-    [{ batchSize: 20_000, nHidden: 2_000 }, /^--batch-size 20,000 with --hidden 2,000 would need/],
-    [{ blockSize: 10_000 }, /^--block-size 10,000 would need/],
-  ];
-  for (const [fields, message] of cases) {
-    assert.throws(() => new Trainer(fields, data), (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(
-        error.fields,
-        Object.keys(fields),
-        "the fields it blames, for the caller to tell whose they are",
-      );
-      assert.match(
-        error.describe((f) =>
-          ({ batchSize: "--batch-size", nHidden: "--hidden", blockSize: "--block-size" })[f as string] ?? `--${f}`
-        ),
-        message,
-      );
-      return true;
-    });
-  }
-  // The lecture's sizes are far below the limit.
-  assert.doesNotThrow(() => validateConfig({ ...DEFAULT_CONFIG, steps: 10_000_000 }));
-});
-
-Deno.test("a names file too small to split (one name) is one clear error", () => {
-  const names = ["emma", "olivia", "ava", "isabella", "sophia", "mia"];
-  assert.doesNotThrow(() => new Trainer({ steps: 5 }, lectureSplit(names, 3)), "six names split into 4, 1 and 1");
-  const given = loadTrainingData(3, names);
-  assert.deepEqual([given.words, given.train.count], [
-    lectureSplit(names, 3).words,
-    lectureSplit(names, 3).train.count,
-  ]);
-  assert.throws(() => new Trainer({ steps: 5 }, lectureSplit(names.slice(0, 5), 3)), /leaves the dev set empty/);
-  const split = lectureSplit(["emma"], 3);
-  assert.throws(() => new Trainer({ steps: 5 }, { ...split }), {
-    name: "RangeError",
-    message: /^data\/names\.txt has 1 name, too few: the lecture's 80\/10\/10 split leaves the train set empty/,
-  });
 });
 
 Deno.test("sampling at a temperature as small as 1e-320 picks the likeliest character instead of failing", () => {

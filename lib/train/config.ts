@@ -1,0 +1,276 @@
+/**
+ * The configuration of a training run and its limits: the fields of
+ * {@linkcode TrainConfig} with the lecture's values as defaults, the checks
+ * the command line and the checkpoint reader share ({@linkcode validateConfig}),
+ * and the 1 GiB budget for all buffers together, checked before anything is
+ * allocated. A value that is not allowed is a {@linkcode ConfigError}, whose
+ * message a front end can write with its own names for the fields.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, DEFAULT_CONFIG, validateConfig } from "./config.ts";
+ * try {
+ *   validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 });
+ * } catch (error) {
+ *   if (error instanceof ConfigError) console.log(error.describe((field) => `--${field}`));
+ * }
+ * ```
+ * @module
+ */
+
+import { GLOBAL_SEED, LECTURE_SEED } from "../model.ts";
+
+/**
+ * Everything that defines a training run.
+ *
+ * @example
+ * ```ts
+ * const config: TrainConfig = { ...DEFAULT_CONFIG, steps: 5000 };
+ * ```
+ */
+export interface TrainConfig {
+  /** Characters of context. */
+  blockSize: number;
+  /** Width of a character embedding. */
+  nEmbd: number;
+  /** Hidden units. */
+  nHidden: number;
+  /** Examples per minibatch (at least 2: batchnorm divides by n − 1). */
+  batchSize: number;
+  /** Training steps in all. */
+  steps: number;
+  /** Learning rate before `decayStep`. */
+  lr: number;
+  /** The step from which the learning rate is `lr · 0.1`. */
+  decayStep: number;
+  /** Seed of the generator for the parameters and the batches (the lecture's `g`). */
+  seed: number;
+  /** Seed of PyTorch's global generator, for `bngain` and `bnbias`. */
+  globalSeed: number;
+}
+
+/**
+ * The lecture's exercise 4: 200,000 steps of the 12,297-parameter network.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.nHidden; // 200
+ * ```
+ */
+export const DEFAULT_CONFIG: TrainConfig = {
+  blockSize: 3,
+  nEmbd: 10,
+  nHidden: 200,
+  batchSize: 32,
+  steps: 200_000,
+  lr: 0.1,
+  decayStep: 100_000,
+  seed: LECTURE_SEED,
+  globalSeed: GLOBAL_SEED,
+};
+
+/**
+ * After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture).
+ *
+ * @example
+ * ```ts
+ * const lateRate = DEFAULT_CONFIG.lr * LR_DECAY; // the rate from decayStep on, 0.1 → 0.01
+ * ```
+ */
+export const LR_DECAY = 0.1;
+
+/**
+ * The most memory a run may ask for, for all its buffers together: 1 GiB.
+ *
+ * @example
+ * ```ts
+ * formatBytes(MAX_BUFFER_BYTES); // "1 GiB"
+ * ```
+ */
+export const MAX_BUFFER_BYTES = 2 ** 30;
+
+/** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
+type FieldNamer = (field: keyof TrainConfig) => string;
+
+/**
+ * A configuration value that is not allowed. The message uses the field
+ * names of {@linkcode TrainConfig}; {@linkcode ConfigError.describe} says the
+ * same with other names, such as the command line's flags.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   validateConfig({ ...DEFAULT_CONFIG, nHidden: 10_000_000 });
+ * } catch (error) {
+ *   if (error instanceof ConfigError) console.error(error.describe((f) => `--${f}`));
+ * }
+ * ```
+ */
+export class ConfigError extends RangeError {
+  override name = "ConfigError";
+  /** The fields whose values caused the error. */
+  readonly fields: (keyof TrainConfig)[];
+  /** The message, with each field named by `name`. */
+  readonly describe: (name: FieldNamer) => string;
+
+  /** An error caused by `fields`, whose message `describe` writes for any naming of the fields. */
+  constructor(fields: (keyof TrainConfig)[], describe: (name: FieldNamer) => string) {
+    super(describe((field) => field));
+    this.fields = fields;
+    this.describe = describe;
+  }
+}
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * A size in bytes for people: "1.5 GiB", "12 MiB", "4 TiB".
+ *
+ * @example
+ * ```ts
+ * formatBytes(2 ** 30); // "1 GiB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
+  return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/**
+ * What the buffers grow with besides the configuration: the vocabulary, and
+ * the examples of all three splits together.
+ *
+ * @example
+ * ```ts
+ * const size: DataSize = { vocabSize: 27, examples: 228_146 };
+ * ```
+ */
+export interface DataSize {
+  vocabSize: number;
+  examples: number;
+}
+
+/**
+ * The lecture's data: 27 characters, 228,146 examples.
+ *
+ * @example
+ * ```ts
+ * validateConfig(DEFAULT_CONFIG, LECTURE_DATA_SIZE); // the lecture's run fits
+ * ```
+ */
+export const LECTURE_DATA_SIZE: DataSize = { vocabSize: 27, examples: 228_146 };
+
+/**
+ * The bytes a trainer with this configuration allocates, by what they are
+ * for, each with the fields it grows with: the parameters (float32, and
+ * float64 copies and gradients, and the WebAssembly step's float32 ones), a
+ * batch's activations (for both kernel sets), the chunks of the evaluation,
+ * the loss history and the dataset.
+ *
+ * @example
+ * ```ts
+ * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
+ * ```
+ */
+function bufferBytes(
+  c: TrainConfig,
+  { vocabSize: V, examples } = LECTURE_DATA_SIZE,
+): { bytes: number; fields: (keyof TrainConfig)[] }[] {
+  const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
+  const I = B * E;
+  return [
+    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
+    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
+    {
+      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
+      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
+        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
+      fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
+    },
+    { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
+    { bytes: 4 * steps, fields: ["steps"] },
+    { bytes: 4 * examples * (B + 1), fields: ["blockSize"] },
+  ];
+}
+
+/**
+ * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
+ * before anything is allocated. The error names the fields of the largest
+ * part that are above their defaults, with their values.
+ *
+ * @example
+ * ```ts
+ * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
+ * ```
+ */
+function checkBuffers(c: TrainConfig, size = LECTURE_DATA_SIZE): void {
+  const parts = bufferBytes(c, size);
+  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
+  if (total <= MAX_BUFFER_BYTES) return;
+  const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
+  const blamed = above.length > 0 ? above : largest.fields;
+  throw new ConfigError(
+    blamed,
+    (name) =>
+      `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
+        formatBytes(total)
+      } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
+  );
+}
+
+/**
+ * Checks a configuration: each field in the range the command line allows,
+ * and all buffers within {@linkcode MAX_BUFFER_BYTES}. A {@linkcode ConfigError}
+ * names the field and what is allowed.
+ *
+ * @example
+ * ```ts
+ * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
+ * ```
+ */
+export function validateConfig(c: TrainConfig, size = LECTURE_DATA_SIZE): TrainConfig {
+  const whole = (field: keyof TrainConfig, min: number, why = "") => {
+    const v = c[field];
+    if (!Number.isSafeInteger(v) || v < min) {
+      throw new ConfigError(
+        [field],
+        (name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`,
+      );
+    }
+  };
+  whole("blockSize", 1);
+  whole("nEmbd", 1);
+  whole("nHidden", 1);
+  whole("batchSize", 2, " (batchnorm's variance divides by n − 1)");
+  whole("steps", 0);
+  whole("decayStep", 0);
+  whole("seed", 0);
+  whole("globalSeed", 0);
+  if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
+    throw new ConfigError(["lr"], (name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
+  }
+  checkBuffers(c, size);
+  return c;
+}
+
+/**
+ * Checks that a run resumed at `restoredStep` goes on: its `steps` may not be
+ * below the step its checkpoint reached.
+ *
+ * @example
+ * ```ts
+ * checkResumedSteps({ ...DEFAULT_CONFIG, steps: 300 }, 200); // fine: 100 steps to go
+ * ```
+ */
+export function checkResumedSteps(c: TrainConfig, restoredStep: number): void {
+  if (restoredStep <= c.steps) return;
+  throw new ConfigError(
+    ["steps"],
+    (name) =>
+      `${name("steps")} ${grouped(c.steps)} is below the checkpoint's step ${
+        grouped(restoredStep)
+      }: a resumed run can only go on`,
+  );
+}
