@@ -12,7 +12,8 @@ import { assertClose } from "../../testing.ts";
 import { fromArray } from "../../tensor.ts";
 import { bytesModule, compileKernels } from "./build.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
-import { Arena, instantiateKernels, type StepDims, WasmStep } from "./step.ts";
+import type { StepDims } from "../sizes.ts";
+import { Arena, instantiateKernels, WasmStep } from "./step.ts";
 
 const g = new TorchGenerator(7);
 const randn = (size: number, scale = 1) => Float64Array.from(g.randn(size), (v) => v * scale);
