@@ -49,10 +49,13 @@ import {
   linearForward,
   tanhBackward,
   tanhForward,
-  tanhRational,
 } from "./kernels.ts";
 import { initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
+import { calibrate } from "./calibration.ts";
+import { evaluate } from "./evaluation.ts";
+import { type BatchnormStats, Inference } from "./inference.ts";
+import { checkTemperature, sample } from "./sampling.ts";
 import { checkSplits, dataSize, loadTrainingData, type TrainingData, wordsSize } from "./training_data.ts";
 import { WasmStep } from "./wasm/step.ts";
 
@@ -133,6 +136,7 @@ export class Trainer {
   kernels: KernelChoice = "wasm";
 
   readonly #g: TorchGenerator;
+  #inferenceBuffers: Inference | null = null;
   // The WebAssembly step (made at its first use), and whether its parameters,
   // or the float64 copies below, are behind this.params.
   #wasm: WasmStep | null = null;
@@ -445,71 +449,12 @@ export class Trainer {
    * ```
    */
   calibrate(): void {
-    const { nHidden: H } = this.config;
-    const { count } = this.data.train;
-    const sum = new Float64Array(H);
-    const sumSq = new Float64Array(H);
-    // Shift by the first chunk's mean so the sums of squares do not cancel.
-    const shift = new Float64Array(H);
-    let first = true;
-    this.#forEachChunk(this.data.train, (hprebn, rows) => {
-      if (first) {
-        for (let i = 0; i < rows; i++) for (let h = 0; h < H; h++) shift[h] += hprebn[i * H + h] / rows;
-        first = false;
-      }
-      for (let i = 0; i < rows; i++) {
-        for (let h = 0; h < H; h++) {
-          const x = hprebn[i * H + h] - shift[h];
-          sum[h] += x;
-          sumSq[h] += x * x;
-        }
-      }
-    });
-    this.bnmean = new Float32Array(H);
-    this.bnvar = new Float32Array(H);
-    for (let h = 0; h < H; h++) {
-      const m = sum[h] / count;
-      this.bnmean[h] = m + shift[h];
-      this.bnvar[h] = (sumSq[h] - count * m * m) / (count - 1);
-    }
-  }
-
-  /** Runs embedding and first layer over a dataset in chunks, handing each chunk's `hprebn` to `visit`. */
-  #forEachChunk(data: Dataset, visit: (hprebn: Float64Array, rows: number, start: number) => void): void {
-    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
-    const chunk = 1024;
-    const embcat = new Float64Array(chunk * B * E);
-    const hprebn = new Float64Array(chunk * H);
-    for (let start = 0; start < data.count; start += chunk) {
-      const rows = Math.min(chunk, data.count - start);
-      const p = this.#float64();
-      embeddingForward(embcat, data.X.subarray(start * B), p.C, rows, B, E);
-      linearForward(hprebn, embcat, p.W1, p.b1, rows, B * E, H);
-      visit(hprebn, rows, start);
-    }
-  }
-
-  /**
-   * The hidden layer in inference mode, for `rows` rows of `hprebn`:
-   * tanh(bngain · (hprebn − bnmean) / √(bnvar + 1e-5) + bnbias), with the
-   * statistics of {@linkcode Trainer.calibrate} (calibrating first if needed).
-   */
-  #hiddenInference(out: Float64Array, hprebn: Float64Array, rows: number): void {
-    if (this.bnmean === null || this.bnvar === null) this.calibrate();
-    const { bnmean, bnvar } = this as { bnmean: Float32Array; bnvar: Float32Array };
-    const { bngain, bnbias } = this.#float64();
-    const H = this.config.nHidden;
-    for (let i = 0; i < rows; i++) {
-      for (let h = 0; h < H; h++) {
-        const norm = (hprebn[i * H + h] - bnmean[h]) / Math.sqrt(bnvar[h] + 1e-5);
-        out[i * H + h] = tanhRational(bngain[h] * norm + bnbias[h]);
-      }
-    }
+    ({ bnmean: this.bnmean, bnvar: this.bnvar } = calibrate(this.#inference(), this.data.train));
   }
 
   /**
    * The mean loss over a whole dataset in inference mode (batchnorm with the
-   * calibrated statistics), as the lecture's `split_loss`.
+   * calibrated statistics, calibrating first if needed), as the lecture's `split_loss`.
    *
    * @example
    * ```ts
@@ -517,24 +462,12 @@ export class Trainer {
    * ```
    */
   evaluate(data: Dataset): number {
-    const { nHidden: H } = this.config;
-    const V = this.data.vocab.size;
-    const hidden = new Float64Array(1024 * H);
-    const logits = new Float64Array(1024 * V);
-    const probs = new Float64Array(1024 * V);
-    let total = 0;
-    this.#forEachChunk(data, (hprebn, rows, start) => {
-      this.#hiddenInference(hidden, hprebn, rows);
-      linearForward(logits, hidden, this.#float64().W2, this.#float64().b2, rows, H, V);
-      total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
-    });
-    return total / data.count;
+    return evaluate(this.#inference(), data, () => this.#calibrated());
   }
 
   /**
-   * Samples names from the model, as the lecture does: start from a context
-   * of `.`, draw the next character with `torch.multinomial` from a generator
-   * seeded with `seed`, stop at `.`. A temperature below 1 sharpens the
+   * Samples names from the model, as the lecture does (see `sampling.ts`),
+   * calibrating first if needed. A temperature below 1 sharpens the
    * distribution, above 1 flattens it. Names are cut at `maxLength`.
    *
    * @example
@@ -543,43 +476,23 @@ export class Trainer {
    * ```
    */
   sample(count: number, seed = LECTURE_SEED + 10, temperature = 1, maxLength = 50): string[] {
-    if (!(temperature > 0) || !Number.isFinite(temperature)) {
-      throw new RangeError(`temperature must be a number > 0, got ${temperature}`);
-    }
-    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
-    const { itos, size: V } = this.data.vocab;
-    const g = new TorchGenerator(seed);
-    const context = new Int32Array(B);
-    const embcat = new Float64Array(B * E);
-    const hprebn = new Float64Array(H);
-    const hidden = new Float64Array(H);
-    const logits = new Float64Array(V);
-    const probs = new Float64Array(V);
-    const names: string[] = [];
-    const p = this.#float64();
-    for (let s = 0; s < count; s++) {
-      context.fill(0);
-      let name = "";
-      while (name.length < maxLength) {
-        embeddingForward(embcat, context, p.C, 1, B, E);
-        linearForward(hprebn, embcat, p.W1, p.b1, 1, B * E, H);
-        this.#hiddenInference(hidden, hprebn, 1);
-        linearForward(logits, hidden, p.W2, p.b2, 1, H, V);
-        // Subtract the largest logit before dividing, so that a tiny temperature gives 0 and −∞, never ∞ − ∞.
-        let max = -Infinity;
-        for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);
-        let total = 0;
-        for (let v = 0; v < V; v++) total += probs[v] = Math.exp((logits[v] - max) / temperature);
-        for (let v = 0; v < V; v++) probs[v] /= total;
-        const ix = g.multinomial(Float32Array.from(probs));
-        if (ix === 0) break;
-        name += itos[ix];
-        context.copyWithin(0, 1);
-        context[B - 1] = ix;
-      }
-      names.push(name);
-    }
-    return names;
+    checkTemperature(temperature);
+    const options = { count, seed, temperature, maxLength };
+    return sample(this.#inference(), this.data.vocab.itos, () => this.#calibrated(), options);
+  }
+
+  /** Inference's buffers (made at the first use), with the current parameters. */
+  #inference(): Inference {
+    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
+    this.#inferenceBuffers ??= new Inference({ n, B, E, H, V: this.data.vocab.size });
+    this.#inferenceBuffers.load(this.params);
+    return this.#inferenceBuffers;
+  }
+
+  /** Batchnorm's statistics over the training set, calibrating first if there are none. */
+  #calibrated(): BatchnormStats {
+    if (this.bnmean === null || this.bnvar === null) this.calibrate();
+    return this as BatchnormStats;
   }
 
   /**
