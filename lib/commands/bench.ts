@@ -27,7 +27,8 @@ import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
 import { clone } from "../tensor.ts";
 import { TorchGenerator } from "../random/torch.ts";
-import { KERNEL_CHOICES, type KernelChoice, Trainer } from "../train/trainer.ts";
+import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
+import { Trainer } from "../train/trainer.ts";
 import { loadTrainingData, type TrainingData } from "../train/training_data.ts";
 import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
 

@@ -28,7 +28,8 @@ import {
   MAX_BUFFER_BYTES,
   type TrainConfig,
 } from "../train/config.ts";
-import { KERNEL_CHOICES, type KernelChoice, Trainer } from "../train/trainer.ts";
+import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
+import { Trainer } from "../train/trainer.ts";
 
 /**
  * Where checkpoints go unless `--out` says otherwise.

@@ -1,18 +1,23 @@
 /**
  * Training the lecture's network with our own backward pass (exercise 4).
  *
- * A {@linkcode Trainer} owns the parameters, their gradients, every
- * activation buffer and the generator that draws the minibatches; all are
- * allocated once, so a training step allocates nothing. One step is the
- * lecture's loop body: draw a batch, run the kernels of `kernels.ts` forward,
- * then backward in reverse order, then move each parameter against its
- * gradient.
+ * A {@linkcode Trainer} holds the configuration, the data, the parameters,
+ * the generator that draws the minibatches and the loss history, and drives
+ * one {@linkcode TrainStep} per step: the lecture's loop body, draw a batch,
+ * forward, backward in reverse order, move each parameter against its
+ * gradient. Every buffer is allocated once, from the table of `sizes.ts`, so
+ * a training step allocates nothing.
  *
- * Two sets of kernels can run the step ({@linkcode Trainer.kernels}): by
- * default the WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32
- * throughout, one call per step), or with `"ts"` their readable TypeScript
- * twins in `kernels.ts` (float64 arithmetic). Evaluation and sampling always
- * use the TypeScript kernels: they run once, not 200,000 times.
+ * Two steps can run it ({@linkcode Trainer.kernels}): by default the
+ * WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32 throughout, one
+ * call per step), or with `"ts"` their readable TypeScript twins in
+ * `kernels.ts` (float64 arithmetic). Each keeps its own copy of the
+ * parameters, and one owns them at a time: the trainer hands them to the step
+ * that is to run (which copies them in), and takes them back (the step writes
+ * them out) when another step is to run or when anyone reads
+ * {@linkcode Trainer.params}. Calibration, evaluation and sampling
+ * (`calibration.ts`, `evaluation.ts`, `sampling.ts`) use the TypeScript
+ * kernels: they run once, not 200,000 times.
  *
  * The parameters are kept in float32, the lecture's dtype, and updated in
  * float32. A checkpoint therefore holds the exact state, and a run resumed
@@ -30,33 +35,17 @@
  */
 
 import { type Dataset, loadNames } from "../data.ts";
-import {
-  checkResumedSteps,
-  type DataSize,
-  DEFAULT_CONFIG,
-  LR_DECAY,
-  type TrainConfig,
-  validateConfig,
-} from "./config.ts";
-import {
-  batchnormBackward,
-  batchnormForward,
-  crossEntropyBackward,
-  crossEntropyForward,
-  embeddingBackward,
-  embeddingForward,
-  linearBackward,
-  linearForward,
-  tanhBackward,
-  tanhForward,
-} from "./kernels.ts";
-import { initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
+import { checkResumedSteps, DEFAULT_CONFIG, LR_DECAY, type TrainConfig, validateConfig } from "./config.ts";
+import { initParams, LECTURE_SEED, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 import { calibrate } from "./calibration.ts";
 import { evaluate } from "./evaluation.ts";
 import { type BatchnormStats, Inference } from "./inference.ts";
 import { checkTemperature, sample } from "./sampling.ts";
+import { allocate, type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
+import { KERNEL_CHOICES, type KernelChoice, type ParamArrays, type StepBatch, type TrainStep } from "./step.ts";
 import { checkSplits, dataSize, loadTrainingData, type TrainingData, wordsSize } from "./training_data.ts";
+import { TsStep } from "./ts_step.ts";
 import { WasmStep } from "./wasm/step.ts";
 
 /**
@@ -64,8 +53,14 @@ import { WasmStep } from "./wasm/step.ts";
  *
  * @example
  * ```ts
- * const state: TrainerState = { step: 0, generator: g.getState(), lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
- * new Trainer({}, data, { params, state });
+ * import { TorchGenerator } from "../random/torch.ts";
+ * const state: TrainerState = {
+ *   step: 0,
+ *   generator: new TorchGenerator(1).getState(),
+ *   lossLog10: new Float32Array(0),
+ *   bnmean: null,
+ *   bnvar: null,
+ * };
  * ```
  */
 export interface TrainerState {
@@ -82,30 +77,6 @@ export interface TrainerState {
 }
 
 /**
- * A choice of implementation for the training step (the `--kernels` flag):
- * the WebAssembly SIMD kernels (the default) or the TypeScript ones.
- *
- * @example
- * ```ts
- * const kernels: KernelChoice = "ts";
- * ```
- */
-export type KernelChoice = "wasm" | "ts";
-
-/**
- * Every {@linkcode KernelChoice}, for flags and messages.
- *
- * @example
- * ```ts
- * KERNEL_CHOICES.join(" or "); // "wasm or ts"
- * ```
- */
-export const KERNEL_CHOICES: readonly KernelChoice[] = ["wasm", "ts"];
-
-/** One float64 array per parameter. */
-type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
-
-/**
  * The lecture's network and its training loop.
  *
  * @example
@@ -119,8 +90,6 @@ export class Trainer {
   readonly config: TrainConfig;
   /** The data, shared by runs with the same block size. */
   readonly data: TrainingData;
-  /** The parameters, float32, in the lecture's shapes. */
-  readonly params: Params;
   /** Steps taken so far. */
   step = 0;
   /** log10 of the loss of each step taken, as the lecture's `lossi`. */
@@ -131,45 +100,23 @@ export class Trainer {
   bnvar: Float32Array | null = null;
   /**
    * The kernels of the next training step. Switching between steps is
-   * allowed: the other kernels take up the current parameters.
+   * allowed: the other step takes over the current parameters.
    */
   kernels: KernelChoice = "wasm";
 
   readonly #g: TorchGenerator;
+  // The parameters; while a step owns them (#owner), its copy is the current one and these are stale.
+  readonly #params: Params;
+  #owner: TrainStep | null = null;
+  // The steps made so far (each at its first use), and the one that took the last step.
+  readonly #steps: Partial<Record<KernelChoice, TrainStep>> = {};
+  #last: TrainStep | null = null;
+  // The minibatch and the indices it was drawn with; inference's buffers, made at their first use.
+  readonly #batch: StepBatch & { ix: Int32Array };
   #inferenceBuffers: Inference | null = null;
-  // The WebAssembly step (made at its first use), and whether its parameters,
-  // or the float64 copies below, are behind this.params.
-  #wasm: WasmStep | null = null;
-  #wasmBehind = true;
-  #float64Behind = false;
-  #lastKernels: KernelChoice | null = null;
-  // float64 copies of the parameters, and their gradients.
-  readonly #p: ParamArrays;
-  readonly #d: ParamArrays;
-  // The minibatch and every activation, with the gradients of the activations.
-  readonly #Xb: Int32Array;
-  readonly #Yb: Int32Array;
-  readonly #ix: Int32Array;
-  readonly #embcat: Float64Array;
-  readonly #hprebn: Float64Array;
-  readonly #bnraw: Float64Array;
-  readonly #varInv: Float64Array;
-  readonly #mean: Float64Array;
-  readonly #variance: Float64Array;
-  readonly #hpreact: Float64Array;
-  readonly #h: Float64Array;
-  readonly #logits: Float64Array;
-  readonly #probs: Float64Array;
-  readonly #dembcat: Float64Array;
-  readonly #dhprebn: Float64Array;
-  readonly #dhpreact: Float64Array;
-  readonly #dh: Float64Array;
-  readonly #dlogits: Float64Array;
-  readonly #scratch: Float64Array;
-  readonly #transposed: Float64Array;
 
   /**
-   * A fresh network initialised as in the lecture, or (with `state`) one
+   * A fresh network initialised as in the lecture, or (with `restore`) one
    * restored from a checkpoint.
    *
    * @example
@@ -186,48 +133,19 @@ export class Trainer {
     this.kernels = options.kernels ?? "wasm";
     const checked = Trainer.#checkConfig(config, data, restore?.state.step);
     this.config = checked.config;
-    const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
+    const { blockSize, nEmbd, nHidden } = this.config;
     this.data = data ?? loadTrainingData(blockSize, checked.names);
     checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
     }
-    const V = this.data.vocab.size;
     this.#g = new TorchGenerator(this.config.seed);
-    const modelConfig = { vocabSize: V, nEmbd, nHidden, blockSize };
-    this.params = restore?.params ?? initParams(modelConfig, this.#g, this.config.globalSeed);
-    this.lossLog10 = new Float32Array(this.config.steps);
-    if (restore) {
-      const { state } = restore;
-      this.step = state.step;
-      this.#g.setState(state.generator);
-      this.lossLog10.set(state.lossLog10.subarray(0, Math.min(state.step, this.config.steps)));
-      this.bnmean = state.bnmean;
-      this.bnvar = state.bnvar;
-    }
-    this.#p = Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(this.params[k].data)])) as ParamArrays;
-    this.#d = Object.fromEntries(PARAM_NAMES.map((k) => [k, new Float64Array(this.params[k].size)])) as ParamArrays;
-    const I = blockSize * nEmbd;
-    this.#Xb = new Int32Array(n * blockSize);
-    this.#Yb = new Int32Array(n);
-    this.#ix = new Int32Array(n);
-    this.#embcat = new Float64Array(n * I);
-    this.#hprebn = new Float64Array(n * nHidden);
-    this.#bnraw = new Float64Array(n * nHidden);
-    this.#varInv = new Float64Array(nHidden);
-    this.#mean = new Float64Array(nHidden);
-    this.#variance = new Float64Array(nHidden);
-    this.#hpreact = new Float64Array(n * nHidden);
-    this.#h = new Float64Array(n * nHidden);
-    this.#logits = new Float64Array(n * V);
-    this.#probs = new Float64Array(n * V);
-    this.#dembcat = new Float64Array(n * I);
-    this.#dhprebn = new Float64Array(n * nHidden);
-    this.#dhpreact = new Float64Array(n * nHidden);
-    this.#dh = new Float64Array(n * nHidden);
-    this.#dlogits = new Float64Array(n * V);
-    this.#scratch = new Float64Array(2 * nHidden);
-    this.#transposed = new Float64Array(Math.max(I * nHidden, nHidden * V));
+    const modelConfig = { vocabSize: this.data.vocab.size, nEmbd, nHidden, blockSize };
+    this.#params = restore?.params ?? initParams(modelConfig, this.#g, this.config.globalSeed);
+    const buffers = trainerBuffers(this.#dims(), this.config.steps);
+    this.#batch = allocate(buffers.batch);
+    this.lossLog10 = allocate(buffers.history).lossLog10;
+    if (restore) this.#restore(restore.state);
   }
 
   /**
@@ -242,18 +160,82 @@ export class Trainer {
     restoredStep: number | undefined,
   ): { config: TrainConfig; names?: string[] } {
     const names = data ? undefined : loadNames();
-    const size: DataSize = data ? dataSize(data) : wordsSize(names ?? []);
-    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
+    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, data ? dataSize(data) : wordsSize(names ?? []));
     if (restoredStep !== undefined) checkResumedSteps(checked, restoredStep);
     return { config: checked, names };
   }
 
-  /** The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on. */
+  /** Takes up a checkpoint's step, generator, loss history and batchnorm statistics. */
+  #restore(state: TrainerState): void {
+    this.step = state.step;
+    this.#g.setState(state.generator);
+    this.lossLog10.set(state.lossLog10.subarray(0, Math.min(state.step, this.config.steps)));
+    this.bnmean = state.bnmean;
+    this.bnvar = state.bnvar;
+  }
+
+  /** The sizes of the network and its batch. */
+  #dims(): StepDims {
+    return stepDims(this.config, this.data.vocab.size);
+  }
+
+  /**
+   * The parameters, float32, in the lecture's shapes. Reading them takes
+   * them back from the step that owns them, so they are always current when
+   * read; the next training step hands them over again (hold no reference
+   * to them across training steps).
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.params.W1.shape; // [30, 200], after one step
+   * ```
+   */
+  get params(): Params {
+    this.#reclaim();
+    return this.#params;
+  }
+
+  /** Takes the parameters back from the step that owns them, if one does. */
+  #reclaim(): void {
+    this.#owner?.release(this.#params);
+    this.#owner = null;
+  }
+
+  /** Hands the parameters to `step` (taking them back from another step first). */
+  #handTo(step: TrainStep): void {
+    if (this.#owner === step) return;
+    this.#reclaim();
+    step.acquire(this.#params);
+    this.#owner = step;
+  }
+
+  /** The step of a kind, made at its first use. */
+  #stepOf(kind: KernelChoice): TrainStep {
+    return this.#steps[kind] ??= kind === "wasm" ? new WasmStep(this.#dims()) : new TsStep(this.#dims());
+  }
+
+  /**
+   * The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10, decayStep: 5 }).learningRate(5); // 0.01, about
+   * ```
+   */
   learningRate(step = this.step): number {
     return step < this.config.decayStep ? this.config.lr : this.config.lr * LR_DECAY;
   }
 
-  /** A copy of the batch generator's state. */
+  /**
+   * A copy of the batch generator's state.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10 }).generatorState().seed; // "2147483647"
+   * ```
+   */
   generatorState(): TorchGeneratorState {
     return this.#g.getState();
   }
@@ -265,20 +247,22 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const loss = trainer.trainStep();
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep(); // about 3.3
    * ```
    */
   trainStep(): number {
     const { blockSize: B, batchSize: n } = this.config;
+    const { Xb, Yb, ix } = this.#batch;
     // The minibatch: ix = torch.randint(0, Xtr.shape[0], (n,), generator=g).
     const { X, Y, count } = this.data.train;
-    this.#g.randintInto(this.#ix, 0, count);
+    this.#g.randintInto(ix, 0, count);
     for (let i = 0; i < n; i++) {
-      const row = this.#ix[i];
-      for (let j = 0; j < B; j++) this.#Xb[i * B + j] = X[row * B + j];
-      this.#Yb[i] = Y[row];
+      const row = ix[i];
+      for (let j = 0; j < B; j++) Xb[i * B + j] = X[row * B + j];
+      Yb[i] = Y[row];
     }
-    return this.#step();
+    return this.#run();
   }
 
   /**
@@ -287,13 +271,15 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * trainer.trainOnBatch(Xb, Yb);
+   * const trainer = new Trainer({ steps: 10, batchSize: 2 });
+   * trainer.trainOnBatch(new Int32Array([0, 0, 5, 0, 5, 13]), new Int32Array([13, 13])); // emma's e, m
    * ```
    */
   trainOnBatch(Xb: Int32Array, Yb: Int32Array): number {
-    if (Xb.length !== this.#Xb.length || Yb.length !== this.#Yb.length) {
+    const batch = this.#batch;
+    if (Xb.length !== batch.Xb.length || Yb.length !== batch.Yb.length) {
       throw new TypeError(
-        `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${this.#Yb.length}`,
+        `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${batch.Yb.length}`,
       );
     }
     // An index outside the vocabulary would read (and the WebAssembly backward write) outside C.
@@ -302,118 +288,25 @@ export class Trainer {
     if (bad !== undefined) {
       throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
     }
-    this.#Xb.set(Xb);
-    this.#Yb.set(Yb);
-    return this.#step();
+    batch.Xb.set(Xb);
+    batch.Yb.set(Yb);
+    return this.#run();
   }
 
-  /** Forward, backward and update on the batch in #Xb and #Yb, with the chosen kernels. */
-  #step(): number {
+  /** Forward, backward and update on the batch, by the step of the chosen kernels, which takes over the parameters. */
+  #run(): number {
     if (!KERNEL_CHOICES.includes(this.kernels)) {
       throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
     }
-    const loss = this.kernels === "wasm" ? this.#wasmStep() : this.#tsStep();
+    const step = this.#stepOf(this.kernels);
+    this.#handTo(step);
+    const loss = step.run(this.#batch, this.learningRate());
     if (!Number.isFinite(loss)) return loss;
-    this.#lastKernels = this.kernels;
+    this.#last = step;
     if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
     this.step++;
     this.bnmean = null;
     this.bnvar = null;
-    return loss;
-  }
-
-  /** The step in WebAssembly: the batch in, one call, the updated parameters out. */
-  #wasmStep(): number {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    this.#wasm ??= new WasmStep({ n, B, E, H, V: this.data.vocab.size });
-    const w = this.#wasm;
-    if (this.#wasmBehind) {
-      for (const name of PARAM_NAMES) w.params[name].set(this.params[name].data);
-      this.#wasmBehind = false;
-    }
-    w.Xb.set(this.#Xb);
-    w.Yb.set(this.#Yb);
-    const loss = w.step(this.learningRate());
-    if (!Number.isFinite(loss)) return loss;
-    for (const name of PARAM_NAMES) this.params[name].data.set(w.params[name]);
-    this.#float64Behind = true;
-    return loss;
-  }
-
-  /** The float64 copies of the parameters, brought up to date if the WebAssembly step moved them. */
-  #float64(): ParamArrays {
-    if (this.#float64Behind) {
-      for (const name of PARAM_NAMES) this.#p[name].set(this.params[name].data);
-      this.#float64Behind = false;
-    }
-    return this.#p;
-  }
-
-  /** The step with the TypeScript kernels of kernels.ts. */
-  #tsStep(): number {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    const V = this.data.vocab.size;
-    const I = B * E;
-    const p = this.#float64();
-    const d = this.#d;
-
-    // Forward.
-    embeddingForward(this.#embcat, this.#Xb, p.C, n, B, E);
-    linearForward(this.#hprebn, this.#embcat, p.W1, p.b1, n, I, H);
-    batchnormForward(
-      this.#hpreact,
-      this.#bnraw,
-      this.#varInv,
-      this.#mean,
-      this.#variance,
-      this.#hprebn,
-      p.bngain,
-      p.bnbias,
-      n,
-      H,
-    );
-    tanhForward(this.#h, this.#hpreact, n * H);
-    linearForward(this.#logits, this.#h, p.W2, p.b2, n, H, V);
-    const loss = crossEntropyForward(this.#probs, this.#logits, this.#Yb, n, V);
-    if (!Number.isFinite(loss)) return loss;
-
-    // Backward, in reverse order, into zeroed gradients.
-    for (const name of PARAM_NAMES) d[name].fill(0);
-    this.#dlogits.fill(0);
-    this.#dh.fill(0);
-    this.#dhpreact.fill(0);
-    this.#dhprebn.fill(0);
-    this.#dembcat.fill(0);
-    crossEntropyBackward(this.#dlogits, this.#probs, this.#Yb, n, V);
-    linearBackward(this.#dh, d.W2, d.b2, this.#dlogits, this.#h, p.W2, this.#transposed, n, H, V);
-    tanhBackward(this.#dhpreact, this.#dh, this.#h, n * H);
-    batchnormBackward(
-      this.#dhprebn,
-      d.bngain,
-      d.bnbias,
-      this.#dhpreact,
-      this.#bnraw,
-      this.#varInv,
-      p.bngain,
-      this.#scratch,
-      n,
-      H,
-    );
-    linearBackward(this.#dembcat, d.W1, d.b1, this.#dhprebn, this.#embcat, p.W1, this.#transposed, n, I, H);
-    embeddingBackward(d.C, this.#dembcat, this.#Xb, n, B, E);
-
-    // Update: p -= lr · dp, in float32 as in the lecture, then refresh the float64 copy.
-    const lr = this.learningRate();
-    for (const name of PARAM_NAMES) {
-      const p32 = this.params[name].data;
-      const p64 = p[name];
-      const grad = d[name];
-      for (let i = 0; i < p32.length; i++) {
-        p32[i] -= lr * grad[i];
-        p64[i] = p32[i];
-      }
-    }
-    this.#wasmBehind = true;
     return loss;
   }
 
@@ -422,20 +315,27 @@ export class Trainer {
    *
    * @example
    * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
    * trainer.lastGradients().W1.length; // 6000
    * ```
    */
   lastGradients(): Readonly<ParamArrays> {
-    if (this.#lastKernels === "wasm" && this.#wasm !== null) {
-      const grads = this.#wasm.grads;
-      return Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(grads[k])])) as ParamArrays;
-    }
-    return this.#d;
+    return (this.#last ?? this.#stepOf("ts")).gradients();
   }
 
-  /** The minibatch of the last step: contexts `[n·B]` and targets `[n]` (for tests). */
-  lastBatch(): { Xb: Int32Array; Yb: Int32Array } {
-    return { Xb: this.#Xb, Yb: this.#Yb };
+  /**
+   * The minibatch of the last step: contexts `[n·B]` and targets `[n]` (for tests).
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.lastBatch().Yb.length; // 32
+   * ```
+   */
+  lastBatch(): StepBatch {
+    return { Xb: this.#batch.Xb, Yb: this.#batch.Yb };
   }
 
   /**

@@ -303,3 +303,32 @@ Deno.test("the WebAssembly and TypeScript kernels train alike, and a run may swi
     wasm.trainStep();
   }, /kernels must be "wasm" or "ts", got gpu/);
 });
+
+Deno.test("the parameters as read are current, and what is written to them is what the next step starts from", () => {
+  for (const kernels of ["wasm", "ts"] as const) {
+    const trainer = new Trainer({ steps: 10 }, data, undefined, { kernels });
+    trainer.trainStep();
+    const before = trainer.params.W1.data.slice();
+    trainer.trainStep();
+    assert.notDeepEqual(trainer.params.W1.data, before, `${kernels}: the second step's W1 is read back`);
+    // With W2 and b2 zero every logit is zero: the next loss is exactly that of a uniform guess, log 27.
+    trainer.params.W2.data.fill(0);
+    trainer.params.b2.data.fill(0);
+    const loss = trainer.trainStep();
+    assert.ok(Math.abs(loss - Math.log(27)) < 1e-6, `${kernels}: loss ${loss} after zeroing W2 and b2, not log 27`);
+    // And the kernels switched mid-run take over the parameters as the other step left them.
+    const other = kernels === "wasm" ? "ts" : "wasm";
+    const W2 = trainer.params.W2.data.slice();
+    trainer.kernels = other;
+    trainer.trainStep();
+    const { W2: dW2 } = trainer.lastGradients();
+    const lr = trainer.learningRate(trainer.step - 1);
+    const moved = trainer.params.W2.data;
+    for (let i = 0; i < W2.length; i += 97) {
+      assert.ok(
+        Math.abs(W2[i] - lr * dW2[i] - moved[i]) <= 1e-6,
+        `${other}: W2[${i}] ${moved[i]}, expected from ${W2[i]}`,
+      );
+    }
+  }
+});
