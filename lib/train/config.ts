@@ -19,6 +19,7 @@
  */
 
 import { GLOBAL_SEED, LECTURE_SEED } from "../model.ts";
+import { budgetParts, bufferTable, type DataSize, type Part, PART_FIELDS } from "./sizes.ts";
 
 /**
  * Everything that defines a training run.
@@ -138,20 +139,6 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * What the buffers grow with besides the configuration: the vocabulary, and
- * the examples of all three splits together.
- *
- * @example
- * ```ts
- * const size: DataSize = { vocabSize: 27, examples: 228_146 };
- * ```
- */
-export interface DataSize {
-  vocabSize: number;
-  examples: number;
-}
-
-/**
  * The lecture's data: 27 characters, 228,146 examples.
  *
  * @example
@@ -162,55 +149,31 @@ export interface DataSize {
 export const LECTURE_DATA_SIZE: DataSize = { vocabSize: 27, examples: 228_146 };
 
 /**
- * The bytes a trainer with this configuration allocates, by what they are
- * for, each with the fields it grows with: the parameters (float32, and
- * float64 copies and gradients, and the WebAssembly step's float32 ones), a
- * batch's activations (for both kernel sets), the chunks of the evaluation,
- * the loss history and the dataset.
+ * The bytes of every buffer a trainer with this configuration and data
+ * allocates, both steps and inference included, by the table of `sizes.ts`
+ * that the allocations follow.
  *
  * @example
  * ```ts
- * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
+ * bufferBytes(DEFAULT_CONFIG, LECTURE_DATA_SIZE); // 9,544,612: about 9.1 MiB
  * ```
  */
-function bufferBytes(
-  c: TrainConfig,
-  { vocabSize: V, examples } = LECTURE_DATA_SIZE,
-): { bytes: number; fields: (keyof TrainConfig)[] }[] {
-  const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
-  const I = B * E;
-  return [
-    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
-    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
-    {
-      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
-      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
-        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
-      fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
-    },
-    { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
-    { bytes: 4 * steps, fields: ["steps"] },
-    { bytes: 4 * examples * (B + 1), fields: ["blockSize"] },
-  ];
+export function bufferBytes(c: TrainConfig, size: DataSize = LECTURE_DATA_SIZE): number {
+  return Object.values(budgetParts(bufferTable(c, size))).reduce((sum, bytes) => sum + bytes, 0);
 }
 
 /**
  * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
  * before anything is allocated. The error names the fields of the largest
  * part that are above their defaults, with their values.
- *
- * @example
- * ```ts
- * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
- * ```
  */
-function checkBuffers(c: TrainConfig, size = LECTURE_DATA_SIZE): void {
-  const parts = bufferBytes(c, size);
-  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
+function checkBuffers(c: TrainConfig, size: DataSize): void {
+  const parts = budgetParts(bufferTable(c, size));
+  const total = Object.values(parts).reduce((sum, bytes) => sum + bytes, 0);
   if (total <= MAX_BUFFER_BYTES) return;
-  const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
-  const blamed = above.length > 0 ? above : largest.fields;
+  const largest = (Object.keys(parts) as Part[]).reduce((a, b) => (parts[b] > parts[a] ? b : a));
+  const above = PART_FIELDS[largest].filter((f) => c[f] > DEFAULT_CONFIG[f]);
+  const blamed = above.length > 0 ? above : PART_FIELDS[largest];
   throw new ConfigError(
     blamed,
     (name) =>

@@ -27,7 +27,7 @@
 import type { Dataset } from "../data.ts";
 import { embeddingForward, linearForward, tanhRational } from "./kernels.ts";
 import { PARAM_NAMES, type Params } from "../model.ts";
-import { allocate, INFERENCE_CHUNK, inferenceBuffers, type StepDims } from "./sizes.ts";
+import { allocate, bytesOf, INFERENCE_CHUNK, inferenceBuffers, type StepDims } from "./sizes.ts";
 import type { ParamArrays } from "./step.ts";
 
 /**
@@ -65,6 +65,8 @@ export class Inference {
   /** Sampling's context, and the probabilities it draws from. */
   readonly context: Int32Array;
   readonly drawProbs: Float32Array;
+  /** The bytes of its buffers, as allocated. */
+  readonly bytes: number;
 
   /** Inference for the network `B, E, H, V`, its buffers allocated from the table. */
   constructor(dims: StepDims) {
@@ -75,6 +77,7 @@ export class Inference {
     this.sums = allocate(buffers.sums);
     this.context = allocate(buffers.context).context;
     this.drawProbs = allocate(buffers.draw).probs;
+    this.bytes = bytesOf(this.params, this.chunk, this.sums, [this.context, this.drawProbs]);
   }
 
   /** Takes the current parameters (float32, copied exactly into float64). */

@@ -406,6 +406,19 @@ export function budgetParts(table: Record<string, Record<string, BufferGroup>>):
   return parts;
 }
 
+/**
+ * The bytes the given arrays take: what was actually allocated, for
+ * comparison with the table.
+ *
+ * @example
+ * ```ts
+ * bytesOf({ a: new Float64Array(3), b: new Int32Array(2) }, [new Float32Array(1)]); // 24 + 8 + 4 = 36
+ * ```
+ */
+export function bytesOf(...records: (Record<string, ArrayBufferView | null> | (ArrayBufferView | null)[])[]): number {
+  return records.flatMap((r) => Object.values(r)).reduce((sum, a) => sum + (a?.byteLength ?? 0), 0);
+}
+
 const MAKE = {
   f32: (length: number) => new Float32Array(length),
   f64: (length: number) => new Float64Array(length),

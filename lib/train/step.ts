@@ -88,6 +88,8 @@ export interface StepBatch {
 export interface TrainStep {
   /** Which kernels it runs. */
   readonly kind: KernelChoice;
+  /** The bytes of its buffers. */
+  readonly bytes: number;
   /** Takes over the parameters: copies `params` in. Until {@linkcode TrainStep.release}, this copy is the current one. */
   acquire(params: Params): void;
   /** Hands the parameters back: writes its copy into `params`, which are current again. */

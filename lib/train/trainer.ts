@@ -42,7 +42,7 @@ import { calibrate } from "./calibration.ts";
 import { evaluate } from "./evaluation.ts";
 import { type BatchnormStats, Inference } from "./inference.ts";
 import { checkTemperature, sample } from "./sampling.ts";
-import { allocate, type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
+import { allocate, bytesOf, type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
 import { KERNEL_CHOICES, type KernelChoice, type ParamArrays, type StepBatch, type TrainStep } from "./step.ts";
 import { checkSplits, dataSize, loadTrainingData, type TrainingData, wordsSize } from "./training_data.ts";
 import { TsStep } from "./ts_step.ts";
@@ -112,7 +112,7 @@ export class Trainer {
   readonly #steps: Partial<Record<KernelChoice, TrainStep>> = {};
   #last: TrainStep | null = null;
   // The minibatch and the indices it was drawn with; inference's buffers, made at their first use.
-  readonly #batch: StepBatch & { ix: Int32Array };
+  readonly #batch: Record<"Xb" | "Yb" | "ix", Int32Array>;
   #inferenceBuffers: Inference | null = null;
 
   /**
@@ -393,6 +393,25 @@ export class Trainer {
   #calibrated(): BatchnormStats {
     if (this.bnmean === null || this.bnvar === null) this.calibrate();
     return this as BatchnormStats;
+  }
+
+  /**
+   * The bytes of every buffer allocated so far: the parameters, the batch,
+   * the loss history, batchnorm's statistics, the data, the steps made and
+   * inference's buffers. Once both steps and inference are made it is what
+   * the budget of `config.ts` counted before anything was allocated.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10 }).bufferBytes(); // the parameters, the batch, the history and the data, so far
+   * ```
+   */
+  bufferBytes(): number {
+    const params = Object.values(this.#params).map((t) => t.data);
+    const data = (["train", "dev", "test"] as const).flatMap((split) => [this.data[split].X, this.data[split].Y]);
+    const own = bytesOf(params, this.#batch, [this.lossLog10, this.bnmean, this.bnvar], data);
+    const steps = Object.values(this.#steps).reduce((sum, step) => sum + step.bytes, 0);
+    return own + steps + (this.#inferenceBuffers?.bytes ?? 0);
   }
 
   /**

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { DataSize } from "./config.ts";
+import type { DataSize } from "./sizes.ts";
 import { type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
 
 /**

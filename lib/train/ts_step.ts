@@ -35,7 +35,7 @@ import {
   tanhForward,
 } from "./kernels.ts";
 import { PARAM_NAMES, type Params } from "../model.ts";
-import { allocate, type StepDims, tsStepBuffers } from "./sizes.ts";
+import { allocate, bytesOf, type StepDims, tsStepBuffers } from "./sizes.ts";
 import type { ParamArrays, StepBatch, TrainStep } from "./step.ts";
 
 /**
@@ -49,6 +49,8 @@ import type { ParamArrays, StepBatch, TrainStep } from "./step.ts";
  */
 export class TsStep implements TrainStep {
   readonly kind = "ts";
+  /** The bytes of its buffers, as allocated. */
+  readonly bytes: number;
   readonly #dims: StepDims;
   // The parameters and their gradients; a batch's activations and theirs; room for Wᵀ and batchnorm's sums.
   readonly #p: ParamArrays;
@@ -66,6 +68,7 @@ export class TsStep implements TrainStep {
     this.#a = allocate(buffers.activations);
     this.#da = allocate(buffers.dactivations);
     this.#work = allocate(buffers.work);
+    this.bytes = bytesOf(this.#p, this.#d, this.#a, this.#da, this.#work);
   }
 
   /** Copies the float32 parameters in (exactly: float64 holds every float32). */
