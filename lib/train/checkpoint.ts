@@ -21,7 +21,15 @@
  */
 
 import { dirname } from "node:path";
-import { PARAM_NAMES, type Params } from "../model.ts";
+import { PARAM_NAMES } from "../model.ts";
+import {
+  CHECKPOINT_FORMAT,
+  firstBadValue,
+  readMetadata,
+  readTensors,
+  type ScheduleOverrides,
+} from "./checkpoint_fields.ts";
+import { MAX_BUFFER_BYTES } from "./config.ts";
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -30,14 +38,8 @@ import {
   SafetensorsError,
   type StoredTensor,
 } from "./safetensors.ts";
-import { fromArray } from "../tensor.ts";
-import type { TorchGeneratorState } from "../random/torch.ts";
-import { ConfigError, DEFAULT_CONFIG, MAX_BUFFER_BYTES, type TrainConfig, validateConfig } from "./config.ts";
 import { Trainer } from "./trainer.ts";
 import type { TrainingData } from "./training_data.ts";
-
-/** The `format` metadata value of our checkpoints. */
-const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
 
 /**
  * A checkpoint that cannot be used; the message names the file and the problem.
@@ -92,132 +94,19 @@ export function checkpointBytes(trainer: Trainer): Uint8Array {
 }
 
 /**
- * What a resumed run may change: the length of the run and its learning rate schedule.
- *
- * @example
- * ```ts
- * await loadCheckpoint("run.safetensors", undefined, { steps: 300_000 } satisfies ScheduleOverrides);
- * ```
- */
-export type ScheduleOverrides = Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
-
-/** The generator's state, checked: 624 whole words below 2^32, a position in [0, 624], a seed below 2^64. */
-function parseGenerator(text: string | undefined, fail: (why: string) => never): TorchGeneratorState {
-  let g: unknown;
-  try {
-    g = JSON.parse(text ?? "");
-  } catch {
-    return fail("metadata generator is not valid JSON");
-  }
-  if (typeof g !== "object" || g === null || Array.isArray(g)) fail(`generator is ${JSON.stringify(g)}, not an object`);
-  const state = g as Record<string, unknown>;
-  if (typeof state.mt !== "object" || state.mt === null) fail(`generator has no mt (the twister's state)`);
-  const { words, index } = state.mt as Record<string, unknown>;
-  if (!Array.isArray(words) || words.length !== 624) {
-    fail(
-      `generator mt.words must be a list of 624 numbers, got ${
-        Array.isArray(words) ? `${words.length}` : JSON.stringify(words ?? null)
-      }`,
-    );
-  }
-  const bad = (words as unknown[]).findIndex((w) =>
-    !Number.isInteger(w) || (w as number) < 0 || (w as number) >= 2 ** 32
-  );
-  if (bad >= 0) {
-    fail(`generator mt.words[${bad}] is ${JSON.stringify((words as unknown[])[bad])}, not a whole number in [0, 2^32)`);
-  }
-  if ((words as number[]).every((w) => w === 0)) fail("generator mt.words are all zero, which no seed produces");
-  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) > 624) {
-    fail(`generator mt.index is ${JSON.stringify(index ?? null)}, not a position in [0, 624]`);
-  }
-  if (typeof state.seed !== "string" || !/^\d{1,20}$/.test(state.seed) || BigInt(state.seed) >= 2n ** 64n) {
-    fail(`generator seed is ${JSON.stringify(state.seed ?? null)}, not a whole number in [0, 2^64) as a string`);
-  }
-  const cached = state.nextDoubleNormal;
-  if (cached !== null && !(typeof cached === "number" && Number.isFinite(cached))) {
-    fail(`generator nextDoubleNormal is ${JSON.stringify(cached ?? undefined)}, not null or a finite number`);
-  }
-  return {
-    seed: state.seed as string,
-    mt: { words: words as number[], index: index as number },
-    nextDoubleNormal: cached as number | null,
-  };
-}
-
-/** The configuration, checked field by field as the command line checks its flags; `overrides` applied first. */
-function parseConfig(
-  text: string | undefined,
-  overrides: ScheduleOverrides,
-  fail: (why: string) => never,
-): TrainConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text ?? "");
-  } catch {
-    return fail("metadata config is not valid JSON");
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("metadata config is not a JSON object");
-  const stored = raw as Record<string, unknown>;
-  for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
-    if (!(key in stored)) fail(`config has no ${key}`);
-  }
-  const config = { ...stored, ...overrides } as unknown as TrainConfig;
-  try {
-    return validateConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError && !error.fields.some((field) => field in overrides)) {
-      return fail(`config ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-/**
- * The first value that is not finite (or, for a variance, negative), as "W1[12] is NaN", or null.
- *
- * @example
- * ```ts
- * firstBadValue("bnvar", new Float32Array([1, -2]), true); // "bnvar[1] is -2, but a variance is never negative"
- * ```
- */
-function firstBadValue(name: string, data: Float32Array, nonNegative = false): string | null {
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]) || (nonNegative && data[i] < 0)) {
-      return `${name}[${i}] is ${data[i]}${Number.isFinite(data[i]) ? ", but a variance is never negative" : ""}`;
-    }
-  }
-  return null;
-}
-
-/** A tensor that must be there with this shape and finite values. */
-function checkedTensor(
-  file: Safetensors,
-  name: string,
-  shape: number[],
-  fail: (why: string) => never,
-  nonNegative = false,
-): Float32Array {
-  const t = file.tensors[name];
-  if (!t) fail(`it has no tensor ${name}`);
-  if (t.shape.join(",") !== shape.join(",")) {
-    fail(`${name} has shape [${t.shape.join(", ")}], but its configuration needs [${shape.join(", ")}]`);
-  }
-  const bad = firstBadValue(name, t.data, nonNegative);
-  if (bad) fail(bad);
-  return t.data;
-}
-
-/**
  * Rebuilds a trainer from a decoded checkpoint, validating every field before
- * it is used: the format, the configuration (in the flags' ranges and the
- * memory limit), the step, the generator, each tensor's shape and values,
- * batchnorm's statistics and the loss history. `data` must have the same
- * vocabulary; `overrides` may change the number of steps and the learning
- * rate schedule, nothing that changes the network's shape.
+ * it is used (see `checkpoint_fields.ts`): the format, the configuration (in
+ * the flags' ranges and the memory limit), the step, the generator, each
+ * tensor's shape and values, batchnorm's statistics and the loss history.
+ * `data` must have the same vocabulary; `overrides` may change the number of
+ * steps and the learning rate schedule, nothing that changes the network's shape.
  *
  * @example
  * ```ts
- * const trainer = trainerFromFile(decodeSafetensors(bytes, "memory"), "memory");
+ * import { Trainer } from "./trainer.ts";
+ * import { decodeSafetensors } from "./safetensors.ts";
+ * const bytes = checkpointBytes(new Trainer({ steps: 10 }));
+ * trainerFromFile(decodeSafetensors(bytes, "memory"), "memory").step; // 0
  * ```
  */
 export function trainerFromFile(
@@ -229,52 +118,9 @@ export function trainerFromFile(
   const fail = (why: string): never => {
     throw new CheckpointError(`${source}: ${why}`);
   };
-  const { metadata } = file;
-  if (metadata.format !== CHECKPOINT_FORMAT) {
-    fail(
-      `not a checkpoint of this project (format ${
-        JSON.stringify(metadata.format ?? null)
-      }, expected ${CHECKPOINT_FORMAT})`,
-    );
-  }
-  const config = parseConfig(metadata.config, overrides, fail);
-  const step = Number(metadata.step);
-  if (!/^\d+$/.test(metadata.step ?? "") || !Number.isSafeInteger(step)) {
-    fail(`step ${JSON.stringify(metadata.step ?? null)} is not a whole number`);
-  }
-  if (overrides.steps === undefined && step > config.steps) {
-    fail(`step ${step.toLocaleString("en-US")} is beyond config steps ${config.steps.toLocaleString("en-US")}`);
-  }
-  const generator = parseGenerator(metadata.generator, fail);
-  const vocab = metadata.vocab ?? "";
-  if (vocab.length < 2 || vocab[0] !== "." || new Set(vocab).size !== vocab.length) {
-    fail(`vocab ${JSON.stringify(vocab)} is not "." followed by distinct characters`);
-  }
-  const V = vocab.length;
-  const { nEmbd: E, blockSize: B, nHidden: H } = config;
-  const shapes: Record<string, number[]> = {
-    C: [V, E],
-    W1: [E * B, H],
-    b1: [H],
-    W2: [H, V],
-    b2: [V],
-    bngain: [1, H],
-    bnbias: [1, H],
-  };
-  const params = {} as Params;
-  for (const name of PARAM_NAMES) params[name] = fromArray(checkedTensor(file, name, shapes[name], fail), shapes[name]);
-  const calibrated = "bnmean" in file.tensors || "bnvar" in file.tensors;
-  const state = {
-    step,
-    generator,
-    lossLog10: checkedTensor(file, "loss_log10", [step], fail),
-    bnmean: calibrated ? checkedTensor(file, "bnmean", [1, H], fail) : null,
-    bnvar: calibrated ? checkedTensor(file, "bnvar", [1, H], fail, true) : null,
-  };
-  const known = new Set([...PARAM_NAMES, "loss_log10", "bnmean", "bnvar"]);
-  const extra = Object.keys(file.tensors).find((name) => !known.has(name));
-  if (extra) fail(`it has a tensor ${extra} that is not part of the model`);
-  const trainer = new Trainer(config, data, { params, state });
+  const { config, step, generator, vocab } = readMetadata(file.metadata, overrides, fail);
+  const { params, lossLog10, bnmean, bnvar } = readTensors(file, config, vocab.length, step, fail);
+  const trainer = new Trainer(config, data, { params, state: { step, generator, lossLog10, bnmean, bnvar } });
   const dataVocab = trainer.data.vocab.itos.join("");
   if (dataVocab !== vocab) {
     fail(`it was trained on the vocabulary ${JSON.stringify(vocab)}, but the data has ${JSON.stringify(dataVocab)}`);
