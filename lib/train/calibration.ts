@@ -22,7 +22,8 @@
 
 import type { Dataset } from "../data.ts";
 import type { BatchnormStats, Inference } from "./inference.ts";
-import { allocate, trainerBuffers } from "./sizes.ts";
+import { allocate } from "./buffers.ts";
+import { trainerBuffers } from "./sizes.ts";
 
 /**
  * Runs the first layer over `train` and returns the statistics of every

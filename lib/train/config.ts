@@ -19,7 +19,10 @@
  */
 
 import { GLOBAL_SEED, LECTURE_SEED } from "../model.ts";
-import { budgetParts, bufferTable, type DataSize, type Part, PART_FIELDS } from "./sizes.ts";
+import { loadNames } from "../data.ts";
+import type { Part } from "./buffers.ts";
+import { budgetParts, bufferTable, type DataSize, PART_FIELDS } from "./sizes.ts";
+import { dataSize, type TrainingData, wordsSize } from "./training_data.ts";
 
 /**
  * Everything that defines a training run.
@@ -236,4 +239,26 @@ export function checkResumedSteps(c: TrainConfig, restoredStep: number): void {
         grouped(restoredStep)
       }: a resumed run can only go on`,
   );
+}
+
+/**
+ * A trainer's whole configuration, the defaults filled in and checked before
+ * anything is allocated: each field, the buffers it needs for `data` (or for
+ * names.txt, whose words it returns so that the file is read once), and a
+ * restored step within its steps.
+ *
+ * @example
+ * ```ts
+ * checkRunConfig({ steps: 5000 }).config.nHidden; // 200
+ * ```
+ */
+export function checkRunConfig(
+  config: Partial<TrainConfig>,
+  data?: TrainingData,
+  restoredStep?: number,
+): { config: TrainConfig; names?: string[] } {
+  const names = data ? undefined : loadNames();
+  const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, data ? dataSize(data) : wordsSize(names ?? []));
+  if (restoredStep !== undefined) checkResumedSteps(checked, restoredStep);
+  return { config: checked, names };
 }

@@ -27,7 +27,8 @@
 import type { Dataset } from "../data.ts";
 import { embeddingForward, linearForward, tanhRational } from "./kernels.ts";
 import { PARAM_NAMES, type Params } from "../model.ts";
-import { allocate, bytesOf, INFERENCE_CHUNK, inferenceBuffers, type StepDims } from "./sizes.ts";
+import { allocate, bytesOf } from "./buffers.ts";
+import { INFERENCE_CHUNK, inferenceBuffers, type StepDims } from "./sizes.ts";
 import type { ParamArrays } from "./step.ts";
 
 /**

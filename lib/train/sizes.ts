@@ -3,10 +3,10 @@
  * `fill_in_parameter_sizes` and `fill_in_activation_sizes` list them: for each
  * holder (the trainer, the TypeScript step, the WebAssembly step, inference,
  * the data) its groups of buffers, each group of one element type with the
- * length of every buffer by name. The holders allocate from their groups
- * ({@linkcode allocate}, or the WebAssembly arena for groups marked `arena`),
- * and the 1 GiB budget is the sum of the same table ({@linkcode budgetParts}),
- * so the budget is what is allocated.
+ * length of every buffer by name (a `BufferGroup` of `buffers.ts`). The
+ * holders allocate from their groups (`allocate`, or the WebAssembly arena
+ * for groups marked `arena`), and the 1 GiB budget is the sum of the same
+ * table ({@linkcode budgetParts}), so the budget is what is allocated.
  *
  * The dimensions are the lecture's letters: `n` examples per batch, `B`
  * characters of context, `E` the embedding width, `H` hidden units, `V` the
@@ -14,7 +14,8 @@
  *
  * @example
  * ```ts
- * import { allocate, parameterSizes, tsStepBuffers } from "./sizes.ts";
+ * import { parameterSizes, tsStepBuffers } from "./sizes.ts";
+ * import { allocate } from "./buffers.ts";
  * const dims = { n: 32, B: 3, E: 10, H: 200, V: 27 };
  * parameterSizes(dims).W1; // 6000
  * const activations = allocate(tsStepBuffers(dims).activations);
@@ -24,6 +25,7 @@
  */
 
 import { PARAM_NAMES } from "../model.ts";
+import { arenaBytes, type BufferGroup, group, groupBytes, type Part } from "./buffers.ts";
 import { LAYOUT } from "./wasm/layout.ts";
 
 /**
@@ -75,27 +77,6 @@ export interface DataSize {
 /** The name of a parameter. */
 type ParamName = typeof PARAM_NAMES[number];
 
-/** The element types of the buffers, and the arrays that hold them. */
-interface ArrayTypes {
-  f32: Float32Array;
-  f64: Float64Array;
-  i32: Int32Array;
-}
-
-/** Bytes per element (4 for every number of the WebAssembly arena). */
-const ELEMENT_BYTES: Record<keyof ArrayTypes, number> = { f32: 4, f64: 8, i32: 4 };
-
-/**
- * The parts of the budget: a message about a budget exceeded names the
- * fields of its largest part ({@linkcode PART_FIELDS}).
- *
- * @example
- * ```ts
- * const part: Part = "batch";
- * ```
- */
-export type Part = "parameters" | "batch" | "evaluation" | "history" | "data";
-
 /**
  * The configuration fields each part grows with.
  *
@@ -111,64 +92,6 @@ export const PART_FIELDS: Record<Part, (keyof SizeFields)[]> = {
   history: ["steps"],
   data: ["blockSize"],
 };
-
-/**
- * Buffers of one element type, by name, with their lengths. Those of the
- * WebAssembly step (`arena`) are laid out in the module's memory, each
- * 16-byte aligned and followed by {@linkcode ARENA_SLACK} bytes.
- *
- * @example
- * ```ts
- * const g: BufferGroup<"f64", "sum" | "sumSq"> = { type: "f64", part: "evaluation", arena: false, lengths: { sum: 200, sumSq: 200 } };
- * ```
- */
-export interface BufferGroup<T extends keyof ArrayTypes = keyof ArrayTypes, K extends string = string> {
-  type: T;
-  part: Part;
-  arena: boolean;
-  lengths: Record<K, number>;
-}
-
-function group<T extends keyof ArrayTypes, K extends string>(
-  type: T,
-  part: Part,
-  lengths: Record<K, number>,
-  arena = false,
-): BufferGroup<T, K> {
-  return { type, part, arena, lengths };
-}
-
-/**
- * Every region of the WebAssembly arena starts on a multiple of this many bytes.
- *
- * @example
- * ```ts
- * ARENA_ALIGN; // 16, one v128
- * ```
- */
-export const ARENA_ALIGN = 16;
-
-/**
- * Bytes of slack after every region of the arena: the kernels read up to fifteen numbers past a row.
- *
- * @example
- * ```ts
- * ARENA_SLACK; // 64
- * ```
- */
-export const ARENA_SLACK = 64;
-
-/**
- * The bytes a region of `bytes` takes in the arena: rounded up to {@linkcode ARENA_ALIGN}, then the slack.
- *
- * @example
- * ```ts
- * arenaBytes(4 * 27); // 112 + 64 = 176
- * ```
- */
-export function arenaBytes(bytes: number): number {
-  return Math.ceil(bytes / ARENA_ALIGN) * ARENA_ALIGN + ARENA_SLACK;
-}
 
 /**
  * The length of every parameter (llm.c's `fill_in_parameter_sizes`).
@@ -364,32 +287,6 @@ export function bufferTable(c: SizeFields, size: DataSize) {
 }
 
 /**
- * The bytes of a group's buffers (in the arena, with their alignment and slack).
- *
- * @example
- * ```ts
- * groupBytes(tsStepBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).params); // 8 · 12,297 = 98376
- * ```
- */
-export function groupBytes(g: BufferGroup): number {
-  const lengths = Object.values<number>(g.lengths);
-  if (g.arena) return lengths.reduce((sum, length) => sum + arenaBytes(ELEMENT_BYTES[g.type] * length), 0);
-  return lengths.reduce((sum, length) => sum + ELEMENT_BYTES[g.type] * length, 0);
-}
-
-/**
- * The bytes of a holder's groups together.
- *
- * @example
- * ```ts
- * holderBytes(dataBuffers(3, 10)); // 4 · (30 + 10) = 160
- * ```
- */
-export function holderBytes(groups: Record<string, BufferGroup>): number {
-  return Object.values(groups).reduce((sum, g) => sum + groupBytes(g), 0);
-}
-
-/**
  * The bytes of the whole table by part, for the budget.
  *
  * @example
@@ -404,40 +301,4 @@ export function budgetParts(table: Record<string, Record<string, BufferGroup>>):
     for (const g of Object.values(holder)) parts[g.part] += groupBytes(g);
   }
   return parts;
-}
-
-/**
- * The bytes the given arrays take: what was actually allocated, for
- * comparison with the table.
- *
- * @example
- * ```ts
- * bytesOf({ a: new Float64Array(3), b: new Int32Array(2) }, [new Float32Array(1)]); // 24 + 8 + 4 = 36
- * ```
- */
-export function bytesOf(...records: (Record<string, ArrayBufferView | null> | (ArrayBufferView | null)[])[]): number {
-  return records.flatMap((r) => Object.values(r)).reduce((sum, a) => sum + (a?.byteLength ?? 0), 0);
-}
-
-const MAKE = {
-  f32: (length: number) => new Float32Array(length),
-  f64: (length: number) => new Float64Array(length),
-  i32: (length: number) => new Int32Array(length),
-};
-
-/**
- * A new zeroed array for every buffer of a group, by name.
- *
- * @example
- * ```ts
- * const { sum, sumSq } = allocate(inferenceBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).sums);
- * sum.length; // 200
- * ```
- */
-export function allocate<T extends keyof ArrayTypes, K extends string>(g: BufferGroup<T, K>): Record<K, ArrayTypes[T]> {
-  if (g.arena) throw new TypeError("A group of the WebAssembly arena is laid out by WasmStep, not allocated");
-  const make = MAKE[g.type] as (length: number) => ArrayTypes[T];
-  const out = {} as Record<K, ArrayTypes[T]>;
-  for (const name of Object.keys(g.lengths) as K[]) out[name] = make(g.lengths[name]);
-  return out;
 }

@@ -9,14 +9,8 @@ import { initParams, parameterCount } from "../model.ts";
 import { TorchGenerator } from "../random/torch.ts";
 import { bufferBytes } from "./config.ts";
 import { Inference } from "./inference.ts";
-import {
-  holderBytes,
-  inferenceBuffers,
-  parameterSizes,
-  type StepDims,
-  tsStepBuffers,
-  wasmStepBuffers,
-} from "./sizes.ts";
+import { holderBytes } from "./buffers.ts";
+import { inferenceBuffers, parameterSizes, type StepDims, tsStepBuffers, wasmStepBuffers } from "./sizes.ts";
 import type { TrainConfig } from "./config.ts";
 import { Trainer } from "./trainer.ts";
 import { dataSize, loadTrainingData, type TrainingData } from "./training_data.ts";

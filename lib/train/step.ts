@@ -28,6 +28,7 @@
  */
 
 import type { PARAM_NAMES, Params } from "../model.ts";
+import type { StepDims } from "./sizes.ts";
 
 /**
  * A choice of implementation for the training step (the `--kernels` flag):
@@ -71,6 +72,26 @@ export type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
 export interface StepBatch {
   Xb: Int32Array;
   Yb: Int32Array;
+}
+
+/**
+ * Checks a batch given from outside against the step's sizes: `n·B`
+ * contexts and `n` targets, every one a character of the vocabulary (an
+ * index outside it would read, and the WebAssembly backward write, outside C).
+ *
+ * @example
+ * ```ts
+ * checkBatch({ Xb: new Int32Array([0, 0, 0]), Yb: new Int32Array([27]) }, { n: 1, B: 3, E: 10, H: 200, V: 27 }); // throws: index 27
+ * ```
+ */
+export function checkBatch({ Xb, Yb }: StepBatch, { n, B, V }: StepDims): void {
+  if (Xb.length !== n * B || Yb.length !== n) {
+    throw new TypeError(`Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${n}`);
+  }
+  const bad = Xb.find((x) => !(x >= 0 && x < V)) ?? Yb.find((y) => !(y >= 0 && y < V));
+  if (bad !== undefined) {
+    throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
+  }
 }
 
 /**

@@ -34,17 +34,25 @@
  * @module
  */
 
-import { type Dataset, loadNames } from "../data.ts";
-import { checkResumedSteps, DEFAULT_CONFIG, LR_DECAY, type TrainConfig, validateConfig } from "./config.ts";
+import type { Dataset } from "../data.ts";
+import { checkRunConfig, LR_DECAY, type TrainConfig } from "./config.ts";
 import { initParams, LECTURE_SEED, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 import { calibrate } from "./calibration.ts";
 import { evaluate } from "./evaluation.ts";
 import { type BatchnormStats, Inference } from "./inference.ts";
 import { checkTemperature, sample } from "./sampling.ts";
-import { allocate, bytesOf, type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
-import { KERNEL_CHOICES, type KernelChoice, type ParamArrays, type StepBatch, type TrainStep } from "./step.ts";
-import { checkSplits, dataSize, loadTrainingData, type TrainingData, wordsSize } from "./training_data.ts";
+import { allocate, bytesOf } from "./buffers.ts";
+import { type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
+import {
+  checkBatch,
+  KERNEL_CHOICES,
+  type KernelChoice,
+  type ParamArrays,
+  type StepBatch,
+  type TrainStep,
+} from "./step.ts";
+import { checkSplits, loadTrainingData, type TrainingData } from "./training_data.ts";
 import { TsStep } from "./ts_step.ts";
 import { WasmStep } from "./wasm/step.ts";
 
@@ -131,7 +139,7 @@ export class Trainer {
     options: { kernels?: KernelChoice } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
-    const checked = Trainer.#checkConfig(config, data, restore?.state.step);
+    const checked = checkRunConfig(config, data, restore?.state.step);
     this.config = checked.config;
     const { blockSize, nEmbd, nHidden } = this.config;
     this.data = data ?? loadTrainingData(blockSize, checked.names);
@@ -146,23 +154,6 @@ export class Trainer {
     this.#batch = allocate(buffers.batch);
     this.lossLog10 = allocate(buffers.history).lossLog10;
     if (restore) this.#restore(restore.state);
-  }
-
-  /**
-   * The whole configuration, checked before anything is allocated: each
-   * field, the buffers it needs for `data` (or for names.txt, whose words it
-   * returns so that the file is read once), and a restored step within its
-   * steps.
-   */
-  static #checkConfig(
-    config: Partial<TrainConfig>,
-    data: TrainingData | undefined,
-    restoredStep: number | undefined,
-  ): { config: TrainConfig; names?: string[] } {
-    const names = data ? undefined : loadNames();
-    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, data ? dataSize(data) : wordsSize(names ?? []));
-    if (restoredStep !== undefined) checkResumedSteps(checked, restoredStep);
-    return { config: checked, names };
   }
 
   /** Takes up a checkpoint's step, generator, loss history and batchnorm statistics. */
@@ -276,20 +267,9 @@ export class Trainer {
    * ```
    */
   trainOnBatch(Xb: Int32Array, Yb: Int32Array): number {
-    const batch = this.#batch;
-    if (Xb.length !== batch.Xb.length || Yb.length !== batch.Yb.length) {
-      throw new TypeError(
-        `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${batch.Yb.length}`,
-      );
-    }
-    // An index outside the vocabulary would read (and the WebAssembly backward write) outside C.
-    const V = this.data.vocab.size;
-    const bad = Xb.find((x) => !(x >= 0 && x < V)) ?? Yb.find((y) => !(y >= 0 && y < V));
-    if (bad !== undefined) {
-      throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
-    }
-    batch.Xb.set(Xb);
-    batch.Yb.set(Yb);
+    checkBatch({ Xb, Yb }, this.#dims());
+    this.#batch.Xb.set(Xb);
+    this.#batch.Yb.set(Yb);
     return this.#run();
   }
 
@@ -383,8 +363,7 @@ export class Trainer {
 
   /** Inference's buffers (made at the first use), with the current parameters. */
   #inference(): Inference {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    this.#inferenceBuffers ??= new Inference({ n, B, E, H, V: this.data.vocab.size });
+    this.#inferenceBuffers ??= new Inference(this.#dims());
     this.#inferenceBuffers.load(this.params);
     return this.#inferenceBuffers;
   }

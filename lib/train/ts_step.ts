@@ -35,7 +35,8 @@ import {
   tanhForward,
 } from "./kernels.ts";
 import { PARAM_NAMES, type Params } from "../model.ts";
-import { allocate, bytesOf, type StepDims, tsStepBuffers } from "./sizes.ts";
+import { allocate, bytesOf } from "./buffers.ts";
+import { type StepDims, tsStepBuffers } from "./sizes.ts";
 import type { ParamArrays, StepBatch, TrainStep } from "./step.ts";
 
 /**

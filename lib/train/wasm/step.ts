@@ -25,7 +25,8 @@
  */
 
 import { PARAM_NAMES, type Params } from "../../model.ts";
-import { ARENA_ALIGN, arenaBytes, type StepDims, wasmStepBuffers } from "../sizes.ts";
+import { ARENA_ALIGN, arenaBytes } from "../buffers.ts";
+import { type StepDims, wasmStepBuffers } from "../sizes.ts";
 import type { ParamArrays, StepBatch, TrainStep } from "../step.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
 import { LAYOUT, type LayoutField } from "./layout.ts";
