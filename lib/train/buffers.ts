@@ -115,7 +115,8 @@ export function arenaBytes(bytes: number): number {
  *
  * @example
  * ```ts
- * groupBytes(tsStepBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).params); // 8 · 12,297 = 98376
+ * groupBytes(group("f64", "parameters", { b1: 200, b2: 27 })); // 8 · 227 = 1816
+ * groupBytes(group("f32", "parameters", { b1: 200, b2: 27 }, true)); // (800 + 64) + (112 + 64) = 1040
  * ```
  */
 export function groupBytes(g: BufferGroup): number {
@@ -129,7 +130,7 @@ export function groupBytes(g: BufferGroup): number {
  *
  * @example
  * ```ts
- * holderBytes(dataBuffers(3, 10)); // 4 · (30 + 10) = 160
+ * holderBytes({ X: group("i32", "data", { X: 30 }), Y: group("i32", "data", { Y: 10 }) }); // 4 · (30 + 10) = 160
  * ```
  */
 export function holderBytes(groups: Record<string, BufferGroup>): number {
@@ -160,8 +161,8 @@ const MAKE = {
  *
  * @example
  * ```ts
- * const { sum, sumSq } = allocate(inferenceBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).sums);
- * sum.length; // 200
+ * const { sum, sumSq } = allocate(group("f64", "evaluation", { sum: 200, sumSq: 200 }));
+ * sumSq.length; // 200
  * ```
  */
 export function allocate<T extends keyof ArrayTypes, K extends string>(g: BufferGroup<T, K>): Record<K, ArrayTypes[T]> {

@@ -32,7 +32,15 @@ import { trainerBuffers } from "./sizes.ts";
  *
  * @example
  * ```ts
- * const stats = calibrate(inference, data.train);
+ * import { Inference } from "./inference.ts";
+ * import { lectureSplit } from "../data.ts";
+ * import { initParams } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * const data = lectureSplit(["emma", "olivia", "ava", "isabella", "sophia", "mia"], 3);
+ * const V = data.vocab.size;
+ * const inference = new Inference({ n: 4, B: 3, E: 2, H: 8, V });
+ * inference.load(initParams({ vocabSize: V, nEmbd: 2, nHidden: 8, blockSize: 3 }, new TorchGenerator(1)));
+ * calibrate(inference, data.train).bnvar.length; // 8, one per hidden unit
  * ```
  */
 export function calibrate(inference: Inference, train: Dataset): BatchnormStats {

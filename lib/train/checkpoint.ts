@@ -13,9 +13,16 @@
  *
  * @example
  * ```ts
- * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
- * await saveCheckpoint("checkpoints/mlp.safetensors", trainer);
- * const resumed = await loadCheckpoint("checkpoints/mlp.safetensors");
+ * import { checkpointBytes, loadCheckpoint, saveCheckpoint, trainerFromCheckpoint } from "./checkpoint.ts";
+ * import { Trainer } from "./trainer.ts";
+ * const trainer = new Trainer({ steps: 10 });
+ * trainer.trainStep();
+ * trainerFromCheckpoint(checkpointBytes(trainer), "memory").step; // 1: in memory
+ * // With --allow-read --allow-write, on disk:
+ * async function saveAndResume(path: string): Promise<Trainer> {
+ *   await saveCheckpoint(path, trainer);
+ *   return await loadCheckpoint(path);
+ * }
  * ```
  * @module
  */
@@ -70,7 +77,9 @@ export class CheckpointError extends Error {
  *
  * @example
  * ```ts
- * const bytes = checkpointBytes(trainer);
+ * import { Trainer } from "./trainer.ts";
+ * const bytes = checkpointBytes(new Trainer({ steps: 10 }));
+ * bytes.length; // about 57 kB: 12,297 float32 parameters and the header
  * ```
  */
 export function checkpointBytes(trainer: Trainer): Uint8Array {
@@ -133,7 +142,9 @@ export function trainerFromFile(
  *
  * @example
  * ```ts
- * const trainer = trainerFromCheckpoint(bytes, "memory", undefined, { steps: 300_000 });
+ * import { Trainer } from "./trainer.ts";
+ * const bytes = checkpointBytes(new Trainer({ steps: 10 }));
+ * trainerFromCheckpoint(bytes, "memory", undefined, { steps: 300_000 }).config.steps; // 300000
  * ```
  */
 export function trainerFromCheckpoint(
@@ -152,14 +163,7 @@ export function trainerFromCheckpoint(
   return trainerFromFile(file, source, data, overrides);
 }
 
-/**
- * The temporary file a checkpoint is written to before it is renamed over `path`.
- *
- * @example
- * ```ts
- * temporaryPath("run.safetensors", 4121); // "run.safetensors.4121.tmp"
- * ```
- */
+/** The temporary file a checkpoint is written to before it is renamed over `path`: `run.safetensors.4121.tmp`. */
 function temporaryPath(path: string, pid = Deno.pid): string {
   return `${path}.${pid}.tmp`;
 }
@@ -170,7 +174,10 @@ function temporaryPath(path: string, pid = Deno.pid): string {
  *
  * @example
  * ```ts
- * if (unsafeValue(trainer)) console.error("diverged");
+ * import { Trainer } from "./trainer.ts";
+ * const trainer = new Trainer({ steps: 10 });
+ * trainer.params.W1.data[12] = NaN;
+ * unsafeValue(trainer); // "W1[12] is NaN"
  * ```
  */
 export function unsafeValue(trainer: Trainer): string | null {
@@ -191,7 +198,9 @@ export function unsafeValue(trainer: Trainer): string | null {
  *
  * @example
  * ```ts
- * await saveCheckpoint("checkpoints/mlp.safetensors", trainer);
+ * import { Trainer } from "./trainer.ts";
+ * // With --allow-read --allow-write:
+ * const save = (trainer: Trainer) => saveCheckpoint("checkpoints/mlp.safetensors", trainer);
  * ```
  */
 export async function saveCheckpoint(path: string, trainer: Trainer, write = Deno.writeFile): Promise<void> {
@@ -216,7 +225,8 @@ export async function saveCheckpoint(path: string, trainer: Trainer, write = Den
  *
  * @example
  * ```ts
- * await checkWritable("checkpoints/mlp.safetensors");
+ * // With --allow-read --allow-write, before a long run:
+ * const check = () => checkWritable("checkpoints/mlp.safetensors");
  * ```
  */
 export async function checkWritable(path: string): Promise<void> {
@@ -262,7 +272,8 @@ function readError(path: string, error: unknown): CheckpointError {
  *
  * @example
  * ```ts
- * await whatIsAt("notes.txt"); // "other"
+ * // With --allow-read:
+ * const notes = () => whatIsAt("notes.txt"); // "other", or "nothing" if there is no such file
  * ```
  */
 export async function whatIsAt(path: string): Promise<"nothing" | "checkpoint" | "other"> {
@@ -284,7 +295,8 @@ export async function whatIsAt(path: string): Promise<"nothing" | "checkpoint" |
  *
  * @example
  * ```ts
- * const trainer = await loadCheckpoint("checkpoints/mlp.safetensors");
+ * // With --allow-read:
+ * const resume = () => loadCheckpoint("checkpoints/mlp.safetensors", undefined, { steps: 300_000 });
  * ```
  */
 export async function loadCheckpoint(

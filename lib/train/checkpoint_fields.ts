@@ -10,9 +10,13 @@
  * ```ts
  * import { readMetadata } from "./checkpoint_fields.ts";
  * const fail = (why: string): never => {
- *   throw new Error(why);
+ *   throw new Error(`memory: ${why}`);
  * };
- * readMetadata({ format: "other" }, {}, fail); // throws: not a checkpoint of this project
+ * try {
+ *   readMetadata({ format: "other" }, {}, fail);
+ * } catch (error) {
+ *   (error as Error).message; // "memory: not a checkpoint of this project (format "other", expected …)"
+ * }
  * ```
  * @module
  */
@@ -38,7 +42,7 @@ export const CHECKPOINT_FORMAT = "backprop-ninja-mlp/1";
  *
  * @example
  * ```ts
- * await loadCheckpoint("run.safetensors", undefined, { steps: 300_000 } satisfies ScheduleOverrides);
+ * const overrides: ScheduleOverrides = { steps: 300_000, lr: 0.05 };
  * ```
  */
 export type ScheduleOverrides = Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;

@@ -193,7 +193,12 @@ function checkBuffers(c: TrainConfig, size: DataSize): void {
  *
  * @example
  * ```ts
- * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
+ * validateConfig({ ...DEFAULT_CONFIG, steps: 5000 }).steps; // 5000
+ * try {
+ *   validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 });
+ * } catch (error) {
+ *   (error as ConfigError).message; // "batchSize must be a whole number ≥ 2 (batchnorm's variance divides by n − 1), got 1"
+ * }
  * ```
  */
 export function validateConfig(c: TrainConfig, size = LECTURE_DATA_SIZE): TrainConfig {

@@ -15,7 +15,7 @@
  * const data = loadTrainingData(3);
  * const inference = new Inference({ n: 32, B: 3, E: 10, H: 200, V: 27 });
  * inference.load(initParams({ vocabSize: 27, nEmbd: 10, nHidden: 200, blockSize: 3 }, new TorchGenerator(1)));
- * evaluate(inference, data.dev, () => calibrate(inference, data.train)); // about 3.3 before any training
+ * evaluate(inference, data.dev, () => calibrate(inference, data.train)); // about 3.6 before any training
  * ```
  * @module
  */
@@ -31,7 +31,17 @@ import { crossEntropyForward, linearForward } from "./kernels.ts";
  *
  * @example
  * ```ts
- * const devLoss = evaluate(inference, data.dev, () => stats);
+ * import { calibrate } from "./calibration.ts";
+ * import { Inference } from "./inference.ts";
+ * import { lectureSplit } from "../data.ts";
+ * import { initParams } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * const data = lectureSplit(["emma", "olivia", "ava", "isabella", "sophia", "mia"], 3);
+ * const V = data.vocab.size;
+ * const inference = new Inference({ n: 4, B: 3, E: 2, H: 8, V });
+ * inference.load(initParams({ vocabSize: V, nEmbd: 2, nHidden: 8, blockSize: 3 }, new TorchGenerator(1)));
+ * const stats = calibrate(inference, data.train);
+ * evaluate(inference, data.dev, () => stats); // the dev loss of an untrained network
  * ```
  */
 export function evaluate(inference: Inference, data: Dataset, stats: () => BatchnormStats): number {

@@ -41,7 +41,10 @@ import { matmulAccumulate } from "./matmul.ts";
  *
  * @example
  * ```ts
- * embeddingForward(embcat, Xb, C, 32, 3, 10);
+ * // embcat[2, 2·1]: the rows of C[3, 1] that the contexts [[1, 2], [0, 0]] pick
+ * const embcat = new Float64Array(4);
+ * embeddingForward(embcat, new Int32Array([1, 2, 0, 0]), new Float64Array([10, 20, 30]), 2, 2, 1);
+ * embcat; // [20, 30, 10, 10]
  * ```
  */
 export function embeddingForward(
@@ -65,7 +68,9 @@ export function embeddingForward(
  *
  * @example
  * ```ts
- * embeddingBackward(dC, dembcat, Xb, 32, 3, 10);
+ * const dC = new Float64Array(3);
+ * embeddingBackward(dC, new Float64Array([1, 2, 3, 4]), new Int32Array([1, 2, 0, 0]), 2, 2, 1);
+ * dC; // [7, 1, 2]: row 0 was looked up twice
  * ```
  */
 export function embeddingBackward(
@@ -91,7 +96,11 @@ export function embeddingBackward(
  *
  * @example
  * ```ts
- * linearForward(hprebn, embcat, W1, b1, 32, 30, 200);
+ * // out[1, 2] = inp[1, 3] @ W[3, 2] + b[2]
+ * const out = new Float64Array(2);
+ * const W = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * linearForward(out, new Float64Array([1, 2, 3]), W, new Float64Array([0.5, -0.5]), 1, 3, 2);
+ * out; // [4.5, 4.5]
  * ```
  */
 export function linearForward(
@@ -115,7 +124,12 @@ export function linearForward(
  *
  * @example
  * ```ts
- * linearBackward(dh, dW2, db2, dlogits, h, W2, scratch, 32, 200, 27);
+ * // The backward of out[1, 2] = inp[1, 3] @ W[3, 2] + b[2], for dout = [1, 1]
+ * const [dinp, dW, db] = [new Float64Array(3), new Float64Array(6), new Float64Array(2)];
+ * const W = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * linearBackward(dinp, dW, db, new Float64Array([1, 1]), new Float64Array([1, 2, 3]), W, new Float64Array(6), 1, 3, 2);
+ * dinp; // [1, 1, 2]: each row of W summed
+ * dW; // [1, 1, 2, 2, 3, 3]
  * ```
  */
 export function linearBackward(
@@ -155,7 +169,13 @@ export function linearBackward(
  *
  * @example
  * ```ts
- * batchnormForward(hpreact, bnraw, varInv, mean, variance, hprebn, bngain, bnbias, 32, 200);
+ * // One unit over two rows, 1 and 3: mean 2, variance (n − 1 = 1) 2
+ * const [hpreact, bnraw] = [new Float64Array(2), new Float64Array(2)];
+ * const [varInv, mean, variance] = [new Float64Array(1), new Float64Array(1), new Float64Array(1)];
+ * const [hprebn, gain, bias] = [new Float64Array([1, 3]), new Float64Array([1]), new Float64Array([0])];
+ * batchnormForward(hpreact, bnraw, varInv, mean, variance, hprebn, gain, bias, 2, 1);
+ * [mean[0], variance[0]]; // [2, 2]
+ * hpreact; // about [-0.707, 0.707]
  * ```
  */
 export function batchnormForward(
@@ -204,7 +224,13 @@ export function batchnormForward(
  *
  * @example
  * ```ts
- * batchnormBackward(dhprebn, dbngain, dbnbias, dhpreact, bnraw, varInv, bngain, scratch, 32, 200);
+ * // After the forward of one unit over the rows 1 and 3 (bnraw ±1/√2), for dout = [1, 0]
+ * const [dinp, dgain, dbias] = [new Float64Array(2), new Float64Array(1), new Float64Array(1)];
+ * const bnraw = new Float64Array([-Math.SQRT1_2, Math.SQRT1_2]);
+ * const varInv = new Float64Array([1 / Math.sqrt(2 + 1e-5)]);
+ * const [dout, gain] = [new Float64Array([1, 0]), new Float64Array([1])];
+ * batchnormBackward(dinp, dgain, dbias, dout, bnraw, varInv, gain, new Float64Array(2), 2, 1);
+ * [dgain[0], dbias[0]]; // about [-0.707, 1]
  * ```
  */
 export function batchnormBackward(
@@ -256,7 +282,7 @@ export function batchnormBackward(
  *
  * @example
  * ```ts
- * tanhRational(0.5); // 0.46211715726000974 (Math.tanh: 0.46211715726000974)
+ * tanhRational(0.5); // 0.4621171408833437 (Math.tanh: 0.46211715726000974)
  * ```
  */
 export function tanhRational(x: number): number {
@@ -281,7 +307,9 @@ export function tanhRational(x: number): number {
  *
  * @example
  * ```ts
- * tanhForward(h, hpreact, 32 * 200);
+ * const h = new Float64Array(2);
+ * tanhForward(h, new Float64Array([0, 1]), 2);
+ * h; // [0, 0.76159…]
  * ```
  */
 export function tanhForward(out: Float64Array, inp: Float64Array, size: number): void {
@@ -293,7 +321,9 @@ export function tanhForward(out: Float64Array, inp: Float64Array, size: number):
  *
  * @example
  * ```ts
- * tanhForwardNaive(h, hpreact, 32 * 200);
+ * const h = new Float64Array(2);
+ * tanhForwardNaive(h, new Float64Array([0, 1]), 2);
+ * h; // [0, 0.7615941559557649]
  * ```
  */
 export function tanhForwardNaive(out: Float64Array, inp: Float64Array, size: number): void {
@@ -305,7 +335,9 @@ export function tanhForwardNaive(out: Float64Array, inp: Float64Array, size: num
  *
  * @example
  * ```ts
- * tanhBackward(dhpreact, dh, h, 32 * 200);
+ * const dinp = new Float64Array(1);
+ * tanhBackward(dinp, new Float64Array([2]), new Float64Array([0.5]), 1);
+ * dinp; // [1.5]: (1 − 0.5²) · 2
  * ```
  */
 export function tanhBackward(dinp: Float64Array, dout: Float64Array, out: Float64Array, size: number): void {
@@ -324,7 +356,10 @@ export function tanhBackward(dinp: Float64Array, dout: Float64Array, out: Float6
  *
  * @example
  * ```ts
- * const loss = crossEntropyForward(probs, logits, Yb, 32, 27);
+ * // One row of two equal logits, against target 1
+ * const probs = new Float64Array(2);
+ * crossEntropyForward(probs, new Float64Array([0, 0]), new Int32Array([1]), 1, 2); // log 2 = 0.693…
+ * probs; // [0.5, 0.5]
  * ```
  */
 export function crossEntropyForward(
@@ -356,7 +391,9 @@ export function crossEntropyForward(
  *
  * @example
  * ```ts
- * crossEntropyBackward(dlogits, probs, Yb, 32, 27);
+ * const dlogits = new Float64Array(2);
+ * crossEntropyBackward(dlogits, new Float64Array([0.5, 0.5]), new Int32Array([1]), 1, 2);
+ * dlogits; // [0.5, -0.5]
  * ```
  */
 export function crossEntropyBackward(

@@ -62,7 +62,16 @@ export function checkTemperature(temperature: number): void {
  *
  * @example
  * ```ts
- * sample(inference, data.vocab.itos, () => stats, { count: 20, seed: 2147483657 }); // the lecture's 20 samples
+ * import { calibrate } from "./calibration.ts";
+ * import { Inference } from "./inference.ts";
+ * import { lectureSplit } from "../data.ts";
+ * import { initParams } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * const data = lectureSplit(["emma", "olivia", "ava", "isabella", "sophia", "mia"], 3);
+ * const V = data.vocab.size;
+ * const inference = new Inference({ n: 4, B: 3, E: 2, H: 8, V });
+ * inference.load(initParams({ vocabSize: V, nEmbd: 2, nHidden: 8, blockSize: 3 }, new TorchGenerator(1)));
+ * sample(inference, data.vocab.itos, () => calibrate(inference, data.train), { count: 2, seed: 2147483657 });
  * ```
  */
 export function sample(

@@ -81,7 +81,13 @@ export interface StepBatch {
  *
  * @example
  * ```ts
- * checkBatch({ Xb: new Int32Array([0, 0, 0]), Yb: new Int32Array([27]) }, { n: 1, B: 3, E: 10, H: 200, V: 27 }); // throws: index 27
+ * const dims = { n: 1, B: 3, E: 10, H: 200, V: 27 };
+ * checkBatch({ Xb: new Int32Array([0, 0, 0]), Yb: new Int32Array([5]) }, dims); // "..." → e: fine
+ * try {
+ *   checkBatch({ Xb: new Int32Array([0, 0, 0]), Yb: new Int32Array([27]) }, dims);
+ * } catch (error) {
+ *   (error as RangeError).message; // "Cannot train on a batch with character index 27: the vocabulary has 27 characters"
+ * }
  * ```
  */
 export function checkBatch({ Xb, Yb }: StepBatch, { n, B, V }: StepDims): void {

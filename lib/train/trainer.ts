@@ -239,7 +239,7 @@ export class Trainer {
    * @example
    * ```ts
    * const trainer = new Trainer({ steps: 10 });
-   * trainer.trainStep(); // about 3.3
+   * trainer.trainStep(); // about 3.8, the first batch
    * ```
    */
   trainStep(): number {
@@ -263,7 +263,7 @@ export class Trainer {
    * @example
    * ```ts
    * const trainer = new Trainer({ steps: 10, batchSize: 2 });
-   * trainer.trainOnBatch(new Int32Array([0, 0, 5, 0, 5, 13]), new Int32Array([13, 13])); // emma's e, m
+   * trainer.trainOnBatch(new Int32Array([0, 0, 0, 0, 0, 5]), new Int32Array([5, 13])); // "..." → e, "..e" → m
    * ```
    */
   trainOnBatch(Xb: Int32Array, Yb: Int32Array): number {
@@ -325,7 +325,9 @@ export class Trainer {
    *
    * @example
    * ```ts
+   * const trainer = new Trainer({ steps: 10 });
    * trainer.calibrate();
+   * trainer.bnmean?.length; // 200
    * ```
    */
   calibrate(): void {
@@ -338,7 +340,8 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * trainer.evaluate(trainer.data.dev); // about 2.11 after the full run
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.evaluate(trainer.data.dev); // about 3.7 untrained; 2.11 after the full run
    * ```
    */
   evaluate(data: Dataset): number {
@@ -352,7 +355,8 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples, here from an untrained network
    * ```
    */
   sample(count: number, seed = LECTURE_SEED + 10, temperature = 1, maxLength = 50): string[] {
@@ -398,7 +402,9 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const state = trainer.state();
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.state().lossLog10.length; // 1
    * ```
    */
   state(): TrainerState {

@@ -16,7 +16,7 @@
  * const params = initParams({ vocabSize: 27, nEmbd: 10, nHidden: 200, blockSize: 3 }, new TorchGenerator(1));
  * const step = new TsStep({ n: 2, B: 3, E: 10, H: 200, V: 27 });
  * step.acquire(params);
- * step.run({ Xb: new Int32Array([0, 0, 5, 0, 5, 13]), Yb: new Int32Array([13, 13]) }, 0.1); // about 3.3
+ * step.run({ Xb: new Int32Array([0, 0, 5, 0, 5, 13]), Yb: new Int32Array([13, 13]) }, 0.1); // about 3.9
  * step.release(params);
  * ```
  * @module

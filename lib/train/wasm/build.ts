@@ -56,17 +56,19 @@ async function loadCompiler() {
  *
  * @example
  * ```ts
- * const bytes = await compileKernels();
+ * const bytes = await compileKernels("export function twice(x: i32): i32 { return 2 * x; }");
+ * const { twice } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as { twice(x: number): number };
+ * twice(21); // 42
  * ```
  */
-export async function compileKernels(text: string = source): Promise<Uint8Array> {
+export async function compileKernels(text: string = source): Promise<Uint8Array<ArrayBuffer>> {
   const asc = await loadCompiler();
-  let binary: Uint8Array | null = null;
+  let binary: Uint8Array<ArrayBuffer> | null = null;
   const files: Record<string, string> = { "kernels.ts": text, "layout.ts": layoutSource() };
   const { error, stderr } = await asc.main(["kernels.ts", "--outFile", "kernels.wasm", ...ASC_FLAGS], {
     readFile: (name: string) => files[name] ?? null,
     writeFile: (name: string, contents: Uint8Array | string) => {
-      if (name === "kernels.wasm" && typeof contents !== "string") binary = contents;
+      if (name === "kernels.wasm" && typeof contents !== "string") binary = Uint8Array.from(contents);
     },
     listFiles: () => [],
   });

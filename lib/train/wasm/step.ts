@@ -19,7 +19,7 @@
  * import { WasmStep } from "./step.ts";
  * const w = new WasmStep({ n: 4, B: 3, E: 2, H: 8, V: 5 });
  * w.params.W1.fill(0.01); // ... set the parameters and the batch (w.Xb, w.Yb), then
- * w.step(0.1); // the loss, log(5) for equal logits
+ * w.step(0.1); // the loss, log 5 = 1.609… for logits all 0
  * ```
  * @module
  */
