@@ -62,13 +62,8 @@ import { WasmStep } from "./wasm/step.ts";
  * @example
  * ```ts
  * import { TorchGenerator } from "../random/torch.ts";
- * const state: TrainerState = {
- *   step: 0,
- *   generator: new TorchGenerator(1).getState(),
- *   lossLog10: new Float32Array(0),
- *   bnmean: null,
- *   bnvar: null,
- * };
+ * const generator = new TorchGenerator(1).getState();
+ * const state: TrainerState = { step: 0, generator, lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
  * ```
  */
 export interface TrainerState {
