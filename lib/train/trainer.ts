@@ -56,6 +56,9 @@ import { checkSplits, loadTrainingData, type TrainingData } from "./training_dat
 import { TsStep } from "./ts_step.ts";
 import { WasmStep } from "./wasm/step.ts";
 
+// Chapter 9 (and its notebook) imports the decay with the trainer.
+export { LR_DECAY } from "./config.ts";
+
 /**
  * The state a checkpoint must carry besides the parameters.
  *
