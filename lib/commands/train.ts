@@ -6,7 +6,10 @@
  * @example
  * ```ts
  * import { trainCommand } from "./train.ts";
- * await trainCommand(["--steps", "5000"]); // returns the exit code
+ * // As main.ts runs `deno task train --steps 5000`:
+ * async function train() {
+ *   Deno.exitCode = await trainCommand(["--steps", "5000"]);
+ * }
  * ```
  * @module
  */
@@ -36,7 +39,11 @@ import { Trainer } from "../train/trainer.ts";
  *
  * @example
  * ```ts
- * await latestRun(DEFAULT_CHECKPOINT); // "checkpoints/mlp.safetensors", or the newest mlp-N
+ * import { latestRun } from "../train/runs.ts";
+ * // What `deno task sample` reads (it needs --allow-read):
+ * async function newest() {
+ *   return await latestRun(DEFAULT_CHECKPOINT); // "checkpoints/mlp.safetensors", or the newest mlp-N
+ * }
  * ```
  */
 export const DEFAULT_CHECKPOINT = "checkpoints/mlp.safetensors";
@@ -600,7 +607,10 @@ function finishedText(path: string, steps: number): string {
  *
  * @example
  * ```ts
- * Deno.exitCode = await trainCommand(Deno.args);
+ * // As main.ts runs it:
+ * async function main(args: string[]) {
+ *   Deno.exitCode = await trainCommand(args);
+ * }
  * ```
  */
 export async function trainCommand(args: string[]): Promise<number> {
@@ -654,7 +664,10 @@ export async function trainCommand(args: string[]): Promise<number> {
  *
  * @example
  * ```ts
- * Deno.exitCode = await sampleCommand(["--samples", "5"]);
+ * // As main.ts runs `deno task sample --samples 5`:
+ * async function sample() {
+ *   Deno.exitCode = await sampleCommand(["--samples", "5"]);
+ * }
  * ```
  */
 export async function sampleCommand(args: string[]): Promise<number> {
