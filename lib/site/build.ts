@@ -27,6 +27,7 @@ import { type ChapterCells, chapterCells } from "./cells.ts";
 import { chapterPage } from "./chapter_page.ts";
 import { indexPage, summaryOf } from "./index_page.ts";
 import { runCells } from "./outputs.ts";
+import { trainingPage } from "./training_page.ts";
 import type { CellOutput } from "./run/messages.ts";
 import { toFileUrl } from "../paths.ts";
 
@@ -34,7 +35,7 @@ import { toFileUrl } from "../paths.ts";
 export const BUILD_MARK = ".made-by-deno-task-site";
 
 /** The pages' own scripts, in `lib/site/browser/`. */
-const PAGE_SCRIPTS = ["chapter"];
+const PAGE_SCRIPTS = ["chapter", "training", "train_worker"];
 
 /** What to build and where. */
 export interface BuildOptions {
@@ -174,6 +175,8 @@ export async function buildSite(o: BuildOptions): Promise<BuiltSite> {
   await bundleAll(chapters, o.root, dir, scratch);
   await copyAssets(o.root, dir);
   const built = await writeChapterPages(chapters, outputs, dir);
+  const training = trainingPage(await scriptBytes(join(dir, "js"), "train_worker.js"));
+  await writePage(dir, built.pages, "training.html", training);
   await Deno.remove(scratch, { recursive: true });
   return built;
 }

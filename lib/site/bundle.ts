@@ -5,9 +5,10 @@
  * a page loads only what it needs and a worker only what it runs.
  *
  * The bundle uses the project's import map (deno.json's `imports`) with one
- * addition: `node:path` goes to `browser/node_path.ts`, because
- * `lib/train/checkpoint.ts` imports it for saving files, which a page never
- * does.
+ * addition: `node:path` and `node:util` go to stand-ins
+ * (`browser/node_path.ts`, `browser/node_util.ts`), because
+ * `lib/train/checkpoint.ts` imports the one for saving files and `lib/cli.ts`
+ * the other for parsing a command line, neither of which a page does.
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ async function importMap(root: string): Promise<string> {
   const imports = {
     ...config.imports,
     "node:path": toFileUrl(join(root, "lib/site/browser/node_path.ts")).href,
+    "node:util": toFileUrl(join(root, "lib/site/browser/node_util.ts")).href,
   };
   return JSON.stringify({ imports }, null, 2);
 }

@@ -1,0 +1,231 @@
+/// <reference lib="dom" />
+/**
+ * The script of the training page: reads the form as the command line reads
+ * its flags (one line for a bad value, with the focus on its field), starts
+ * the training worker when it is first needed, and shows what it reports:
+ * the progress line, the loss curve, the losses and the names. The page's
+ * state is in `document.body.dataset.state` (idle, training, paused,
+ * evaluating, finished, opened, failed), for people's styles and for tests.
+ *
+ * @example
+ * ```ts
+ * // In the training page: <script type="module" src="js/training.js"></script>
+ * ```
+ * @module
+ */
+
+import { UsageError } from "../../cli.ts";
+import { escapeHtml } from "../html.ts";
+import { flagInError, MAX_CHECKPOINT_BYTES, readSampling, readTrainingForm, type Sampling } from "../training_form.ts";
+import type { FromTrainer, Progress, SampledName, SplitLoss, ToTrainer } from "../training_messages.ts";
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The page's elements and its worker: all of this script's state. */
+const ui = {
+  form: byId<HTMLFormElement>("flags"),
+  train: byId<HTMLButtonElement>("train"),
+  stop: byId<HTMLButtonElement>("stop"),
+  resume: byId<HTMLButtonElement>("continue"),
+  download: byId<HTMLButtonElement>("download"),
+  sample: byId<HTMLButtonElement>("sample"),
+  open: byId<HTMLInputElement>("open"),
+  message: byId<HTMLElement>("message"),
+  progress: byId<HTMLElement>("progress"),
+  curve: byId<HTMLElement>("curve"),
+  losses: byId<HTMLElement>("losses"),
+  names: byId<HTMLElement>("names"),
+  worker: null as Worker | null,
+};
+
+type State = "idle" | "training" | "paused" | "evaluating" | "finished" | "opened" | "failed";
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return h > 0
+    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
+    : `${m}:${String(r).padStart(2, "0")}`;
+}
+
+/** Sets the state, and which buttons work in it. */
+function setState(state: State, hasTrainer = state !== "idle" && state !== "failed"): void {
+  document.body.dataset.state = state;
+  const busy = state === "training" || state === "evaluating";
+  ui.train.disabled = busy;
+  ui.stop.disabled = state !== "training";
+  ui.resume.disabled = state !== "paused";
+  ui.download.disabled = busy || !hasTrainer;
+  ui.sample.disabled = busy || !hasTrainer;
+  ui.open.disabled = busy;
+}
+
+function say(text: string, error = false): void {
+  ui.message.textContent = text;
+  ui.message.classList.toggle("error", error);
+}
+
+function post(message: ToTrainer, transfer: Transferable[] = []): void {
+  if (!ui.worker) {
+    ui.worker = new Worker(document.body.dataset.worker!, { type: "module" });
+    ui.worker.onmessage = (event: MessageEvent<FromTrainer>) => receive(event.data);
+    ui.worker.onerror = (event) => {
+      event.preventDefault();
+      say(`The training worker stopped: ${event.message}`, true);
+      setState("failed");
+    };
+  }
+  ui.worker.postMessage(message, transfer);
+}
+
+function showProgress(p: Progress): void {
+  const ms = p.stepsPerSecond > 0 ? (1000 / p.stepsPerSecond).toFixed(3) : "?";
+  ui.progress.textContent = `step ${count(p.step)}/${count(p.steps)}  loss ${p.loss.toFixed(4)}  ${
+    count(Math.round(p.stepsPerSecond))
+  } steps/s  ${ms} ms a step  ${duration((p.steps - p.step) / p.stepsPerSecond)} left`;
+  document.body.dataset.step = String(p.step);
+  if (p.curve) ui.curve.innerHTML = p.curve;
+}
+
+function showLosses(losses: SplitLoss[]): void {
+  const rows = losses.map((l) =>
+    `<tr><th scope="row">${l.split}</th><td class="number">${count(l.examples)}</td><td class="number">${
+      l.loss.toFixed(4)
+    }</td></tr>`
+  );
+  ui.losses.innerHTML = `<table class="losses"><thead><tr><th scope="col">split</th><th scope="col">examples</th>` +
+    `<th scope="col">loss</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function showNames(names: SampledName[], s: Sampling): void {
+  const fresh = names.filter((n) => !n.inTrainingSet).length;
+  const items = names.map((n) =>
+    `<li><span class="name">${escapeHtml(n.name || "(empty)")}</span> <span class="mark">${
+      n.inTrainingSet ? "in the training set" : "new"
+    }</span></li>`
+  );
+  ui.names.innerHTML =
+    `<p>${names.length} samples (seed ${s.seed}, temperature ${s.temperature}), ${fresh} of them new:</p>` +
+    `<ol class="names">${items.join("")}</ol>`;
+}
+
+function saveFile(bytes: Uint8Array, step: number): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "mlp.safetensors";
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  say(
+    `Saved the checkpoint at step ${
+      count(step)
+    } as mlp.safetensors. Sample it with: deno task sample --checkpoint mlp.safetensors`,
+  );
+}
+
+function receive(m: FromTrainer): void {
+  switch (m.kind) {
+    case "started":
+      say(`Training the lecture's MLP: ${count(m.parameters)} parameters, ${count(m.steps)} steps, ${m.schedule}.`);
+      return setState("training");
+    case "progress":
+      return showProgress(m.progress);
+    case "paused":
+      showProgress(m.progress);
+      say(`Stopped at step ${count(m.progress.step)}. Continue goes on from there; Download saves this state.`);
+      return setState("paused");
+    case "evaluating":
+      showProgress(m.progress);
+      ui.progress.dataset.msPerStep = m.msPerStep.toFixed(4);
+      say(
+        `Trained ${count(m.progress.step)} steps (${
+          m.msPerStep.toFixed(3)
+        } ms a step). Calibrating batchnorm, measuring the losses…`,
+      );
+      return setState("evaluating");
+    case "finished":
+      showLosses(m.losses);
+      showNames(m.names, m.sampling);
+      say(
+        `Done: train ${m.losses[0].loss.toFixed(4)}, val ${
+          m.losses[1].loss.toFixed(4)
+        }. Download the checkpoint to keep it.`,
+      );
+      return setState("finished");
+    case "opened":
+      ui.losses.innerHTML = "";
+      showNames(m.names, m.sampling);
+      say(`${m.name}: ${count(m.step)} steps of training.`);
+      return setState("opened");
+    case "samples":
+      return showNames(m.names, m.sampling);
+    case "checkpoint":
+      return saveFile(m.bytes, m.step);
+    case "failed":
+      say(`error: ${m.message}`, true);
+      return setState(document.body.dataset.state === "opened" ? "opened" : "failed");
+  }
+}
+
+/** The form's values by flag, each field marked valid until a check says otherwise. */
+function values(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const el of ui.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]")) {
+    out[el.name] = el.value;
+    el.removeAttribute("aria-invalid");
+  }
+  return out;
+}
+
+/** Runs `read` on the form; a bad value is said in one line, and its field gets the focus. */
+function checked<T>(read: (v: Record<string, string>) => T): T | null {
+  try {
+    return read(values());
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    say(`error: ${error.message}`, true);
+    const field = ui.form.querySelector<HTMLElement>(`[name="${flagInError(error.message)}"]`);
+    field?.setAttribute("aria-invalid", "true");
+    field?.focus();
+    return null;
+  }
+}
+
+ui.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const request = checked(readTrainingForm);
+  if (!request) return;
+  ui.losses.innerHTML = "";
+  ui.names.innerHTML = "";
+  say("Loading the names and the kernels…");
+  setState("training");
+  post({ kind: "train", request });
+});
+ui.stop.addEventListener("click", () => post({ kind: "pause" }));
+ui.resume.addEventListener("click", () => {
+  setState("training");
+  say("Training…");
+  post({ kind: "continue" });
+});
+ui.download.addEventListener("click", () => post({ kind: "checkpoint" }));
+ui.sample.addEventListener("click", () => {
+  const sampling = checked(readSampling);
+  if (sampling) post({ kind: "sample", sampling });
+});
+ui.open.addEventListener("change", async () => {
+  const file = ui.open.files?.[0];
+  const sampling = checked(readSampling);
+  if (!file || !sampling) return;
+  if (file.size > MAX_CHECKPOINT_BYTES) {
+    ui.open.value = "";
+    return say(`error: ${file.name}: it has ${count(file.size)} bytes, more than a checkpoint may have`, true);
+  }
+  say(`Reading ${file.name}…`);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  ui.open.value = "";
+  post({ kind: "open", name: file.name, bytes, sampling }, [bytes.buffer]);
+});
+setState("idle");
