@@ -1,8 +1,10 @@
 /**
  * What the training page and its worker say to each other. The page sends a
  * request (train, pause, continue, sample, a checkpoint to open or one to
- * download); the worker answers with progress, results and errors, each
- * error one line, as the command line prints it.
+ * download) with the form's fields as typed; the worker checks them as the
+ * command line checks its flags (so the page itself loads none of the
+ * trainer) and answers with progress, results and errors, each error one
+ * line, as the command line prints it.
  *
  * @example
  * ```ts
@@ -12,7 +14,7 @@
  * @module
  */
 
-import type { Sampling, TrainRequest } from "./training_form.ts";
+import type { Sampling } from "./training_form.ts";
 
 /** A sampled name, and whether it is one of the training set's. */
 export interface SampledName {
@@ -27,14 +29,17 @@ export interface SplitLoss {
   loss: number;
 }
 
+/** The form's fields by flag name, as typed: the worker reads them as the command line reads its flags. */
+export type FormValues = Record<string, string>;
+
 /** A message from the page to the training worker. */
 export type ToTrainer =
-  | { kind: "train"; request: TrainRequest }
+  | { kind: "train"; values: FormValues }
   | { kind: "pause" }
   | { kind: "continue" }
-  | { kind: "sample"; sampling: Sampling }
+  | { kind: "sample"; values: FormValues }
   | { kind: "checkpoint" }
-  | { kind: "open"; name: string; bytes: Uint8Array; sampling: Sampling };
+  | { kind: "open"; name: string; bytes: Uint8Array; values: FormValues };
 
 /** Where a run is, for the progress line and the curve. */
 export interface Progress {
@@ -56,4 +61,5 @@ export type FromTrainer =
   | { kind: "opened"; name: string; step: number; names: SampledName[]; sampling: Sampling }
   | { kind: "samples"; names: SampledName[]; sampling: Sampling }
   | { kind: "checkpoint"; bytes: Uint8Array; step: number }
+  | { kind: "refused"; message: string; flag?: string }
   | { kind: "failed"; message: string };

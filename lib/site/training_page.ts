@@ -15,7 +15,7 @@
 import { formatSize } from "./chapter_page.ts";
 import { escapeHtml } from "./html.ts";
 import { layout } from "./page.ts";
-import { type FormField, TRAINING_FIELDS } from "./training_form.ts";
+import { type FormField, MAX_CHECKPOINT_BYTES, TRAINING_FIELDS } from "./training_form.ts";
 
 const GROUPS: Record<FormField["group"], string> = {
   network: "The network",
@@ -87,6 +87,6 @@ ${formHtml()}
     main,
     scripts: ["js/training.js"],
     section: "training",
-    bodyAttributes: 'data-worker="js/train_worker.js"',
+    bodyAttributes: `data-worker="js/train_worker.js" data-max-checkpoint="${MAX_CHECKPOINT_BYTES}"`,
   });
 }

@@ -2,7 +2,8 @@
  * The training page's worker: the lecture's network trained by the same
  * {@linkcode Trainer} as `deno task train`, on the same WebAssembly kernels,
  * in slices of about 50 ms between which it reports progress and reads the
- * page's requests (pause, continue). At the end it calibrates batchnorm,
+ * page's requests (pause, continue). It reads the form's fields as the
+ * command reads its flags, and refuses a bad one with the command's line. At the end it calibrates batchnorm,
  * measures the three losses and samples names, as the command does. It
  * writes and reads checkpoints with the command's own `checkpointBytes` and
  * `trainerFromCheckpoint`, so a checkpoint made here is one that
@@ -19,7 +20,15 @@ import { parameterCount } from "../../model.ts";
 import { lossCurveSvg } from "../../report/svg.ts";
 import { checkpointBytes, CheckpointError, trainerFromCheckpoint } from "../../train/checkpoint.ts";
 import { Trainer } from "../../train/trainer.ts";
-import { MAX_CHECKPOINT_BYTES, type Sampling, type TrainRequest } from "../training_form.ts";
+import { UsageError } from "../../cli.ts";
+import {
+  flagInError,
+  MAX_CHECKPOINT_BYTES,
+  readSampling,
+  readTrainingForm,
+  type Sampling,
+  type TrainRequest,
+} from "../training_form.ts";
 import type { FromTrainer, Progress, SampledName, SplitLoss, ToTrainer } from "../training_messages.ts";
 
 /** The worker's side of postMessage. */
@@ -160,25 +169,25 @@ function handle(message: ToTrainer): void {
   const t = run.trainer;
   switch (message.kind) {
     case "train":
-      return start(message.request);
+      return start(readTrainingForm(message.values));
     case "pause":
       run.running = false;
       return;
     case "continue":
       if (t && !run.running && t.step < t.config.steps) void train(t);
       return;
-    case "sample":
-      if (t) {
-        scope.postMessage({ kind: "samples", names: sampleNames(t, message.sampling), sampling: message.sampling });
-      }
+    case "sample": {
+      const sampling = readSampling(message.values);
+      if (t) scope.postMessage({ kind: "samples", names: sampleNames(t, sampling), sampling });
       return;
+    }
     case "checkpoint": {
       if (!t) return;
       const bytes = checkpointBytes(t);
       return scope.postMessage({ kind: "checkpoint", bytes, step: t.step }, [bytes.buffer]);
     }
     case "open":
-      return open(message.name, message.bytes, message.sampling);
+      return open(message.name, message.bytes, readSampling(message.values));
   }
 }
 
@@ -186,6 +195,9 @@ scope.onmessage = (event) => {
   try {
     handle(event.data);
   } catch (error) {
+    if (error instanceof UsageError) {
+      return scope.postMessage({ kind: "refused", message: error.message, flag: flagInError(error.message) });
+    }
     const known = error instanceof CheckpointError || error instanceof RangeError;
     scope.postMessage({ kind: "failed", message: known ? (error as Error).message : String(error) });
   }

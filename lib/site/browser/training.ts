@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
- * The script of the training page: reads the form as the command line reads
- * its flags (one line for a bad value, with the focus on its field), starts
- * the training worker when it is first needed, and shows what it reports:
+ * The script of the training page: starts the training worker when it is
+ * first needed, hands it the form (which it checks as the command line checks
+ * its flags: one line for a bad value, and here the focus on its field), and
+ * shows what it reports:
  * the progress line, the loss curve, the losses and the names. The page's
  * state is in `document.body.dataset.state` (idle, training, paused,
  * evaluating, finished, opened, failed), for people's styles and for tests.
@@ -14,10 +15,9 @@
  * @module
  */
 
-import { UsageError } from "../../cli.ts";
 import { escapeHtml } from "../html.ts";
-import { flagInError, MAX_CHECKPOINT_BYTES, readSampling, readTrainingForm, type Sampling } from "../training_form.ts";
-import type { FromTrainer, Progress, SampledName, SplitLoss, ToTrainer } from "../training_messages.ts";
+import type { Sampling } from "../training_form.ts";
+import type { FormValues, FromTrainer, Progress, SampledName, SplitLoss, ToTrainer } from "../training_messages.ts";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -36,6 +36,8 @@ const ui = {
   losses: byId<HTMLElement>("losses"),
   names: byId<HTMLElement>("names"),
   worker: null as Worker | null,
+  /** The state before a request the worker may refuse, to go back to. */
+  before: "idle" as State,
 };
 
 type State = "idle" | "training" | "paused" | "evaluating" | "finished" | "opened" | "failed";
@@ -162,6 +164,8 @@ function receive(m: FromTrainer): void {
       return setState("opened");
     case "samples":
       return showNames(m.names, m.sampling);
+    case "refused":
+      return refused(m.message, m.flag);
     case "checkpoint":
       return saveFile(m.bytes, m.step);
     case "failed":
@@ -170,9 +174,9 @@ function receive(m: FromTrainer): void {
   }
 }
 
-/** The form's values by flag, each field marked valid until a check says otherwise. */
-function values(): Record<string, string> {
-  const out: Record<string, string> = {};
+/** The form's values by flag, each field marked valid until the worker's check says otherwise. */
+function values(): FormValues {
+  const out: FormValues = {};
   for (const el of ui.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input[name], select[name]")) {
     out[el.name] = el.value;
     el.removeAttribute("aria-invalid");
@@ -180,29 +184,29 @@ function values(): Record<string, string> {
   return out;
 }
 
-/** Runs `read` on the form; a bad value is said in one line, and its field gets the focus. */
-function checked<T>(read: (v: Record<string, string>) => T): T | null {
-  try {
-    return read(values());
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    say(`error: ${error.message}`, true);
-    const field = ui.form.querySelector<HTMLElement>(`[name="${flagInError(error.message)}"]`);
-    field?.setAttribute("aria-invalid", "true");
-    field?.focus();
-    return null;
-  }
+/** A field the worker refused: its line, and the focus on the field. */
+function refused(message: string, flag: string | undefined): void {
+  say(`error: ${message}`, true);
+  setState(ui.before);
+  const field = ui.form.querySelector<HTMLElement>(`[name="${flag}"]`);
+  field?.setAttribute("aria-invalid", "true");
+  field?.focus();
+}
+
+/** Sends a request that carries the form's values, remembering the state to go back to if it is refused. */
+function request(message: ToTrainer, transfer: Transferable[] = []): void {
+  ui.before = (document.body.dataset.state ?? "idle") as State;
+  post(message, transfer);
 }
 
 ui.form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const request = checked(readTrainingForm);
-  if (!request) return;
+  const form = values();
   ui.losses.innerHTML = "";
   ui.names.innerHTML = "";
   say("Loading the names and the kernels…");
-  setState("training");
-  post({ kind: "train", request });
+  request({ kind: "train", values: form });
+  setState("training", false);
 });
 ui.stop.addEventListener("click", () => post({ kind: "pause" }));
 ui.resume.addEventListener("click", () => {
@@ -211,21 +215,16 @@ ui.resume.addEventListener("click", () => {
   post({ kind: "continue" });
 });
 ui.download.addEventListener("click", () => post({ kind: "checkpoint" }));
-ui.sample.addEventListener("click", () => {
-  const sampling = checked(readSampling);
-  if (sampling) post({ kind: "sample", sampling });
-});
+ui.sample.addEventListener("click", () => request({ kind: "sample", values: values() }));
 ui.open.addEventListener("change", async () => {
   const file = ui.open.files?.[0];
-  const sampling = checked(readSampling);
-  if (!file || !sampling) return;
-  if (file.size > MAX_CHECKPOINT_BYTES) {
-    ui.open.value = "";
+  ui.open.value = "";
+  if (!file) return;
+  if (file.size > Number(document.body.dataset.maxCheckpoint)) {
     return say(`error: ${file.name}: it has ${count(file.size)} bytes, more than a checkpoint may have`, true);
   }
   say(`Reading ${file.name}…`);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  ui.open.value = "";
-  post({ kind: "open", name: file.name, bytes, sampling }, [bytes.buffer]);
+  request({ kind: "open", name: file.name, bytes, values: values() }, [bytes.buffer]);
 });
 setState("idle");
