@@ -14,9 +14,18 @@
 import { limitedFlag, parseFlags, UsageError } from "../cli.ts";
 import { fromFileUrl } from "../paths.ts";
 import { buildSite, SiteFolderError } from "../site/build.ts";
+import { BundleError } from "../site/bundle.ts";
+import { CellRunError } from "../site/outputs.ts";
 import { serveSite } from "../site/serve.ts";
 
-/** Where the site is built, relative to the repository (git ignores it). */
+/**
+ * Where the site is built, relative to the repository (git ignores it).
+ *
+ * @example
+ * ```ts
+ * SITE_DIR; // "site"
+ * ```
+ */
 export const SITE_DIR = "site";
 
 /** The port `--serve` listens on unless `--port` says otherwise. */
@@ -33,10 +42,13 @@ Flags:
   -h, --help     this text`;
 
 /**
- * Builds the site, then serves it if asked; returns the exit code.
+ * Builds the site, then serves it if asked; returns the exit code: 0 built
+ * (and served until Ctrl-C), 1 a chapter failed or the bundle could not be
+ * made. A bad flag, or a `site/` that holds files no build made, throws a
+ * {@linkcode UsageError} (exit code 2).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * Deno.exitCode = await siteCommand(["--serve", "--port", "8080"]);
  * ```
  */
@@ -58,6 +70,11 @@ export async function siteCommand(args: string[]): Promise<number> {
     built = await buildSite({ root, out: SITE_DIR, log: (line) => console.log(line) });
   } catch (error) {
     if (error instanceof SiteFolderError) throw new UsageError(error.message);
+    // A chapter that fails, or a bundle that cannot be made: the build had to stop.
+    if (error instanceof CellRunError || error instanceof BundleError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
     throw error;
   }
   const kB = (bytes: number) => `${Math.round(bytes / 1000)} kB`;

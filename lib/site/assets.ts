@@ -6,7 +6,7 @@
  * only them.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { copyAssets } from "./assets.ts";
  * await copyAssets("/repo", "site");
  * ```
@@ -36,7 +36,7 @@ export function woff2Only(css: string): string {
  * Writes `assets/site.css` and `assets/katex/` (stylesheet and fonts) into `out`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await copyAssets(Deno.cwd(), "site");
  * ```
  */

@@ -5,7 +5,7 @@
  * and the bytes it loaded.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { chromiumPath, openBrowser } from "./browser_testing.ts";
  * if (await chromiumPath()) {
  *   const browser = await openBrowser();
@@ -18,7 +18,7 @@
  * @module
  */
 
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 
 /** Where Debian's `chromium` package puts the browser. */
 const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -27,7 +27,7 @@ const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
  * The path of Chromium, or null when it is not installed.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await chromiumPath(); // "/usr/bin/chromium" after `apt-get install chromium`
  * ```
  */
@@ -79,12 +79,14 @@ function watch(page: Page): WatchedPage {
  * Starts headless Chromium (as root it needs `--no-sandbox`), with a new empty profile.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const browser = await openBrowser();
  * await browser.close();
  * ```
  */
 export async function openBrowser(executablePath = "/usr/bin/chromium"): Promise<TestBrowser> {
+  // Loaded here, not at the top: puppeteer-core reads the environment as it loads, which a test may not be allowed.
+  const { default: puppeteer } = await import("puppeteer-core");
   const profile = await Deno.makeTempDir({ prefix: "site-chromium-" });
   const browser = await puppeteer.launch({
     executablePath,

@@ -12,7 +12,7 @@
  * earlier build made (it leaves a mark file in it).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { buildSite } from "./build.ts";
  * const built = await buildSite({ root: Deno.cwd(), out: "site", log: console.log });
  * built.pages.map((p) => p.file); // ["index.html", "01_data_and_model.html", …, "training.html"]
@@ -31,7 +31,14 @@ import { trainingPage } from "./training_page.ts";
 import type { CellOutput } from "./run/messages.ts";
 import { toFileUrl } from "../paths.ts";
 
-/** The file an earlier build leaves in its folder, so that the next one may replace the folder. */
+/**
+ * The file an earlier build leaves in its folder, so that the next one may replace the folder.
+ *
+ * @example
+ * ```ts
+ * BUILD_MARK; // ".made-by-deno-task-site"
+ * ```
+ */
 export const BUILD_MARK = ".made-by-deno-task-site";
 
 /** The pages' own scripts, in `lib/site/browser/`. */
@@ -60,7 +67,14 @@ export interface BuiltSite {
   unreadable: string[];
 }
 
-/** A folder the build may not replace: it exists, is not empty, and no build made it. */
+/**
+ * A folder the build may not replace: it exists, is not empty, and no build made it.
+ *
+ * @example
+ * ```ts
+ * new SiteFolderError("site holds files that deno task site did not make").name; // "SiteFolderError"
+ * ```
+ */
 export class SiteFolderError extends Error {
   override name = "SiteFolderError";
 }
@@ -71,6 +85,9 @@ async function prepareFolder(dir: string, name: string): Promise<void> {
   try {
     for await (const entry of Deno.readDir(dir)) entries.push(entry.name);
   } catch (error) {
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new SiteFolderError(`${name} is a file, not a folder: move it away`);
+    }
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   if (entries.length > 0 && !entries.includes(BUILD_MARK)) {
@@ -90,7 +107,7 @@ async function prepareFolder(dir: string, name: string): Promise<void> {
  * The chapters' files, in order: `chapters/NN_name.ts`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * (await chapterFiles(Deno.cwd()))[0].path; // "chapters/01_data_and_model.ts"
  * ```
  */
@@ -114,7 +131,7 @@ async function runChapters(chapters: ChapterCells[], scratch: string, log: (line
   for (const c of chapters) {
     const file = join(scratch, basename(c.path));
     await Deno.writeTextFile(file, c.module);
-    const run = await runCells(toFileUrl(file), c.runs);
+    const run = await runCells(toFileUrl(file), c.runs, c.path);
     log(`  chapter ${c.number}: ${c.runs} cells run in ${(run.ms / 1000).toFixed(1)} s`);
     outputs.push(run.outputs);
   }
@@ -159,7 +176,7 @@ async function writeChapterPages(chapters: ChapterCells[], outputs: CellOutput[]
  * Builds the site into `out`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await buildSite({ root: Deno.cwd(), out: "site", log: () => {} });
  * ```
  */

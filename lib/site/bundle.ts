@@ -11,7 +11,7 @@
  * the other for parsing a command line, neither of which a page does.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { bundleForBrowser } from "./bundle.ts";
  * await bundleForBrowser(["lib/site/browser/chapter.ts"], "site/js", "/repo", "site/.cells");
  * ```
@@ -21,7 +21,14 @@
 import { join, resolve } from "node:path";
 import { toFileUrl } from "../paths.ts";
 
-/** A bundle that failed, with what `deno bundle` said. */
+/**
+ * A bundle that failed, with what `deno bundle` said.
+ *
+ * @example
+ * ```ts
+ * new BundleError("deno bundle failed (exit code 1)").name; // "BundleError"
+ * ```
+ */
 export class BundleError extends Error {
   override name = "BundleError";
 }
@@ -43,7 +50,7 @@ async function importMap(root: string): Promise<string> {
  * a folder for the import map (both absolute, or relative to `root`).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await bundleForBrowser(["site/.cells/03_cross_entropy.ts"], "site/js", Deno.cwd(), "site/.cells");
  * ```
  */
@@ -84,7 +91,7 @@ export async function bundleForBrowser(
  * The bytes a script loads: its own and those of every chunk it imports, directly or not.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await scriptBytes("site/js", "03_cross_entropy.js"); // about 1,800,000
  * ```
  */

@@ -52,9 +52,23 @@ export interface ChapterCells {
   chapterRuns: number[];
 }
 
-/** Where the page's `cell` and `showPicture` come from, relative to the repository. */
+/**
+ * Where the runnable module's `cell` and `done` come from, relative to the repository.
+ *
+ * @example
+ * ```ts
+ * RUNTIME_MODULE; // "lib/site/run/runtime.ts"
+ * ```
+ */
 export const RUNTIME_MODULE = "lib/site/run/runtime.ts";
-/** The page's `showPicture`, which the runnable module imports instead of the notebook's. */
+/**
+ * The page's `showPicture`, which the runnable module imports instead of the notebook's.
+ *
+ * @example
+ * ```ts
+ * PICTURE_MODULE; // "lib/site/run/picture.ts"
+ * ```
+ */
 export const PICTURE_MODULE = "lib/site/run/picture.ts";
 
 /**

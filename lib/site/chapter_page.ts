@@ -7,7 +7,18 @@
  * @example
  * ```ts
  * import { chapterPage } from "./chapter_page.ts";
- * const html = chapterPage(chapter, outputs, { worker: "js/03_cross_entropy.js", bytes: 1_900_000 });
+ * import type { ChapterCells } from "./cells.ts";
+ * const chapter: ChapterCells = {
+ *   number: 1,
+ *   title: "T",
+ *   doc: "# Chapter 1. T",
+ *   path: "chapters/01_t.ts",
+ *   cells: [{ kind: "code", code: "console.log(1);", run: 0 }],
+ *   module: "",
+ *   runs: 1,
+ *   chapterRuns: [0],
+ * };
+ * const { html } = chapterPage(chapter, [[{ kind: "text", text: "1\n" }]], { worker: "js/01_t.js", bytes: 1_800_000 });
  * ```
  * @module
  */
@@ -40,14 +51,16 @@ export function formatSize(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
-/** The bar above the cells: the Run button, the keys, and a status line that screen readers hear. */
+/** What Run does, then the bar above the cells: the Run button, the keys, and a status line that screen readers hear. */
 function runBar(c: ChapterCells, bundle: RunBundle): string {
-  return `<div class="runbar" role="region" aria-label="Run this chapter">
+  return `<p class="about-run">The outputs under the cells are from when this page was built. Run computes all ${c.runs} cells
+again in your browser; it loads ${
+    formatSize(bundle.bytes)
+  } of TensorFlow.js and the chapter's code when you press it.</p>
+<div class="runbar" role="region" aria-label="Run this chapter">
 <button id="run" type="button" aria-keyshortcuts="Control+Enter Meta+Enter">Run</button>
 <span class="keys"><kbd>Ctrl</kbd>/<kbd>⌘</kbd> <kbd>Enter</kbd></span>
-<p id="status" class="status" aria-live="polite">The outputs below are from when this page was built. Run computes all ${c.runs} cells again in your browser (${
-    formatSize(bundle.bytes)
-  } of TensorFlow.js and the chapter's code, loaded when you press Run).</p>
+<p id="status" class="status" aria-live="polite">Not run in this browser yet.</p>
 </div>`;
 }
 
@@ -64,7 +77,20 @@ function codeCell(code: string, run: number, outputs: readonly CellOutput[], inC
  *
  * @example
  * ```ts
- * const { html, unreadable } = chapterPage(chapter, outputs, bundle, { href: "02_forward.html", text: "2. The forward pass" });
+ * import type { ChapterCells } from "./cells.ts";
+ * const chapter: ChapterCells = {
+ *   number: 2,
+ *   title: "T",
+ *   doc: "# Chapter 2. T\n\nWhat it is about.",
+ *   path: "chapters/02_t.ts",
+ *   cells: [{ kind: "prose", markdown: "## A step" }, { kind: "code", code: "say(`hi`);", run: 0 }],
+ *   module: "",
+ *   runs: 1,
+ *   chapterRuns: [0],
+ * };
+ * const prev = { href: "01_t.html", text: "1. T" };
+ * const { html } = chapterPage(chapter, [[{ kind: "text", text: "hi\n" }]], { worker: "js/02_t.js", bytes: 9 }, prev);
+ * html.includes('<h2 id="a-step">'); // true
  * ```
  */
 export function chapterPage(

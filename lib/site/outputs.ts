@@ -6,7 +6,7 @@
  * does not.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { runCells } from "./outputs.ts";
  * const { outputs } = await runCells(new URL("file:///repo/site/.cells/03_cross_entropy.ts"), 12);
  * ```
@@ -14,6 +14,18 @@
  */
 
 import { addOutput, type CellOutput, type RunMessage } from "./run/messages.ts";
+
+/**
+ * A chapter's module that threw, or did not finish: the message names the chapter and the cell.
+ *
+ * @example
+ * ```ts
+ * new CellRunError("chapters/03_cross_entropy.ts, cell 5: Error: A check of chapter 3 failed").name; // "CellRunError"
+ * ```
+ */
+export class CellRunError extends Error {
+  override name = "CellRunError";
+}
 
 /** What a run of a chapter's module gave: each cell's outputs, and how long it took. */
 export interface CellRun {
@@ -25,23 +37,26 @@ export interface CellRun {
 
 /**
  * Runs a chapter's module (ending with `done()`) in a Deno worker and
- * collects its messages; rejects with the cell and the error if a cell
- * throws, or if it has not finished after `timeoutMs`.
+ * collects its messages; rejects with a {@linkcode CellRunError} naming
+ * `label` and the cell (counted from 1) if a cell throws, or if it has not
+ * finished after `timeoutMs`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const run = await runCells(new URL("file:///repo/site/.cells/01_data_and_model.ts"), 6);
  * run.outputs[0]; // what cell 0 printed
  * ```
  */
-export function runCells(module: URL, runs: number, timeoutMs = 300_000): Promise<CellRun> {
+export function runCells(module: URL, runs: number, label = module.pathname, timeoutMs = 300_000): Promise<CellRun> {
   const outputs: CellOutput[][] = Array.from({ length: runs }, () => []);
   let current = -1;
   const worker = new Worker(module, { type: "module" });
   return new Promise<CellRun>((resolve, reject) => {
     const timer = setTimeout(() => {
       worker.terminate();
-      reject(new Error(`${module.pathname} did not finish in ${timeoutMs / 1000} s (it was in cell ${current})`));
+      reject(
+        new CellRunError(`${label} did not finish in ${timeoutMs / 1000} s (it was in cell ${current + 1})`),
+      );
     }, timeoutMs);
     const finish = (error: Error | null, ms = 0) => {
       clearTimeout(timer);
@@ -57,7 +72,7 @@ export function runCells(module: URL, runs: number, timeoutMs = 300_000): Promis
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      finish(new Error(`${module.pathname}, cell ${current}: ${event.message}`));
+      finish(new CellRunError(`${label}, cell ${current + 1}: ${event.message}`));
     };
   });
 }

@@ -17,7 +17,14 @@
 import { escapeHtml } from "./html.ts";
 import type { TocEntry } from "./prose.ts";
 
-/** The site's name, in every page's header and title. */
+/**
+ * The site's name, in every page's header and title.
+ *
+ * @example
+ * ```ts
+ * SITE_NAME; // "Backprop ninja"
+ * ```
+ */
 export const SITE_NAME = "Backprop ninja";
 
 /** A link to another page of the site. */

@@ -61,7 +61,15 @@ export function typeset(tex: string, display: boolean): string | null {
   }
 }
 
-/** Renders prose, remembering its headings; one per page, so that ids stay unique on the page. */
+/**
+ * Renders prose, remembering its headings; one per page, so that ids stay unique on the page.
+ *
+ * @example
+ * ```ts
+ * const prose = new Prose();
+ * prose.html("### bndiff2 = bndiff²").includes('id="bndiff2"'); // true
+ * ```
+ */
 export class Prose {
   /** The headings rendered so far, in order. */
   readonly toc: TocEntry[] = [];

@@ -4,7 +4,7 @@
  * from. Paths that leave the folder are refused; `/` is `index.html`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { serveSite } from "./serve.ts";
  * const server = serveSite("site", 8000);
  * // … http://127.0.0.1:8000/ …
@@ -71,7 +71,7 @@ async function answer(dir: string, request: Request): Promise<Response> {
  * server's `addr.port` says which).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const server = serveSite("site", 0);
  * console.log(`http://127.0.0.1:${server.addr.port}/`);
  * await server.shutdown();

@@ -39,7 +39,14 @@ export interface TrainRequest {
   sampling: Sampling;
 }
 
-/** The most names one run samples, as for `deno task train --samples`. */
+/**
+ * The most names one run samples, as for `deno task train --samples`.
+ *
+ * @example
+ * ```ts
+ * MAX_SAMPLES; // 1000000
+ * ```
+ */
 export const MAX_SAMPLES = 1_000_000;
 
 /**
@@ -54,7 +61,14 @@ export const MAX_SAMPLES = 1_000_000;
  */
 export const MAX_CHECKPOINT_BYTES = MAX_BUFFER_BYTES + 100_000_008;
 
-/** The lecture samples with a generator seeded 2147483647 + 10, as `deno task sample` does. */
+/**
+ * The lecture samples with a generator seeded 2147483647 + 10, as `deno task sample` does.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_SAMPLE_SEED; // 2147483657
+ * ```
+ */
 export const DEFAULT_SAMPLE_SEED = DEFAULT_CONFIG.seed + 10;
 
 /** One field of the form: its flag, what it means, its default, and the configuration field it sets. */
@@ -179,7 +193,12 @@ export function readSampling(values: Record<string, string>): Sampling {
  *
  * @example
  * ```ts
- * readTrainingForm({ hidden: "0" }); // throws UsageError: --hidden must be a whole number ≥ 1, got "0"
+ * readTrainingForm({ steps: "2000", hidden: "64" }).config.nHidden; // 64
+ * try {
+ *   readTrainingForm({ hidden: "0" });
+ * } catch (error) {
+ *   (error as Error).message; // '--hidden must be a whole number ≥ 1, got "0"'
+ * }
  * ```
  */
 export function readTrainingForm(values: Record<string, string>): TrainRequest {
