@@ -2,7 +2,7 @@
 // Debian's headless Chromium by puppeteer-core. Every page loads with no console error and no failed request, and a
 // chapter page weighs under 500 kB before Run; chapter 3 run in the page prints what `deno task chapter 3` prints; the
 // training page trains 2,000 steps and its checkpoint is read by `deno task sample`, which gives the page's names; a
-// checkpoint of `deno task train` opens in the page with the command's names, and a bad file is refused with the
+// run stopped and continued ends with the losses and names of `deno task train`; a checkpoint of `deno task train` opens in the page with the command's names, and a bad file is refused with the
 // command's words. Screenshots of each kind of page at two widths go to site-screenshots/ (git-ignored), with the
 // pages' weights. Needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants
 // them, and installs Chromium); without them, or without Chromium, it skips and says why.
@@ -169,6 +169,39 @@ async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise
   await page.close();
 }
 
+/** Stop, then Continue: the run ends where `deno task train` ends without a stop, with the same losses and names. */
+async function checkStopContinue(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const { page, problems } = await b.open(base + "training.html", WIDTHS[1]);
+  await page.$eval("#flag-steps", (e) => (e as HTMLInputElement).value = "6000");
+  await page.click("#train");
+  await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
+  await page.click("#stop");
+  await page.waitForFunction(() => ["paused", "finished"].includes(document.body.dataset.state ?? ""));
+  assert.equal(await page.$eval("body", (e) => e.dataset.state), "paused", "the run finished before Stop took effect");
+  const stoppedAt = Number(await page.$eval("body", (e) => e.dataset.step));
+  assert.ok(stoppedAt > 0 && stoppedAt < 6000, `stopped at step ${stoppedAt}`);
+  await page.click("#continue");
+  await page.waitForFunction(() => document.body.dataset.state === "finished", { timeout: 300_000 });
+  const losses = await page.$$eval("table.losses td.number:last-child", (els) => els.map((e) => e.textContent));
+  const out = await deno(
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "main.ts",
+    "train",
+    "--steps",
+    "6000",
+    "--out",
+    join(tmp, "6000.safetensors"),
+  );
+  const cliLosses = [...out.matchAll(/^(?:train|val|test) +[\d,]+ +([\d.]+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(losses, cliLosses);
+  const cli = [...out.matchAll(/^ {2}(\S+)\s+(?:new|in the training set)$/gm)].map((m) => m[1]);
+  assert.deepEqual(await pageNames(page), cli);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
 /** A checkpoint of `deno task train` opens in the page with the command's names; a bad one gets the command's words. */
 async function checkOpen(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const made = join(tmp, "cli.safetensors");
@@ -243,6 +276,11 @@ Deno.test({
           `the training page refuses a bad flag, trains 2,000 steps, and deno task sample reads its checkpoint${skipped}`,
         ignore,
         fn: () => checkTraining(b, base, tmp),
+      });
+      await t.step({
+        name: `Stop, then Continue, ends where deno task train ends, with its losses and names${skipped}`,
+        ignore,
+        fn: () => checkStopContinue(b, base, tmp),
       });
       await t.step({
         name:
