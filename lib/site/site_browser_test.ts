@@ -1,11 +1,12 @@
-// The site in a real browser: `deno task site`'s build into a temporary folder, served on 127.0.0.1, loaded in
-// Debian's headless Chromium by puppeteer-core. Every page loads with no console error and no failed request, and a
-// chapter page weighs under 500 kB before Run; chapter 3 run in the page prints what `deno task chapter 3` prints; the
-// training page trains 2,000 steps and its checkpoint is read by `deno task sample`, which gives the page's names; a
-// run stopped and continued ends with the losses and names of `deno task train`; a checkpoint of `deno task train` opens in the page with the command's names, and a bad file is refused with the
-// command's words. Screenshots of each kind of page at two widths go to site-screenshots/ (git-ignored), with the
-// pages' weights. Needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants
-// them, and installs Chromium); without them, or without Chromium, it skips and says why.
+// The site in a real browser: `deno task site`'s build into a temporary folder, served on 127.0.0.1, loaded in Debian's
+// headless Chromium by puppeteer-core. Every page loads with no console error and no failed request, and a chapter page
+// weighs under 500 kB before Run; chapter 3 run in the page prints what `deno task chapter 3` prints; the training page
+// trains 2,000 steps and its checkpoint is read by `deno task sample`, which gives the page's names; a run stopped and
+// continued ends with the losses and names of `deno task train`; a checkpoint of `deno task train` opens in the page
+// with the command's names, and a bad file is refused with the command's words. Screenshots of each kind of page at two
+// widths go to site-screenshots/ (git-ignored), with the pages' weights. Needs --allow-read --allow-write --allow-run
+// --allow-net=127.0.0.1 --allow-env (.ci/run grants them, and installs Chromium); without them, or without Chromium, it
+// skips and says why.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
