@@ -145,7 +145,7 @@ export async function main(args: string[]): Promise<number> {
     case "sample":
       return await (await import("./lib/commands/train.ts")).sampleCommand(rest);
     case "exercise":
-      return await (await import("./lib/commands/exercise.ts")).exerciseCommand(rest);
+      return await (await import("./lib/commands/exercise/command.ts")).exerciseCommand(rest);
     case "bench":
       return (await import("./lib/commands/bench.ts")).benchCommand(rest);
     case "notebooks":

@@ -54,6 +54,7 @@ export const title = "The forward pass, in small steps";
  *
  * @example
  * ```ts
+ * import { setup } from "./01_data_and_model.ts";
  * const { params, batch } = setup();
  * forward(params, batch.Xb, batch.Yb).loss; // 3.3377…
  * ```

@@ -56,6 +56,7 @@ export interface CrossEntropyGrads {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
  * const { fwd, batch } = lectureForward();
  * const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
  * dlogits.shape; // [32, 27]

@@ -38,6 +38,8 @@ export interface OutputLayerGrads {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * import { backpropCrossEntropy } from "./03_cross_entropy.ts";
  * const { fwd, params, batch } = lectureForward();
  * const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
  * backpropOutputLayer(dlogits, fwd, params).dhpreact.shape; // [32, 64]

@@ -43,6 +43,12 @@ export interface BatchnormGrads {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * import { backpropCrossEntropy } from "./03_cross_entropy.ts";
+ * import { backpropOutputLayer } from "./04_output_layer.ts";
+ * const { fwd, params, batch } = lectureForward();
+ * const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
+ * const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
  * const { dhprebn } = backpropBatchnorm(dhpreact, fwd, params);
  * dhprebn.shape; // [32, 64]
  * ```

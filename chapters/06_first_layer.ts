@@ -52,6 +52,14 @@ export interface FirstLayerGrads {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * import { backpropCrossEntropy } from "./03_cross_entropy.ts";
+ * import { backpropOutputLayer } from "./04_output_layer.ts";
+ * import { backpropBatchnorm } from "./05_batchnorm.ts";
+ * const { fwd, params, batch } = lectureForward();
+ * const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
+ * const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
+ * const { dhprebn } = backpropBatchnorm(dhpreact, fwd, params);
  * const { dC } = backpropFirstLayer(dhprebn, fwd, params, batch.Xb);
  * dC.shape; // [27, 10]
  * ```
@@ -96,6 +104,8 @@ export function backpropFirstLayer(dhprebn: Tensor, fwd: Forward, params: Params
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, params, batch } = lectureForward();
  * const grads = manualGradients(fwd, params, batch.Xb, batch.Yb);
  * grads.C.shape; // [27, 10]
  * ```

@@ -32,7 +32,7 @@ import {
 import { compareGradient, formatNumber, reportComparisons } from "../lib/check/compare.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heatmap } from "../lib/report/heatmap.ts";
-import { showPicture } from "../lib/report/picture.ts";
+import { colorWanted, showPicture } from "../lib/notebook/picture.ts";
 import { heatmapSvg } from "../lib/report/svg.ts";
 import { heading, say, table } from "../lib/report/print.ts";
 import { medianMs } from "../lib/timing.ts";
@@ -70,6 +70,8 @@ export const title = "Cross-entropy in one step";
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, batch } = lectureForward();
  * crossEntropy(fwd.logits, batch.Yb); // chapter 2's loss, to about 1e-7
  * ```
  */
@@ -86,6 +88,8 @@ export function crossEntropy(logits: Tensor, Yb: IndexTensor): number {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, batch } = lectureForward();
  * const dlogits = crossEntropyBackward(fwd.logits, batch.Yb); // [32, 27]
  * ```
  */
@@ -141,7 +145,10 @@ export function run(): boolean {
 
   say(`The whole dlogits, ${n} rows by 27 characters, as the lecture shows it with imshow:`);
   const chars = Array.from({ length: dlogits.shape[1] }, (_, j) => lectureChar(j));
-  showPicture(heatmap(dlogits), heatmapSvg(dlogits, { columnLabels: chars, title: "dlogits" }));
+  showPicture(
+    heatmap(dlogits, { color: colorWanted() }),
+    heatmapSvg(dlogits, { columnLabels: chars, title: "dlogits" }),
+  );
 
   say(`Each row has one dark cell: the correct character, where the gradient is negative. Gradient descent moves
     against the gradient, so it pulls that logit up, and pushes every other logit down in proportion to the

@@ -63,6 +63,8 @@ export const title = "Batchnorm in one step";
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * const { fwd, params } = lectureForward();
  * batchnormForward(fwd.hprebn, params); // fwd.hpreact, to ~1e-6
  * ```
  */
@@ -80,6 +82,12 @@ export function batchnormForward(hprebn: Tensor, params: Params): Tensor {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * import { backpropCrossEntropy } from "./03_cross_entropy.ts";
+ * import { backpropOutputLayer } from "./04_output_layer.ts";
+ * const { fwd, params, batch } = lectureForward();
+ * const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
+ * const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
  * const dhprebn = batchnormBackward(dhpreact, fwd.bnraw, fwd.bnvarInv, params.bngain); // [32, 64]
  * ```
  */

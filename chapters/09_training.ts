@@ -27,7 +27,7 @@ import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
 import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
 import { heading, say, table } from "../lib/report/print.ts";
 import { lossChart } from "../lib/report/chart.ts";
-import { showPicture } from "../lib/report/picture.ts";
+import { showPicture } from "../lib/notebook/picture.ts";
 import { lossCurveSvg } from "../lib/report/svg.ts";
 import { LR_DECAY, Trainer } from "../lib/train/trainer.ts";
 import { forward } from "./02_forward.ts";
@@ -51,7 +51,10 @@ export type ParamGrads = Record<typeof PARAM_NAMES[number], Tensor>;
  *
  * @example
  * ```ts
- * const { loss, grads } = plainGradients(params, Xb, Yb);
+ * import { setup } from "./01_data_and_model.ts";
+ * const { params, batch } = setup();
+ * const { loss, grads } = plainGradients(params, batch.Xb, batch.Yb);
+ * loss; // 3.3377…, as chapter 2's forward pass
  * ```
  */
 export function plainGradients(params: Params, Xb: IndexTensor, Yb: IndexTensor): { loss: number; grads: ParamGrads } {
@@ -76,7 +79,10 @@ export function plainGradients(params: Params, Xb: IndexTensor, Yb: IndexTensor)
  *
  * @example
  * ```ts
- * const next = sgdUpdate(params, grads, 0.1);
+ * import { setup } from "./01_data_and_model.ts";
+ * const { params, batch } = setup();
+ * const { grads } = plainGradients(params, batch.Xb, batch.Yb);
+ * const next = sgdUpdate(params, grads, 0.1); // one step of gradient descent
  * ```
  */
 export function sgdUpdate(params: Params, grads: ParamGrads, lr: number): Params {

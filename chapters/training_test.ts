@@ -4,7 +4,8 @@
 
 import assert from "node:assert/strict";
 import * as k from "../lib/train/kernels.ts";
-import { loadTrainingData, Trainer } from "../lib/train/trainer.ts";
+import { Trainer } from "../lib/train/trainer.ts";
+import { loadTrainingData } from "../lib/train/training_data.ts";
 import { fromArray, indexTensor, mul, sumToShape } from "../lib/tensor.ts";
 import { TorchGenerator } from "../lib/random/torch.ts";
 import { fixture, fixtureTensor } from "../lib/check/fixture.ts";

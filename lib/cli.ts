@@ -4,8 +4,15 @@
  *
  * @example
  * ```ts
- * import { UsageError } from "./cli.ts";
- * throw new UsageError("--steps must be a whole number ≥ 1, got -5");
+ * import { runCli, UsageError } from "./cli.ts";
+ * async function main(args: string[]): Promise<number> {
+ *   const steps = Number(args[0]);
+ *   if (!Number.isSafeInteger(steps) || steps < 1) {
+ *     throw new UsageError(`--steps must be a whole number ≥ 1, got ${args[0]}`);
+ *   }
+ *   return 0;
+ * }
+ * await runCli(() => main(["5000"])); // exit code 0; with ["-5"]: `error: --steps must be …, got -5` and exit code 2
  * ```
  * @module
  */
@@ -18,7 +25,12 @@ import { editDistance } from "./spelling.ts";
  *
  * @example
  * ```ts
- * throw new UsageError("--steps must be a whole number ≥ 0, got \"-3\"");
+ * import assert from "node:assert/strict";
+ * const parse = (text: string) => {
+ *   if (!/^\d+$/.test(text)) throw new UsageError(`--steps must be a whole number ≥ 0, got "${text}"`);
+ *   return Number(text);
+ * };
+ * assert.throws(() => parse("-3"), UsageError);
  * ```
  */
 export class UsageError extends Error {
@@ -32,7 +44,11 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
- * await runCli(async () => { throw new UsageError("no such chapter"); }); // exit code 2
+ * const chapter = (n: number) => {
+ *   if (n < 1 || n > 9) throw new UsageError(`There is no chapter ${n}: the chapters are 1 to 9`);
+ *   return Promise.resolve(0);
+ * };
+ * await runCli(() => chapter(3)); // exit code 0; chapter(10) prints `error: There is no chapter 10: …`, exit code 2
  * ```
  */
 export async function runCli(main: () => Promise<number | void>): Promise<void> {

@@ -78,7 +78,11 @@ export const PARAM_NAMES = ["C", "W1", "b1", "W2", "b2", "bngain", "bnbias"] as 
  *
  * @example
  * ```ts
- * const copy = mapParams((name) => clone(params[name]));
+ * import { zeros } from "./tensor.ts";
+ * import { TorchGenerator } from "./random/torch.ts";
+ * const params = initParams(LECTURE_CONFIG, new TorchGenerator(LECTURE_SEED));
+ * const grads = mapParams((name) => zeros(params[name].shape)); // one zero gradient per parameter
+ * grads.W1.shape; // [30, 64]
  * ```
  */
 export function mapParams(make: (name: typeof PARAM_NAMES[number]) => Tensor): Params {
@@ -92,7 +96,8 @@ export function mapParams(make: (name: typeof PARAM_NAMES[number]) => Tensor): P
  *
  * @example
  * ```ts
- * parameterCount(params); // 4137 for LECTURE_CONFIG
+ * import { TorchGenerator } from "./random/torch.ts";
+ * parameterCount(initParams(LECTURE_CONFIG, new TorchGenerator(LECTURE_SEED))); // 4137
  * ```
  */
 export function parameterCount(params: Params): number {
@@ -112,6 +117,7 @@ function scaled(values: Float32Array, s: number): Float32Array {
  *
  * @example
  * ```ts
+ * import { TorchGenerator } from "./random/torch.ts";
  * const params = initParams(LECTURE_CONFIG, new TorchGenerator(LECTURE_SEED));
  * params.W1.shape; // [30, 64]
  * ```
@@ -157,8 +163,14 @@ export interface Batch {
  *
  * @example
  * ```ts
+ * import { lectureSplit, loadNames } from "./data.ts";
+ * import { TorchGenerator } from "./random/torch.ts";
+ * const split = lectureSplit(loadNames());
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * initParams(LECTURE_CONFIG, g); // the lecture draws the parameters from g first
  * const { Xb, Yb } = drawBatch(split.train, 32, g);
  * Xb.shape; // [32, 3]
+ * Yb.shape; // [32]
  * ```
  */
 export function drawBatch(data: Dataset, batchSize: number, g: TorchGenerator): Batch {

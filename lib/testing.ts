@@ -42,6 +42,7 @@ export async function quietly<T>(fn: () => T | Promise<T>): Promise<{ result: T;
  *
  * @example
  * ```ts
+ * import { tensor } from "./tensor.ts";
  * assertClose(new Float64Array([1, 2]), tensor([1, 2]), "x");
  * ```
  */

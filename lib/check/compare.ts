@@ -46,6 +46,7 @@ export const ATOL = 1e-8;
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
  * compareGradient("db2", tensor([1, 2]), tensor([1, 2])).exact; // true
  * ```
  */
@@ -72,9 +73,16 @@ export function compareGradient(name: string, ours: Tensor, theirs: Tensor, atol
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
+ * const rows = [
+ *   compareGradient("logprobs", tensor([1, 2]), tensor([1, 2])),
+ *   compareGradient("probs", tensor([1, 2]), tensor([1, 2.00001])),
+ * ];
  * console.log(formatTable(rows));
- * // name      | exact | approximate | maxdiff
- * // logprobs  | true  | true        | 0
+ * // name     | exact | approximate | maxdiff
+ * // ---------+-------+-------------+--------
+ * // logprobs | true  | true        | 0
+ * // probs    | false | true        | 1.00e-5
  * ```
  */
 export function formatTable(rows: readonly Comparison[]): string {
@@ -128,7 +136,9 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  *
  * @example
  * ```ts
- * if (!reportComparisons(rows)) Deno.exitCode = 1;
+ * import { tensor } from "../tensor.ts";
+ * const rows = [compareGradient("dlogits", tensor([0.1, 0.2]), tensor([0.1, 0.2]))];
+ * const allClose = reportComparisons(rows); // prints the table; true
  * ```
  */
 export function reportComparisons(rows: readonly Comparison[]): boolean {

@@ -12,6 +12,13 @@
  * @example
  * ```ts
  * import { referenceGradients } from "./reference.ts";
+ * import { lectureSplit, loadNames } from "../data.ts";
+ * import { drawBatch, initParams, LECTURE_CONFIG, LECTURE_SEED } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * // The lecture's parameters and first batch, as chapter 1 makes them.
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * const params = initParams(LECTURE_CONFIG, g);
+ * const { Xb, Yb } = drawBatch(lectureSplit(loadNames()).train, 32, g);
  * const { loss, grads } = referenceGradients(params, Xb, Yb);
  * grads.logprobs.shape; // [32, 27]
  * ```
@@ -141,6 +148,13 @@ function fromTf(t: tf.Tensor): Tensor {
  *
  * @example
  * ```ts
+ * import { lectureSplit, loadNames } from "../data.ts";
+ * import { drawBatch, initParams, LECTURE_CONFIG, LECTURE_SEED } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * // The lecture's parameters and first batch, as chapter 1 makes them.
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * const params = initParams(LECTURE_CONFIG, g);
+ * const { Xb, Yb } = drawBatch(lectureSplit(loadNames()).train, 32, g);
  * const ref = referenceGradients(params, Xb, Yb);
  * ref.loss; // about 3.3377 for the lecture's first batch
  * ```

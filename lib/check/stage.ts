@@ -6,7 +6,19 @@
  * @example
  * ```ts
  * import { checkStage } from "./stage.ts";
- * const ok = checkStage({ logits: dlogits }, referenceGradients(params, Xb, Yb));
+ * import { referenceGradients } from "./reference.ts";
+ * import { sum } from "../tensor.ts";
+ * import { lectureSplit, loadNames } from "../data.ts";
+ * import { drawBatch, initParams, LECTURE_CONFIG, LECTURE_SEED } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * // The lecture's parameters and first batch, as chapter 1 makes them.
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * const params = initParams(LECTURE_CONFIG, g);
+ * const { Xb, Yb } = drawBatch(lectureSplit(loadNames()).train, 32, g);
+ * const ref = referenceGradients(params, Xb, Yb);
+ * // b2 was broadcast over the rows of logits, so db2 sums dlogits over them.
+ * const db2 = sum(ref.grads.logits, 0); // [27]
+ * const allClose = checkStage({ b2: db2 }, ref); // prints b2's row of the table and a line on PyTorch; true
  * ```
  * @module
  */
@@ -25,7 +37,18 @@ export type StageGradients = Partial<Record<GradientName, Tensor>>;
  *
  * @example
  * ```ts
- * compareWithTf({ b2: db2 }, ref)[0].approximate;
+ * import { referenceGradients } from "./reference.ts";
+ * import { sum } from "../tensor.ts";
+ * import { lectureSplit, loadNames } from "../data.ts";
+ * import { drawBatch, initParams, LECTURE_CONFIG, LECTURE_SEED } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * // The lecture's parameters and first batch, as chapter 1 makes them.
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * const params = initParams(LECTURE_CONFIG, g);
+ * const { Xb, Yb } = drawBatch(lectureSplit(loadNames()).train, 32, g);
+ * const ref = referenceGradients(params, Xb, Yb);
+ * const db2 = sum(ref.grads.logits, 0); // [27]
+ * compareWithTf({ b2: db2 }, ref)[0].approximate; // true
  * ```
  */
 export function compareWithTf(grads: StageGradients, ref: Reference): Comparison[] {
@@ -63,7 +86,10 @@ export const NOISE_ATOL: Partial<Record<GradientName, number>> = {
  *
  * @example
  * ```ts
- * compareWithPyTorch({ b2: db2 }).every((r) => r.approximate);
+ * import { fromArray } from "../tensor.ts";
+ * import { fixtureTensor } from "./fixture.ts";
+ * const db2 = fromArray(fixtureTensor("grads", "b2"), [27]); // PyTorch's own, for the sake of the example
+ * compareWithPyTorch({ b2: db2 })[0].exact; // true
  * ```
  */
 export function compareWithPyTorch(grads: StageGradients): Comparison[] {
@@ -85,7 +111,19 @@ export function compareWithPyTorch(grads: StageGradients): Comparison[] {
  *
  * @example
  * ```ts
- * if (!checkStage(grads, ref)) Deno.exitCode = 1;
+ * import { referenceGradients } from "./reference.ts";
+ * import { sum } from "../tensor.ts";
+ * import { lectureSplit, loadNames } from "../data.ts";
+ * import { drawBatch, initParams, LECTURE_CONFIG, LECTURE_SEED } from "../model.ts";
+ * import { TorchGenerator } from "../random/torch.ts";
+ * // The lecture's parameters and first batch, as chapter 1 makes them.
+ * const g = new TorchGenerator(LECTURE_SEED);
+ * const params = initParams(LECTURE_CONFIG, g);
+ * const { Xb, Yb } = drawBatch(lectureSplit(loadNames()).train, 32, g);
+ * const ref = referenceGradients(params, Xb, Yb);
+ * const dlogits = ref.grads.logits; // [32, 27]
+ * const grads = { logits: dlogits, b2: sum(dlogits, 0) };
+ * if (!checkStage(grads, ref)) throw new Error("a gradient is off");
  * ```
  */
 export function checkStage(grads: StageGradients, ref: Reference): boolean {

@@ -14,7 +14,11 @@
  * @example
  * ```ts
  * import { benchCommand } from "./bench.ts";
- * await benchCommand(["--quick"]);
+ * // `deno task bench --quick`, as main.ts runs it (a few seconds):
+ * async function bench() {
+ *   Deno.exitCode = await benchCommand(["--quick"]);
+ * }
+ * await benchCommand(["--help"]); // prints the flags, returns 0
  * ```
  * @module
  */
@@ -27,7 +31,9 @@ import { table } from "../report/print.ts";
 import { medianMs } from "../timing.ts";
 import { clone } from "../tensor.ts";
 import { TorchGenerator } from "../random/torch.ts";
-import { KERNELS, type Kernels, loadTrainingData, Trainer, type TrainingData } from "../train/trainer.ts";
+import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
+import { Trainer } from "../train/trainer.ts";
+import { loadTrainingData, type TrainingData } from "../train/training_data.ts";
 import { plainGradients, sgdUpdate } from "../../chapters/09_training.ts";
 
 const HELP = `Time one training step of the lecture's MLP, every implementation on the same batches.
@@ -190,7 +196,7 @@ const against = (ms: number, wasm: number) =>
  *
  * @example
  * ```ts
- * await benchCommand(["--quick"]);
+ * const code = await benchCommand(["--help"]); // prints the flags; 0
  * ```
  */
 export async function benchCommand(args: string[]): Promise<number> {
@@ -205,7 +211,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const kernels = choiceFlag(values, "kernels", KERNELS) ?? "wasm";
+  const kernels = choiceFlag(values, "kernels", KERNEL_CHOICES) ?? "wasm";
   const python = pathFlag(values, "python") ?? "/usr/bin/python3";
   const quick = values.quick === true;
   const data = loadTrainingData(3);
@@ -319,7 +325,7 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
 }
 
 /** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */
-function sweep(data: TrainingData, kernels: Kernels, quick: boolean): number {
+function sweep(data: TrainingData, kernels: KernelChoice, quick: boolean): number {
   const hidden = quick ? [64, 128] : [64, 128, 256, 512, 1024];
   const sizes = quick ? [32, 64] : [32, 64, 128, 256, 512];
   const budget = quick ? 60 : 400;

@@ -5,7 +5,7 @@
  *
  *     deno task notebooks            regenerate the notebooks whose chapter changed
  *     deno task notebooks --execute  regenerate, run every notebook in Jupyter, save the outputs
- *     deno task notebooks --check    run every committed notebook in Jupyter (to a temporary
+ *     deno task notebooks --verify   run every committed notebook in Jupyter (to a temporary
  *                                    directory) and fail on any error output; writes nothing
  *
  * @example
@@ -79,7 +79,7 @@ export function generateNotebooks(): GeneratedNotebook[] {
         name: "notebookChecker",
         input: "exerciseInput",
         summary: "notebookSummary",
-        module: "lib/commands/notebook_check.ts",
+        module: "lib/commands/exercise/notebook_api.ts",
       },
     ),
   }));
@@ -95,8 +95,9 @@ const ROOT = fromFileUrl(new URL("../../", import.meta.url));
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": []}').cells; // []
- * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['); // throws "… is not valid notebook JSON …"
+ * assert.throws(() => parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['), /is not valid notebook JSON/);
  * ```
  */
 export function parseNotebook(path: string, text: string): Notebook {
@@ -127,7 +128,9 @@ async function readNotebook(path: string): Promise<Notebook | undefined> {
  *
  * @example
  * ```ts
- * sameCells(committed, generated); // false when a chapter changed since `deno task notebooks`
+ * const [first, second] = generateNotebooks();
+ * sameCells(first.notebook, structuredClone(first.notebook)); // true: outputs aside, the same
+ * sameCells(first.notebook, second.notebook); // false, as when a chapter changed since `deno task notebooks`
  * ```
  */
 export function sameCells(a: Pick<Notebook, "cells">, b: Pick<Notebook, "cells">): boolean {
@@ -180,8 +183,10 @@ async function execute(path: string): Promise<Notebook> {
  *
  * @example
  * ```ts
- * const missing = await jupyterReady();
- * if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * if ((await Deno.permissions.query({ name: "run", command: "jupyter" })).state === "granted") {
+ *   const missing = await jupyterReady();
+ *   if (missing) console.log(`Cannot run the notebooks: ${missing}.`);
+ * }
  * ```
  */
 export async function jupyterReady(): Promise<string | undefined> {
@@ -211,8 +216,12 @@ export interface NotebookRun {
  *
  * @example
  * ```ts
- * const runs = await executeNotebooks(["chapters/notebooks/02_forward.ipynb"]);
- * runs[0].errors; // []
+ * // Needs --allow-read --allow-write --allow-run, Jupyter and Deno's kernel.
+ * const permitted = (await Deno.permissions.query({ name: "run" })).state === "granted";
+ * if (permitted && (await jupyterReady()) === undefined) {
+ *   const runs = await executeNotebooks(["chapters/notebooks/02_forward.ipynb"]);
+ *   runs[0].errors; // []
+ * }
  * ```
  */
 export async function executeNotebooks(paths: string[], log = console.log): Promise<NotebookRun[]> {
@@ -312,34 +321,47 @@ async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
   return written;
 }
 
+/** What `deno task notebooks --help` prints. */
+const NOTEBOOKS_HELP = `The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
+
+Usage: deno task notebooks [--execute | --verify]
+
+  (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
+  --execute   regenerate, run every notebook in Jupyter and save its outputs
+  --verify    run every committed notebook in Jupyter (in a temporary directory), fail on errors`;
+
 /**
- * `deno task notebooks [--execute | --check]`.
+ * `deno task notebooks [--execute | --verify]`. (`--verify` was `--check`: in this project "check" means
+ * comparing a gradient with a reference.)
  *
  * @example
  * ```ts
- * Deno.exitCode = await notebooksCommand([]);
+ * // As main.ts runs it:
+ * async function main(args: string[]) {
+ *   Deno.exitCode = await notebooksCommand(args);
+ * }
  * ```
  */
 export async function notebooksCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
-    { execute: { type: "boolean" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { execute: { type: "boolean" }, verify: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     "notebooks",
   );
   if (values.help) {
-    console.log(`The chapters as Jupyter notebooks for Deno's kernel, made from the chapters' source.
-
-Usage: deno task notebooks [--execute | --check]
-
-  (no flag)   regenerate the notebooks whose chapter or stub changed (outputs are cleared)
-  --execute   regenerate, run every notebook in Jupyter and save its outputs
-  --check     run every committed notebook in Jupyter (in a temporary directory), fail on errors`);
+    console.log(NOTEBOOKS_HELP);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`notebooks takes no arguments, got ${positionals.join(" ")}`);
-  if (values.execute && values.check) throw new UsageError("--execute and --check do not go together");
+  if (values.execute && values.verify) throw new UsageError("--execute and --verify do not go together");
   const generated = generateNotebooks();
-  if (!values.check) {
+  if (values.verify) {
+    const stale = await staleNotebooks(generated);
+    if (stale.length > 0) {
+      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
+      return 1;
+    }
+  } else {
     const written = await writeChanged(generated);
     console.log(
       written.length === 0
@@ -351,17 +373,25 @@ Usage: deno task notebooks [--execute | --check]
       return 0;
     }
   }
-  if (values.check) {
-    const stale: string[] = [];
-    for (const { path, notebook } of generated) {
-      const committed = await readNotebook(path);
-      if (!committed || !sameCells(committed, notebook)) stale.push(path);
-    }
-    if (stale.length > 0) {
-      console.log(`Not what the chapters make: ${stale.join(", ")}. Run \`deno task notebooks --execute\`.`);
-      return 1;
-    }
+  return await runInJupyter(generated, { save: values.execute === true });
+}
+
+/** The paths of the committed notebooks that are missing or are not what the chapters make today (for --verify). */
+async function staleNotebooks(generated: GeneratedNotebook[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const { path, notebook } of generated) {
+    const committed = await readNotebook(path);
+    if (!committed || !sameCells(committed, notebook)) stale.push(path);
   }
+  return stale;
+}
+
+/**
+ * Runs every notebook in Jupyter, saving the outputs into the notebooks when
+ * `save` says so; the exit code: 1 if Jupyter is missing or a notebook had
+ * an error, else 0.
+ */
+async function runInJupyter(generated: GeneratedNotebook[], { save }: { save: boolean }): Promise<number> {
   const missing = await jupyterReady();
   if (missing) {
     console.log(`Cannot run the notebooks: ${missing}.`);
@@ -370,7 +400,7 @@ Usage: deno task notebooks [--execute | --check]
   console.log(`Running ${generated.length} notebooks in Jupyter on Deno's kernel:\n`);
   const runs = await executeNotebooks(generated.map((g) => g.path));
   const failed = runs.filter((r) => r.errors.length > 0);
-  if (values.execute) {
+  if (save) {
     for (const run of runs) {
       const { notebook } = generated.find((g) => g.path === run.path)!;
       await Deno.writeTextFile(join(ROOT, run.path), notebookJson(withOutputs(notebook, run.executed)));

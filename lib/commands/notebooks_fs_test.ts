@@ -1,5 +1,5 @@
 // A notebook run in real Jupyter on Deno's kernel, as .ci/run runs all of
-// them (`deno task notebooks --check`). Needs --allow-read --allow-write
+// them (`deno task notebooks --verify`). Needs --allow-read --allow-write
 // --allow-run and Jupyter with Deno's kernel; without them it skips, saying
 // which is missing.
 

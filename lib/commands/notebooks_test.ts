@@ -19,8 +19,9 @@ import nb13 from "../../chapters/notebooks/exercises/06_first_layer.ipynb" with 
 import nb14 from "../../chapters/notebooks/exercises/07_fused_cross_entropy.ipynb" with { type: "text" };
 import nb15 from "../../chapters/notebooks/exercises/08_fused_batchnorm.ipynb" with { type: "text" };
 import { sources } from "../notebook/ipynb.ts";
-import { editedCopyPath, generateNotebooks, parseNotebook } from "./notebooks.ts";
+import { editedCopyPath, generateNotebooks, notebooksCommand, parseNotebook } from "./notebooks.ts";
 import { UsageError } from "../cli.ts";
+import { quietly } from "../testing.ts";
 
 /** Every committed notebook, by path. */
 const COMMITTED = new Map<string, string>([
@@ -105,4 +106,14 @@ Deno.test("a half-saved notebook (not JSON) is one clear usage error naming it, 
     return true;
   });
   assert.deepEqual(parseNotebook(path, COMMITTED.get(path)!), JSON.parse(COMMITTED.get(path)!));
+});
+
+Deno.test("--verify runs the committed notebooks; with --execute it is a usage error, before anything is read", async () => {
+  const { result, output } = await quietly(() => notebooksCommand(["--help"]));
+  assert.equal(result, 0);
+  assert.match(output, /^  --verify {4}run every committed notebook in Jupyter/m);
+  await assert.rejects(() => notebooksCommand(["--execute", "--verify"]), {
+    name: "UsageError",
+    message: "--execute and --verify do not go together",
+  });
 });

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { saveLossCurve } from "../report/svg.ts";
+import { saveLossCurve } from "./loss_curve.ts";
 import { resolve } from "node:path";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
 import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
@@ -24,13 +24,12 @@ import {
   ConfigError,
   DEFAULT_CONFIG,
   formatBytes,
-  KERNELS,
-  type Kernels,
   LR_DECAY,
   MAX_BUFFER_BYTES,
   type TrainConfig,
-  Trainer,
-} from "../train/trainer.ts";
+} from "../train/config.ts";
+import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
+import { Trainer } from "../train/trainer.ts";
 
 /**
  * Where checkpoints go unless `--out` says otherwise.
@@ -189,7 +188,7 @@ interface TrainOptions {
   defaultOut: boolean;
   force: boolean;
   saveEvery: { steps: number } | { ms: number } | null;
-  kernels: Kernels;
+  kernels: KernelChoice;
 }
 
 /** Only the fields that were given. */
@@ -244,7 +243,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     defaultOut: values.out === undefined && resume === undefined,
     force: values.force === true,
     saveEvery: saveEveryFlag(String(values["save-every"] ?? DEFAULT_SAVE_EVERY)),
-    kernels: choiceFlag(values, "kernels", KERNELS) ?? "wasm",
+    kernels: choiceFlag(values, "kernels", KERNEL_CHOICES) ?? "wasm",
   };
 }
 

@@ -1,5 +1,5 @@
-// Tests that write files: checkpoints on disk, the train/sample/resume flow
-// through the CLI, the guards around --out, damaged and special files, and
+// Tests that write files: the train/sample/resume flow through the CLI
+// (checkpoint files themselves are lib/train/checkpoint_fs_test.ts's), the guards around --out, damaged and special files, and
 // the signals (Ctrl-C, SIGTERM, SIGHUP, SIGKILL) sent to a real process. They need --allow-read and --allow-write (and
 // --allow-run for Ctrl-C); plain `deno test` has none, so they are skipped
 // there, visibly, and .ci/run runs them with the permissions:
@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkpointBytes, CheckpointError, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { checkpointBytes, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { lockCheckpoint, lockPath } from "../train/lock.ts";
 import { PARAM_NAMES } from "../model.ts";
 import { quietly } from "../testing.ts";
@@ -16,7 +16,8 @@ import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
 import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
 import { latestRun, nextFreeRun } from "../train/runs.ts";
-import { loadTrainingData, Trainer } from "../train/trainer.ts";
+import { Trainer } from "../train/trainer.ts";
+import { loadTrainingData } from "../train/training_data.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write"));
@@ -42,52 +43,6 @@ function fsTest(name: string, fn: (dir: string) => Promise<void>, needsRun = fal
     },
   });
 }
-
-fsTest("a checkpoint written to disk reads back exactly, and leaves no temporary file", async (dir) => {
-  const trainer = new Trainer({ steps: 200 }, data);
-  while (trainer.step < 50) trainer.trainStep();
-  const path = join(dir, "nested", "run.safetensors");
-  await saveCheckpoint(path, trainer);
-  assert.deepEqual([...Deno.readDirSync(join(dir, "nested"))].map((e) => e.name), ["run.safetensors"]);
-  const back = await loadCheckpoint(path, data);
-  assert.equal(back.step, 50);
-  for (const name of PARAM_NAMES) assert.deepEqual(back.params[name].data, trainer.params[name].data);
-  // The header starts with its length, as the safetensors format says.
-  const bytes = await Deno.readFile(path);
-  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
-  assert.match(
-    new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)),
-    /^\{"__metadata__":\{"format":"backprop-ninja-mlp\/1"/,
-  );
-});
-
-fsTest("a failed write leaves the old checkpoint whole", async (dir) => {
-  const path = join(dir, "run.safetensors");
-  const trainer = new Trainer({ steps: 10 }, data);
-  await saveCheckpoint(path, trainer);
-  const before = await Deno.readFile(path);
-  // A directory where the temporary file should go makes the write fail.
-  await Deno.mkdir(`${path}.${Deno.pid}.tmp`);
-  trainer.trainStep();
-  await assert.rejects(() => saveCheckpoint(path, trainer));
-  assert.deepEqual(await Deno.readFile(path), before);
-});
-
-fsTest("missing and truncated checkpoint files are clear errors", async (dir) => {
-  await assert.rejects(() => loadCheckpoint(join(dir, "none.safetensors"), data), {
-    name: "CheckpointError",
-    message: /none\.safetensors: no such checkpoint file$/,
-  });
-  const path = join(dir, "cut.safetensors");
-  await saveCheckpoint(path, new Trainer({ steps: 10 }, data));
-  const bytes = await Deno.readFile(path);
-  await Deno.writeFile(path, bytes.subarray(0, bytes.length / 2));
-  await assert.rejects(() => loadCheckpoint(path, data), CheckpointError);
-  await assert.rejects(() => loadCheckpoint(dir, data), {
-    name: "CheckpointError",
-    message: /is not a usable safetensors file: it is not a regular file but a folder$/,
-  });
-});
 
 fsTest("train, sample, then resume through the CLI ends where an uninterrupted run does", async (dir) => {
   const path = join(dir, "cli.safetensors");
@@ -324,18 +279,6 @@ fsTest(
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["run.loss.svg", "run.safetensors"]);
   },
 );
-
-fsTest("a write that fails (no permission, a full disk) leaves the old checkpoint whole", async (dir) => {
-  const path = join(dir, "run.safetensors");
-  const trainer = new Trainer({ steps: 10 }, data);
-  await saveCheckpoint(path, trainer);
-  const before = await Deno.readFile(path);
-  trainer.trainStep();
-  const denied = () => Promise.reject(new Deno.errors.PermissionDenied("Permission denied (os error 13)"));
-  await assert.rejects(() => saveCheckpoint(path, trainer, denied), Deno.errors.PermissionDenied);
-  assert.deepEqual(await Deno.readFile(path), before);
-  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["run.safetensors"]);
-});
 
 fsTest(
   "a save that fails mid-run stops the run in one line, exit 1, keeping the last periodic checkpoint",

@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
- * import { checkExercise, todo } from "./checker.ts";
- * const dprobs = todo(probs); // zeros of probs' shape, marked as not done yet
+ * import { checkGradient, todo } from "./checker.ts";
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext(); // the lecture's forward pass and TensorFlow.js's gradients
+ * const dprobs = todo(context.input.fwd.probs); // zeros of probs' shape, marked as not done yet
+ * checkGradient(EXERCISES[3], "dprobs", dprobs, context).status; // "TODO"
  * ```
  * @module
  */
@@ -14,9 +18,8 @@
 import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
-import { wrap } from "../report/print.ts";
 import { editDistance } from "../spelling.ts";
-import { diagnose, type Mistake, type Partial } from "./diagnose.ts";
+import { type Contribution, diagnose, type Mistake } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
 
@@ -27,7 +30,10 @@ const todos = new WeakSet<Tensor>();
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
+ * const logprobs = tensor([[-1.2, -0.4], [-0.1, -2.3]]);
  * const dlogprobs = todo(logprobs); // replace with your gradient
+ * dlogprobs.toNested(); // [[0, 0], [0, 0]]
  * ```
  */
 export function todo(like: Tensor): Tensor {
@@ -41,7 +47,9 @@ export function todo(like: Tensor): Tensor {
  *
  * @example
  * ```ts
- * isTodo(todo(probs)); // true
+ * import { tensor } from "../tensor.ts";
+ * isTodo(todo(tensor([0.2, 0.8]))); // true
+ * isTodo(tensor([0, 0])); // false: zeros, but written by you
  * ```
  */
 export function isTodo(t: Tensor): boolean {
@@ -86,13 +94,13 @@ export interface GradientSpec {
   /** The axes over which the forward pass broadcast the tensor (its gradient sums over exactly these). */
   broadcastAxes?: number[];
   /** The separate contributions, for a tensor used twice (to recognise a missed one). */
-  partials?: (input: ExerciseInput, ref: Gradients) => Partial[];
+  partials?: (input: ExerciseInput, ref: Gradients) => Contribution[];
   /** Known wrong formulas, computed from correct upstream values. */
   mistakes?: (input: ExerciseInput, ref: Gradients) => Mistake[];
   /** Why the gradient is zero in exact arithmetic, when it is (any answer within rounding of 0 is then right). */
   zero?: string;
   /** A line to add when the gradient is right, e.g. why a shortcut is fine ("" for none). */
-  passNote?: (value: Tensor, context: CheckContext & { yours: Record<string, Tensor | undefined> }) => string;
+  passNote?: (value: Tensor, context: ExerciseContext & { yours: Record<string, Tensor | undefined> }) => string;
 }
 
 /** One exercise: a chapter with its gradients left for the learner. */
@@ -140,40 +148,10 @@ export interface Verdict {
 export const isDone = (v: Verdict) => v.status === "exact" || v.status === "approximate";
 
 /**
- * How each status reads in the learner's output.
- *
- * @example
- * ```ts
- * `dprobs: ${STATUS_WORDS.approximate}`; // "dprobs: approximately equal"
- * ```
+ * What a learner's gradients are checked against: the exercise's input and
+ * TensorFlow.js's gradients of the same forward pass.
  */
-export const STATUS_WORDS: Record<Verdict["status"], string> = {
-  exact: "exact",
-  approximate: "approximately equal",
-  wrong: "wrong",
-  TODO: "TODO",
-  waiting: "waiting",
-  missing: "missing",
-  unreached: "not reached",
-};
-
-/**
- * One verdict as a learner reads it under a notebook cell: the status, then
- * the diagnosis or the note, wrapped.
- *
- * @example
- * ```ts
- * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …" });
- * // "dprobs: wrong. the sign is flipped: …"
- * ```
- */
-export function verdictText(v: Verdict): string {
-  const head = `${v.name}: ${STATUS_WORDS[v.status]}`;
-  return v.detail ? wrap(`${head}. ${v.detail}`) : head;
-}
-
-/** What the checker knows besides the learner's tensors: the input and TensorFlow.js's gradients. */
-export interface CheckContext {
+export interface ExerciseContext {
   /** What the learner's `gradients` received. */
   input: ExerciseInput;
   /** The reference gradients of the same forward pass. */
@@ -186,10 +164,12 @@ export interface CheckContext {
  *
  * @example
  * ```ts
- * correctGradients(EXERCISES[3], { input, ref }).dlogprobs.shape; // [32, 27]
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * correctGradients(EXERCISES[3], exerciseContext()).dlogprobs.shape; // [32, 27]
  * ```
  */
-export function correctGradients(spec: ExerciseSpec, { input, ref }: CheckContext): Record<string, Tensor> {
+export function correctGradients(spec: ExerciseSpec, { input, ref }: ExerciseContext): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const name of spec.given) out[name] = input[name];
   for (const g of spec.gradients) out[g.name] = ref[g.of];
@@ -199,12 +179,16 @@ export function correctGradients(spec: ExerciseSpec, { input, ref }: CheckContex
 /**
  * Checks one gradient of an exercise on its own: the learner's tensor,
  * computed from correct upstream values, against the reference, with the
- * diagnosis of a wrong one or the note on a right one. This is the checker
- * behind `deno task exercise N`, callable in-process (a notebook cell).
+ * diagnosis of a wrong one or the note on a right one. This is the check
+ * behind each line of `deno task exercise N` and each notebook cell.
  *
  * @example
  * ```ts
- * const v = checkGradient(EXERCISES[3], "dprobs", pow(probs, -1), { input, ref });
+ * import { pow } from "../tensor.ts";
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext();
+ * const v = checkGradient(EXERCISES[3], "dprobs", pow(context.input.fwd.probs, -1), context);
  * v.detail; // "this is the local derivative alone: multiply it by the upstream dlogprobs (the chain rule)"
  * ```
  */
@@ -212,7 +196,7 @@ export function checkGradient(
   spec: ExerciseSpec,
   name: string,
   value: Tensor,
-  context: CheckContext,
+  context: ExerciseContext,
   yours: Record<string, Tensor | undefined> = {},
 ): Verdict {
   const g = spec.gradients.find((x) => x.name === name);
@@ -236,7 +220,7 @@ export function checkGradient(
     of: g.of,
     upstream: Object.fromEntries(upstreamNames.map((u) => [u, correct[u]])),
     broadcastAxes: g.broadcastAxes,
-    partials: g.partials?.(input, ref),
+    contributions: g.partials?.(input, ref),
     mistakes: g.mistakes?.(input, ref),
   });
   const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
@@ -267,7 +251,7 @@ function notReturned(
   spec: ExerciseSpec,
   name: string,
   returned: Record<string, Tensor | undefined>,
-  context: CheckContext,
+  context: ExerciseContext,
 ): string {
   const known = new Set(spec.gradients.map((g) => g.name));
   const unexpected = Object.keys(returned).filter((k) => !known.has(k));
@@ -294,10 +278,16 @@ function notReturned(
  *
  * @example
  * ```ts
- * const verdicts = checkLines(spec, { returned: learner.gradients(input) }, { input, ref });
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const context = exerciseContext();
+ * const { fwd, batch } = context.input;
+ * const returned = { ...backpropCrossEntropy(fwd, batch.Yb) }; // a learner's gradients, all right
+ * checkLines(EXERCISES[3], { returned }, context).every(isDone); // true
  * ```
  */
-export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: CheckContext): Verdict[] {
+export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: ExerciseContext): Verdict[] {
   const verdicts = new Map<string, Verdict>();
   const ownRight = new Set<string>(); // the gradients whose own value (not one fed correct upstreams) is right
   for (const g of spec.gradients) {
@@ -336,7 +326,11 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: C
  *
  * @example
  * ```ts
- * const verdicts = checkExercise(spec, learner.gradients(input), input, ref.grads);
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * import { exerciseContext } from "../commands/exercise/context.ts";
+ * const { input, ref } = exerciseContext();
+ * const verdicts = checkExercise(EXERCISES[3], { dlogprobs: todo(input.fwd.logprobs) }, input, ref);
+ * verdicts.map((v) => v.status); // ["TODO", "missing", "missing", …]
  * ```
  */
 export function checkExercise(
@@ -356,7 +350,8 @@ export function checkExercise(
  *
  * @example
  * ```ts
- * extractSolution(chapter3Source, "backpropCrossEntropy", ["dprobs"]);
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * extractSolution(EXERCISES[3].source, "backpropCrossEntropy", ["dprobs"]);
  * // ["const dprobs = mul(pow(probs, -1), dlogprobs); // [n, 27]"]
  * ```
  */

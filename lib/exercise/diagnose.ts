@@ -1,20 +1,27 @@
 /**
  * Naming a learner's mistake by testing explanations against the numbers.
- * Each candidate cause (the chain rule's upstream factor left out, a factor
- * 2, ½, n, 1/n or n − 1 on the whole or on one term, a wrong sign on one
- * term, a term of a tensor used twice left out, a dropped epsilon, a sum
- * over the wrong axis, a missing broadcast, a transpose) is undone on the
- * learner's tensor, and it is named only when that reproduces the expected
- * gradient. When nothing explains the numbers, {@linkcode diagnose} says
- * where they are off (which rows and columns) and by how much. It advises a
- * sum over an axis only when the forward pass broadcast over that axis.
+ * Each candidate cause is a named rule, a small function that undoes the
+ * cause on the learner's tensor and names it only when that reproduces the
+ * expected gradient. {@linkcode SHAPE_RULES} explain a tensor of the wrong
+ * shape (a transpose, a dropped keepdim, the right numbers in another layout,
+ * a sum over the wrong axis, a missing sum over a broadcast axis, an extra
+ * axis from an `[n, 1]` index, a missing broadcast); {@linkcode VALUE_RULES}
+ * explain wrong numbers of the right shape (a flipped sign, a factor 2, ½, n,
+ * 1/n or n − 1 on the whole, one contribution of a tensor used twice left
+ * out, one term off by a factor or a sign, a known wrong formula, the chain
+ * rule's upstream factor left out, a transpose, a constant factor, all
+ * zeros). {@linkcode diagnose} tries them in order; when none explains the
+ * numbers, it says where they are off (which rows and columns) and by how
+ * much. It advises a sum over an axis only when the forward pass broadcast
+ * over that axis.
  *
  * @example
  * ```ts
  * import { diagnose } from "./diagnose.ts";
  * import { mul, tensor } from "../tensor.ts";
  * const expected = tensor([[1, 2], [3, 4]]);
- * diagnose(mul(expected, -1), expected, { n: 32, name: "dx", of: "x" }).detail; // "the sign is flipped: …"
+ * diagnose(mul(expected, -1), expected, { n: 32, name: "dx", of: "x" }).detail;
+ * // "the sign is flipped: check the minus signs of the local derivative"
  * ```
  * @module
  */
@@ -44,8 +51,8 @@ export interface Diagnosis {
   maxdiff: number;
 }
 
-/** One of the contributions to a gradient of a tensor that is used twice. */
-export interface Partial {
+/** One of the contributions to the gradient of a tensor that is used twice. */
+export interface Contribution {
   /** What it is, e.g. "the gradient through probs = counts · countsSumInv". */
   label: string;
   /** Its value, computed from correct upstream gradients. */
@@ -75,9 +82,25 @@ export interface DiagnoseContext {
   /** The axes over which the forward pass broadcast `of` (its gradient sums over exactly these). */
   broadcastAxes?: number[];
   /** The separate contributions of a gradient that accumulates. */
-  partials?: Partial[];
+  contributions?: Contribution[];
   /** Known wrong formulas for this gradient. */
   mistakes?: Mistake[];
+}
+
+/**
+ * One cause a learner's gradient may have, and how to recognise it: undone
+ * on the learner's tensor, it must give the expected one.
+ */
+export interface Rule {
+  /** What it recognises, e.g. "dropped keepdim". */
+  name: string;
+  /**
+   * The sentence naming the cause when it explains `ours` (the learner's
+   * tensor) against `expected`, else undefined. A shape rule says nothing
+   * about a tensor of the right shape, a value rule nothing about one of
+   * the wrong shape or a right answer.
+   */
+  explain(ours: Tensor, expected: Tensor, context: DiagnoseContext): string | undefined;
 }
 
 const sameShape = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -122,6 +145,7 @@ function position(i: number, shape: Shape): string {
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
  * nonFinite(tensor([[1, NaN], [Infinity, 2]]));
  * // "NaN first appears at [0, 1] (2 of 4 entries are NaN or ±Infinity): a division by zero or the log of 0?"
  * ```
@@ -146,6 +170,7 @@ export function nonFinite(t: Tensor): string {
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
  * whereOff(tensor([[1, 2], [3, 5]]), tensor([[1, 2], [3, 4]]));
  * // "the numbers are off in row 1 (1 of 2), column 1 (1 of 2); the largest difference is 1.00e+0 at [1, 1] (yours 5.000, expected 4.000)"
  * ```
@@ -201,145 +226,290 @@ function productSummedTo(a: Tensor, b: Tensor, shape: Shape): Tensor | undefined
   }
 }
 
-/** The diagnosis of a tensor of the wrong shape. */
-function diagnoseShape(ours: Tensor, expected: Tensor, context: DiagnoseContext): string {
-  const { name, of, broadcastAxes } = context;
-  const got = formatShape(ours.shape);
-  const want = formatShape(expected.shape);
-  const head = `shape ${got}, expected ${want} (${of}'s shape)`;
-  const sumAdvice = broadcastAxes?.length
-    ? `${of} was broadcast over ${axesWords(broadcastAxes)} in the forward pass, so ${name} sums over ${
-      axesWords(broadcastAxes)
-    }${expected.shape.length > 1 ? " (keepdim = true)" : ""}`
-    : "";
-  // The same numbers in another shape.
-  if (ours.size === expected.size) {
-    if (expected.shape.length === 2 && sameShape(ours.shape, [expected.shape[1], expected.shape[0]])) {
-      if (close(transpose(ours), expected)) return `${head}: it is transposed; swap the operands or transpose it`;
-    }
-    if (close(reshape(ours, expected.shape), expected)) {
-      const squeezed = expected.shape.filter((d) => d !== 1);
-      return sameShape(ours.shape, squeezed)
-        ? `${head}: the numbers are right; keep the reduced axis (keepdim = true)`
-        : `${head}: the numbers are right but laid out as ${got}; reshape(…, ${want})`;
-    }
-  }
-  // Summed over an axis other than the one the forward pass broadcast over.
-  if (ours.shape.length === expected.shape.length) {
-    const summed = ours.shape.map((d, i) => d === 1 && expected.shape[i] !== 1 ? i : -1).filter((i) => i >= 0);
-    const kept = expected.shape.map((d, i) => d === 1 && ours.shape[i] !== 1 ? i : -1).filter((i) => i >= 0);
-    if (summed.length > 0 && kept.length > 0) {
-      return `${head}: that is a sum over ${axesWords(summed)}, but ${
-        sumAdvice || `${of} is ${want}: one number per ${kept.includes(0) ? "column" : "row"}`
-      }`;
-    }
-  }
-  // Bigger than expected.
-  const bigger = (() => {
-    try {
-      return sameShape(broadcastShapes(expected.shape, ours.shape), ours.shape);
-    } catch {
-      return false;
-    }
-  })();
-  if (bigger) {
-    const over = ours.shape.length - expected.shape.length;
-    const axes = ours.shape.map((_, i) => i).filter((i) =>
-      i < over || (expected.shape[i - over] === 1 && ours.shape[i] !== 1)
-    );
-    if (broadcastAxes?.length && axes.length === broadcastAxes.length && axes.every((a, i) => a === broadcastAxes[i])) {
-      const right = close(sumToShape(ours, expected.shape), expected);
-      return `${head}: ${sumAdvice}${right ? " (the numbers are right once summed)" : ""}`;
-    }
-    // An [n, 1] tensor met an [n, …] one and made an axis too many: are the entries [i, i, …] right?
-    if (over === 1 && ours.shape[0] === ours.shape[1] && ours.shape[1] === expected.shape[0]) {
-      const rest = expected.size / expected.shape[0];
-      const diagonal = zeros(expected.shape);
-      for (let i = 0; i < expected.shape[0]; i++) {
-        diagonal.data.set(
-          ours.data.subarray((i * ours.shape[1] + i) * rest, (i * ours.shape[1] + i + 1) * rest),
-          i * rest,
-        );
-      }
-      const right = close(diagonal, expected) ? "; its entries [i, i, …] are the right numbers" : "";
-      return `${head}: an [n, 1] tensor was broadcast against an [n, …] one and made an axis too many${right}. ${of} was not broadcast in the forward pass, so no sum fixes this: look for an index or a mask of shape [n, 1] (oneHot(logitArgmax, …) is [n, 1, 27]; indexTensor(logitArgmax.data, [n]) first)`;
-    }
-    return `${head}: ${of} was not broadcast over ${
-      axesWords(axes)
-    } in the forward pass, so no sum fixes this; find the line where the extra size came in`;
-  }
-  // Smaller than expected: a broadcast left out?
-  const spread = broadcastTo(ours, expected.shape);
-  if (spread && close(spread, expected)) {
-    return `${head}: the numbers are right for every row, but ${of} is ${want}, so its gradient needs all of them: broadcast it, e.g. mul(ones(${of}.shape), …)`;
-  }
-  return sumAdvice ? `${head}; ${sumAdvice}` : head;
+// ## Shape rules: the learner's tensor has another shape than the expected one.
+
+/** A rule for a tensor of the wrong shape: silent when the shapes match. */
+function shapeRule(name: string, explain: Rule["explain"]): Rule {
+  return {
+    name,
+    explain: (ours, expected, context) =>
+      sameShape(ours.shape, expected.shape) ? undefined : explain(ours, expected, context),
+  };
 }
 
-/** The first explanation that, undone, reproduces `expected`, or "". */
-function explain(ours: Tensor, expected: Tensor, context: DiagnoseContext): string {
-  const { n } = context;
-  const factors = knownFactors(n);
-  // The whole tensor off by a known factor (including the sign).
+/** How every shape diagnosis starts: "shape [32], expected [32, 1] (countsSumInv's shape)". */
+function shapeHead(ours: Tensor, expected: Tensor, { of }: DiagnoseContext): string {
+  return `shape ${formatShape(ours.shape)}, expected ${formatShape(expected.shape)} (${of}'s shape)`;
+}
+
+/** Which axes the gradient sums over, when the forward pass broadcast `of`; "" when it did not. */
+function sumAdvice(expected: Tensor, { name, of, broadcastAxes }: DiagnoseContext): string {
+  if (!broadcastAxes?.length) return "";
+  const axes = axesWords(broadcastAxes);
+  const keepdim = expected.shape.length > 1 ? " (keepdim = true)" : "";
+  return `${of} was broadcast over ${axes} in the forward pass, so ${name} sums over ${axes}${keepdim}`;
+}
+
+/**
+ * The axes along which `ours` is bigger than `expected` (leading axes it has
+ * more of, and axes of size 1 in `expected` that it fills), when `expected`
+ * broadcasts to it; undefined when it does not.
+ */
+function extraAxes(ours: Tensor, expected: Tensor): { over: number; axes: number[] } | undefined {
+  try {
+    if (!sameShape(broadcastShapes(expected.shape, ours.shape), ours.shape)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const over = ours.shape.length - expected.shape.length;
+  const axes = ours.shape.map((_, i) => i).filter((i) =>
+    i < over || (expected.shape[i - over] === 1 && ours.shape[i] !== 1)
+  );
+  return { over, axes };
+}
+
+/** Whether `axes` are exactly the axes the forward pass broadcast over. */
+const areBroadcastAxes = (axes: number[], { broadcastAxes }: DiagnoseContext) =>
+  !!broadcastAxes?.length && axes.length === broadcastAxes.length && axes.every((a, i) => a === broadcastAxes[i]);
+
+/** The right numbers, transposed: `[27, 64]` for `[64, 27]`. */
+const transposedShape = shapeRule("transposed", (ours, expected, context) => {
+  const [rows, cols] = expected.shape;
+  if (expected.shape.length !== 2 || !sameShape(ours.shape, [cols, rows])) return undefined;
+  if (!close(transpose(ours), expected)) return undefined;
+  return `${shapeHead(ours, expected, context)}: it is transposed; swap the operands or transpose it`;
+});
+
+/** The right numbers without the reduced axis: `sum(x, 1)` where `sum(x, 1, true)` was meant. */
+const droppedKeepdim = shapeRule("dropped keepdim", (ours, expected, context) => {
+  const squeezed = expected.shape.filter((d) => d !== 1);
+  if (ours.size !== expected.size || !sameShape(ours.shape, squeezed)) return undefined;
+  if (!close(reshape(ours, expected.shape), expected)) return undefined;
+  return `${shapeHead(ours, expected, context)}: the numbers are right; keep the reduced axis (keepdim = true)`;
+});
+
+/** The right numbers in another layout (not a transpose). */
+const otherLayout = shapeRule("another layout", (ours, expected, context) => {
+  if (ours.size !== expected.size || !close(reshape(ours, expected.shape), expected)) return undefined;
+  return `${shapeHead(ours, expected, context)}: the numbers are right but laid out as ${
+    formatShape(ours.shape)
+  }; reshape(…, ${formatShape(expected.shape)})`;
+});
+
+/** A sum that kept one axis and reduced another: `[1, 27]` where `[32, 1]` was meant. */
+const sumOverWrongAxis = shapeRule("sum over the wrong axis", (ours, expected, context) => {
+  if (ours.shape.length !== expected.shape.length) return undefined;
+  const summed = ours.shape.map((d, i) => d === 1 && expected.shape[i] !== 1 ? i : -1).filter((i) => i >= 0);
+  const kept = expected.shape.map((d, i) => d === 1 && ours.shape[i] !== 1 ? i : -1).filter((i) => i >= 0);
+  if (summed.length === 0 || kept.length === 0) return undefined;
+  const advice = sumAdvice(expected, context) ||
+    `${context.of} is ${formatShape(expected.shape)}: one number per ${kept.includes(0) ? "column" : "row"}`;
+  return `${shapeHead(ours, expected, context)}: that is a sum over ${axesWords(summed)}, but ${advice}`;
+});
+
+/** No sum over the axes the forward pass broadcast over: `dlogits` for `db2`. */
+const missingSum = shapeRule("missing sum over a broadcast axis", (ours, expected, context) => {
+  const extra = extraAxes(ours, expected);
+  if (!extra || !areBroadcastAxes(extra.axes, context)) return undefined;
+  const right = close(sumToShape(ours, expected.shape), expected) ? " (the numbers are right once summed)" : "";
+  return `${shapeHead(ours, expected, context)}: ${sumAdvice(expected, context)}${right}`;
+});
+
+/** An `[n, 1]` tensor met an `[n, …]` one and made an axis too many (`oneHot(logitArgmax, …)`). */
+const extraAxisFromIndex = shapeRule("extra axis from an [n, 1] index", (ours, expected, context) => {
+  const extra = extraAxes(ours, expected);
+  if (!extra || areBroadcastAxes(extra.axes, context)) return undefined;
+  if (extra.over !== 1 || ours.shape[0] !== ours.shape[1] || ours.shape[1] !== expected.shape[0]) return undefined;
+  // Are its entries [i, i, …] the right numbers?
+  const rest = expected.size / expected.shape[0];
+  const diagonal = zeros(expected.shape);
+  for (let i = 0; i < expected.shape[0]; i++) {
+    const from = (i * ours.shape[1] + i) * rest;
+    diagonal.data.set(ours.data.subarray(from, from + rest), i * rest);
+  }
+  const right = close(diagonal, expected) ? "; its entries [i, i, …] are the right numbers" : "";
+  return `${
+    shapeHead(ours, expected, context)
+  }: an [n, 1] tensor was broadcast against an [n, …] one and made an axis too many${right}. ${context.of} was not broadcast in the forward pass, so no sum fixes this: look for an index or a mask of shape [n, 1] (oneHot(logitArgmax, …) is [n, 1, 27]; indexTensor(logitArgmax.data, [n]) first)`;
+});
+
+/** Bigger than expected along axes the forward pass did not broadcast over: no sum fixes it. */
+const extraAxisNotBroadcast = shapeRule("extra axis the forward pass did not broadcast", (ours, expected, context) => {
+  const extra = extraAxes(ours, expected);
+  if (!extra || areBroadcastAxes(extra.axes, context)) return undefined;
+  return `${shapeHead(ours, expected, context)}: ${context.of} was not broadcast over ${
+    axesWords(extra.axes)
+  } in the forward pass, so no sum fixes this; find the line where the extra size came in`;
+});
+
+/** One row where every row is needed: the right numbers, not broadcast to the forward tensor's shape. */
+const missingBroadcast = shapeRule("missing broadcast", (ours, expected, context) => {
+  const spread = broadcastTo(ours, expected.shape);
+  if (!spread || !close(spread, expected)) return undefined;
+  return `${shapeHead(ours, expected, context)}: the numbers are right for every row, but ${context.of} is ${
+    formatShape(expected.shape)
+  }, so its gradient needs all of them: broadcast it, e.g. mul(ones(${context.of}.shape), …)`;
+});
+
+/**
+ * The rules for a tensor of the wrong shape, in the order {@linkcode diagnose} tries them.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "../tensor.ts";
+ * const expected = tensor([[3], [7]]); // a row sum with keepdim: [2, 1]
+ * SHAPE_RULES.map((r) => r.explain(tensor([3, 7]), expected, { n: 2, name: "dx", of: "x" })).find((d) => d);
+ * // "shape [2], expected [2, 1] (x's shape): the numbers are right; keep the reduced axis (keepdim = true)"
+ * ```
+ */
+export const SHAPE_RULES: readonly Rule[] = [
+  transposedShape,
+  droppedKeepdim,
+  otherLayout,
+  sumOverWrongAxis,
+  missingSum,
+  extraAxisFromIndex,
+  extraAxisNotBroadcast,
+  missingBroadcast,
+];
+
+// ## Value rules: the right shape, the wrong numbers.
+
+/** A rule for wrong numbers in the right shape: silent on another shape and on a right answer. */
+function valueRule(name: string, explain: Rule["explain"]): Rule {
+  return {
+    name,
+    explain: (ours, expected, context) =>
+      !sameShape(ours.shape, expected.shape) || close(ours, expected) ? undefined : explain(ours, expected, context),
+  };
+}
+
+/** The factor c that makes c · expected closest to `ours` (yours ÷ expected, by least squares); NaN for zeros. */
+function factorOf(ours: Tensor, expected: Tensor): number {
   let dot = 0;
   let norm = 0;
   for (let i = 0; i < ours.size; i++) {
     dot += ours.data[i] * expected.data[i];
     norm += expected.data[i] * expected.data[i];
   }
-  const c = norm > 0 ? dot / norm : NaN;
-  for (const f of factors) {
-    if (Math.abs(c / f.value - 1) < 1e-3 && close(mul(ours, 1 / f.value), expected)) {
-      return f.value === -1
-        ? "the sign is flipped: check the minus signs of the local derivative"
-        : `off by a factor of ${f.name}: ${f.why}`;
-    }
+  return norm > 0 ? dot / norm : NaN;
+}
+
+/** The known factor `ours` is off by on the whole (yours ÷ expected), if any. */
+function knownFactorOf(ours: Tensor, expected: Tensor, n: number) {
+  const c = factorOf(ours, expected);
+  return knownFactors(n).find((f) => Math.abs(c / f.value - 1) < 1e-3 && close(mul(ours, 1 / f.value), expected));
+}
+
+/** The whole gradient with the wrong sign. */
+const signFlipped = valueRule("sign flipped", (ours, expected, { n }) => {
+  if (knownFactorOf(ours, expected, n)?.value !== -1) return undefined;
+  return "the sign is flipped: check the minus signs of the local derivative";
+});
+
+/** The whole gradient off by a factor n, 1/n, n − 1, 1/(n − 1), n/(n − 1), (n − 1)/n, 2 or ½. */
+const knownFactor = valueRule("known factor", (ours, expected, { n }) => {
+  const f = knownFactorOf(ours, expected, n);
+  if (!f || f.value === -1) return undefined;
+  return `off by a factor of ${f.name}: ${f.why}`;
+});
+
+/** Only one of the contributions of a tensor used twice. */
+const contributionLeftOut = valueRule("contribution left out", (ours, _, { contributions }) => {
+  const p = (contributions ?? []).find((p) => close(ours, p.tensor));
+  return p && `this is only ${p.label}: ${p.advice}`;
+});
+
+/** Every contribution there, but one of them off by a known factor or a sign. */
+const termOffByFactor = valueRule("one term off by a factor", (ours, expected, { n, contributions = [] }) => {
+  if (contributions.length < 2) return undefined;
+  for (const p of contributions) {
+    const others = contributions.filter((q) => q !== p).reduce((acc, q) => add(acc, q.tensor), zeros(expected.shape));
+    const term = sub(ours, others); // your version of p's term
+    const f = knownFactors(n).find((f) => close(mul(term, 1 / f.value), p.tensor));
+    if (!f) continue;
+    const what = p.label.replace(/^the gradient /, "");
+    return f.value === -1
+      ? `the term ${what} has the wrong sign`
+      : `the term ${what} is off by a factor of ${f.name}: ${f.why}`;
   }
-  // A tensor used twice: one term left out, or one term off by a factor or a sign.
-  const partials = context.partials ?? [];
-  for (const p of partials) {
-    if (close(ours, p.tensor)) return `this is only ${p.label}: ${p.advice}`;
-  }
-  if (partials.length > 1) {
-    for (const p of partials) {
-      const others = partials.filter((q) => q !== p).reduce((acc, q) => add(acc, q.tensor), zeros(expected.shape));
-      const term = sub(ours, others); // your version of p's term
-      for (const f of factors) {
-        if (close(mul(term, 1 / f.value), p.tensor)) {
-          return f.value === -1
-            ? `the term ${p.label.replace(/^the gradient /, "")} has the wrong sign`
-            : `the term ${p.label.replace(/^the gradient /, "")} is off by a factor of ${f.name}: ${f.why}`;
-        }
-      }
-    }
-  }
-  for (const m of context.mistakes ?? []) {
-    if (sameShape(m.tensor.shape, ours.shape) && close(ours, m.tensor)) return m.label;
-  }
-  // The chain rule: the local derivative alone, without the upstream gradient.
-  for (const [name, up] of Object.entries(context.upstream ?? {})) {
+  return undefined;
+});
+
+/** A wrong formula the exercise knows learners write. */
+const knownMistake = valueRule(
+  "known mistake",
+  (ours, _, { mistakes }) =>
+    (mistakes ?? []).find((m) => sameShape(m.tensor.shape, ours.shape) && close(ours, m.tensor))?.label,
+);
+
+/** The local derivative alone: times the upstream gradient (and summed), it is right. */
+const chainRuleLeftOut = valueRule("chain rule left out", (ours, expected, { upstream }) => {
+  const name = Object.entries(upstream ?? {}).find(([, up]) => {
     const product = productSummedTo(ours, up, expected.shape);
-    if (product && close(product, expected)) {
-      return `this is the local derivative alone: multiply it by the upstream ${name} (the chain rule)`;
-    }
+    return product && close(product, expected);
+  })?.[0];
+  return name && `this is the local derivative alone: multiply it by the upstream ${name} (the chain rule)`;
+});
+
+/** A square gradient, transposed. */
+const transposedSquare = valueRule("transposed square", (ours, expected) => {
+  const [rows, cols] = expected.shape;
+  return expected.shape.length === 2 && rows === cols && close(transpose(ours), expected)
+    ? "it is transposed"
+    : undefined;
+});
+
+/** The whole gradient off by some other constant factor. */
+const constantFactor = valueRule("constant factor", (ours, expected) => {
+  const c = factorOf(ours, expected);
+  if (!Number.isFinite(c) || c === 0 || !close(mul(ours, 1 / c), expected)) return undefined;
+  return `off by a constant factor of about ${c.toPrecision(4)} (yours ÷ expected)`;
+});
+
+/** Nothing computed: zeros (a `zeros(…)` never filled in). */
+const allZeros = valueRule("all zeros", (ours) => ours.data.every((v) => v === 0) ? "it is all zeros" : undefined);
+
+/**
+ * The rules for wrong numbers in the right shape, in the order {@linkcode diagnose} tries them.
+ *
+ * @example
+ * ```ts
+ * import { mul, tensor } from "../tensor.ts";
+ * const expected = tensor([[1, 2], [3, 4]]);
+ * VALUE_RULES.map((r) => r.explain(mul(expected, 2), expected, { n: 32, name: "dx", of: "x" })).find((d) => d);
+ * // "off by a factor of 2: there is a factor 2 too many (d/dx x² = 2x has one 2; d/dx x^(−1/2) = −½ x^(−3/2))"
+ * ```
+ */
+export const VALUE_RULES: readonly Rule[] = [
+  signFlipped,
+  knownFactor,
+  contributionLeftOut,
+  termOffByFactor,
+  knownMistake,
+  chainRuleLeftOut,
+  transposedSquare,
+  constantFactor,
+  allZeros,
+];
+
+/** What the first of `rules` that explains `ours` says, or undefined. */
+function firstExplanation(rules: readonly Rule[], ours: Tensor, expected: Tensor, context: DiagnoseContext) {
+  for (const rule of rules) {
+    const said = rule.explain(ours, expected, context);
+    if (said) return said;
   }
-  if (expected.shape.length === 2 && expected.shape[0] === expected.shape[1] && close(transpose(ours), expected)) {
-    return "it is transposed";
-  }
-  if (Number.isFinite(c) && c !== 0 && close(mul(ours, 1 / c), expected)) {
-    return `off by a constant factor of about ${c.toPrecision(4)} (yours ÷ expected)`;
-  }
-  if (ours.data.every((v) => v === 0)) return "it is all zeros";
-  return "";
+  return undefined;
 }
 
 /**
  * Compares a learner's gradient with the expected one and, when it is
- * wrong, names the mistake if an explanation reproduces the numbers, or
- * says where and by how much they are off.
+ * wrong, names the mistake if a rule's explanation reproduces the numbers,
+ * or says where and by how much they are off.
  *
  * @example
  * ```ts
+ * import { fromArray } from "../tensor.ts";
  * diagnose(fromArray([1, 2], [2]), fromArray([1, 2], [1, 2]), { n: 32, name: "dx", of: "x" }).detail;
  * // "shape [2], expected [1, 2] (x's shape): the numbers are right; keep the reduced axis (keepdim = true)"
  * ```
@@ -347,13 +517,15 @@ function explain(ours: Tensor, expected: Tensor, context: DiagnoseContext): stri
 export function diagnose(ours: Tensor, expected: Tensor, context: DiagnoseContext): Diagnosis {
   const bad = nonFinite(ours);
   if (!sameShape(ours.shape, expected.shape)) {
-    const shape = diagnoseShape(ours, expected, context);
+    const advice = sumAdvice(expected, context);
+    const shape = firstExplanation(SHAPE_RULES, ours, expected, context) ??
+      (advice ? `${shapeHead(ours, expected, context)}; ${advice}` : shapeHead(ours, expected, context));
     return { status: "wrong", detail: bad ? `${shape}; also, ${bad}` : shape, maxdiff: NaN };
   }
   if (bad) return { status: "wrong", detail: bad, maxdiff: NaN };
   const row = compareGradient("", ours, expected);
   if (row.exact) return { status: "exact", detail: "", maxdiff: 0 };
   if (row.approximate) return { status: "approximate", detail: "", maxdiff: row.maxdiff };
-  const detail = explain(ours, expected, context) || whereOff(ours, expected);
+  const detail = firstExplanation(VALUE_RULES, ours, expected, context) ?? whereOff(ours, expected);
   return { status: "wrong", detail, maxdiff: row.maxdiff };
 }

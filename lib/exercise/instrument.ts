@@ -1,5 +1,5 @@
 /**
- * Preparing a learner's file to be checked line by line. The checker runs
+ * Preparing a learner's file to be checked line by line. The sandbox runs
  * the learner's module in a separate `deno` process, fed on stdin, so the
  * file's text is rewritten first, line for line (line numbers stay those of
  * the learner's file, and every column that moves is mapped back):
@@ -8,10 +8,10 @@
  *   learner's folder;
  * - the last assignment of each gradient, `const dprobs = EXPR;` on line 7,
  *   becomes `const dprobs = HOOK.fix(HOOK.enter("dprobs", 7), EXPR);`, so the
- *   checker can record the learner's value and hand the lines below the
+ *   runtime can record the learner's value and hand the lines below the
  *   correct one instead. One mistake then does not cascade: every line is
  *   checked on correct inputs. `enter` runs before the expression: the
- *   checker learns where the code is (to name the line of a loop that never
+ *   runtime learns where the code is (to name the line of a loop that never
  *   ends) and that a gradient used here is finished, even in place;
  * - the first assignment of a gradient assigned more than once,
  *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`.
@@ -96,18 +96,11 @@ interface Edit {
   insert: string;
 }
 
-/**
- * Rewrites a learner's module (see the module doc). `fileUrl` is where the
- * file lives (to resolve its relative imports), `names` the gradients to
- * hook, `hook` the name the runner's hook module is imported as.
- *
- * @example
- * ```ts
- * const ready = instrument(text, toFileUrl(path).href, ["dlogprobs", "dprobs"], "__exercise");
- * ```
- */
-export function instrument(source: string, fileUrl: string, names: string[], hook: string): Instrumented {
-  const mask = codeMask(source);
+/** The line (1-based) of character `index` of `source`. */
+const lineOf = (source: string, index: number) => source.slice(0, index).split("\n").length;
+
+/** The edits that make the relative imports of the file at `fileUrl` absolute. */
+function importEdits(source: string, mask: Uint8Array, fileUrl: string): Edit[] {
   const edits: Edit[] = [];
   const importPattern = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"'\n]*)\2/g;
   for (const m of source.matchAll(importPattern)) {
@@ -115,7 +108,20 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
     const at = m.index + m[1].length + 1;
     edits.push({ at, remove: m[3].length, insert: new URL(m[3], fileUrl).href });
   }
-  const lineOf = (index: number) => source.slice(0, index).split("\n").length;
+  return edits;
+}
+
+/**
+ * The edits that hook each gradient in `names` (see the module doc), and the
+ * line of each hooked gradient's last assignment.
+ */
+function hookEdits(
+  source: string,
+  mask: Uint8Array,
+  names: string[],
+  hook: string,
+): { edits: Edit[]; lines: Record<string, number> } {
+  const edits: Edit[] = [];
   const lines: Record<string, number> = {};
   for (const name of names) {
     const assignment = new RegExp(
@@ -127,7 +133,7 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
     const spans = found.map((m) => {
       let start = m.index + m[0].length;
       while (/\s/.test(source[start] ?? "")) start++;
-      const line = lineOf(m.index + m[0].search(new RegExp(`\\b${name}\\b`)));
+      const line = lineOf(source, m.index + m[0].search(new RegExp(`\\b${name}\\b`)));
       return { start, end: statementEnd(source, mask, start), line };
     });
     const last = spans.at(-1);
@@ -142,15 +148,21 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
       edits.push({ at: first.end, remove: 0, insert: ")" });
     }
   }
-  edits.sort((a, b) => a.at - b.at);
+  return { edits, lines };
+}
 
-  // Apply the edits, noting per line where each lands in the new text.
+/**
+ * `source` with `edits` applied (sorted by place), and the map from a column
+ * of the new text back to the learner's: the edits on each line are noted
+ * with where they land in the new text.
+ */
+function applyEdits(source: string, edits: Edit[]): Pick<Instrumented, "code" | "column"> {
   const moved = new Map<number, { newStart: number; newEnd: number; origStart: number; delta: number }[]>();
   let code = "";
   let from = 0;
   for (const edit of edits) {
     code += source.slice(from, edit.at);
-    const line = lineOf(edit.at);
+    const line = lineOf(source, edit.at);
     const lineStart = code.lastIndexOf("\n") + 1;
     const origLineStart = source.lastIndexOf("\n", edit.at - 1) + 1;
     const newStart = code.length - lineStart + 1;
@@ -166,7 +178,6 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
     from = edit.at + edit.remove;
   }
   code += source.slice(from);
-
   const column = (line: number, col: number): number => {
     let shift = 0;
     for (const m of moved.get(line) ?? []) {
@@ -175,5 +186,25 @@ export function instrument(source: string, fileUrl: string, names: string[], hoo
     }
     return col - shift;
   };
-  return { code, lines, column };
+  return { code, column };
+}
+
+/**
+ * Rewrites a learner's module (see the module doc). `fileUrl` is where the
+ * file lives (to resolve its relative imports), `names` the gradients to
+ * hook, `hook` the name the runtime's hook module is imported as.
+ *
+ * @example
+ * ```ts
+ * const text = 'import { mul } from "../../lib/tensor.ts";\nconst dprobs = mul(a, b);\n';
+ * const ready = instrument(text, "file:///work/chapters/yours/03_cross_entropy.ts", ["dprobs"], "__exercise");
+ * ready.code.split("\n")[0]; // 'import { mul } from "file:///work/lib/tensor.ts";'
+ * ready.lines; // { dprobs: 2 }
+ * ```
+ */
+export function instrument(source: string, fileUrl: string, names: string[], hook: string): Instrumented {
+  const mask = codeMask(source);
+  const hooks = hookEdits(source, mask, names, hook);
+  const edits = [...importEdits(source, mask, fileUrl), ...hooks.edits].sort((a, b) => a.at - b.at);
+  return { ...applyEdits(source, edits), lines: hooks.lines };
 }

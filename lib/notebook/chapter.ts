@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { chapterNotebook } from "./chapter.ts";
+ * import text from "../../chapters/03_cross_entropy.ts" with { type: "text" };
  * const nb = chapterNotebook({ path: "chapters/03_cross_entropy.ts", text }, "chapters/notebooks");
  * ```
  * @module
@@ -90,27 +91,36 @@ function tableName(dname: string): string | undefined {
   return (GRADIENT_NAMES as readonly string[]).includes(name) ? name : undefined;
 }
 
-/** The cells of an unrolled lesson function: the setup, then a markdown and a code cell per `###` section. */
-function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
-  const sections: { prose: string[]; code: string[] }[] = [{ prose: [], code: [] }];
-  for (let i = 0; i < fn.body.length; i++) {
-    const line = fn.body[i];
+/** A `// ###` section of an unrolled function: its heading's prose and its code. */
+interface Section {
+  prose: string[];
+  code: string[];
+}
+
+/** The body split at its `// ###` headings; the first section holds what comes before the first heading. */
+function sectionsOf(body: string[]): Section[] {
+  const sections: Section[] = [{ prose: [], code: [] }];
+  for (let i = 0; i < body.length; i++) {
+    const line = body[i];
     if (line.startsWith("// ### ")) {
       const prose: string[] = [];
-      while (i < fn.body.length && fn.body[i].startsWith("//")) prose.push(fn.body[i++]);
+      while (i < body.length && body[i].startsWith("//")) prose.push(body[i++]);
       sections.push({ prose, code: [] });
       i--;
     } else {
       sections.at(-1)!.code.push(line);
     }
   }
-  // Each gradient's row goes under the cell that assigns it last.
-  const lastCell = new Map<string, number>();
-  sections.forEach((s, k) => assigned(s.code).forEach((d) => lastCell.set(d, k)));
-  const rows = (k: number) =>
-    [...lastCell].filter(([d, at]) => at === k && tableName(d)).map(([d]) => `${tableName(d)}: ${d}`);
-  const anyRows = [...lastCell.keys()].some((d) => tableName(d));
+  return sections;
+}
 
+/**
+ * The two cells an unrolled function's cells start with: a markdown cell that
+ * says what they need, and a code cell that makes it (the lecture's first
+ * batch, its forward pass, the gradient flowing in, the reference gradients
+ * when `checked`); and the functions that code calls.
+ */
+function setupCells(fn: Unrolled, checked: boolean): { cells: Cell[]; calls: string[] } {
   const needed = new Set<string>();
   const need = (p: string) => {
     needed.add(p);
@@ -124,23 +134,33 @@ function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
       ? "const { params, batch, fwd } = lectureForward(); // chapter 2's forward pass of the lecture's first batch"
       : "const { params, batch } = setup(); // chapter 1's parameters and first batch",
     "const { Xb, Yb } = batch; // [32, 3], [32]",
-    ...(anyRows
+    ...(checked
       ? ["const ref = referenceGradients(params, Xb, Yb); // TensorFlow.js's autograd, to check against"]
       : []),
     ...upstream.map((p) => GIVEN[p].line),
   ];
-  const calls = [withFwd ? "lectureForward" : "setup", ...(anyRows ? ["referenceGradients", "checkStage"] : [])];
+  const calls = [withFwd ? "lectureForward" : "setup", ...(checked ? ["referenceGradients", "checkStage"] : [])];
   calls.push(...upstream.map((p) => GIVEN[p].line.match(/= (\w+)\(/)![1]));
-  const cells: Cell[] = [
-    markdown(
-      `The cells below are the body of \`${fn.name}\`, one step at a time. They need what it receives (${
-        fn.params.map((p) => `\`${p}\``).join(", ")
-      }): the lecture's first batch${withFwd ? " and its forward pass" : ""}${
-        upstream.length > 0 ? ", and the gradient flowing in from the chapter before" : ""
-      }.`,
-    ),
-    code(setup.join("\n")),
-  ];
+  const intro = markdown(
+    `The cells below are the body of \`${fn.name}\`, one step at a time. They need what it receives (${
+      fn.params.map((p) => `\`${p}\``).join(", ")
+    }): the lecture's first batch${withFwd ? " and its forward pass" : ""}${
+      upstream.length > 0 ? ", and the gradient flowing in from the chapter before" : ""
+    }.`,
+  );
+  return { cells: [intro, code(setup.join("\n"))], calls };
+}
+
+/** The cells of an unrolled lesson function: the setup, then a markdown and a code cell per `###` section. */
+function unrolledCells(fn: Unrolled): { cells: Cell[]; calls: string[] } {
+  const sections = sectionsOf(fn.body);
+  // Each gradient's row goes under the cell that assigns it last.
+  const lastCell = new Map<string, number>();
+  sections.forEach((s, k) => assigned(s.code).forEach((d) => lastCell.set(d, k)));
+  const rows = (k: number) =>
+    [...lastCell].filter(([d, at]) => at === k && tableName(d)).map(([d]) => `${tableName(d)}: ${d}`);
+  const anyRows = [...lastCell.keys()].some((d) => tableName(d));
+  const { cells, calls } = setupCells(fn, anyRows);
   sections.forEach((s, k) => {
     if (s.prose.length > 0) cells.push(markdown(commentText(s.prose)));
     const lines = trimBlank(s.code);
@@ -217,6 +237,7 @@ function imported(imports: string[], name: string): boolean {
  *
  * @example
  * ```ts
+ * import text from "../../chapters/07_fused_cross_entropy.ts" with { type: "text" };
  * const nb = chapterNotebook({ path: "chapters/07_fused_cross_entropy.ts", text }, "chapters/notebooks");
  * nb.cells[0].cell_type; // "markdown"
  * ```

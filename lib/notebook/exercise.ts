@@ -9,7 +9,14 @@
  * @example
  * ```ts
  * import { exerciseNotebook } from "./exercise.ts";
- * const nb = exerciseNotebook(stub, [{ name: "dlogprobs", forward: "loss = …" }], "chapters/notebooks/exercises", check);
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * const { file, stub: text, gradients } = EXERCISES[3];
+ * const nb = exerciseNotebook(
+ *   { path: `chapters/exercises/${file}`, text },
+ *   gradients.map(({ name, forward }) => ({ name, forward })), // e.g. { name: "dlogprobs", forward: "loss = …" }
+ *   "chapters/notebooks/exercises",
+ *   { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" },
+ * );
  * ```
  * @module
  */
@@ -35,7 +42,7 @@ export interface CheckFunction {
   input: string;
   /** The function that gives the whole exercise's table, called as `summary(chapter)`. */
   summary: string;
-  /** The module, e.g. `lib/commands/notebook_check.ts`. */
+  /** The module, e.g. `lib/commands/exercise/notebook_api.ts`. */
   module: string;
 }
 
@@ -65,8 +72,12 @@ function intro(doc: string, chapter: number, path: string): string {
  *
  * @example
  * ```ts
- * const nb = exerciseNotebook(stub, notes, "chapters/notebooks/exercises", check);
- * nb.cells.length > notes.length; // true
+ * import { EXERCISES } from "../../chapters/exercises/specs.ts";
+ * const { file, stub: text, gradients } = EXERCISES[3];
+ * const notes = gradients.map(({ name, forward }) => ({ name, forward }));
+ * const cells = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" };
+ * const nb = exerciseNotebook({ path: `chapters/exercises/${file}`, text }, notes, "chapters/notebooks/exercises", cells);
+ * nb.cells.length > notes.length; // true: a markdown and a code cell per gradient, and more
  * ```
  */
 export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: string, check: CheckFunction): Notebook {

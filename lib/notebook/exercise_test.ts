@@ -37,7 +37,7 @@ const CHECK = {
   name: "notebookChecker",
   input: "exerciseInput",
   summary: "notebookSummary",
-  module: "lib/commands/notebook_check.ts",
+  module: "lib/commands/exercise/notebook_api.ts",
 };
 const notes = [{ name: "dh", forward: "logits = h @ W2 + b2" }, { name: "dhpreact", forward: "h = tanh(hpreact)" }];
 
@@ -53,7 +53,7 @@ Deno.test("each todo of a stub becomes a cell that checks itself and hands on a 
   assert.equal(
     cells[1][1],
     'import { mul } from "../../../lib/tensor.ts";\nimport { type ExerciseInput, todo } from "../../../lib/exercise/checker.ts";\n' +
-      'import { exerciseInput, notebookChecker, notebookSummary } from "../../../lib/commands/notebook_check.ts";',
+      'import { exerciseInput, notebookChecker, notebookSummary } from "../../../lib/commands/exercise/notebook_api.ts";',
   );
   assert.equal(
     cells[3][1],

@@ -78,7 +78,8 @@ function cellHash(text: string): string {
  *
  * @example
  * ```ts
- * refuseShownValue("ok &&= val < 2.4;"); // throws
+ * import assert from "node:assert/strict";
+ * assert.throws(() => refuseShownValue("ok &&= val < 2.4;"), SyntaxError);
  * refuseShownValue("ok &&= val < 2.4;\nsay(`…`);"); // fine
  * ```
  */
@@ -173,7 +174,10 @@ export function sources(nb: Pick<Notebook, "cells">): [string, string][] {
  *
  * @example
  * ```ts
- * const committed = withOutputs(generated, JSON.parse(executedText));
+ * const generated = notebook([code('console.log("hi");')]);
+ * const executed = structuredClone(generated); // as Jupyter saves it after a run:
+ * executed.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: ["hi\n"] }];
+ * withOutputs(generated, executed).cells[0].outputs; // [{ output_type: "stream", name: "stdout", text: ["hi\n"] }]
  * ```
  */
 export function withOutputs(generated: Notebook, executed: Pick<Notebook, "cells">): Notebook {
@@ -200,7 +204,9 @@ export function withOutputs(generated: Notebook, executed: Pick<Notebook, "cells
  *
  * @example
  * ```ts
- * errorsOf(executed); // [] when every cell ran cleanly
+ * const executed = notebook([code("f();")]);
+ * executed.cells[0].outputs = [{ output_type: "error", ename: "ReferenceError", evalue: "f is not defined" }];
+ * errorsOf(executed); // ["cell 1: ReferenceError: f is not defined"]
  * ```
  */
 export function errorsOf(nb: Pick<Notebook, "cells">): string[] {

@@ -8,7 +8,9 @@
  * @example
  * ```ts
  * import { parseModule } from "./source.ts";
+ * import chapterText from "../../chapters/03_cross_entropy.ts" with { type: "text" };
  * const { doc, imports, items } = parseModule(chapterText);
+ * doc.startsWith("# Chapter 3."); // true
  * ```
  * @module
  */

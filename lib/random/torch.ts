@@ -161,7 +161,7 @@ export class TorchGenerator {
    * ```
    */
   randn(numel: number): Float32Array {
-    checkCount("randn", numel);
+    refuseBadCount("randn", numel);
     const data = new Float32Array(numel);
     if (numel < 16) {
       for (let i = 0; i < numel; i++) data[i] = this.#normalDouble();
@@ -189,7 +189,7 @@ export class TorchGenerator {
    * ```
    */
   randint(low: number, high: number, count: number): number[] {
-    checkCount("randint", count);
+    refuseBadCount("randint", count);
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
       throw new RangeError(`Cannot draw randint(${low}, ${high}): low and high must be safe integers with low < high`);
     }
@@ -295,7 +295,8 @@ export class TorchGenerator {
   }
 }
 
-function checkCount(op: string, count: number): void {
+/** Throws unless `count` is a whole number ≥ 0: how many numbers `op` is asked to draw. */
+function refuseBadCount(op: string, count: number): void {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new RangeError(`Cannot draw ${op} of ${count} numbers: the count must be a whole number ≥ 0`);
   }

@@ -53,7 +53,8 @@ export function windowMeans(lossLog10: Float32Array, maxPoints: number): WindowM
  *
  * @example
  * ```ts
- * console.log(lossChart(trainer.lossLog10.subarray(0, trainer.step)));
+ * const lossLog10 = Float32Array.from({ length: 1000 }, (_, step) => 0.5 - step / 4000); // a falling loss
+ * lossChart(lossLog10).split("\n")[0]; // "log10(loss), mean over windows of 15 steps:" (67 of them)
  * ```
  */
 export function lossChart(lossLog10: Float32Array, maxPoints = 70): string {

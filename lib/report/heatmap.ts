@@ -3,9 +3,11 @@
  * `imshow(..., cmap="gray")` in the lecture: one cell per entry, dark for
  * the smallest value and white for the largest.
  *
- * With colour (a terminal that does not set `NO_COLOR`), each cell is two
- * spaces on one of the 24 grey backgrounds of the 256-colour palette. Without
- * colour, each cell is a character from a ramp of ten, light to dense.
+ * With colour, each cell is two spaces on one of the 24 grey backgrounds of
+ * the 256-colour palette. Without colour, each cell is a character from a
+ * ramp of ten, light to dense. The caller says which: this module touches no
+ * `Deno` API, so that a browser page can draw too (on a terminal,
+ * `colorWanted()` of lib/notebook/picture.ts decides).
  *
  * @example
  * ```ts
@@ -23,13 +25,8 @@ export const RAMP = " .:-=+*#%@";
 
 /** Options for {@linkcode heatmap}. */
 export interface HeatmapOptions {
-  /** ANSI grey backgrounds (true) or characters (false). By default: colour unless `NO_COLOR` is set. */
-  color?: boolean;
-}
-
-/** Colour only on a terminal, and only when `NO_COLOR` is not set. */
-function colorWanted(): boolean {
-  return !Deno.noColor && Deno.stdout.isTerminal();
+  /** ANSI grey backgrounds (true) or characters (false). */
+  color: boolean;
 }
 
 /**
@@ -37,12 +34,13 @@ function colorWanted(): boolean {
  *
  * @example
  * ```ts
- * heatmap(tensor([[0, 0.5, 1]]), { color: false }); // " =@\nblack ' ' = 0 …"
+ * import { tensor } from "../tensor.ts";
+ * heatmap(tensor([[0, 0.5, 1]]), { color: false }); // " +@\n' ' = 0.00, '@' = 1.00"
  * ```
  */
-export function heatmap(m: Tensor, options: HeatmapOptions = {}): string {
+export function heatmap(m: Tensor, options: HeatmapOptions): string {
   const { rows, cols, lo, hi, level: levelAt } = heatLevels(m);
-  const color = options.color ?? colorWanted();
+  const { color } = options;
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
     let line = "";
@@ -76,6 +74,7 @@ export interface HeatLevels {
  *
  * @example
  * ```ts
+ * import { tensor } from "../tensor.ts";
  * heatLevels(tensor([[0, 5, 10]])).level(0, 1); // 0.5
  * ```
  */

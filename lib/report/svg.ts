@@ -3,12 +3,13 @@
  * map of a matrix (the lecture's `plt.imshow(dlogits, cmap="gray")`) and the
  * loss curve (its `plt.plot` of log10 losses averaged over windows). Plain
  * strings, no DOM: the terminal keeps its character versions in
- * `heatmap.ts` and `chart.ts`.
+ * `heatmap.ts` and `chart.ts`, and `deno task train` writes the loss curve to
+ * a file with lib/commands/loss_curve.ts.
  *
  * @example
  * ```ts
  * import { lossCurveSvg } from "./svg.ts";
- * await Deno.writeTextFile("loss.svg", lossCurveSvg(trainer.lossLog10));
+ * const svg = lossCurveSvg(new Float32Array([0.5, 0.45, 0.4])); // "<svg xmlns=…"
  * ```
  * @module
  */
@@ -50,7 +51,8 @@ function grey(level: number): string {
  *
  * @example
  * ```ts
- * const svg = heatmapSvg(dlogits, { columnLabels: [".", ..."abcdefghijklmnopqrstuvwxyz"] });
+ * import { tensor } from "../tensor.ts";
+ * const svg = heatmapSvg(tensor([[0.1, -0.9, 0.8]]), { columnLabels: [".", "a", "b"] });
  * svg.startsWith("<svg"); // true
  * ```
  */
@@ -107,7 +109,8 @@ export interface LossCurveOptions {
  *
  * @example
  * ```ts
- * const svg = lossCurveSvg(trainer.lossLog10.subarray(0, trainer.step));
+ * const lossLog10 = Float32Array.from({ length: 1000 }, (_, step) => 0.5 - step / 4000); // a falling loss
+ * const svg = lossCurveSvg(lossLog10, { maxPoints: 100 }); // a line through 100 means of 10 steps
  * ```
  */
 export function lossCurveSvg(lossLog10: Float32Array, options: LossCurveOptions = {}): string {
@@ -187,50 +190,4 @@ function svgDocument(width: number, height: number, parts: string[]): string {
     ...parts,
     "</svg>",
   ].join("\n");
-}
-
-/** The first line of a loss curve that `deno task train` wrote, so it knows the file is its own to replace. */
-export const LOSS_CURVE_MARK = "<!-- The training loss, written by deno task train -->";
-
-/**
- * Where the loss curve of a checkpoint goes: beside it, `mlp.safetensors` → `mlp.loss.svg`.
- *
- * @example
- * ```ts
- * lossCurvePath("checkpoints/mlp.safetensors"); // "checkpoints/mlp.loss.svg"
- * ```
- */
-export function lossCurvePath(checkpoint: string): string {
-  return checkpoint.replace(/(\.safetensors)?$/, ".loss.svg");
-}
-
-/**
- * Writes the loss curve beside the checkpoint and says where, in one line.
- * A file already there that this function did not write is left alone, and
- * a failed write is a line too, not an error: the checkpoint is what matters.
- *
- * @example
- * ```ts
- * console.log(await saveLossCurve("checkpoints/mlp.safetensors", trainer.lossLog10.subarray(0, trainer.step)));
- * // "The loss curve: checkpoints/mlp.loss.svg (open it in a browser)."
- * ```
- */
-export async function saveLossCurve(checkpoint: string, lossLog10: Float32Array): Promise<string> {
-  const path = lossCurvePath(checkpoint);
-  if (lossLog10.length === 0) return "No training steps, so no loss curve.";
-  let existing: string | undefined;
-  try {
-    existing = await Deno.readTextFile(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  if (existing !== undefined && !existing.startsWith(LOSS_CURVE_MARK)) {
-    return `Did not write the loss curve: ${path} exists and is not one that deno task train wrote.`;
-  }
-  try {
-    await Deno.writeTextFile(path, `${LOSS_CURVE_MARK}\n${lossCurveSvg(lossLog10)}\n`);
-  } catch (error) {
-    return `Could not write the loss curve to ${path}: ${(error as Error).message.split("\n")[0]}`;
-  }
-  return `The loss curve: ${path} (open it in a browser).`;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fromArray } from "../tensor.ts";
-import { heatmapSvg, lossCurvePath, lossCurveSvg, ticks } from "./svg.ts";
+import { heatmapSvg, lossCurveSvg, ticks } from "./svg.ts";
 
 Deno.test("heatmapSvg draws one grey cell per entry, black at the smallest and white at the largest", () => {
   const m = fromArray([0, 1, 2, 3, 4, 5], [2, 3]);
@@ -38,9 +38,4 @@ Deno.test("lossCurveSvg averages windows of steps and draws a falling loss falli
 Deno.test("ticks are round numbers covering the range", () => {
   assert.deepEqual(ticks(0, 10_000, 5), [0, 2000, 4000, 6000, 8000, 10000]);
   assert.deepEqual(ticks(0.31, 0.52, 4), [0.35, 0.4, 0.45, 0.5]);
-});
-
-Deno.test("the loss curve goes beside the checkpoint", () => {
-  assert.equal(lossCurvePath("checkpoints/mlp.safetensors"), "checkpoints/mlp.loss.svg");
-  assert.equal(lossCurvePath("run7"), "run7.loss.svg");
 });

@@ -11,8 +11,8 @@
  * The tensor module is the readable version; these are the fast ones. What
  * makes them fast is plain: float64 buffers (no float32 conversion on every
  * load), loops whose innermost index walks memory contiguously, and one
- * matrix product kernel ({@linkcode matmulAccumulate}) that works on blocks
- * of four by four, with its plain triple loop ({@linkcode matmulNaive}) beside it.
+ * matrix product kernel (`matmulAccumulate` of `matmul.ts`) that works on
+ * blocks of four by four, with its plain triple loop beside it.
  *
  * The training step that `deno task train` runs by default is these same
  * kernels in WebAssembly (`wasm/kernels.as.ts`): float32, four numbers at a
@@ -30,6 +30,8 @@
  * @module
  */
 
+import { matmulAccumulate } from "./matmul.ts";
+
 // ---------------------------------------------------------------------------
 // Embedding: out[i, j·E + e] = C[X[i, j], e]
 
@@ -39,7 +41,10 @@
  *
  * @example
  * ```ts
- * embeddingForward(embcat, Xb, C, 32, 3, 10);
+ * // embcat[2, 2·1]: the rows of C[3, 1] that the contexts [[1, 2], [0, 0]] pick
+ * const embcat = new Float64Array(4);
+ * embeddingForward(embcat, new Int32Array([1, 2, 0, 0]), new Float64Array([10, 20, 30]), 2, 2, 1);
+ * embcat; // [20, 30, 10, 10]
  * ```
  */
 export function embeddingForward(
@@ -63,7 +68,9 @@ export function embeddingForward(
  *
  * @example
  * ```ts
- * embeddingBackward(dC, dembcat, Xb, 32, 3, 10);
+ * const dC = new Float64Array(3);
+ * embeddingBackward(dC, new Float64Array([1, 2, 3, 4]), new Int32Array([1, 2, 0, 0]), 2, 2, 1);
+ * dC; // [7, 1, 2]: row 0 was looked up twice
  * ```
  */
 export function embeddingBackward(
@@ -82,109 +89,6 @@ export function embeddingBackward(
 }
 
 // ---------------------------------------------------------------------------
-// The matrix product all linear layers use
-
-/**
- * `C[M, N] += A[M, K] @ B[K, N]`, where `B` is row-major and `A` is read
- * through strides: `A[r, p]` is `A[r · sar + p · sap]`. With `sar = K,
- * sap = 1` that is `A` itself; with `sar = 1, sap = M` it is the transpose of
- * a row-major `[K, M]` matrix, which is what the weight gradient needs.
- *
- * The work goes four rows of `C` and four steps of `p` at a time: sixteen
- * numbers of `A` sit in local variables while one pass along four rows of
- * `B` updates four rows of `C`. Each number of `B` loaded is used four times
- * and each number of `C` is written once per four steps of `p`; that, not
- * any arithmetic trick, is what makes this about twice as fast as the plain
- * triple loop. The leftover rows and steps (when M or K is not a multiple of
- * four) take the plain loop.
- *
- * @example
- * ```ts
- * // hprebn[32, 200] += embcat[32, 30] @ W1[30, 200]
- * matmulAccumulate(hprebn, embcat, W1, 32, 200, 30, 30, 1);
- * ```
- */
-export function matmulAccumulate(
-  C: Float64Array,
-  A: Float64Array,
-  B: Float64Array,
-  M: number,
-  N: number,
-  K: number,
-  sar: number,
-  sap: number,
-): void {
-  const M4 = M - (M % 4);
-  const K4 = K - (K % 4);
-  for (let r = 0; r < M4; r += 4) {
-    const c0 = r * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-    const a0 = r * sar, a1 = a0 + sar, a2 = a1 + sar, a3 = a2 + sar;
-    for (let p = 0; p < K4; p += 4) {
-      const q0 = p * sap, q1 = q0 + sap, q2 = q1 + sap, q3 = q2 + sap;
-      const x00 = A[a0 + q0], x01 = A[a0 + q1], x02 = A[a0 + q2], x03 = A[a0 + q3];
-      const x10 = A[a1 + q0], x11 = A[a1 + q1], x12 = A[a1 + q2], x13 = A[a1 + q3];
-      const x20 = A[a2 + q0], x21 = A[a2 + q1], x22 = A[a2 + q2], x23 = A[a2 + q3];
-      const x30 = A[a3 + q0], x31 = A[a3 + q1], x32 = A[a3 + q2], x33 = A[a3 + q3];
-      const b0 = p * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
-      for (let j = 0; j < N; j++) {
-        const y0 = B[b0 + j], y1 = B[b1 + j], y2 = B[b2 + j], y3 = B[b3 + j];
-        C[c0 + j] += x00 * y0 + x01 * y1 + x02 * y2 + x03 * y3;
-        C[c1 + j] += x10 * y0 + x11 * y1 + x12 * y2 + x13 * y3;
-        C[c2 + j] += x20 * y0 + x21 * y1 + x22 * y2 + x23 * y3;
-        C[c3 + j] += x30 * y0 + x31 * y1 + x32 * y2 + x33 * y3;
-      }
-    }
-    for (let p = K4; p < K; p++) {
-      const x0 = A[a0 + p * sap], x1 = A[a1 + p * sap], x2 = A[a2 + p * sap], x3 = A[a3 + p * sap];
-      const b = p * N;
-      for (let j = 0; j < N; j++) {
-        const y = B[b + j];
-        C[c0 + j] += x0 * y;
-        C[c1 + j] += x1 * y;
-        C[c2 + j] += x2 * y;
-        C[c3 + j] += x3 * y;
-      }
-    }
-  }
-  for (let r = M4; r < M; r++) {
-    for (let p = 0; p < K; p++) {
-      const x = A[r * sar + p * sap];
-      const b = p * N;
-      for (let j = 0; j < N; j++) C[r * N + j] += x * B[b + j];
-    }
-  }
-}
-
-/**
- * The plain triple loop for `C[M, N] += A[M, K] @ B[K, N]`, with `A` read
- * through the same strides as {@linkcode matmulAccumulate}: the reference the
- * fast kernel is tested against.
- *
- * @example
- * ```ts
- * matmulNaive(hprebn, embcat, W1, 32, 200, 30, 30, 1);
- * ```
- */
-export function matmulNaive(
-  C: Float64Array,
-  A: Float64Array,
-  B: Float64Array,
-  M: number,
-  N: number,
-  K: number,
-  sar: number,
-  sap: number,
-): void {
-  for (let r = 0; r < M; r++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let p = 0; p < K; p++) s += A[r * sar + p * sap] * B[p * N + j];
-      C[r * N + j] += s;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------
 // Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
 
 /**
@@ -192,7 +96,11 @@ export function matmulNaive(
  *
  * @example
  * ```ts
- * linearForward(hprebn, embcat, W1, b1, 32, 30, 200);
+ * // out[1, 2] = inp[1, 3] @ W[3, 2] + b[2]
+ * const out = new Float64Array(2);
+ * const W = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * linearForward(out, new Float64Array([1, 2, 3]), W, new Float64Array([0.5, -0.5]), 1, 3, 2);
+ * out; // [4.5, 4.5]
  * ```
  */
 export function linearForward(
@@ -216,7 +124,12 @@ export function linearForward(
  *
  * @example
  * ```ts
- * linearBackward(dh, dW2, db2, dlogits, h, W2, scratch, 32, 200, 27);
+ * // The backward of out[1, 2] = inp[1, 3] @ W[3, 2] + b[2], for dout = [1, 1]
+ * const [dinp, dW, db] = [new Float64Array(3), new Float64Array(6), new Float64Array(2)];
+ * const W = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * linearBackward(dinp, dW, db, new Float64Array([1, 1]), new Float64Array([1, 2, 3]), W, new Float64Array(6), 1, 3, 2);
+ * dinp; // [1, 1, 2]: each row of W summed
+ * dW; // [1, 1, 2, 2, 3, 3]
  * ```
  */
 export function linearBackward(
@@ -256,7 +169,13 @@ export function linearBackward(
  *
  * @example
  * ```ts
- * batchnormForward(hpreact, bnraw, varInv, mean, variance, hprebn, bngain, bnbias, 32, 200);
+ * // One unit over two rows, 1 and 3: mean 2, variance (n − 1 = 1) 2
+ * const [hpreact, bnraw] = [new Float64Array(2), new Float64Array(2)];
+ * const [varInv, mean, variance] = [new Float64Array(1), new Float64Array(1), new Float64Array(1)];
+ * const [hprebn, gain, bias] = [new Float64Array([1, 3]), new Float64Array([1]), new Float64Array([0])];
+ * batchnormForward(hpreact, bnraw, varInv, mean, variance, hprebn, gain, bias, 2, 1);
+ * [mean[0], variance[0]]; // [2, 2]
+ * hpreact; // about [-0.707, 0.707]
  * ```
  */
 export function batchnormForward(
@@ -305,7 +224,13 @@ export function batchnormForward(
  *
  * @example
  * ```ts
- * batchnormBackward(dhprebn, dbngain, dbnbias, dhpreact, bnraw, varInv, bngain, scratch, 32, 200);
+ * // After the forward of one unit over the rows 1 and 3 (bnraw ±1/√2), for dout = [1, 0]
+ * const [dinp, dgain, dbias] = [new Float64Array(2), new Float64Array(1), new Float64Array(1)];
+ * const bnraw = new Float64Array([-Math.SQRT1_2, Math.SQRT1_2]);
+ * const varInv = new Float64Array([1 / Math.sqrt(2 + 1e-5)]);
+ * const [dout, gain] = [new Float64Array([1, 0]), new Float64Array([1])];
+ * batchnormBackward(dinp, dgain, dbias, dout, bnraw, varInv, gain, new Float64Array(2), 2, 1);
+ * [dgain[0], dbias[0]]; // about [-0.707, 1]
  * ```
  */
 export function batchnormBackward(
@@ -357,7 +282,7 @@ export function batchnormBackward(
  *
  * @example
  * ```ts
- * tanhRational(0.5); // 0.46211715726000974 (Math.tanh: 0.46211715726000974)
+ * tanhRational(0.5); // 0.4621171408833437 (Math.tanh: 0.46211715726000974)
  * ```
  */
 export function tanhRational(x: number): number {
@@ -382,7 +307,9 @@ export function tanhRational(x: number): number {
  *
  * @example
  * ```ts
- * tanhForward(h, hpreact, 32 * 200);
+ * const h = new Float64Array(2);
+ * tanhForward(h, new Float64Array([0, 1]), 2);
+ * h; // [0, 0.76159…]
  * ```
  */
 export function tanhForward(out: Float64Array, inp: Float64Array, size: number): void {
@@ -394,7 +321,9 @@ export function tanhForward(out: Float64Array, inp: Float64Array, size: number):
  *
  * @example
  * ```ts
- * tanhForwardNaive(h, hpreact, 32 * 200);
+ * const h = new Float64Array(2);
+ * tanhForwardNaive(h, new Float64Array([0, 1]), 2);
+ * h; // [0, 0.7615941559557649]
  * ```
  */
 export function tanhForwardNaive(out: Float64Array, inp: Float64Array, size: number): void {
@@ -406,7 +335,9 @@ export function tanhForwardNaive(out: Float64Array, inp: Float64Array, size: num
  *
  * @example
  * ```ts
- * tanhBackward(dhpreact, dh, h, 32 * 200);
+ * const dinp = new Float64Array(1);
+ * tanhBackward(dinp, new Float64Array([2]), new Float64Array([0.5]), 1);
+ * dinp; // [1.5]: (1 − 0.5²) · 2
  * ```
  */
 export function tanhBackward(dinp: Float64Array, dout: Float64Array, out: Float64Array, size: number): void {
@@ -425,7 +356,10 @@ export function tanhBackward(dinp: Float64Array, dout: Float64Array, out: Float6
  *
  * @example
  * ```ts
- * const loss = crossEntropyForward(probs, logits, Yb, 32, 27);
+ * // One row of two equal logits, against target 1
+ * const probs = new Float64Array(2);
+ * crossEntropyForward(probs, new Float64Array([0, 0]), new Int32Array([1]), 1, 2); // log 2 = 0.693…
+ * probs; // [0.5, 0.5]
  * ```
  */
 export function crossEntropyForward(
@@ -457,7 +391,9 @@ export function crossEntropyForward(
  *
  * @example
  * ```ts
- * crossEntropyBackward(dlogits, probs, Yb, 32, 27);
+ * const dlogits = new Float64Array(2);
+ * crossEntropyBackward(dlogits, new Float64Array([0.5, 0.5]), new Int32Array([1]), 1, 2);
+ * dlogits; // [0.5, -0.5]
  * ```
  */
 export function crossEntropyBackward(

@@ -30,29 +30,6 @@ const randn = (size: number) => Float64Array.from(g.randn(size));
 
 const f32 = (data: Float64Array, shape: number[]) => fromArray(data, shape);
 
-Deno.test("matmulAccumulate equals its naive triple loop, with and without transposed strides", () => {
-  for (const [M, N, K] of [[1, 1, 1], [3, 5, 2], [4, 4, 4], [7, 27, 9], [32, 200, 30], [30, 200, 32], [9, 3, 13]]) {
-    const A = randn(M * K);
-    const B = randn(K * N);
-    const start = randn(M * N);
-    const fast = start.slice();
-    const naive = start.slice();
-    k.matmulAccumulate(fast, A, B, M, N, K, K, 1);
-    k.matmulNaive(naive, A, B, M, N, K, K, 1);
-    for (let i = 0; i < fast.length; i++) {
-      assert.ok(Math.abs(fast[i] - naive[i]) < 1e-12, `[${M}, ${N}, ${K}] entry ${i}`);
-    }
-    // A stored as [K, M] and read transposed.
-    const fastT = start.slice();
-    const naiveT = start.slice();
-    k.matmulAccumulate(fastT, A, B, M, N, K, 1, M);
-    k.matmulNaive(naiveT, A, B, M, N, K, 1, M);
-    for (let i = 0; i < fastT.length; i++) {
-      assert.ok(Math.abs(fastT[i] - naiveT[i]) < 1e-12, `transposed [${M}, ${N}, ${K}] ${i}`);
-    }
-  }
-});
-
 Deno.test("linear forward and backward equal the tensor module's matmul, transpose and sum", () => {
   for (const [n, I, O] of [[32, 30, 200], [32, 200, 27], [5, 7, 3]]) {
     const inp = randn(n * I), W = randn(I * O), b = randn(O), dout = randn(n * O);

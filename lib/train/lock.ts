@@ -10,11 +10,14 @@
  * @example
  * ```ts
  * import { lockCheckpoint } from "./lock.ts";
- * const release = await lockCheckpoint("checkpoints/mlp.safetensors");
- * try {
- *   // train and save
- * } finally {
- *   await release();
+ * // With --allow-read --allow-write: `work` runs holding the lock of `path`.
+ * async function locked(path: string, work: () => Promise<void>): Promise<void> {
+ *   const release = await lockCheckpoint(path);
+ *   try {
+ *     await work(); // train and save
+ *   } finally {
+ *     await release();
+ *   }
  * }
  * ```
  * @module
@@ -42,8 +45,15 @@ export function lockPath(path: string): string {
  *
  * @example
  * ```ts
- * const release = await lockCheckpoint("run.safetensors");
- * await release();
+ * // With --allow-read --allow-write:
+ * async function tryLock(path: string): Promise<boolean> {
+ *   try {
+ *     await (await lockCheckpoint(path))();
+ *     return true;
+ *   } catch {
+ *     return false; // another run holds it
+ *   }
+ * }
  * ```
  */
 export async function lockCheckpoint(path: string): Promise<() => Promise<void>> {
@@ -86,7 +96,8 @@ export async function lockCheckpoint(path: string): Promise<() => Promise<void>>
  *
  * @example
  * ```ts
- * await removeStaleTemporaries("checkpoints/mlp.safetensors"); // ["mlp.safetensors.4121.tmp"]
+ * // With --allow-read --allow-write, holding the lock:
+ * const clean = () => removeStaleTemporaries("checkpoints/mlp.safetensors"); // ["mlp.safetensors.4121.tmp"]
  * ```
  */
 export async function removeStaleTemporaries(path: string): Promise<string[]> {

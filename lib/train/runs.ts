@@ -7,8 +7,11 @@
  * @example
  * ```ts
  * import { latestRun, nextFreeRun } from "./runs.ts";
- * await nextFreeRun("checkpoints/mlp.safetensors"); // "checkpoints/mlp-2.safetensors" after one run
- * await latestRun("checkpoints/mlp.safetensors"); // the one trained last
+ * // With --allow-read: where a new run goes, and which one `deno task sample` reads.
+ * async function runs(): Promise<[string, string]> {
+ *   const next = await nextFreeRun("checkpoints/mlp.safetensors"); // "checkpoints/mlp-2.safetensors" after one run
+ *   return [next, await latestRun("checkpoints/mlp.safetensors")]; // the one trained last
+ * }
  * ```
  * @module
  */
@@ -62,7 +65,8 @@ async function existingRuns(path: string, locked = false): Promise<number[]> {
  *
  * @example
  * ```ts
- * const out = await nextFreeRun("checkpoints/mlp.safetensors");
+ * // With --allow-read:
+ * const out = () => nextFreeRun("checkpoints/mlp.safetensors"); // "checkpoints/mlp.safetensors" the first time
  * ```
  */
 export async function nextFreeRun(path: string): Promise<string> {
@@ -77,7 +81,8 @@ export async function nextFreeRun(path: string): Promise<string> {
  *
  * @example
  * ```ts
- * const checkpoint = await latestRun("checkpoints/mlp.safetensors");
+ * // With --allow-read:
+ * const checkpoint = () => latestRun("checkpoints/mlp.safetensors"); // the newest of mlp, mlp-2, …
  * ```
  */
 export async function latestRun(path: string): Promise<string> {

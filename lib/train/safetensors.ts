@@ -55,7 +55,11 @@ export interface Safetensors {
  *
  * @example
  * ```ts
- * decodeSafetensors(new Uint8Array(3), "tiny.safetensors"); // throws SafetensorsError
+ * try {
+ *   decodeSafetensors(new Uint8Array(3), "tiny.safetensors");
+ * } catch (error) {
+ *   error instanceof SafetensorsError; // true: "… it has 3 bytes, fewer than the 8 of the header length"
+ * }
  * ```
  */
 export class SafetensorsError extends Error {
@@ -145,7 +149,8 @@ function failer(source: string): (why: string) => never {
  *
  * @example
  * ```ts
- * headerLength(bytes.subarray(0, 9), bytes.length, "run.safetensors"); // 7,432
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } });
+ * headerLength(bytes.subarray(0, 9), bytes.length, "memory"); // the JSON header's length, a multiple of 8
  * ```
  */
 export function headerLength(start: Uint8Array, fileSize: number, source: string): number {
@@ -172,11 +177,6 @@ export function headerLength(start: Uint8Array, fileSize: number, source: string
  * Parses and checks a header: every tensor is F32 with a whole-number shape,
  * and the byte ranges, sorted, start at 0 and follow one another with no gap
  * and no overlap.
- *
- * @example
- * ```ts
- * const { entries, dataLength } = parseHeader(headerBytes, "run.safetensors");
- * ```
  */
 function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
   const fail = failer(source);
@@ -262,7 +262,9 @@ function sizeMismatch(source: string, declared: number, actual: number): never {
  *
  * @example
  * ```ts
- * const { tensors, metadata } = decodeSafetensors(bytes, "run.safetensors");
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } }, { step: "7" });
+ * const { tensors, metadata } = decodeSafetensors(bytes, "memory");
+ * [tensors.b.data[0], metadata.step]; // [0.5, "7"]
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensors {
@@ -293,7 +295,10 @@ async function readFully(file: Deno.FsFile, into: Uint8Array): Promise<number> {
  *
  * @example
  * ```ts
- * const { tensors, metadata } = await readSafetensors("run.safetensors", 2 ** 30);
+ * // With --allow-read: the step a checkpoint reached, reading no more than its header.
+ * async function stepOf(path: string): Promise<string | undefined> {
+ *   return (await readSafetensors(path, 0, true)).metadata.step;
+ * }
  * ```
  */
 export async function readSafetensors(path: string, maxDataBytes: number, headerOnly = false): Promise<Safetensors> {

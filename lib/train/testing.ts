@@ -6,7 +6,9 @@
  * @example
  * ```ts
  * import { rewriteHeader } from "./testing.ts";
- * const broken = rewriteHeader(bytes, (h) => (h.__metadata__.generator = "{}"));
+ * import { encodeSafetensors } from "./safetensors.ts";
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } }, { generator: "{}" });
+ * const broken = rewriteHeader(bytes, (h) => (h.__metadata__.generator = "null"));
  * ```
  * @module
  */
@@ -28,7 +30,14 @@ export type Header = Record<string, any>;
  *
  * @example
  * ```ts
- * rewriteHeader(bytes, (h) => (h.b1.data_offsets = h.W1.data_offsets));
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } });
+ * const f16 = rewriteHeader(bytes, (h) => (h.b.dtype = "F16"));
+ * try {
+ *   decodeSafetensors(f16, "f16.safetensors");
+ * } catch (error) {
+ *   (error as Error).message; // "… tensor b has dtype "F16"; only F32 is supported"
+ * }
  * ```
  */
 export function rewriteHeader(bytes: Uint8Array, edit: (header: Header) => void, trailing = 0): Uint8Array {

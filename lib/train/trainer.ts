@@ -1,18 +1,23 @@
 /**
  * Training the lecture's network with our own backward pass (exercise 4).
  *
- * A {@linkcode Trainer} owns the parameters, their gradients, every
- * activation buffer and the generator that draws the minibatches; all are
- * allocated once, so a training step allocates nothing. One step is the
- * lecture's loop body: draw a batch, run the kernels of `kernels.ts` forward,
- * then backward in reverse order, then move each parameter against its
- * gradient.
+ * A {@linkcode Trainer} holds the configuration, the data, the parameters,
+ * the generator that draws the minibatches and the loss history, and drives
+ * one {@linkcode TrainStep} per step: the lecture's loop body, draw a batch,
+ * forward, backward in reverse order, move each parameter against its
+ * gradient. Every buffer is allocated once, from the table of `sizes.ts`, so
+ * a training step allocates nothing.
  *
- * Two sets of kernels can run the step ({@linkcode Trainer.kernels}): by
- * default the WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32
- * throughout, one call per step), or with `"ts"` their readable TypeScript
- * twins in `kernels.ts` (float64 arithmetic). Evaluation and sampling always
- * use the TypeScript kernels: they run once, not 200,000 times.
+ * Two steps can run it ({@linkcode Trainer.kernels}): by default the
+ * WebAssembly SIMD kernels of `wasm/kernels.as.ts` (float32 throughout, one
+ * call per step), or with `"ts"` their readable TypeScript twins in
+ * `kernels.ts` (float64 arithmetic). Each keeps its own copy of the
+ * parameters, and one owns them at a time: the trainer hands them to the step
+ * that is to run (which copies them in), and takes them back (the step writes
+ * them out) when another step is to run or when anyone reads
+ * {@linkcode Trainer.params}. Calibration, evaluation and sampling
+ * (`calibration.ts`, `evaluation.ts`, `sampling.ts`) use the TypeScript
+ * kernels: they run once, not 200,000 times.
  *
  * The parameters are kept in float32, the lecture's dtype, and updated in
  * float32. A checkpoint therefore holds the exact state, and a run resumed
@@ -29,288 +34,39 @@
  * @module
  */
 
-import { type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
-import {
-  batchnormBackward,
-  batchnormForward,
-  crossEntropyBackward,
-  crossEntropyForward,
-  embeddingBackward,
-  embeddingForward,
-  linearBackward,
-  linearForward,
-  tanhBackward,
-  tanhForward,
-  tanhRational,
-} from "./kernels.ts";
-import { GLOBAL_SEED, initParams, LECTURE_SEED, PARAM_NAMES, type Params } from "../model.ts";
+import type { Dataset } from "../data.ts";
+import { checkRunConfig, LR_DECAY, type TrainConfig } from "./config.ts";
+import { initParams, LECTURE_SEED, type Params } from "../model.ts";
 import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
+import { calibrate } from "./calibration.ts";
+import { evaluate } from "./evaluation.ts";
+import { type BatchnormStats, Inference } from "./inference.ts";
+import { checkTemperature, sample } from "./sampling.ts";
+import { allocate, bytesOf } from "./buffers.ts";
+import { type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
+import {
+  checkBatch,
+  KERNEL_CHOICES,
+  type KernelChoice,
+  type ParamArrays,
+  type StepBatch,
+  type TrainStep,
+} from "./step.ts";
+import { checkSplits, loadTrainingData, type TrainingData } from "./training_data.ts";
+import { TsStep } from "./ts_step.ts";
 import { WasmStep } from "./wasm/step.ts";
 
-/**
- * Everything that defines a training run.
- *
- * @example
- * ```ts
- * const config: TrainConfig = { ...DEFAULT_CONFIG, steps: 5000 };
- * ```
- */
-export interface TrainConfig {
-  /** Characters of context. */
-  blockSize: number;
-  /** Width of a character embedding. */
-  nEmbd: number;
-  /** Hidden units. */
-  nHidden: number;
-  /** Examples per minibatch (at least 2: batchnorm divides by n − 1). */
-  batchSize: number;
-  /** Training steps in all. */
-  steps: number;
-  /** Learning rate before `decayStep`. */
-  lr: number;
-  /** The step from which the learning rate is `lr · 0.1`. */
-  decayStep: number;
-  /** Seed of the generator for the parameters and the batches (the lecture's `g`). */
-  seed: number;
-  /** Seed of PyTorch's global generator, for `bngain` and `bnbias`. */
-  globalSeed: number;
-}
-
-/**
- * The lecture's exercise 4: 200,000 steps of the 12,297-parameter network.
- *
- * @example
- * ```ts
- * DEFAULT_CONFIG.nHidden; // 200
- * ```
- */
-export const DEFAULT_CONFIG: TrainConfig = {
-  blockSize: 3,
-  nEmbd: 10,
-  nHidden: 200,
-  batchSize: 32,
-  steps: 200_000,
-  lr: 0.1,
-  decayStep: 100_000,
-  seed: LECTURE_SEED,
-  globalSeed: GLOBAL_SEED,
-};
-
-/**
- * After `decayStep` the learning rate is multiplied by this (0.1 → 0.01 in the lecture).
- *
- * @example
- * ```ts
- * const lateRate = DEFAULT_CONFIG.lr * LR_DECAY; // the rate from decayStep on, 0.1 → 0.01
- * ```
- */
-export const LR_DECAY = 0.1;
-
-/**
- * The most memory a run may ask for, for all its buffers together: 1 GiB.
- *
- * @example
- * ```ts
- * formatBytes(MAX_BUFFER_BYTES); // "1 GiB"
- * ```
- */
-export const MAX_BUFFER_BYTES = 2 ** 30;
-
-/** Each field's name as a person reads it in a message (the command line's flag, or the checkpoint's field). */
-type FieldNamer = (field: keyof TrainConfig) => string;
-
-/**
- * A configuration value that is not allowed. The message uses the field
- * names of {@linkcode TrainConfig}; {@linkcode ConfigError.describe} says the
- * same with other names, such as the command line's flags.
- *
- * @example
- * ```ts
- * try {
- *   validateConfig({ ...DEFAULT_CONFIG, nHidden: 10_000_000 });
- * } catch (error) {
- *   if (error instanceof ConfigError) console.error(error.describe((f) => `--${f}`));
- * }
- * ```
- */
-export class ConfigError extends RangeError {
-  override name = "ConfigError";
-  /** The fields whose values caused the error. */
-  readonly fields: (keyof TrainConfig)[];
-  /** The message, with each field named by `name`. */
-  readonly describe: (name: FieldNamer) => string;
-
-  /** An error caused by `fields`, whose message `describe` writes for any naming of the fields. */
-  constructor(fields: (keyof TrainConfig)[], describe: (name: FieldNamer) => string) {
-    super(describe((field) => field));
-    this.fields = fields;
-    this.describe = describe;
-  }
-}
-
-const grouped = (n: number) => n.toLocaleString("en-US");
-
-/**
- * A size in bytes for people: "1.5 GiB", "12 MiB", "4 TiB".
- *
- * @example
- * ```ts
- * formatBytes(2 ** 30); // "1 GiB"
- * ```
- */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 40) return `${grouped(Math.round(bytes / 2 ** 40))} TiB`;
-  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
-  return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-/** The lecture's data: 27 characters, 228,146 examples; the default for {@linkcode bufferBytes}. */
-const NAMES_SIZE = { vocabSize: 27, examples: 228_146 };
-
-/**
- * The bytes a trainer with this configuration allocates, by what they are
- * for, each with the fields it grows with: the parameters (float32, and
- * float64 copies and gradients, and the WebAssembly step's float32 ones), a
- * batch's activations (for both kernel sets), the chunks of the evaluation,
- * the loss history and the dataset.
- *
- * @example
- * ```ts
- * bufferBytes(DEFAULT_CONFIG).reduce((sum, t) => sum + t.bytes, 0); // about 3 MB
- * ```
- */
-function bufferBytes(
-  c: TrainConfig,
-  { vocabSize: V, examples } = NAMES_SIZE,
-): { bytes: number; fields: (keyof TrainConfig)[] }[] {
-  const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n, steps } = c;
-  const I = B * E;
-  return [
-    // float32 parameters, float64 copies and gradients; the WebAssembly step's float32 parameters and gradients.
-    { bytes: 28 * (V * E + I * H + 3 * H + H * V + V), fields: ["nEmbd", "blockSize", "nHidden"] },
-    {
-      // A batch's activations and their gradients: float64 for the TypeScript kernels, float32 for WebAssembly.
-      bytes: 8 * n * (2 * I + 7 * H + 4 * V) + 4 * n * (B + 2) + 8 * Math.max(I * H, H * V) +
-        4 * n * (2 * I + 7 * H + 3 * V + B + 1) + 4 * Math.max(I * H, H * V) + 24 * H,
-      fields: ["batchSize", "nHidden", "nEmbd", "blockSize"],
-    },
-    { bytes: 8 * 1024 * (2 * I + 3 * H + 2 * V), fields: ["nHidden", "nEmbd", "blockSize"] },
-    { bytes: 4 * steps, fields: ["steps"] },
-    { bytes: 4 * examples * (B + 1), fields: ["blockSize"] },
-  ];
-}
-
-/**
- * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
- * before anything is allocated. The error names the fields of the largest
- * part that are above their defaults, with their values.
- *
- * @example
- * ```ts
- * checkBuffers({ ...DEFAULT_CONFIG, batchSize: 10_000_000 }); // throws: batchSize 10,000,000 would need 26.2 GiB…
- * ```
- */
-function checkBuffers(c: TrainConfig, size = NAMES_SIZE): void {
-  const parts = bufferBytes(c, size);
-  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
-  if (total <= MAX_BUFFER_BYTES) return;
-  const largest = parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const above = largest.fields.filter((f) => c[f] > DEFAULT_CONFIG[f]);
-  const blamed = above.length > 0 ? above : largest.fields;
-  throw new ConfigError(
-    blamed,
-    (name) =>
-      `${blamed.map((f) => `${name(f)} ${grouped(c[f])}`).join(" with ")} would need ${
-        formatBytes(total)
-      } of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
-  );
-}
-
-/**
- * Checks a configuration: each field in the range the command line allows,
- * and all buffers within {@linkcode MAX_BUFFER_BYTES}. A {@linkcode ConfigError}
- * names the field and what is allowed.
- *
- * @example
- * ```ts
- * validateConfig({ ...DEFAULT_CONFIG, batchSize: 1 }); // throws: batchSize must be ≥ 2
- * ```
- */
-export function validateConfig(c: TrainConfig, size = NAMES_SIZE): TrainConfig {
-  const whole = (field: keyof TrainConfig, min: number, why = "") => {
-    const v = c[field];
-    if (!Number.isSafeInteger(v) || v < min) {
-      throw new ConfigError(
-        [field],
-        (name) => `${name(field)} must be a whole number ≥ ${min}${why}, got ${JSON.stringify(v)}`,
-      );
-    }
-  };
-  whole("blockSize", 1);
-  whole("nEmbd", 1);
-  whole("nHidden", 1);
-  whole("batchSize", 2, " (batchnorm's variance divides by n − 1)");
-  whole("steps", 0);
-  whole("decayStep", 0);
-  whole("seed", 0);
-  whole("globalSeed", 0);
-  if (typeof c.lr !== "number" || !(c.lr > 0) || !Number.isFinite(c.lr)) {
-    throw new ConfigError(["lr"], (name) => `${name("lr")} must be a number > 0, got ${JSON.stringify(c.lr)}`);
-  }
-  checkBuffers(c, size);
-  return c;
-}
-
-/**
- * The three datasets for a block size, built from the lecture's shuffle.
- *
- * @example
- * ```ts
- * const data: TrainingData = loadTrainingData(3);
- * ```
- */
-export interface TrainingData {
-  vocab: Vocab;
-  words: string[];
-  train: Dataset;
-  dev: Dataset;
-  test: Dataset;
-}
-
-/**
- * Loads names.txt (unless its `words` are given, already read) and splits it
- * as the lecture does, for `blockSize`.
- *
- * @example
- * ```ts
- * loadTrainingData(3).train.count; // 182625
- * ```
- */
-export function loadTrainingData(blockSize: number, words: string[] = loadNames()): TrainingData {
-  const split = lectureSplit(words, blockSize);
-  return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
-}
-
-/** Refuses data with an empty split (a names file of fewer than 6 names), which would leave nothing to train or evaluate on. */
-function checkSplits(data: TrainingData): void {
-  for (const split of ["train", "dev", "test"] as const) {
-    if (data[split].count === 0) {
-      throw new RangeError(
-        `data/names.txt has ${grouped(data.words.length)} name${
-          data.words.length === 1 ? "" : "s"
-        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6 names)`,
-      );
-    }
-  }
-}
+// Chapter 9 (and its notebook) imports the decay with the trainer.
+export { LR_DECAY } from "./config.ts";
 
 /**
  * The state a checkpoint must carry besides the parameters.
  *
  * @example
  * ```ts
- * const state: TrainerState = { step: 0, generator: g.getState(), lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
- * new Trainer({}, data, { params, state });
+ * import { TorchGenerator } from "../random/torch.ts";
+ * const generator = new TorchGenerator(1).getState();
+ * const state: TrainerState = { step: 0, generator, lossLog10: new Float32Array(0), bnmean: null, bnvar: null };
  * ```
  */
 export interface TrainerState {
@@ -327,29 +83,6 @@ export interface TrainerState {
 }
 
 /**
- * Which kernels run a training step: WebAssembly SIMD (the default) or the TypeScript ones.
- *
- * @example
- * ```ts
- * const kernels: Kernels = "ts";
- * ```
- */
-export type Kernels = "wasm" | "ts";
-
-/**
- * The kernel sets, for flags and messages.
- *
- * @example
- * ```ts
- * KERNELS.join(" or "); // "wasm or ts"
- * ```
- */
-export const KERNELS: readonly Kernels[] = ["wasm", "ts"];
-
-/** One float64 array per parameter. */
-type ParamArrays = Record<typeof PARAM_NAMES[number], Float64Array>;
-
-/**
  * The lecture's network and its training loop.
  *
  * @example
@@ -363,8 +96,6 @@ export class Trainer {
   readonly config: TrainConfig;
   /** The data, shared by runs with the same block size. */
   readonly data: TrainingData;
-  /** The parameters, float32, in the lecture's shapes. */
-  readonly params: Params;
   /** Steps taken so far. */
   step = 0;
   /** log10 of the loss of each step taken, as the lecture's `lossi`. */
@@ -375,44 +106,23 @@ export class Trainer {
   bnvar: Float32Array | null = null;
   /**
    * The kernels of the next training step. Switching between steps is
-   * allowed: the other kernels take up the current parameters.
+   * allowed: the other step takes over the current parameters.
    */
-  kernels: Kernels = "wasm";
+  kernels: KernelChoice = "wasm";
 
   readonly #g: TorchGenerator;
-  // The WebAssembly step (made at its first use), and whether its parameters,
-  // or the float64 copies below, are behind this.params.
-  #wasm: WasmStep | null = null;
-  #wasmBehind = true;
-  #float64Behind = false;
-  #lastKernels: Kernels | null = null;
-  // float64 copies of the parameters, and their gradients.
-  readonly #p: ParamArrays;
-  readonly #d: ParamArrays;
-  // The minibatch and every activation, with the gradients of the activations.
-  readonly #Xb: Int32Array;
-  readonly #Yb: Int32Array;
-  readonly #ix: Int32Array;
-  readonly #embcat: Float64Array;
-  readonly #hprebn: Float64Array;
-  readonly #bnraw: Float64Array;
-  readonly #varInv: Float64Array;
-  readonly #mean: Float64Array;
-  readonly #variance: Float64Array;
-  readonly #hpreact: Float64Array;
-  readonly #h: Float64Array;
-  readonly #logits: Float64Array;
-  readonly #probs: Float64Array;
-  readonly #dembcat: Float64Array;
-  readonly #dhprebn: Float64Array;
-  readonly #dhpreact: Float64Array;
-  readonly #dh: Float64Array;
-  readonly #dlogits: Float64Array;
-  readonly #scratch: Float64Array;
-  readonly #transposed: Float64Array;
+  // The parameters; while a step owns them (#owner), its copy is the current one and these are stale.
+  readonly #params: Params;
+  #owner: TrainStep | null = null;
+  // The steps made so far (each at its first use), and the one that took the last step.
+  readonly #steps: Partial<Record<KernelChoice, TrainStep>> = {};
+  #last: TrainStep | null = null;
+  // The minibatch and the indices it was drawn with; inference's buffers, made at their first use.
+  readonly #batch: Record<"Xb" | "Yb" | "ix", Int32Array>;
+  #inferenceBuffers: Inference | null = null;
 
   /**
-   * A fresh network initialised as in the lecture, or (with `state`) one
+   * A fresh network initialised as in the lecture, or (with `restore`) one
    * restored from a checkpoint.
    *
    * @example
@@ -424,92 +134,97 @@ export class Trainer {
     config: Partial<TrainConfig> = {},
     data?: TrainingData,
     restore?: { params: Params; state: TrainerState },
-    options: { kernels?: Kernels } = {},
+    options: { kernels?: KernelChoice } = {},
   ) {
     this.kernels = options.kernels ?? "wasm";
-    const checked = Trainer.#checkConfig(config, data, restore?.state.step);
+    const checked = checkRunConfig(config, data, restore?.state.step);
     this.config = checked.config;
-    const { blockSize, nEmbd, nHidden, batchSize: n } = this.config;
+    const { blockSize, nEmbd, nHidden } = this.config;
     this.data = data ?? loadTrainingData(blockSize, checked.names);
     checkSplits(this.data);
     if (this.data.train.blockSize !== blockSize) {
       throw new RangeError(`The data has block size ${this.data.train.blockSize}, the config ${blockSize}`);
     }
-    const V = this.data.vocab.size;
     this.#g = new TorchGenerator(this.config.seed);
-    const modelConfig = { vocabSize: V, nEmbd, nHidden, blockSize };
-    this.params = restore?.params ?? initParams(modelConfig, this.#g, this.config.globalSeed);
-    this.lossLog10 = new Float32Array(this.config.steps);
-    if (restore) {
-      const { state } = restore;
-      this.step = state.step;
-      this.#g.setState(state.generator);
-      this.lossLog10.set(state.lossLog10.subarray(0, Math.min(state.step, this.config.steps)));
-      this.bnmean = state.bnmean;
-      this.bnvar = state.bnvar;
-    }
-    this.#p = Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(this.params[k].data)])) as ParamArrays;
-    this.#d = Object.fromEntries(PARAM_NAMES.map((k) => [k, new Float64Array(this.params[k].size)])) as ParamArrays;
-    const I = blockSize * nEmbd;
-    this.#Xb = new Int32Array(n * blockSize);
-    this.#Yb = new Int32Array(n);
-    this.#ix = new Int32Array(n);
-    this.#embcat = new Float64Array(n * I);
-    this.#hprebn = new Float64Array(n * nHidden);
-    this.#bnraw = new Float64Array(n * nHidden);
-    this.#varInv = new Float64Array(nHidden);
-    this.#mean = new Float64Array(nHidden);
-    this.#variance = new Float64Array(nHidden);
-    this.#hpreact = new Float64Array(n * nHidden);
-    this.#h = new Float64Array(n * nHidden);
-    this.#logits = new Float64Array(n * V);
-    this.#probs = new Float64Array(n * V);
-    this.#dembcat = new Float64Array(n * I);
-    this.#dhprebn = new Float64Array(n * nHidden);
-    this.#dhpreact = new Float64Array(n * nHidden);
-    this.#dh = new Float64Array(n * nHidden);
-    this.#dlogits = new Float64Array(n * V);
-    this.#scratch = new Float64Array(2 * nHidden);
-    this.#transposed = new Float64Array(Math.max(I * nHidden, nHidden * V));
+    const modelConfig = { vocabSize: this.data.vocab.size, nEmbd, nHidden, blockSize };
+    this.#params = restore?.params ?? initParams(modelConfig, this.#g, this.config.globalSeed);
+    const buffers = trainerBuffers(this.#dims(), this.config.steps);
+    this.#batch = allocate(buffers.batch);
+    this.lossLog10 = allocate(buffers.history).lossLog10;
+    if (restore) this.#restore(restore.state);
+  }
+
+  /** Takes up a checkpoint's step, generator, loss history and batchnorm statistics. */
+  #restore(state: TrainerState): void {
+    this.step = state.step;
+    this.#g.setState(state.generator);
+    this.lossLog10.set(state.lossLog10.subarray(0, Math.min(state.step, this.config.steps)));
+    this.bnmean = state.bnmean;
+    this.bnvar = state.bnvar;
+  }
+
+  /** The sizes of the network and its batch. */
+  #dims(): StepDims {
+    return stepDims(this.config, this.data.vocab.size);
   }
 
   /**
-   * The whole configuration, checked before anything is allocated: each
-   * field, the buffers it needs for `data` (or for names.txt, whose words it
-   * returns so that the file is read once), and a restored step within its
-   * steps.
+   * The parameters, float32, in the lecture's shapes. Reading them takes
+   * them back from the step that owns them, so they are always current when
+   * read; the next training step hands them over again (hold no reference
+   * to them across training steps).
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.params.W1.shape; // [30, 200], after one step
+   * ```
    */
-  static #checkConfig(
-    config: Partial<TrainConfig>,
-    data: TrainingData | undefined,
-    restoredStep: number | undefined,
-  ): { config: TrainConfig; names?: string[] } {
-    const names = data ? undefined : loadNames();
-    const size = data
-      ? { vocabSize: data.vocab.size, examples: data.train.count + data.dev.count + data.test.count }
-      : {
-        vocabSize: NAMES_SIZE.vocabSize,
-        examples: (names ?? []).reduce((sum, word) => sum + word.length + 1, 0),
-      };
-    const checked = validateConfig({ ...DEFAULT_CONFIG, ...config }, size);
-    if (restoredStep !== undefined && restoredStep > checked.steps) {
-      throw new ConfigError(
-        ["steps"],
-        (name) =>
-          `${name("steps")} ${grouped(checked.steps)} is below the checkpoint's step ${
-            grouped(restoredStep)
-          }: a resumed run can only go on`,
-      );
-    }
-    return { config: checked, names };
+  get params(): Params {
+    this.#reclaim();
+    return this.#params;
   }
 
-  /** The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on. */
+  /** Takes the parameters back from the step that owns them, if one does. */
+  #reclaim(): void {
+    this.#owner?.release(this.#params);
+    this.#owner = null;
+  }
+
+  /** Hands the parameters to `step` (taking them back from another step first). */
+  #handTo(step: TrainStep): void {
+    if (this.#owner === step) return;
+    this.#reclaim();
+    step.acquire(this.#params);
+    this.#owner = step;
+  }
+
+  /** The step of a kind, made at its first use. */
+  #stepOf(kind: KernelChoice): TrainStep {
+    return this.#steps[kind] ??= kind === "wasm" ? new WasmStep(this.#dims()) : new TsStep(this.#dims());
+  }
+
+  /**
+   * The learning rate at a step: `lr`, then `lr · 0.1` from `decayStep` on.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10, decayStep: 5 }).learningRate(5); // 0.01, about
+   * ```
+   */
   learningRate(step = this.step): number {
     return step < this.config.decayStep ? this.config.lr : this.config.lr * LR_DECAY;
   }
 
-  /** A copy of the batch generator's state. */
+  /**
+   * A copy of the batch generator's state.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10 }).generatorState().seed; // "2147483647"
+   * ```
+   */
   generatorState(): TorchGeneratorState {
     return this.#g.getState();
   }
@@ -521,20 +236,22 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const loss = trainer.trainStep();
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep(); // about 3.8, the first batch
    * ```
    */
   trainStep(): number {
     const { blockSize: B, batchSize: n } = this.config;
+    const { Xb, Yb, ix } = this.#batch;
     // The minibatch: ix = torch.randint(0, Xtr.shape[0], (n,), generator=g).
     const { X, Y, count } = this.data.train;
-    this.#g.randintInto(this.#ix, 0, count);
+    this.#g.randintInto(ix, 0, count);
     for (let i = 0; i < n; i++) {
-      const row = this.#ix[i];
-      for (let j = 0; j < B; j++) this.#Xb[i * B + j] = X[row * B + j];
-      this.#Yb[i] = Y[row];
+      const row = ix[i];
+      for (let j = 0; j < B; j++) Xb[i * B + j] = X[row * B + j];
+      Yb[i] = Y[row];
     }
-    return this.#step();
+    return this.#run();
   }
 
   /**
@@ -543,131 +260,31 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * trainer.trainOnBatch(Xb, Yb);
+   * const trainer = new Trainer({ steps: 10, batchSize: 2 });
+   * trainer.trainOnBatch(new Int32Array([0, 0, 0, 0, 0, 5]), new Int32Array([5, 13])); // "..." → e, "..e" → m
    * ```
    */
   trainOnBatch(Xb: Int32Array, Yb: Int32Array): number {
-    if (Xb.length !== this.#Xb.length || Yb.length !== this.#Yb.length) {
-      throw new TypeError(
-        `Cannot train on a batch of ${Yb.length} examples: this trainer's batch size is ${this.#Yb.length}`,
-      );
-    }
-    // An index outside the vocabulary would read (and the WebAssembly backward write) outside C.
-    const V = this.data.vocab.size;
-    const bad = Xb.find((x) => !(x >= 0 && x < V)) ?? Yb.find((y) => !(y >= 0 && y < V));
-    if (bad !== undefined) {
-      throw new RangeError(`Cannot train on a batch with character index ${bad}: the vocabulary has ${V} characters`);
-    }
-    this.#Xb.set(Xb);
-    this.#Yb.set(Yb);
-    return this.#step();
+    checkBatch({ Xb, Yb }, this.#dims());
+    this.#batch.Xb.set(Xb);
+    this.#batch.Yb.set(Yb);
+    return this.#run();
   }
 
-  /** Forward, backward and update on the batch in #Xb and #Yb, with the chosen kernels. */
-  #step(): number {
-    if (!KERNELS.includes(this.kernels)) throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
-    const loss = this.kernels === "wasm" ? this.#wasmStep() : this.#tsStep();
+  /** Forward, backward and update on the batch, by the step of the chosen kernels, which takes over the parameters. */
+  #run(): number {
+    if (!KERNEL_CHOICES.includes(this.kernels)) {
+      throw new RangeError(`kernels must be "wasm" or "ts", got ${this.kernels}`);
+    }
+    const step = this.#stepOf(this.kernels);
+    this.#handTo(step);
+    const loss = step.run(this.#batch, this.learningRate());
     if (!Number.isFinite(loss)) return loss;
-    this.#lastKernels = this.kernels;
+    this.#last = step;
     if (this.step < this.lossLog10.length) this.lossLog10[this.step] = Math.log10(loss);
     this.step++;
     this.bnmean = null;
     this.bnvar = null;
-    return loss;
-  }
-
-  /** The step in WebAssembly: the batch in, one call, the updated parameters out. */
-  #wasmStep(): number {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    this.#wasm ??= new WasmStep({ n, B, E, H, V: this.data.vocab.size });
-    const w = this.#wasm;
-    if (this.#wasmBehind) {
-      for (const name of PARAM_NAMES) w.params[name].set(this.params[name].data);
-      this.#wasmBehind = false;
-    }
-    w.Xb.set(this.#Xb);
-    w.Yb.set(this.#Yb);
-    const loss = w.step(this.learningRate());
-    if (!Number.isFinite(loss)) return loss;
-    for (const name of PARAM_NAMES) this.params[name].data.set(w.params[name]);
-    this.#float64Behind = true;
-    return loss;
-  }
-
-  /** The float64 copies of the parameters, brought up to date if the WebAssembly step moved them. */
-  #float64(): ParamArrays {
-    if (this.#float64Behind) {
-      for (const name of PARAM_NAMES) this.#p[name].set(this.params[name].data);
-      this.#float64Behind = false;
-    }
-    return this.#p;
-  }
-
-  /** The step with the TypeScript kernels of kernels.ts. */
-  #tsStep(): number {
-    const { blockSize: B, nEmbd: E, nHidden: H, batchSize: n } = this.config;
-    const V = this.data.vocab.size;
-    const I = B * E;
-    const p = this.#float64();
-    const d = this.#d;
-
-    // Forward.
-    embeddingForward(this.#embcat, this.#Xb, p.C, n, B, E);
-    linearForward(this.#hprebn, this.#embcat, p.W1, p.b1, n, I, H);
-    batchnormForward(
-      this.#hpreact,
-      this.#bnraw,
-      this.#varInv,
-      this.#mean,
-      this.#variance,
-      this.#hprebn,
-      p.bngain,
-      p.bnbias,
-      n,
-      H,
-    );
-    tanhForward(this.#h, this.#hpreact, n * H);
-    linearForward(this.#logits, this.#h, p.W2, p.b2, n, H, V);
-    const loss = crossEntropyForward(this.#probs, this.#logits, this.#Yb, n, V);
-    if (!Number.isFinite(loss)) return loss;
-
-    // Backward, in reverse order, into zeroed gradients.
-    for (const name of PARAM_NAMES) d[name].fill(0);
-    this.#dlogits.fill(0);
-    this.#dh.fill(0);
-    this.#dhpreact.fill(0);
-    this.#dhprebn.fill(0);
-    this.#dembcat.fill(0);
-    crossEntropyBackward(this.#dlogits, this.#probs, this.#Yb, n, V);
-    linearBackward(this.#dh, d.W2, d.b2, this.#dlogits, this.#h, p.W2, this.#transposed, n, H, V);
-    tanhBackward(this.#dhpreact, this.#dh, this.#h, n * H);
-    batchnormBackward(
-      this.#dhprebn,
-      d.bngain,
-      d.bnbias,
-      this.#dhpreact,
-      this.#bnraw,
-      this.#varInv,
-      p.bngain,
-      this.#scratch,
-      n,
-      H,
-    );
-    linearBackward(this.#dembcat, d.W1, d.b1, this.#dhprebn, this.#embcat, p.W1, this.#transposed, n, I, H);
-    embeddingBackward(d.C, this.#dembcat, this.#Xb, n, B, E);
-
-    // Update: p -= lr · dp, in float32 as in the lecture, then refresh the float64 copy.
-    const lr = this.learningRate();
-    for (const name of PARAM_NAMES) {
-      const p32 = this.params[name].data;
-      const p64 = p[name];
-      const grad = d[name];
-      for (let i = 0; i < p32.length; i++) {
-        p32[i] -= lr * grad[i];
-        p64[i] = p32[i];
-      }
-    }
-    this.#wasmBehind = true;
     return loss;
   }
 
@@ -676,20 +293,27 @@ export class Trainer {
    *
    * @example
    * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
    * trainer.lastGradients().W1.length; // 6000
    * ```
    */
   lastGradients(): Readonly<ParamArrays> {
-    if (this.#lastKernels === "wasm" && this.#wasm !== null) {
-      const grads = this.#wasm.grads;
-      return Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(grads[k])])) as ParamArrays;
-    }
-    return this.#d;
+    return (this.#last ?? this.#stepOf("ts")).gradients();
   }
 
-  /** The minibatch of the last step: contexts `[n·B]` and targets `[n]` (for tests). */
-  lastBatch(): { Xb: Int32Array; Yb: Int32Array } {
-    return { Xb: this.#Xb, Yb: this.#Yb };
+  /**
+   * The minibatch of the last step: contexts `[n·B]` and targets `[n]` (for tests).
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.lastBatch().Yb.length; // 32
+   * ```
+   */
+  lastBatch(): StepBatch {
+    return { Xb: this.#batch.Xb, Yb: this.#batch.Yb };
   }
 
   /**
@@ -699,145 +323,76 @@ export class Trainer {
    *
    * @example
    * ```ts
+   * const trainer = new Trainer({ steps: 10 });
    * trainer.calibrate();
+   * trainer.bnmean?.length; // 200
    * ```
    */
   calibrate(): void {
-    const { nHidden: H } = this.config;
-    const { count } = this.data.train;
-    const sum = new Float64Array(H);
-    const sumSq = new Float64Array(H);
-    // Shift by the first chunk's mean so the sums of squares do not cancel.
-    const shift = new Float64Array(H);
-    let first = true;
-    this.#forEachChunk(this.data.train, (hprebn, rows) => {
-      if (first) {
-        for (let i = 0; i < rows; i++) for (let h = 0; h < H; h++) shift[h] += hprebn[i * H + h] / rows;
-        first = false;
-      }
-      for (let i = 0; i < rows; i++) {
-        for (let h = 0; h < H; h++) {
-          const x = hprebn[i * H + h] - shift[h];
-          sum[h] += x;
-          sumSq[h] += x * x;
-        }
-      }
-    });
-    this.bnmean = new Float32Array(H);
-    this.bnvar = new Float32Array(H);
-    for (let h = 0; h < H; h++) {
-      const m = sum[h] / count;
-      this.bnmean[h] = m + shift[h];
-      this.bnvar[h] = (sumSq[h] - count * m * m) / (count - 1);
-    }
-  }
-
-  /** Runs embedding and first layer over a dataset in chunks, handing each chunk's `hprebn` to `visit`. */
-  #forEachChunk(data: Dataset, visit: (hprebn: Float64Array, rows: number, start: number) => void): void {
-    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
-    const chunk = 1024;
-    const embcat = new Float64Array(chunk * B * E);
-    const hprebn = new Float64Array(chunk * H);
-    for (let start = 0; start < data.count; start += chunk) {
-      const rows = Math.min(chunk, data.count - start);
-      const p = this.#float64();
-      embeddingForward(embcat, data.X.subarray(start * B), p.C, rows, B, E);
-      linearForward(hprebn, embcat, p.W1, p.b1, rows, B * E, H);
-      visit(hprebn, rows, start);
-    }
-  }
-
-  /**
-   * The hidden layer in inference mode, for `rows` rows of `hprebn`:
-   * tanh(bngain · (hprebn − bnmean) / √(bnvar + 1e-5) + bnbias), with the
-   * statistics of {@linkcode Trainer.calibrate} (calibrating first if needed).
-   */
-  #hiddenInference(out: Float64Array, hprebn: Float64Array, rows: number): void {
-    if (this.bnmean === null || this.bnvar === null) this.calibrate();
-    const { bnmean, bnvar } = this as { bnmean: Float32Array; bnvar: Float32Array };
-    const { bngain, bnbias } = this.#float64();
-    const H = this.config.nHidden;
-    for (let i = 0; i < rows; i++) {
-      for (let h = 0; h < H; h++) {
-        const norm = (hprebn[i * H + h] - bnmean[h]) / Math.sqrt(bnvar[h] + 1e-5);
-        out[i * H + h] = tanhRational(bngain[h] * norm + bnbias[h]);
-      }
-    }
+    ({ bnmean: this.bnmean, bnvar: this.bnvar } = calibrate(this.#inference(), this.data.train));
   }
 
   /**
    * The mean loss over a whole dataset in inference mode (batchnorm with the
-   * calibrated statistics), as the lecture's `split_loss`.
+   * calibrated statistics, calibrating first if needed), as the lecture's `split_loss`.
    *
    * @example
    * ```ts
-   * trainer.evaluate(trainer.data.dev); // about 2.11 after the full run
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.evaluate(trainer.data.dev); // about 3.7 untrained; 2.11 after the full run
    * ```
    */
   evaluate(data: Dataset): number {
-    const { nHidden: H } = this.config;
-    const V = this.data.vocab.size;
-    const hidden = new Float64Array(1024 * H);
-    const logits = new Float64Array(1024 * V);
-    const probs = new Float64Array(1024 * V);
-    let total = 0;
-    this.#forEachChunk(data, (hprebn, rows, start) => {
-      this.#hiddenInference(hidden, hprebn, rows);
-      linearForward(logits, hidden, this.#float64().W2, this.#float64().b2, rows, H, V);
-      total += rows * crossEntropyForward(probs, logits, data.Y.subarray(start, start + rows), rows, V);
-    });
-    return total / data.count;
+    return evaluate(this.#inference(), data, () => this.#calibrated());
   }
 
   /**
-   * Samples names from the model, as the lecture does: start from a context
-   * of `.`, draw the next character with `torch.multinomial` from a generator
-   * seeded with `seed`, stop at `.`. A temperature below 1 sharpens the
+   * Samples names from the model, as the lecture does (see `sampling.ts`),
+   * calibrating first if needed. A temperature below 1 sharpens the
    * distribution, above 1 flattens it. Names are cut at `maxLength`.
    *
    * @example
    * ```ts
-   * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples, here from an untrained network
    * ```
    */
   sample(count: number, seed = LECTURE_SEED + 10, temperature = 1, maxLength = 50): string[] {
-    if (!(temperature > 0) || !Number.isFinite(temperature)) {
-      throw new RangeError(`temperature must be a number > 0, got ${temperature}`);
-    }
-    const { blockSize: B, nEmbd: E, nHidden: H } = this.config;
-    const { itos, size: V } = this.data.vocab;
-    const g = new TorchGenerator(seed);
-    const context = new Int32Array(B);
-    const embcat = new Float64Array(B * E);
-    const hprebn = new Float64Array(H);
-    const hidden = new Float64Array(H);
-    const logits = new Float64Array(V);
-    const probs = new Float64Array(V);
-    const names: string[] = [];
-    const p = this.#float64();
-    for (let s = 0; s < count; s++) {
-      context.fill(0);
-      let name = "";
-      while (name.length < maxLength) {
-        embeddingForward(embcat, context, p.C, 1, B, E);
-        linearForward(hprebn, embcat, p.W1, p.b1, 1, B * E, H);
-        this.#hiddenInference(hidden, hprebn, 1);
-        linearForward(logits, hidden, p.W2, p.b2, 1, H, V);
-        // Subtract the largest logit before dividing, so that a tiny temperature gives 0 and −∞, never ∞ − ∞.
-        let max = -Infinity;
-        for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);
-        let total = 0;
-        for (let v = 0; v < V; v++) total += probs[v] = Math.exp((logits[v] - max) / temperature);
-        for (let v = 0; v < V; v++) probs[v] /= total;
-        const ix = g.multinomial(Float32Array.from(probs));
-        if (ix === 0) break;
-        name += itos[ix];
-        context.copyWithin(0, 1);
-        context[B - 1] = ix;
-      }
-      names.push(name);
-    }
-    return names;
+    checkTemperature(temperature);
+    const options = { count, seed, temperature, maxLength };
+    return sample(this.#inference(), this.data.vocab.itos, () => this.#calibrated(), options);
+  }
+
+  /** Inference's buffers (made at the first use), with the current parameters. */
+  #inference(): Inference {
+    this.#inferenceBuffers ??= new Inference(this.#dims());
+    this.#inferenceBuffers.load(this.params);
+    return this.#inferenceBuffers;
+  }
+
+  /** Batchnorm's statistics over the training set, calibrating first if there are none. */
+  #calibrated(): BatchnormStats {
+    if (this.bnmean === null || this.bnvar === null) this.calibrate();
+    return this as BatchnormStats;
+  }
+
+  /**
+   * The bytes of every buffer allocated so far: the parameters, the batch,
+   * the loss history, batchnorm's statistics, the data, the steps made and
+   * inference's buffers. Once both steps and inference are made it is what
+   * the budget of `config.ts` counted before anything was allocated.
+   *
+   * @example
+   * ```ts
+   * new Trainer({ steps: 10 }).bufferBytes(); // the parameters, the batch, the history and the data, so far
+   * ```
+   */
+  bufferBytes(): number {
+    const params = Object.values(this.#params).map((t) => t.data);
+    const data = (["train", "dev", "test"] as const).flatMap((split) => [this.data[split].X, this.data[split].Y]);
+    const own = bytesOf(params, this.#batch, [this.lossLog10, this.bnmean, this.bnvar], data);
+    const steps = Object.values(this.#steps).reduce((sum, step) => sum + step.bytes, 0);
+    return own + steps + (this.#inferenceBuffers?.bytes ?? 0);
   }
 
   /**
@@ -845,7 +400,9 @@ export class Trainer {
    *
    * @example
    * ```ts
-   * const state = trainer.state();
+   * const trainer = new Trainer({ steps: 10 });
+   * trainer.trainStep();
+   * trainer.state().lossLog10.length; // 1
    * ```
    */
   state(): TrainerState {

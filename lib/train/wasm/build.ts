@@ -1,7 +1,9 @@
 /**
  * Compiles the AssemblyScript kernels (`kernels.as.ts`) to WebAssembly, in
  * memory: no file is read or written here, so the test that rebuilds the
- * module runs without permissions. `deno task wasm` writes the result as
+ * module runs without permissions. The module `./layout` that the kernels
+ * import is generated here from `layout.ts` ({@linkcode layoutSource}), the
+ * one place the layout record's fields are written. `deno task wasm` writes the result as
  * `kernels.wasm` and as `kernels_wasm.ts` (the same bytes in base64, which the
  * trainer imports, so that loading the kernels needs no read permission).
  *
@@ -15,6 +17,15 @@
  */
 
 import source from "./kernels.as.ts" with { type: "text" };
+import matmulSource from "./matmul.as.ts" with { type: "text" };
+import simdSource from "./simd.as.ts" with { type: "text" };
+import { layoutSource } from "./layout.ts";
+
+/**
+ * The modules `kernels.as.ts` imports, by the name the compiler asks for:
+ * their sources, as imported (`deno task wasm` reads them from disk instead).
+ */
+const MODULES: Record<string, string> = { "matmul.ts": matmulSource, "simd.ts": simdSource };
 
 /** The compiler flags: full optimisation, SIMD and relaxed SIMD, no runtime, no imports. */
 const ASC_FLAGS = [
@@ -47,21 +58,29 @@ async function loadCompiler() {
 }
 
 /**
- * Compiles `kernels.as.ts` (or the given source) and returns the module's bytes.
- * Throws with the compiler's messages if it fails.
+ * Compiles `kernels.as.ts` (or the given source), with the modules it
+ * imports (`matmul.as.ts`, `simd.as.ts`, or the given ones) and the layout
+ * record generated from `layout.ts`, and returns the module's bytes. Throws
+ * with the compiler's messages if it fails.
  *
  * @example
  * ```ts
- * const bytes = await compileKernels();
+ * const bytes = await compileKernels("export function twice(x: i32): i32 { return 2 * x; }");
+ * const { twice } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as { twice(x: number): number };
+ * twice(21); // 42
  * ```
  */
-export async function compileKernels(text: string = source): Promise<Uint8Array> {
+export async function compileKernels(
+  text: string = source,
+  modules: Record<string, string> = MODULES,
+): Promise<Uint8Array<ArrayBuffer>> {
   const asc = await loadCompiler();
-  let binary: Uint8Array | null = null;
+  let binary: Uint8Array<ArrayBuffer> | null = null;
+  const files: Record<string, string> = { ...modules, "kernels.ts": text, "layout.ts": layoutSource() };
   const { error, stderr } = await asc.main(["kernels.ts", "--outFile", "kernels.wasm", ...ASC_FLAGS], {
-    readFile: (name: string) => (name === "kernels.ts" ? text : null),
+    readFile: (name: string) => files[name] ?? null,
     writeFile: (name: string, contents: Uint8Array | string) => {
-      if (name === "kernels.wasm" && typeof contents !== "string") binary = contents;
+      if (name === "kernels.wasm" && typeof contents !== "string") binary = Uint8Array.from(contents);
     },
     listFiles: () => [],
   });
@@ -92,7 +111,11 @@ export function bytesModule(bytes: Uint8Array): string {
 if (import.meta.main) {
   const dir = new URL(".", import.meta.url);
   // Read from disk here: an imported text module may come from Deno's cache, a moment behind an edit.
-  const bytes = await compileKernels(Deno.readTextFileSync(new URL("kernels.as.ts", dir)));
+  const read = (name: string) => Deno.readTextFileSync(new URL(name, dir));
+  const bytes = await compileKernels(read("kernels.as.ts"), {
+    "matmul.ts": read("matmul.as.ts"),
+    "simd.ts": read("simd.as.ts"),
+  });
   Deno.writeFileSync(new URL("kernels.wasm", dir), bytes);
   Deno.writeTextFileSync(new URL("kernels_wasm.ts", dir), bytesModule(bytes));
   console.log(`kernels.wasm: ${bytes.length.toLocaleString("en-US")} bytes, and kernels_wasm.ts`);

@@ -9,8 +9,9 @@
 // plainly. What differs here:
 //
 // - Memory is laid out once, by step.ts, in this module's linear memory. A
-//   `Layout` record at a fixed address tells `step` where every buffer is, so
-//   one call from TypeScript runs a whole training step.
+//   `Layout` record (its fields are in layout.ts) at a fixed address tells
+//   `step` where every buffer is, so one call from TypeScript runs a whole
+//   training step.
 // - Every buffer starts on a 16-byte boundary and is followed by at least 64
 //   bytes of slack. A row whose length is not a multiple of four (27 logits,
 //   30 inputs) is read four numbers at a time all the same, the last read
@@ -22,75 +23,14 @@
 //   at several positions collects all their gradients, so it is zeroed first.
 
 // ---------------------------------------------------------------------------
-// Where everything is: written once by step.ts (same field order there).
+// Where everything is: a `Layout` record, written once by step.ts. Its fields
+// (n, B, E, H, V, then the address of every buffer) are listed once, in
+// layout.ts; build.ts generates this class from that list and hands it to the
+// compiler as the module "./layout".
 
-@unmanaged
-class Layout {
-  n: i32; // examples per batch
-  B: i32; // characters of context
-  E: i32; // embedding width
-  H: i32; // hidden units
-  V: i32; // vocabulary size
-  X: usize; // [n, B] int32 contexts
-  Y: usize; // [n] int32 targets
-  C: usize; // parameters, each [rows, cols] row-major
-  W1: usize;
-  b1: usize;
-  W2: usize;
-  b2: usize;
-  bngain: usize;
-  bnbias: usize;
-  dC: usize; // their gradients
-  dW1: usize;
-  db1: usize;
-  dW2: usize;
-  db2: usize;
-  dbngain: usize;
-  dbnbias: usize;
-  params: usize; // all parameters, one block (the gradients: the same offsets from `grads`)
-  grads: usize;
-  paramCount: i32; // floats in the block, padding included
-  embcat: usize; // activations
-  hprebn: usize;
-  bnraw: usize;
-  varInv: usize;
-  mean: usize;
-  variance: usize;
-  hpreact: usize;
-  h: usize;
-  logits: usize;
-  probs: usize;
-  dembcat: usize; // gradients of the activations
-  dhprebn: usize;
-  dhpreact: usize;
-  dh: usize;
-  dlogits: usize;
-  transposed: usize; // room for W1ᵀ or W2ᵀ
-  scratch: usize; // 3·H numbers for batchnorm's backward
-}
-
-// ---------------------------------------------------------------------------
-// Small helpers
-
-/** The address of float number `i` from `p`. */
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
-
-/** Stores the first `lanes` (1 to 4) numbers of `v` at `p`. */
-@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  return f32x4.relaxed_madd(a, b, c);
-}
+import { Layout } from "./layout";
+import { at, fma, store16, storeLanes } from "./simd";
+import { matmul, sumRows, transpose } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Embedding: out[i, j·E + e] = C[X[i, j], e]
@@ -113,195 +53,9 @@ export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i
 }
 
 // ---------------------------------------------------------------------------
-// The matrix product: C[M, N] = A[M, K] @ B[K, N] (+ bias[N] on every row)
+// The matrix product, the transpose and the row sums are in matmul.as.ts.
 
-/**
- * `C = A @ B`, plus the row `bias` when it is not 0. B and C are row-major
- * with N columns; A is read through strides, A[r, p] = A[r·sar + p·sap], so
- * that (sar, sap) = (K, 1) is A itself and (1, M) the transpose of a
- * row-major [K, M] matrix.
- *
- * The work goes in tiles of four rows by eight columns: eight `v128`
- * accumulators stay in registers for the whole sum over p, and each step of
- * p loads two vectors of B, four numbers of A, and does eight fused
- * multiply-adds (32 multiply-adds). A tile at the bottom or right edge
- * computes a full tile and stores only its rows and columns that exist.
- *
- * The columns are the outer loop: one eight-column panel of B (K·8 numbers)
- * is read by every row tile in turn while it is still in the cache. (Rows
- * outer made the large sizes of the sweep two to three times slower. Copying
- * the panels to consecutive addresses first, as large matrix libraries do,
- * was measured too and gained under 10 % at 1024 hidden units and batches of
- * 512, and nothing at the lecture's sizes, so it was left out.)
- */
-export function matmul(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sar: i32, sap: i32, bias: usize): void {
-  for (let j = 0; j < N; j += 8) {
-    const left = N - j;
-    for (let r = 0; r < M; r += 4) {
-      const rows = min(4, M - r);
-      const a0 = at(A, r * sar), aStep = <usize>sap << 2, b0 = at(B, j), bStep = <usize>N << 2;
-      if (rows == 4 && left >= 8) {
-        // A whole tile: with these constants the compiler drops every edge test.
-        tile(C, N, K, bias, a0, <usize>sar << 2, aStep, b0, bStep, r, j, 4, 4, 4);
-      } else {
-        // Rows past the bottom edge read row r again (valid memory) and are not stored.
-        const rowStep = rows > 1 ? <usize>sar << 2 : 0;
-        if (left > 4) tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, 4, min(left - 4, 4));
-        // At most four columns left: with lanes1 = 0 the compiler drops the second half of the tile.
-        else tile(C, N, K, bias, a0, rowStep, aStep, b0, bStep, r, j, rows, left, 0);
-      }
-    }
-  }
-}
-
-/**
- * One tile: rows r..r+3 and columns j..j+7 of C. A's four rows start at a0,
- * a0 + aRow, a0 + 2·aRow, a0 + 3·aRow (bytes) and move aStep bytes a step;
- * B's eight columns start at pb and move bStep bytes a step.
- */
-@inline function tile(
-  C: usize, N: i32, K: i32, bias: usize, a0: usize, aRow: usize, aStep: usize, pb: usize, bStep: usize,
-  r: i32, j: i32, rows: i32, lanes0: i32, lanes1: i32,
-): void {
-  // Each accumulator starts as the bias (or zero).
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-  if (bias != 0) {
-    s0 = v128.load(at(bias, j));
-    s1 = v128.load(at(bias, j), 16);
-  }
-  let c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1, c30 = s0, c31 = s1;
-  const a1 = a0 + aRow;
-  const a2 = rows > 2 ? a1 + aRow : a0;
-  const a3 = rows > 3 ? a2 + aRow : a0;
-  let pa: usize = 0;
-  let p = 0;
-  // Two steps of p per turn of the loop (and one more if K is odd): half the loop's own overhead.
-  for (; p + 2 <= K; p += 2) {
-    let b0 = v128.load(pb);
-    let b1 = v128.load(pb, 16);
-    let x0 = v128.load32_splat(a0 + pa);
-    let x1 = v128.load32_splat(a1 + pa);
-    let x2 = v128.load32_splat(a2 + pa);
-    let x3 = v128.load32_splat(a3 + pa);
-    c00 = fma(x0, b0, c00);
-    c01 = fma(x0, b1, c01);
-    c10 = fma(x1, b0, c10);
-    c11 = fma(x1, b1, c11);
-    c20 = fma(x2, b0, c20);
-    c21 = fma(x2, b1, c21);
-    c30 = fma(x3, b0, c30);
-    c31 = fma(x3, b1, c31);
-    pa += aStep;
-    pb += bStep;
-    b0 = v128.load(pb);
-    b1 = v128.load(pb, 16);
-    x0 = v128.load32_splat(a0 + pa);
-    x1 = v128.load32_splat(a1 + pa);
-    x2 = v128.load32_splat(a2 + pa);
-    x3 = v128.load32_splat(a3 + pa);
-    c00 = fma(x0, b0, c00);
-    c01 = fma(x0, b1, c01);
-    c10 = fma(x1, b0, c10);
-    c11 = fma(x1, b1, c11);
-    c20 = fma(x2, b0, c20);
-    c21 = fma(x2, b1, c21);
-    c30 = fma(x3, b0, c30);
-    c31 = fma(x3, b1, c31);
-    pa += aStep;
-    pb += bStep;
-  }
-  if (p < K) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    const x0 = v128.load32_splat(a0 + pa);
-    const x1 = v128.load32_splat(a1 + pa);
-    const x2 = v128.load32_splat(a2 + pa);
-    const x3 = v128.load32_splat(a3 + pa);
-    c00 = fma(x0, b0, c00);
-    c01 = fma(x0, b1, c01);
-    c10 = fma(x1, b0, c10);
-    c11 = fma(x1, b1, c11);
-    c20 = fma(x2, b0, c20);
-    c21 = fma(x2, b1, c21);
-    c30 = fma(x3, b0, c30);
-    c31 = fma(x3, b1, c31);
-  }
-  const c0 = at(C, r * N + j);
-  storeLanes(c0, c00, lanes0);
-  if (lanes1 > 0) storeLanes(c0 + 16, c01, lanes1);
-  if (rows > 1) {
-    const c1 = at(c0, N);
-    storeLanes(c1, c10, lanes0);
-    if (lanes1 > 0) storeLanes(c1 + 16, c11, lanes1);
-  }
-  if (rows > 2) {
-    const c2 = at(c0, 2 * N);
-    storeLanes(c2, c20, lanes0);
-    if (lanes1 > 0) storeLanes(c2 + 16, c21, lanes1);
-  }
-  if (rows > 3) {
-    const c3 = at(c0, 3 * N);
-    storeLanes(c3, c30, lanes0);
-    if (lanes1 > 0) storeLanes(c3 + 16, c31, lanes1);
-  }
-}
-
-/**
- * out[O, I] = W[I, O]ᵀ, in blocks of four by four: four rows of W are loaded
- * as four vectors, turned into four columns by shuffles, and stored as four
- * rows of out. Blocks at the edges read a little past (rows past I reread
- * row k) and store only what exists.
- */
-export function transpose(out: usize, W: usize, I: i32, O: i32): void {
-  for (let k = 0; k < I; k += 4) {
-    const rows = I - k;
-    const w0 = at(W, k * O);
-    const w1 = rows > 1 ? at(w0, O) : w0;
-    const w2 = rows > 2 ? at(w0, 2 * O) : w0;
-    const w3 = rows > 3 ? at(w0, 3 * O) : w0;
-    for (let o = 0; o < O; o += 4) {
-      const r0 = v128.load(at(w0, o)), r1 = v128.load(at(w1, o)), r2 = v128.load(at(w2, o)), r3 = v128.load(at(w3, o));
-      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
-      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
-      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
-      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
-      const cols = O - o;
-      const q = at(out, o * I + k);
-      storeLanes(q, f32x4.shuffle(t0, t1, 0, 1, 4, 5), rows); // a0 b0 c0 d0: row o of out
-      if (cols > 1) storeLanes(at(q, I), f32x4.shuffle(t0, t1, 2, 3, 6, 7), rows);
-      if (cols > 2) storeLanes(at(q, 2 * I), f32x4.shuffle(t2, t3, 0, 1, 4, 5), rows);
-      if (cols > 3) storeLanes(at(q, 3 * I), f32x4.shuffle(t2, t3, 2, 3, 6, 7), rows);
-    }
-  }
-}
-
-/** Stores four vectors (columns c to c + 15 of a row at p), as far as `cols` reaches. */
-@inline function store16(p: usize, c: i32, cols: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
-  storeLanes(at(p, c), s0, cols - c);
-  if (cols - c > 4) storeLanes(at(p, c + 4), s1, cols - c - 4);
-  if (cols - c > 8) storeLanes(at(p, c + 8), s2, cols - c - 8);
-  if (cols - c > 12) storeLanes(at(p, c + 12), s3, cols - c - 12);
-}
-
-/**
- * out[c] = Σ_i inp[i, c] over n rows of `cols` columns, sixteen columns at a
- * time: four sums stay in registers while the rows go by, so that the
- * additions of different columns overlap instead of waiting for each other.
- */
-export function sumRows(out: usize, inp: usize, n: i32, cols: i32): void {
-  for (let c = 0; c < cols; c += 16) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    let p = at(inp, c);
-    for (let i = 0; i < n; i++) {
-      s0 = f32x4.add(s0, v128.load(p));
-      s1 = f32x4.add(s1, v128.load(p, 16));
-      s2 = f32x4.add(s2, v128.load(p, 32));
-      s3 = f32x4.add(s3, v128.load(p, 48));
-      p = at(p, cols);
-    }
-    store16(out, c, cols, s0, s1, s2, s3);
-  }
-}
+export { matmul, transpose, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]

@@ -3,41 +3,33 @@
  * to `kernels.wasm`, with every buffer laid out once in the module's memory.
  *
  * A {@linkcode WasmStep} owns one instance of the module. Its constructor
- * computes where each buffer goes (16-byte aligned, with slack after each,
- * as the kernels need), grows the memory once, and writes that layout into
- * the memory for the module's `step` to read; from then on one call runs a
- * whole training step and nothing is allocated. The batch, the parameters
- * and their gradients are `Int32Array` and `Float32Array` views onto the
- * module's memory.
+ * places the buffers of the WebAssembly step's part of the table in
+ * `../sizes.ts` one after the other (16-byte aligned, with slack after each,
+ * as the kernels need), grows the memory once, and writes where each one is
+ * into the layout record (the fields of `layout.ts`) for the module's `step`
+ * to read; from then on one call runs a whole training step and nothing is
+ * allocated. The batch, the parameters and their gradients are `Int32Array`
+ * and `Float32Array` views onto the module's memory.
+ *
+ * This module uses no Deno API (a browser page can run it): the module's
+ * bytes come from `kernels_wasm.ts`, as base64.
  *
  * @example
  * ```ts
  * import { WasmStep } from "./step.ts";
- * const w = new WasmStep({ n: 32, B: 3, E: 10, H: 200, V: 27 });
+ * const w = new WasmStep({ n: 4, B: 3, E: 2, H: 8, V: 5 });
  * w.params.W1.fill(0.01); // ... set the parameters and the batch (w.Xb, w.Yb), then
- * const loss = w.step(0.1);
+ * w.step(0.1); // the loss, log 5 = 1.609… for logits all 0
  * ```
  * @module
  */
 
-import { PARAM_NAMES } from "../../model.ts";
+import { PARAM_NAMES, type Params } from "../../model.ts";
+import { ARENA_ALIGN, arenaBytes } from "../buffers.ts";
+import { type StepDims, wasmStepBuffers } from "../sizes.ts";
+import type { ParamArrays, StepBatch, TrainStep } from "../step.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
-
-/**
- * The sizes of a step: batch, context, embedding width, hidden units, vocabulary.
- *
- * @example
- * ```ts
- * const dims: StepDims = { n: 32, B: 3, E: 10, H: 200, V: 27 };
- * ```
- */
-export interface StepDims {
-  n: number;
-  B: number;
-  E: number;
-  H: number;
-  V: number;
-}
+import { LAYOUT, type LayoutField } from "./layout.ts";
 
 /** The functions `kernels.wasm` exports (pointers are byte addresses in its memory). */
 interface KernelExports {
@@ -77,39 +69,38 @@ export function instantiateKernels(): KernelExports {
 }
 
 /**
- * Hands out 16-byte aligned regions with `SLACK` bytes after each, from
- * `base` on; `grow` then makes the memory big enough for all of them.
+ * Hands out regions of 4-byte numbers from `base` on, each 16-byte aligned
+ * and followed by slack, as {@linkcode arenaBytes} counts them; `grow` then
+ * makes the memory big enough for all of them.
  *
  * @example
  * ```ts
+ * const k = instantiateKernels();
  * const arena = new Arena(k.heapBase());
  * const A = arena.floats(32 * 30);
  * arena.grow(k.memory);
+ * new Float32Array(k.memory.buffer, A, 32 * 30).fill(1);
  * ```
  */
 export class Arena {
-  /** Bytes of slack after every region: the kernels read up to fifteen numbers past a row. */
-  static readonly SLACK = 64;
+  readonly #start: number;
   #end: number;
 
+  /** An arena whose first region starts at `base`, rounded up to 16 bytes. */
   constructor(base: number) {
-    this.#end = Arena.#align(base);
-  }
-
-  static #align(x: number): number {
-    return Math.ceil(x / 16) * 16;
+    this.#start = this.#end = Math.ceil(base / ARENA_ALIGN) * ARENA_ALIGN;
   }
 
   /** The address of a new region of `count` 4-byte numbers. */
   floats(count: number): number {
     const at = this.#end;
-    this.#end = Arena.#align(at + 4 * count) + Arena.SLACK;
+    this.#end = at + arenaBytes(4 * count);
     return at;
   }
 
-  /** The first free address. */
-  get end(): number {
-    return this.#end;
+  /** The bytes handed out so far, alignment and slack included. */
+  get bytes(): number {
+    return this.#end - this.#start;
   }
 
   /** Grows `memory` once so that every region handed out fits. */
@@ -119,62 +110,40 @@ export class Arena {
   }
 }
 
-/** The fields of `Layout` in kernels.as.ts, in its order (each 4 bytes). */
-const LAYOUT = [
-  "n",
-  "B",
-  "E",
-  "H",
-  "V",
-  "X",
-  "Y",
-  "C",
-  "W1",
-  "b1",
-  "W2",
-  "b2",
-  "bngain",
-  "bnbias",
-  "dC",
-  "dW1",
-  "db1",
-  "dW2",
-  "db2",
-  "dbngain",
-  "dbnbias",
-  "params",
-  "grads",
-  "paramCount",
-  "embcat",
-  "hprebn",
-  "bnraw",
-  "varInv",
-  "mean",
-  "variance",
-  "hpreact",
-  "h",
-  "logits",
-  "probs",
-  "dembcat",
-  "dhprebn",
-  "dhpreact",
-  "dh",
-  "dlogits",
-  "transposed",
-  "scratch",
-] as const;
+/**
+ * Places every buffer of the table's WebAssembly part in the arena, in the
+ * table's order, and returns the layout record's values: the sizes, and the
+ * address of every buffer (each gradient at its parameter's offset in the
+ * gradients' block).
+ */
+function layOut(arena: Arena, dims: StepDims): Record<LayoutField | "layout", number> {
+  const buffers = wasmStepBuffers(dims);
+  const at: Record<string, number> = { ...dims };
+  for (const group of Object.values(buffers)) {
+    for (const [name, count] of Object.entries<number>(group.lengths)) at[name] = arena.floats(count);
+  }
+  at.params = at[PARAM_NAMES[0]];
+  at.paramCount = buffers.grads.lengths.grads;
+  for (const name of PARAM_NAMES) at[`d${name}`] = at.grads + (at[name] - at.params);
+  const unset = LAYOUT.find(([field]) => at[field] === undefined);
+  if (unset) throw new Error(`WasmStep: the layout record's field ${unset[0]} was not laid out`);
+  return at as Record<LayoutField | "layout", number>;
+}
 
 type ParamName = typeof PARAM_NAMES[number];
 
 /**
- * One instance of the WebAssembly kernels laid out for one network and batch size.
+ * One instance of the WebAssembly kernels laid out for one network and batch
+ * size: a {@linkcode TrainStep} in float32.
  *
  * @example
  * ```ts
  * const w = new WasmStep({ n: 32, B: 3, E: 10, H: 200, V: 27 });
+ * w.bytes; // what its buffers take in the module's memory
  * ```
  */
-export class WasmStep {
+export class WasmStep implements TrainStep {
+  readonly kind = "wasm";
   /** The sizes it was laid out for. */
   readonly dims: StepDims;
   /** The batch's contexts `[n·B]`: write here before {@linkcode WasmStep.step}. */
@@ -185,9 +154,12 @@ export class WasmStep {
   readonly params: Record<ParamName, Float32Array>;
   /** Their gradients from the last step. */
   readonly grads: Record<ParamName, Float32Array>;
+  /** The bytes its buffers take in the module's memory (which grows in whole 64 KiB pages). */
+  readonly bytes: number;
   readonly #kernels: KernelExports;
   readonly #layout: number;
 
+  /** Lays out every buffer for `dims` in a new instance of the module. */
   constructor(dims: StepDims) {
     for (const [name, v] of Object.entries(dims)) {
       if (!Number.isSafeInteger(v) || v < 1) {
@@ -195,39 +167,23 @@ export class WasmStep {
       }
     }
     this.dims = { ...dims };
-    const { n, B, E, H, V } = dims;
-    const I = B * E;
     const k = this.#kernels = instantiateKernels();
     const arena = new Arena(k.heapBase());
-    const at: Record<string, number> = { n, B, E, H, V };
-    this.#layout = arena.floats(LAYOUT.length);
-    at.X = arena.floats(n * B);
-    at.Y = arena.floats(n);
-    const sizes: Record<ParamName, number> = { C: V * E, W1: I * H, b1: H, W2: H * V, b2: V, bngain: H, bnbias: H };
-    // The parameters in one block, and the gradients in a second block with the same offsets.
-    at.params = arena.end;
-    for (const name of PARAM_NAMES) at[name] = arena.floats(sizes[name]);
-    at.paramCount = (arena.end - at.params) / 4;
-    at.grads = arena.floats(at.paramCount);
-    for (const name of PARAM_NAMES) at[`d${name}`] = at.grads + (at[name] - at.params);
-    for (const name of ["embcat", "dembcat"]) at[name] = arena.floats(n * I);
-    for (const name of ["hprebn", "bnraw", "hpreact", "h", "dhprebn", "dhpreact", "dh"]) at[name] = arena.floats(n * H);
-    for (const name of ["varInv", "mean", "variance"]) at[name] = arena.floats(H);
-    for (const name of ["logits", "probs", "dlogits"]) at[name] = arena.floats(n * V);
-    at.transposed = arena.floats(Math.max(I * H, H * V));
-    at.scratch = arena.floats(3 * H);
+    const at = layOut(arena, dims);
+    this.bytes = arena.bytes;
     arena.grow(k.memory);
-
     const buffer = k.memory.buffer;
-    new Int32Array(buffer, this.#layout, LAYOUT.length).set(LAYOUT.map((f) => at[f]));
-    this.Xb = new Int32Array(buffer, at.X, n * B);
-    this.Yb = new Int32Array(buffer, at.Y, n);
-    const view = (name: string, size: number) => new Float32Array(buffer, at[name], size);
-    this.params = Object.fromEntries(PARAM_NAMES.map((p) => [p, view(p, sizes[p])])) as Record<ParamName, Float32Array>;
-    this.grads = Object.fromEntries(PARAM_NAMES.map((p) => [p, view(`d${p}`, sizes[p])])) as Record<
-      ParamName,
-      Float32Array
-    >;
+    this.#layout = at.layout;
+    new Int32Array(buffer, at.layout, LAYOUT.length).set(LAYOUT.map(([field]) => at[field]));
+    this.Xb = new Int32Array(buffer, at.X, dims.n * dims.B);
+    this.Yb = new Int32Array(buffer, at.Y, dims.n);
+    const sizes = wasmStepBuffers(dims).params.lengths;
+    const views = (prefix: "" | "d") =>
+      Object.fromEntries(
+        PARAM_NAMES.map((name) => [name, new Float32Array(buffer, at[`${prefix}${name}`], sizes[name])]),
+      ) as Record<ParamName, Float32Array>;
+    this.params = views("");
+    this.grads = views("d");
   }
 
   /**
@@ -237,5 +193,27 @@ export class WasmStep {
    */
   step(lr: number): number {
     return this.#kernels.step(this.#layout, lr);
+  }
+
+  /** Copies the parameters into the module's memory. */
+  acquire(params: Params): void {
+    for (const name of PARAM_NAMES) this.params[name].set(params[name].data);
+  }
+
+  /** Writes the parameters back from the module's memory. */
+  release(params: Params): void {
+    for (const name of PARAM_NAMES) params[name].data.set(this.params[name]);
+  }
+
+  /** Copies `batch` into the module's memory, then {@linkcode WasmStep.step}. */
+  run(batch: StepBatch, lr: number): number {
+    this.Xb.set(batch.Xb);
+    this.Yb.set(batch.Yb);
+    return this.step(lr);
+  }
+
+  /** The gradients of the last step, as float64 copies. */
+  gradients(): Readonly<ParamArrays> {
+    return Object.fromEntries(PARAM_NAMES.map((name) => [name, Float64Array.from(this.grads[name])])) as ParamArrays;
   }
 }

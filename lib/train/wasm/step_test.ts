@@ -6,13 +6,15 @@
 
 import assert from "node:assert/strict";
 import * as k from "../kernels.ts";
+import { matmulNaive } from "../matmul.ts";
 import { PARAM_NAMES } from "../../model.ts";
 import { TorchGenerator } from "../../random/torch.ts";
 import { assertClose } from "../../testing.ts";
 import { fromArray } from "../../tensor.ts";
 import { bytesModule, compileKernels } from "./build.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
-import { Arena, instantiateKernels, type StepDims, WasmStep } from "./step.ts";
+import type { StepDims } from "../sizes.ts";
+import { Arena, instantiateKernels, WasmStep } from "./step.ts";
 
 const g = new TorchGenerator(7);
 const randn = (size: number, scale = 1) => Float64Array.from(g.randn(size), (v) => v * scale);
@@ -119,7 +121,7 @@ Deno.test("the register-tiled matmul equals the naive triple loop on ragged size
       kernels.matmul(pc, pa, pb, M, N, K, sar, sap, pbias);
       const want = new Float64Array(M * N);
       for (let r = 0; r < M; r++) want.set(bias, r * N);
-      k.matmulNaive(want, Float64Array.from(A), Float64Array.from(Bm), M, N, K, sar, sap);
+      matmulNaive(want, Float64Array.from(A), Float64Array.from(Bm), M, N, K, sar, sap);
       assertClose(C, fromArray(want, [M * N]), `[${M}, ${N}, ${K}] strides (${sar}, ${sap})`, 1e-6);
     }
   }

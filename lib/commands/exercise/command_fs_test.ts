@@ -7,16 +7,16 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { extractSolution } from "../exercise/checker.ts";
-import { exerciseCommand } from "./exercise.ts";
-import { fromFileUrl } from "../paths.ts";
-import { quietly } from "../testing.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import { extractSolution } from "../../exercise/checker.ts";
+import { exerciseCommand } from "./command.ts";
+import { fromFileUrl } from "../../paths.ts";
+import { quietly } from "../../testing.ts";
 
 const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write")) && (await granted("run"));
 const SKIP = "skipped: needs --allow-read --allow-write --allow-run (.ci/run grants them)";
-if (!canUseFiles) console.log(`exercise_fs_test.ts: file-system tests ${SKIP}`);
+if (!canUseFiles) console.log(`command_fs_test.ts: file-system tests ${SKIP}`);
 
 /** A workspace beside chapters/yours, so the stubs' relative imports resolve; removed afterwards. */
 function fsTest(name: string, fn: (workspace: string) => Promise<void>): void {
@@ -25,7 +25,7 @@ function fsTest(name: string, fn: (workspace: string) => Promise<void>): void {
     ignore: !canUseFiles,
     async fn() {
       const workspace = fromFileUrl(
-        new URL(`../../chapters/yours-test-${crypto.randomUUID().slice(0, 8)}/`, import.meta.url),
+        new URL(`../../../chapters/yours-test-${crypto.randomUUID().slice(0, 8)}/`, import.meta.url),
       );
       try {
         await fn(workspace);

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { LOSS_CURVE_MARK, saveLossCurve } from "./svg.ts";
+import { LOSS_CURVE_MARK, saveLossCurve } from "./loss_curve.ts";
 
 const granted = async (name: "read" | "write") => (await Deno.permissions.query({ name })).state === "granted";
 const canUseFiles = (await granted("read")) && (await granted("write"));

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { checkLines, todo } from "../exercise/checker.ts";
-import { mul, oneHot, pow, sum, Tensor } from "../tensor.ts";
-import { quietly } from "../testing.ts";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import { checkOne, exerciseContext, upstreamFor } from "./exercise.ts";
-import { checkCell, exerciseInput, notebookChecker, notebookSummary } from "./notebook_check.ts";
+import { checkLines, todo } from "../../exercise/checker.ts";
+import { mul, oneHot, pow, sum, Tensor } from "../../tensor.ts";
+import { quietly } from "../../testing.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import { checkOne, exerciseContext, upstreamFor } from "./context.ts";
+import { checkCell, exerciseInput, notebookChecker, notebookSummary } from "./notebook_api.ts";
 
 const { fwd, batch, n } = exerciseInput();
 const vocabSize = fwd.logprobs.shape[1];

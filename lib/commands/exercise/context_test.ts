@@ -2,42 +2,24 @@
 // solutions pass, and seeded mistakes get the right diagnosis.
 
 import assert from "node:assert/strict";
-import { EXERCISES } from "../../chapters/exercises/specs.ts";
-import * as stub3 from "../../chapters/exercises/03_cross_entropy.ts";
-import * as stub4 from "../../chapters/exercises/04_output_layer.ts";
-import * as stub5 from "../../chapters/exercises/05_batchnorm.ts";
-import * as stub6 from "../../chapters/exercises/06_first_layer.ts";
-import * as stub7 from "../../chapters/exercises/07_fused_cross_entropy.ts";
-import * as stub8 from "../../chapters/exercises/08_fused_batchnorm.ts";
-import { backpropCrossEntropy } from "../../chapters/03_cross_entropy.ts";
-import { backpropOutputLayer } from "../../chapters/04_output_layer.ts";
-import { backpropBatchnorm } from "../../chapters/05_batchnorm.ts";
-import { backpropFirstLayer } from "../../chapters/06_first_layer.ts";
-import { crossEntropyBackward } from "../../chapters/07_fused_cross_entropy.ts";
-import { batchnormBackward } from "../../chapters/08_fused_batchnorm.ts";
-import {
-  checkExercise,
-  checkLines,
-  type ExerciseInput,
-  extractSolution,
-  isDone,
-  type Verdict,
-} from "../exercise/checker.ts";
-import {
-  checkLearner,
-  checkOne,
-  exerciseCommand,
-  exerciseContext,
-  exerciseInput,
-  formatVerdicts,
-  hint,
-  type LearnerModule,
-  upstreamFor,
-} from "./exercise.ts";
-import { referenceGradients } from "../check/reference.ts";
-import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../tensor.ts";
-import { UsageError } from "../cli.ts";
-import { quietly } from "../testing.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import * as stub3 from "../../../chapters/exercises/03_cross_entropy.ts";
+import * as stub4 from "../../../chapters/exercises/04_output_layer.ts";
+import * as stub5 from "../../../chapters/exercises/05_batchnorm.ts";
+import * as stub6 from "../../../chapters/exercises/06_first_layer.ts";
+import * as stub7 from "../../../chapters/exercises/07_fused_cross_entropy.ts";
+import * as stub8 from "../../../chapters/exercises/08_fused_batchnorm.ts";
+import { backpropCrossEntropy } from "../../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../../chapters/05_batchnorm.ts";
+import { backpropFirstLayer } from "../../../chapters/06_first_layer.ts";
+import { crossEntropyBackward } from "../../../chapters/07_fused_cross_entropy.ts";
+import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
+import { checkExercise, type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
+import { formatVerdicts } from "../../exercise/verdicts.ts";
+import { checkLearner, checkOne, exerciseContext, exerciseInput, type LearnerModule, upstreamFor } from "./context.ts";
+import { referenceGradients } from "../../check/reference.ts";
+import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../../tensor.ts";
 
 const input = exerciseInput();
 const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
@@ -138,18 +120,6 @@ Deno.test("a missing sum over a broadcast axis is named", () => {
     v.detail,
     "shape [32, 27], expected [27] (b2's shape): b2 was broadcast over axis 0 in the forward pass, so db2 sums over axis 0 (the numbers are right once summed)",
   );
-});
-
-Deno.test("a gradient computed from a wrong one waits instead of piling up errors", () => {
-  const right = solved[3](input);
-  const result = { ...right, dprobs: mul(right.dprobs, 2) };
-  const verdicts = checkExercise(EXERCISES[3], result, input, ref);
-  assert.equal(verdicts[1].status, "wrong");
-  assert.match(verdicts[1].detail, /factor of 2/);
-  assert.equal(verdicts[2].status, "waiting");
-  assert.match(verdicts[2].detail, /computed from dprobs \(wrong\): finish that first/);
-  const missing = checkExercise(EXERCISES[3], { ...right, dlogits: undefined }, input, ref).at(-1)!;
-  assert.equal(missing.status, "missing");
 });
 
 Deno.test("the chain rule left out is named, with the upstream gradient", () => {
@@ -254,25 +224,6 @@ Deno.test("numbers nothing explains are located: rows, columns and the largest d
   );
 });
 
-Deno.test("a wrong upstream does not cascade: the line below is checked on the correct one", () => {
-  const right = solved[3](input);
-  const verdicts = checkLines(EXERCISES[3], {
-    returned: { ...right, dlogprobs: mul(right.dlogprobs, 32), dprobs: mul(right.dprobs, 32) },
-    isolated: { dprobs: right.dprobs, dcountsSumInv: right.dcountsSumInv },
-    substituted: new Set(["dlogprobs", "dprobs"]),
-  }, { input, ref });
-  assert.match(verdicts[0].detail, /factor of n = 32/);
-  assert.ok(isDone(verdicts[1]));
-  assert.deepEqual(verdicts[1].fed, ["dlogprobs"]);
-  assert.match(
-    formatVerdicts(EXERCISES[3], verdicts),
-    /dprobs\s+approximately equal \*\n[\s\S]*\* = checked on the correct/,
-  );
-  assert.ok(isDone(verdicts[2]), "dcountsSumInv's line, fed the correct dprobs");
-  const unfed = checkLines(EXERCISES[3], { returned: { ...right, dprobs: mul(right.dprobs, 2) } }, { input, ref });
-  assert.equal(unfed[2].status, "waiting", "without the hooked run, a line below a wrong one waits");
-});
-
 Deno.test("checkOne checks a single gradient in-process, as a notebook cell does", () => {
   const { dlogprobs } = upstreamFor(3);
   assert.match(
@@ -283,52 +234,6 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
   assert.equal(wrong.verdict.status, "wrong");
   assert.match(wrong.text, /^dprobs: wrong\. the sign is flipped/);
   assert.throws(() => checkOne(3, "dfoo", dlogprobs), /no gradient dfoo/);
-});
-
-Deno.test("hints come in steps: shapes and the forward line, the rule, then only on request the solution", () => {
-  const spec = EXERCISES[3];
-  assert.match(
-    hint(spec, "dprobs", 1, input),
-    /dprobs inverts the forward line `logprobs = log\(probs\)`.*shape \[32, 27\]/s,
-  );
-  assert.doesNotMatch(hint(spec, "dprobs", 1, input), /pow/);
-  assert.match(hint(spec, "dprobs", 2, input), /d\/dx log\(x\) = 1\/x/);
-  assert.match(hint(spec, "dprobs", "solution", input), /const dprobs = mul\(pow\(probs, -1\), dlogprobs\);/);
-  assert.throws(() => hint(spec, "dfoo", 1, input), { name: "UsageError", message: /has no gradient "dfoo"/ });
-});
-
-Deno.test("every gradient of every exercise has a solution in its chapter", () => {
-  for (const spec of Object.values(EXERCISES)) {
-    for (const g of spec.gradients) {
-      const names = g.solution ?? [g.name];
-      const lines = extractSolution(spec.source, spec.solvedIn, names);
-      assert.ok(lines.length >= names.length, `${spec.chapter}: ${g.name}`);
-    }
-  }
-  assert.deepEqual(
-    extractSolution(EXERCISES[5].source, "backpropBatchnorm", ["dbndiff"]).length,
-    2,
-    "both uses of bndiff",
-  );
-});
-
-Deno.test("exercise mode's bad input is one clear line", async () => {
-  await assert.rejects(() => exerciseCommand(["9"]), {
-    name: "UsageError",
-    message: /no exercise "9": exercises are chapters 3 to 8/,
-  });
-  await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
-    message: '--level must be 1 or 2, got "3"',
-  });
-  await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
-    message: "Unknown option '--hnit': did you mean --hint? (see `deno task exercise --help`)",
-  });
-  const { result, output } = await quietly(() => exerciseCommand([]));
-  assert.equal(result, 0);
-  assert.match(output, /3\. Backprop through cross-entropy/);
 });
 
 Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {
@@ -362,47 +267,6 @@ Deno.test("exercise 8: a sum over axis 1 inside the one-line formula is named, w
   assert.match(dot.detail, /^Σ \(dhpreact · bnraw\) is a sum over axis 1; .*sum\(mul\(dhpreact, bnraw\), 0, true\)/);
   assert.match(verdictWith(8, "dhprebn", formula(1, 1)).detail, /^both sums are over axis 1/);
   assert.ok(isDone(verdictWith(8, "dhprebn", formula(0, 0))), "the same formula with axis 0 passes");
-});
-
-Deno.test("a misspelled key in the returned object is named, with the intended name", () => {
-  const right = solved[5](input);
-  const { dbnbias, ...rest } = right;
-  const verdicts = checkExercise(EXERCISES[5], { ...rest, dbnBias: dbnbias }, input, ref);
-  const missing = verdicts.find((v) => v.name === "dbnbias")!;
-  assert.equal(missing.status, "missing");
-  assert.match(
-    missing.detail,
-    /^not returned, but your object has dbnBias, which exercise 5 does not know: did you mean dbnbias\? .*Its value is right: only the name is off/,
-  );
-  const typo = checkExercise(
-    EXERCISES[3],
-    { ...solved[3](input), dlogit: right.dbnbias, dlogits: undefined },
-    input,
-    ref,
-  );
-  assert.match(typo.at(-1)!.detail, /your object has dlogit, .*did you mean dlogits\?/);
-  assert.doesNotMatch(typo.at(-1)!.detail, /value is right/);
-  const unrelated = checkExercise(
-    EXERCISES[3],
-    { ...solved[3](input), dlogits: undefined, foo: right.dbnbias },
-    input,
-    ref,
-  );
-  assert.match(
-    unrelated.at(-1)!.detail,
-    /add dlogits to the object gradients\(\) returns \(it has foo, which exercise 3/,
-  );
-});
-
-Deno.test("when gradients() threw, the values it reached are checked as its own, without a feed", () => {
-  const right = solved[3](input);
-  const verdicts = checkLines(EXERCISES[3], { reached: { dlogprobs: right.dlogprobs, dprobs: right.dprobs } }, {
-    input,
-    ref,
-  });
-  assert.ok(isDone(verdicts[0]) && isDone(verdicts[1]));
-  assert.equal(verdicts[1].fed, undefined);
-  assert.equal(verdicts[2].status, "unreached");
 });
 
 Deno.test("a learner that scribbles over its input cannot alter what checkLearner checks against", () => {

@@ -1,29 +1,34 @@
 /**
- * What the exercise notebooks call: the exercise's input, and the check each
- * gradient's cell runs. A cell is judged on its own, like a line of
+ * The API the cells of the exercise notebooks
+ * (`chapters/notebooks/exercises/`) call: the exercise's input, the check
+ * each gradient's cell runs, and the summary cell's table. A cell is judged on its own, like a line of
  * `deno task exercise N`: {@linkcode checkOne} gives the verdict and the
  * diagnosis, and a wrong or unfinished gradient hands the cells below the
  * correct value, so one mistake never cascades.
  *
  * @example
  * ```ts
- * import { exerciseInput, notebookChecker } from "./notebook_check.ts";
- * const { fwd, batch, n } = exerciseInput();
+ * // The first cells of exercise 3's notebook:
+ * import { exerciseInput, notebookChecker, notebookSummary } from "./notebook_api.ts";
+ * import { todo } from "../../exercise/checker.ts";
+ * const { fwd } = exerciseInput();
  * const check = notebookChecker(3);
- * let dlogprobs = check("dlogprobs", todo(fwd.logprobs)); // prints "dlogprobs: TODO …"
+ * const dlogprobs = check("dlogprobs", todo(fwd.logprobs)); // prints "dlogprobs: TODO" and what to do
+ * console.log(notebookSummary(3)); // the table, dlogprobs TODO and the rest not reached
  * ```
  * @module
  */
 
-import { type ExerciseInput, isDone, type Verdict } from "../exercise/checker.ts";
-import { clone, Tensor } from "../tensor.ts";
-import { wrap } from "../report/print.ts";
-import { checkOne, exerciseInput as freshInput, formatVerdicts, specOf, upstreamFor } from "./exercise.ts";
+import { type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
+import { clone, Tensor } from "../../tensor.ts";
+import { wrap } from "../../report/print.ts";
+import { formatVerdicts } from "../../exercise/verdicts.ts";
+import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
  * lecture's forward pass and the correct upstream gradients. A fresh copy
- * each call, not the one the checker trusts, so a cell that edits it in
+ * each call, not the one the checks trust, so a cell that edits it in
  * place cannot corrupt later checks.
  *
  * @example
@@ -51,7 +56,10 @@ export interface CellCheck {
  *
  * @example
  * ```ts
+ * import { todo } from "../../exercise/checker.ts";
+ * const { fwd } = exerciseInput();
  * const { text, value } = checkCell(3, "dlogprobs", todo(fwd.logprobs));
+ * value.shape; // [32, 27]: the correct dlogprobs, for the cells below
  * text; // "dlogprobs: TODO\n\nReplace todo(…) with your dlogprobs and run this cell again. …"
  * ```
  */
@@ -73,7 +81,7 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
   const next = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`
     : `Fix ${name} and run this cell again.`;
-  // A copy: the correct tensor is the checker's own reference, which a cell must not be able to edit.
+  // A copy: the correct tensor is the exercise context's own reference, which a cell must not be able to edit.
   return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: clone(correct) };
 }
 
@@ -87,8 +95,11 @@ const verdicts = new Map<number, Map<string, Verdict>>();
  *
  * @example
  * ```ts
+ * import { mul, oneHot, pow } from "../../tensor.ts";
+ * const { fwd, batch, n } = exerciseInput();
  * const check = notebookChecker(3);
- * let dprobs = check("dprobs", mul(pow(probs, -1), dlogprobs)); // prints "dprobs: exact …"
+ * const dlogprobs = check("dlogprobs", mul(oneHot(batch.Yb, 27), -1 / n)); // prints "dlogprobs: exact" …
+ * const dprobs = check("dprobs", mul(pow(fwd.probs, -1), dlogprobs)); // prints "dprobs: approximately equal" …
  * ```
  */
 export function notebookChecker(chapter: number): (name: string, yours: Tensor) => Tensor {
@@ -108,7 +119,7 @@ export function notebookChecker(chapter: number): (name: string, yours: Tensor) 
  *
  * @example
  * ```ts
- * notebookSummary(3); // "gradient       status\ndlogprobs      TODO\n…"
+ * notebookSummary(7); // "gradient  status\ndlogits   not reached\n\n0 of 1 done. Next: dlogits (stuck? …)"
  * ```
  */
 export function notebookSummary(chapter: number): string {

@@ -1,0 +1,26 @@
+// `deno task exercise` without files: the list of exercises, and bad input
+// as one clear line. command_fs_test.ts runs it on learners' files.
+
+import assert from "node:assert/strict";
+import { exerciseCommand } from "./command.ts";
+import { UsageError } from "../../cli.ts";
+import { quietly } from "../../testing.ts";
+
+Deno.test("exercise mode's bad input is one clear line", async () => {
+  await assert.rejects(() => exerciseCommand(["9"]), {
+    name: "UsageError",
+    message: /no exercise "9": exercises are chapters 3 to 8/,
+  });
+  await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
+    message: '--level must be 1 or 2, got "3"',
+  });
+  await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
+    message: "Unknown option '--hnit': did you mean --hint? (see `deno task exercise --help`)",
+  });
+  const { result, output } = await quietly(() => exerciseCommand([]));
+  assert.equal(result, 0);
+  assert.match(output, /3\. Backprop through cross-entropy/);
+});

@@ -1,0 +1,140 @@
+/**
+ * The exercise context that `deno task exercise N` (its runtime, inside the
+ * learner's sandbox) and the notebook cells share: what every exercise
+ * receives (the lecture's forward pass and the correct upstream gradients),
+ * TensorFlow.js's gradients of it, computed once, the exercises by chapter,
+ * and the check of one gradient or of a whole learner's module in-process.
+ *
+ * @example
+ * ```ts
+ * import { checkOne, exerciseInput } from "./context.ts";
+ * import { oneHot } from "../../tensor.ts";
+ * const { batch } = exerciseInput();
+ * checkOne(3, "dlogprobs", oneHot(batch.Yb, 27)).verdict.status; // "wrong" (the −1/n is missing)
+ * ```
+ * @module
+ */
+
+import {
+  checkExercise,
+  checkGradient,
+  correctGradients,
+  type ExerciseContext,
+  type ExerciseInput,
+  type ExerciseSpec,
+  type Verdict,
+} from "../../exercise/checker.ts";
+import { verdictText } from "../../exercise/verdicts.ts";
+import { referenceGradients } from "../../check/reference.ts";
+import type { Tensor } from "../../tensor.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
+import { lectureForward } from "../../../chapters/02_forward.ts";
+import { backpropCrossEntropy } from "../../../chapters/03_cross_entropy.ts";
+import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
+import { backpropBatchnorm } from "../../../chapters/05_batchnorm.ts";
+
+/** A learner's module: a function from the forward context to named gradients. */
+export interface LearnerModule {
+  gradients(input: ExerciseInput): Record<string, Tensor | undefined>;
+}
+
+/**
+ * What every exercise receives: the lecture's forward pass, and the correct
+ * upstream gradients from the solved chapters. A fresh copy each call.
+ *
+ * @example
+ * ```ts
+ * const input = exerciseInput();
+ * input.dlogits.shape; // [32, 27]
+ * ```
+ */
+export function exerciseInput(): ExerciseInput {
+  const { params, batch, fwd } = lectureForward();
+  const { dlogits } = backpropCrossEntropy(fwd, batch.Yb);
+  const { dhpreact } = backpropOutputLayer(dlogits, fwd, params);
+  const { dhprebn } = backpropBatchnorm(dhpreact, fwd, params);
+  return { fwd, params, batch, n: batch.Xb.shape[0], dlogits, dhpreact, dhprebn };
+}
+
+let cachedContext: ExerciseContext | undefined;
+/**
+ * The lecture's forward pass and TensorFlow.js's gradients of it, computed
+ * once: what the checks trust (a learner's code gets its own
+ * {@linkcode exerciseInput}, so nothing it does can alter this).
+ *
+ * @example
+ * ```ts
+ * exerciseContext().ref.probs.shape; // [32, 27]
+ * ```
+ */
+export function exerciseContext(): ExerciseContext {
+  if (!cachedContext) {
+    const input = exerciseInput();
+    cachedContext = { input, ref: referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads };
+  }
+  return cachedContext;
+}
+
+/**
+ * The spec of exercise `chapter`; a RangeError naming the exercises when there is no such exercise.
+ *
+ * @example
+ * ```ts
+ * specOf(3).gradients[0].name; // "dlogprobs"
+ * ```
+ */
+export function specOf(chapter: number): ExerciseSpec {
+  const spec = EXERCISES[chapter];
+  if (!spec) throw new RangeError(`There is no exercise ${chapter}: exercises are chapters 3 to 8`);
+  return spec;
+}
+
+/**
+ * The correct value of every gradient of exercise `chapter`, and of the
+ * upstream gradients it starts from, by the learner's names: what a notebook
+ * cell gets as its upstream values.
+ *
+ * @example
+ * ```ts
+ * upstreamFor(5).dhpreact.shape; // [32, 64]
+ * ```
+ */
+export function upstreamFor(chapter: number): Record<string, Tensor> {
+  return correctGradients(specOf(chapter), exerciseContext());
+}
+
+/**
+ * Checks one gradient in-process, as `deno task exercise N` checks its line:
+ * the learner's tensor for gradient `name` of exercise `chapter`, computed
+ * from the correct upstream values (see {@linkcode upstreamFor}), against
+ * TensorFlow.js's. Returns the verdict and the text to show (a line with the
+ * verdict, and the diagnosis or note). For a notebook cell.
+ *
+ * @example
+ * ```ts
+ * import { mul, pow } from "../../tensor.ts";
+ * const { dlogprobs } = upstreamFor(3); // the correct upstream gradient
+ * const { text } = checkOne(3, "dprobs", mul(pow(exerciseInput().fwd.probs, -1), dlogprobs));
+ * text; // "dprobs: approximately equal"
+ * ```
+ */
+export function checkOne(chapter: number, name: string, value: Tensor): { verdict: Verdict; text: string } {
+  const verdict = checkGradient(specOf(chapter), name, value, exerciseContext());
+  return { verdict, text: verdictText(verdict) };
+}
+
+/**
+ * Checks a learner's module in-process (no sandbox, no hooks: a gradient
+ * computed from a wrong one waits on it) against TensorFlow.js's gradients.
+ *
+ * @example
+ * ```ts
+ * import * as stub from "../../../chapters/exercises/03_cross_entropy.ts";
+ * checkLearner(specOf(3), stub).map((v) => v.status); // ["TODO", "TODO", …]
+ * ```
+ */
+export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdict[] {
+  // The learner gets a fresh input, so nothing it does can alter what the checks trust.
+  const { input, ref } = exerciseContext();
+  return checkExercise(spec, learner.gradients(exerciseInput()), input, ref);
+}

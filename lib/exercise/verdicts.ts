@@ -1,0 +1,108 @@
+/**
+ * Verdicts as a learner reads them: the words for each status, one verdict
+ * under a notebook cell ({@linkcode verdictText}), and a whole exercise as a
+ * table with what to do next ({@linkcode formatVerdicts}), as
+ * `deno task exercise N` and a notebook's summary cell print it.
+ *
+ * @example
+ * ```ts
+ * import { verdictText } from "./verdicts.ts";
+ * verdictText({ name: "dprobs", status: "approximate", detail: "" }); // "dprobs: approximately equal"
+ * ```
+ * @module
+ */
+
+import { type ExerciseSpec, isDone, type Verdict } from "./checker.ts";
+import { table, wrap } from "../report/print.ts";
+
+/**
+ * How each status reads in the learner's output.
+ *
+ * @example
+ * ```ts
+ * `dprobs: ${STATUS_WORDS.approximate}`; // "dprobs: approximately equal"
+ * ```
+ */
+export const STATUS_WORDS: Record<Verdict["status"], string> = {
+  exact: "exact",
+  approximate: "approximately equal",
+  wrong: "wrong",
+  TODO: "TODO",
+  waiting: "waiting",
+  missing: "missing",
+  unreached: "not reached",
+};
+
+/**
+ * One verdict as a learner reads it under a notebook cell: the status, then
+ * the diagnosis or the note, wrapped.
+ *
+ * @example
+ * ```ts
+ * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …" });
+ * // "dprobs: wrong. the sign is flipped: …"
+ * ```
+ */
+export function verdictText(v: Verdict): string {
+  const head = `${v.name}: ${STATUS_WORDS[v.status]}`;
+  return v.detail ? wrap(`${head}. ${v.detail}`) : head;
+}
+
+/**
+ * The verdicts as a table (with the line of the learner's file that
+ * computes each gradient, when known), what to do about each, and a line on
+ * what to do next (`problemsBelow`: notes printed after it keep it from
+ * saying "well done").
+ *
+ * @example
+ * ```ts
+ * const text = formatVerdicts({ chapter: 3 }, [
+ *   { name: "dlogprobs", status: "exact", detail: "", line: 65 },
+ *   { name: "dprobs", status: "wrong", detail: "the sign is flipped: …", line: 66 },
+ * ]);
+ * text.split("\n").at(-1); // "1 of 2 done. Next: dprobs (stuck? deno task exercise 3 --hint dprobs)"
+ * ```
+ */
+export function formatVerdicts(
+  spec: Pick<ExerciseSpec, "chapter">,
+  verdicts: Verdict[],
+  problemsBelow = false,
+): string {
+  const hasLines = verdicts.some((v) => v.line !== undefined);
+  const rows: (string | number)[][] = [
+    hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
+    ...verdicts.map((v) => {
+      const status = STATUS_WORDS[v.status] + (v.fed ? " *" : "");
+      return hasLines ? [v.name, v.line ?? "", status] : [v.name, status];
+    }),
+  ];
+  const details = verdicts.filter((v) => v.detail).map((v) => {
+    const where = v.line !== undefined ? `line ${v.line}, ` : "";
+    const fed = v.fed && !isDone(v) ? ` (checked with the correct ${v.fed.join(" and ")})` : "";
+    return wrap(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}${fed}`).replaceAll("\n", "\n    ");
+  });
+  if (verdicts.some((v) => v.fed)) {
+    details.push(
+      wrap("* = checked on the correct values of the gradients it is computed from, since yours are not yet right"),
+    );
+  }
+  return [
+    table(rows),
+    ...(details.length ? [details.join("\n")] : []),
+    wrap(nextStep(spec.chapter, verdicts, problemsBelow)),
+  ]
+    .join("\n\n");
+}
+
+/** The last line of {@linkcode formatVerdicts}: well done, or the next gradient to work on. */
+function nextStep(chapter: number, verdicts: Verdict[], problemsBelow: boolean): string {
+  const done = verdicts.filter(isDone).length;
+  const next = verdicts.find((v) => !isDone(v) && v.status !== "waiting");
+  const count = done === 1 ? "The 1 gradient" : `All ${done} gradients`;
+  return done === verdicts.length && problemsBelow
+    ? `Every line is right, but what is said below changed your results after them: fix that too.`
+    : done === verdicts.length
+    ? `${count} of exercise ${chapter} ${done === 1 ? "is" : "are"} right. Well done!`
+    : `${done} of ${verdicts.length} done. Next: ${next?.name}` +
+      (next ? ` (stuck? deno task exercise ${chapter} --hint ${next.name})` : "");
+}
