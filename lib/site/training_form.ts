@@ -13,17 +13,16 @@
  * @module
  */
 
-import { choiceFlag, limitedFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
+import { choiceFlag, limitedFlag, positiveFlag, UsageError, wholeFlag } from "../flags.ts";
 import {
   ConfigError,
   DEFAULT_CONFIG,
-  KERNELS,
-  type Kernels,
   LR_DECAY,
   MAX_BUFFER_BYTES,
   type TrainConfig,
   validateConfig,
-} from "../train/trainer.ts";
+} from "../train/config.ts";
+import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
 
 /** How names are sampled: how many, how wild, from which seed. */
 export interface Sampling {
@@ -35,7 +34,7 @@ export interface Sampling {
 /** What the form asks for: a run's configuration, its kernels, and the sampling at the end. */
 export interface TrainRequest {
   config: TrainConfig;
-  kernels: Kernels;
+  kernels: KernelChoice;
   sampling: Sampling;
 }
 
@@ -144,7 +143,7 @@ export const TRAINING_FIELDS: readonly FormField[] = [
     flag: "kernels",
     label: "kernels: WebAssembly SIMD or TypeScript",
     value: "wasm",
-    choices: KERNELS,
+    choices: KERNEL_CHOICES,
     group: "training",
   },
   { flag: "samples", label: "names to sample at the end", value: "20", group: "sampling" },
@@ -215,7 +214,7 @@ export function readTrainingForm(values: Record<string, string>): TrainRequest {
     seed: wholeFlag(v, "seed", 0) ?? DEFAULT_CONFIG.seed,
     globalSeed: wholeFlag(v, "global-seed", 0) ?? DEFAULT_CONFIG.globalSeed,
   };
-  const kernels = choiceFlag(v, "kernels", KERNELS) ?? "wasm";
+  const kernels = choiceFlag(v, "kernels", KERNEL_CHOICES) ?? "wasm";
   const sampling = readSampling(values);
   try {
     validateConfig(config);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../cli.ts";
-import { DEFAULT_CONFIG } from "../train/trainer.ts";
+import { UsageError } from "../flags.ts";
+import { DEFAULT_CONFIG } from "../train/config.ts";
 import { DEFAULT_SAMPLE_SEED, flagInError, readSampling, readTrainingForm, TRAINING_FIELDS } from "./training_form.ts";
 
 const defaults = () => Object.fromEntries(TRAINING_FIELDS.map((f) => [f.flag, f.value]));
