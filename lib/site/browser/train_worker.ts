@@ -18,9 +18,9 @@
 
 import { parameterCount } from "../../model.ts";
 import { lossCurveSvg } from "../../report/svg.ts";
-import { checkpointBytes, CheckpointError, trainerFromCheckpoint } from "../../train/checkpoint.ts";
+import { checkpointBytes, CheckpointError, trainerFromCheckpoint } from "../../train/checkpoint_bytes.ts";
 import { Trainer } from "../../train/trainer.ts";
-import { UsageError } from "../../cli.ts";
+import { UsageError } from "../../flags.ts";
 import {
   flagInError,
   MAX_CHECKPOINT_BYTES,
