@@ -4,11 +4,9 @@
  * WebAssembly kernels in ES modules that import their shared chunks, so that
  * a page loads only what it needs and a worker only what it runs.
  *
- * The bundle uses the project's import map (deno.json's `imports`) with one
- * addition: `node:path` and `node:util` go to stand-ins
- * (`browser/node_path.ts`, `browser/node_util.ts`), because
- * `lib/train/checkpoint.ts` imports the one for saving files and `lib/cli.ts`
- * the other for parsing a command line, neither of which a page does.
+ * The bundle uses the project's import map (deno.json's `imports`) as it is:
+ * what the pages and workers import is browser-clean (no Deno API, no `node:`
+ * module; `lib/browser_clean_fs_test.ts` checks it).
  *
  * @example
  * ```ts ignore
@@ -19,7 +17,6 @@
  */
 
 import { join, resolve } from "node:path";
-import { toFileUrl } from "../paths.ts";
 
 /**
  * A bundle that failed, with what `deno bundle` said.
@@ -33,15 +30,10 @@ export class BundleError extends Error {
   override name = "BundleError";
 }
 
-/** The import map for the bundle: deno.json's, with `node:path` replaced by the page's stand-in. */
+/** The import map for the bundle: deno.json's `imports`. */
 async function importMap(root: string): Promise<string> {
   const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-  const imports = {
-    ...config.imports,
-    "node:path": toFileUrl(join(root, "lib/site/browser/node_path.ts")).href,
-    "node:util": toFileUrl(join(root, "lib/site/browser/node_util.ts")).href,
-  };
-  return JSON.stringify({ imports }, null, 2);
+  return JSON.stringify({ imports: config.imports }, null, 2);
 }
 
 /**
