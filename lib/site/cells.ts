@@ -89,17 +89,19 @@ export function shareScope(code: string): string {
 
 /**
  * An import statement of the notebook's import cell, for the runnable module:
- * the notebook's `showPicture` replaced by the page's.
+ * the notebook's `showPicture` and `colorWanted` replaced by the page's (the
+ * same names, from {@linkcode PICTURE_MODULE}).
  *
  * @example
  * ```ts
- * pictureImport('import { showPicture } from "../../lib/report/picture.ts";', "site/.cells");
- * // 'import { showPicture } from "../../lib/site/run/picture.ts";'
+ * pictureImport('import { colorWanted, showPicture } from "../../lib/notebook/picture.ts";', "site/.cells");
+ * // 'import { colorWanted, showPicture } from "../../lib/site/run/picture.ts";'
  * ```
  */
 export function pictureImport(statement: string, dir: string, root = ""): string {
-  if (!/\/lib\/report\/picture\.ts"/.test(statement)) return statement;
-  return moveImport(`import { showPicture } from "./${PICTURE_MODULE}";`, posix.join(root, "x"), dir);
+  const names = statement.match(/^import (\{[^}]*\}) from "[^"]*\/lib\/notebook\/picture\.ts";?\s*$/)?.[1];
+  if (names === undefined) return statement;
+  return moveImport(`import ${names} from "./${PICTURE_MODULE}";`, posix.join(root, "x"), dir);
 }
 
 /** The title in a module doc that starts `# Chapter N. Title`. */

@@ -10,9 +10,13 @@ Deno.test("shareScope declares top-level names with var, and leaves nested ones 
   );
 });
 
-Deno.test("pictureImport sends the notebook's showPicture to the page's, and leaves other imports alone", () => {
+Deno.test("pictureImport sends the notebook's showPicture and colorWanted to the page's, and leaves other imports alone", () => {
   assert.equal(
-    pictureImport('import { showPicture } from "../../lib/report/picture.ts";', "site/.cells"),
+    pictureImport('import { colorWanted, showPicture } from "../../lib/notebook/picture.ts";', "site/.cells"),
+    'import { colorWanted, showPicture } from "../../lib/site/run/picture.ts";',
+  );
+  assert.equal(
+    pictureImport('import { showPicture } from "../../lib/notebook/picture.ts";', "site/.cells"),
     'import { showPicture } from "../../lib/site/run/picture.ts";',
   );
   const other = 'import { say } from "../../lib/report/print.ts";';
@@ -39,7 +43,8 @@ Deno.test("chapter 3 becomes the notebook's cells, its module imports relative t
 Deno.test("with an absolute folder and root, the imports are relative between the two", () => {
   const c = chapterCells({ path: "chapters/07_fused_cross_entropy.ts", text: chapter7 }, "/tmp/out/.cells", "/repo");
   assert.match(c.module, /from "\.\.\/\.\.\/\.\.\/repo\/lib\/site\/run\/picture\.ts";/);
-  assert.ok(!c.module.includes("lib/report/picture.ts"));
+  assert.match(c.module, /import \{ colorWanted, showPicture \} from "[./]*\/repo\/lib\/site\/run\/picture\.ts";/);
+  assert.ok(!c.module.includes("lib/notebook/picture.ts"));
 });
 
 Deno.test("a chapter without a '# Chapter N. Title' doc is refused, naming the file", () => {

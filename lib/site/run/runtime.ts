@@ -16,7 +16,6 @@
  * @module
  */
 
-import "./deno_stand_in.ts";
 import type { CellOutput, RunMessage } from "./messages.ts";
 
 /** Where the messages go: the worker's `postMessage`. */
