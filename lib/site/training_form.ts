@@ -1,7 +1,7 @@
 /**
  * The training page's form: `deno task train`'s flags as fields, with the
  * command line's defaults and limits, read with the command line's own flag
- * checks (`lib/cli.ts`) and checked by the trainer's `validateConfig`, so
+ * checks (`lib/flags.ts`) and checked by the trainer's `validateConfig`, so
  * that a value the command refuses is refused here with the same one line.
  * Runs in the page (no Deno API).
  *
