@@ -27,10 +27,7 @@ const CORE = [
   "lib/train/wasm/step.ts",
   "lib/train/wasm/kernels_wasm.ts",
   "lib/site/run/",
-  "lib/site/browser/chapter.ts",
-  "lib/site/browser/training.ts",
-  // Not yet lib/site/browser/train_worker.ts: it reaches lib/train/safetensors.ts, whose readSafetensors (a
-  // function the page never calls; the bundle carries it unused) reads files with Deno's API.
+  "lib/site/browser/",
 ];
 
 /** Packages a page can load: pure JavaScript. Anything else not relative (node:, jsr:, other npm) is refused. */
