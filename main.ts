@@ -9,6 +9,7 @@
  *     deno task bench               time one training step every way (and PyTorch's)
  *     deno task exercise 3          your own gradients for chapter 3, checked
  *     deno task notebooks           the chapters as Jupyter notebooks (chapters/notebooks/)
+ *     deno task site                the tutorial as a static site for a browser tab (site/)
  *     deno run main.ts --help       the commands (each command's --help, its flags)
  *
  * @module
@@ -44,7 +45,7 @@ async function listChapters(): Promise<void> {
 }
 
 /** The commands `main` dispatches. */
-const COMMANDS = ["chapter", "exercise", "train", "sample", "bench", "notebooks"];
+const COMMANDS = ["chapter", "exercise", "train", "sample", "bench", "notebooks", "site"];
 
 /** What `deno run main.ts --help` prints: the commands. */
 const MAIN_HELP = `Backprop ninja: the lecture's MLP, every gradient derived by hand, checked, then trained.
@@ -59,6 +60,7 @@ Commands:
   deno task sample            sample names from a saved checkpoint
   deno task bench             time one training step every way (and PyTorch's)
   deno task notebooks         remake the chapters' Jupyter notebooks (chapters/notebooks/)
+  deno task site              build the tutorial as a site for a browser tab (site/); --serve serves it
 
 Each command's --help tells its arguments and flags, e.g. \`deno task train --help\`.`;
 
@@ -148,6 +150,8 @@ export async function main(args: string[]): Promise<number> {
       return (await import("./lib/commands/bench.ts")).benchCommand(rest);
     case "notebooks":
       return await (await import("./lib/commands/notebooks.ts")).notebooksCommand(rest);
+    case "site":
+      return await (await import("./lib/commands/site.ts")).siteCommand(rest);
     default: {
       const near = closestFlags(command, COMMANDS);
       throw new UsageError(

@@ -26,6 +26,8 @@ const CORE = [
   "lib/report/",
   "lib/train/wasm/step.ts",
   "lib/train/wasm/kernels_wasm.ts",
+  "lib/site/run/",
+  "lib/site/browser/",
 ];
 
 /** Packages a page can load: pure JavaScript. Anything else not relative (node:, jsr:, other npm) is refused. */

@@ -40,6 +40,6 @@ Deno.test("a mistyped command, chapter or flag is one line that says what is all
   await assert.rejects(() => main(["chapters", "3"]), {
     name: "UsageError",
     message: 'unknown command "chapters" (did you mean chapter?): the commands are chapter, exercise, train, ' +
-      "sample, bench and notebooks (`deno run main.ts --help` says more)",
+      "sample, bench, notebooks and site (`deno run main.ts --help` says more)",
   });
 });

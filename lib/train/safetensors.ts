@@ -9,7 +9,8 @@
  * Reading trusts nothing: the header length is checked against a limit before
  * the header is read, the tensors' byte ranges must tile the data exactly
  * (in range, no overlap, no gap, no trailing bytes), and a file on disk is read
- * only if it is a regular file, and never beyond what its header declares.
+ * only if it is a regular file, and never beyond what its header declares
+ * (`safetensors_file.ts`, the only part that uses Deno's API).
  *
  * @example
  * ```ts
@@ -132,7 +133,21 @@ interface SafetensorsHeader {
 
 const count = (n: number | bigint) => n.toLocaleString("en-US");
 
-function failer(source: string): (why: string) => never {
+/**
+ * The function that refuses a file: it throws a {@linkcode SafetensorsError}
+ * that names `source` and says why.
+ *
+ * @example
+ * ```ts
+ * const fail = failer("run.safetensors");
+ * try {
+ *   fail("its header is not valid JSON");
+ * } catch (error) {
+ *   (error as Error).message; // "run.safetensors is not a usable safetensors file: its header is not valid JSON"
+ * }
+ * ```
+ */
+export function failer(source: string): (why: string) => never {
   return (why) => {
     throw new SafetensorsError(`${source} is not a usable safetensors file: ${why}`);
   };
@@ -177,8 +192,15 @@ export function headerLength(start: Uint8Array, fileSize: number, source: string
  * Parses and checks a header: every tensor is F32 with a whole-number shape,
  * and the byte ranges, sorted, start at 0 and follow one another with no gap
  * and no overlap.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } }, { step: "7" });
+ * const length = headerLength(bytes.subarray(0, 9), bytes.length, "memory");
+ * parseHeader(bytes.subarray(8, 8 + length), "memory").dataLength; // 4: one float32
+ * ```
  */
-function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
+export function parseHeader(json: Uint8Array, source: string): SafetensorsHeader {
   const fail = failer(source);
   let header: unknown;
   try {
@@ -235,8 +257,18 @@ function parseEntry(name: string, entry: unknown, fail: (why: string) => never):
   return { name, shape: shape as number[], begin, end };
 }
 
-/** The tensors of a checked header, decoded from exactly its data bytes. */
-function decodeTensors(entries: TensorEntry[], data: Uint8Array): Record<string, StoredTensor> {
+/**
+ * The tensors of a checked header, decoded from exactly its data bytes.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ b: { shape: [1], data: new Float32Array([0.5]) } });
+ * const length = headerLength(bytes.subarray(0, 9), bytes.length, "memory");
+ * const { entries } = parseHeader(bytes.subarray(8, 8 + length), "memory");
+ * decodeTensors(entries, bytes.subarray(8 + length)).b.data[0]; // 0.5
+ * ```
+ */
+export function decodeTensors(entries: TensorEntry[], data: Uint8Array): Record<string, StoredTensor> {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const tensors: Record<string, StoredTensor> = {};
   for (const { name, shape, begin, end } of entries) {
@@ -247,8 +279,19 @@ function decodeTensors(entries: TensorEntry[], data: Uint8Array): Record<string,
   return tensors;
 }
 
-/** The message for a file whose size does not match what its header declares. */
-function sizeMismatch(source: string, declared: number, actual: number): never {
+/**
+ * Refuses a file whose size does not match what its header declares.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   sizeMismatch("run.safetensors", 400, 100);
+ * } catch (error) {
+ *   (error as Error).message; // "… declares 400 bytes of data but the file has 100 (truncated?)"
+ * }
+ * ```
+ */
+export function sizeMismatch(source: string, declared: number, actual: number): never {
   return failer(source)(
     actual > declared
       ? `it has ${count(actual - declared)} bytes after the last tensor (trailing data)`
@@ -272,57 +315,4 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
   const { metadata, entries, dataLength } = parseHeader(bytes.subarray(8, 8 + length), source);
   if (bytes.length - 8 - length !== dataLength) sizeMismatch(source, dataLength, bytes.length - 8 - length);
   return { metadata, tensors: decodeTensors(entries, bytes.subarray(8 + length)) };
-}
-
-/** Reads exactly `into.length` bytes, or fewer only at the end of the file; returns how many. */
-async function readFully(file: Deno.FsFile, into: Uint8Array): Promise<number> {
-  let got = 0;
-  while (got < into.length) {
-    const n = await file.read(into.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return got;
-}
-
-/**
- * Reads a safetensors file from disk without trusting it: only a regular file
- * (a folder, a device such as `/dev/zero` or a FIFO is refused before it is
- * opened), the header length checked before the header is read, the data
- * length declared by the header checked against the file's size and against
- * `maxDataBytes` before the data is read, and then exactly that many bytes.
- * File-system errors (not found, no permission) are thrown as they are.
- *
- * @example
- * ```ts
- * // With --allow-read: the step a checkpoint reached, reading no more than its header.
- * async function stepOf(path: string): Promise<string | undefined> {
- *   return (await readSafetensors(path, 0, true)).metadata.step;
- * }
- * ```
- */
-export async function readSafetensors(path: string, maxDataBytes: number, headerOnly = false): Promise<Safetensors> {
-  const fail = failer(path);
-  const notRegular = (info: Deno.FileInfo) =>
-    !info.isFile && fail(`it is not a regular file but ${info.isDirectory ? "a folder" : "a device, pipe or socket"}`);
-  notRegular(await Deno.stat(path));
-  using file = await Deno.open(path, { read: true });
-  const info = await file.stat();
-  notRegular(info);
-  const start = new Uint8Array(9);
-  const length = headerLength(start.subarray(0, await readFully(file, start)), info.size, path);
-  await file.seek(8, Deno.SeekMode.Start);
-  const json = new Uint8Array(length);
-  if (await readFully(file, json) < length) sizeMismatch(path, length, 0);
-  const { metadata, entries, dataLength } = parseHeader(json, path);
-  if (headerOnly) return { metadata, tensors: {} };
-  if (info.size - 8 - length !== dataLength) sizeMismatch(path, dataLength, info.size - 8 - length);
-  if (dataLength > maxDataBytes) {
-    fail(`its header declares ${count(dataLength)} bytes of tensors, more than the limit of ${count(maxDataBytes)}`);
-  }
-  const data = new Uint8Array(dataLength);
-  const got = await readFully(file, data);
-  if (got < dataLength) sizeMismatch(path, dataLength, got);
-  if (await file.read(new Uint8Array(1)) !== null) fail("it grew while it was being read");
-  return { metadata, tensors: decodeTensors(entries, data) };
 }

@@ -1,0 +1,102 @@
+/**
+ * `deno task site`: builds the tutorial as a static site in `site/` (an
+ * index, a page per chapter, the training page), and with `--serve` serves
+ * it on localhost.
+ *
+ * @example
+ * ```ts
+ * import { siteCommand } from "./site.ts";
+ * await siteCommand(["--help"]); // 0, after printing the flags
+ * ```
+ * @module
+ */
+
+import { limitedFlag, parseFlags, UsageError } from "../cli.ts";
+import { fromFileUrl } from "../paths.ts";
+import { buildSite, SiteFolderError } from "../site/build.ts";
+import { BundleError } from "../site/bundle.ts";
+import { CellRunError } from "../site/outputs.ts";
+import { serveSite } from "../site/serve.ts";
+
+/**
+ * Where the site is built, relative to the repository (git ignores it).
+ *
+ * @example
+ * ```ts
+ * SITE_DIR; // "site"
+ * ```
+ */
+export const SITE_DIR = "site";
+
+/** The port `--serve` listens on unless `--port` says otherwise. */
+const DEFAULT_PORT = 8000;
+
+const SITE_HELP = `Build the tutorial as a static site: every chapter to read and run in a browser tab, and the
+network trained in the page. Everything is bundled from npm; the folder works offline from any static server.
+
+Usage: deno task site [flags]
+
+Flags:
+  --serve        after building, serve ${SITE_DIR}/ on http://127.0.0.1:PORT/ until Ctrl-C
+  --port N       the port for --serve   (${DEFAULT_PORT}; 0 for any free one)
+  -h, --help     this text`;
+
+/**
+ * Builds the site, then serves it if asked; returns the exit code: 0 built
+ * (and served until Ctrl-C), 1 a chapter failed or the bundle could not be
+ * made. A bad flag, or a `site/` that holds files no build made, throws a
+ * {@linkcode UsageError} (exit code 2).
+ *
+ * @example
+ * ```ts ignore
+ * Deno.exitCode = await siteCommand(["--serve", "--port", "8080"]);
+ * ```
+ */
+export async function siteCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    serve: { type: "boolean" },
+    port: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, "site");
+  if (values.help) {
+    console.log(SITE_HELP);
+    return 0;
+  }
+  const port = limitedFlag(values, "port", 0, 65535) ?? DEFAULT_PORT;
+  const root = fromFileUrl(new URL("../..", import.meta.url));
+  const started = performance.now();
+  let built;
+  try {
+    built = await buildSite({ root, out: SITE_DIR, log: (line) => console.log(line) });
+  } catch (error) {
+    if (error instanceof SiteFolderError) throw new UsageError(error.message);
+    // A chapter that fails, or a bundle that cannot be made: the build had to stop.
+    if (error instanceof CellRunError || error instanceof BundleError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const kB = (bytes: number) => `${Math.round(bytes / 1000)} kB`;
+  console.log(`\nBuilt ${SITE_DIR}/ in ${((performance.now() - started) / 1000).toFixed(0)} s:`);
+  for (const page of built.pages) console.log(`  ${page.file.padEnd(32)} ${kB(page.bytes).padStart(7)}`);
+  for (const formula of built.unreadable) console.log(`  (shown as text: KaTeX could not read ${formula})`);
+  if (!values.serve) {
+    console.log(`\nOpen ${SITE_DIR}/index.html from any static server, or run: deno task site --serve`);
+    return 0;
+  }
+  try {
+    const server = serveSite(
+      `${root}/${SITE_DIR}`,
+      port,
+      (url) => console.log(`\nServing ${SITE_DIR}/ at ${url} (Ctrl-C stops)`),
+    );
+    await server.finished;
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(`port ${port} is in use: choose another with --port (0 picks a free one)`);
+    }
+    throw error;
+  }
+  return 0;
+}
