@@ -11,7 +11,7 @@
  * @module
  */
 
-import { add, div, mean, mul, pow, sub, sum, type Tensor, variance } from "../lib/tensor.ts";
+import { mul, type Tensor } from "../lib/tensor.ts";
 import type { Params } from "../lib/model.ts";
 import { compareGradient, formatNumber, maxAbsDiff, reportComparisons } from "../lib/check/compare.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
@@ -68,9 +68,9 @@ export const title = "Batchnorm in one step";
  */
 export function batchnormForward(hprebn: Tensor, params: Params): Tensor {
   const { bngain, bnbias } = params;
-  const centred = sub(hprebn, mean(hprebn, 0, true)); // [n, 64]
-  const bnvarInv = pow(add(variance(hprebn, 0, true), 1e-5), -0.5); // [1, 64]
-  return add(mul(bngain, mul(centred, bnvarInv)), bnbias); // [n, 64]
+  const centred = hprebn.sub(hprebn.mean(0, true)); // [n, 64]
+  const bnvarInv = hprebn.variance(0, true).add(1e-5).pow(-0.5); // [1, 64]
+  return bngain.mul(centred.mul(bnvarInv)).add(bnbias); // [n, 64]
 }
 
 /**
@@ -85,10 +85,10 @@ export function batchnormForward(hprebn: Tensor, params: Params): Tensor {
  */
 export function batchnormBackward(dhpreact: Tensor, bnraw: Tensor, bnvarInv: Tensor, bngain: Tensor): Tensor {
   const n = dhpreact.shape[0];
-  const dyTotal = sum(dhpreact, 0, true); // [1, 64]   Σⱼ dyⱼ
-  const dyDotRaw = sum(mul(dhpreact, bnraw), 0, true); // [1, 64]   Σⱼ dyⱼ x̂ⱼ
-  const inner = sub(sub(mul(n, dhpreact), dyTotal), mul(n / (n - 1), mul(bnraw, dyDotRaw))); // [n, 64]
-  const dhprebn = mul(div(mul(bngain, bnvarInv), n), inner); // [n, 64]
+  const dyTotal = dhpreact.sum(0, true); // [1, 64]   Σⱼ dyⱼ
+  const dyDotRaw = dhpreact.mul(bnraw).sum(0, true); // [1, 64]   Σⱼ dyⱼ x̂ⱼ
+  const inner = mul(n, dhpreact).sub(dyTotal).sub(mul(n / (n - 1), bnraw.mul(dyDotRaw))); // [n, 64]
+  const dhprebn = bngain.mul(bnvarInv).div(n).mul(inner); // [n, 64]
   return dhprebn;
 }
 
