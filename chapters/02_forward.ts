@@ -27,8 +27,9 @@ export const title = "The forward pass, in small steps";
 
 // The forward pass keeps every intermediate in a `Forward` record (its type
 // lives in `lib/model.ts`, beside `Params`, so that the checker can name it
-// too): `emb`, `embcat`, `hprebn`, the six batchnorm steps, `hpreact`, `h`,
-// `logits`, and the eight steps of cross-entropy.
+// too): `emb`, `embcat`, `hprebn`, the seven steps of batch normalisation
+// (`bnmeani` … `hpreact`), `h`, `logits`, and the eight steps of
+// cross-entropy: seven tensors (`logitMaxes` … `logprobs`) and the loss.
 //
 // Each line is written as close to the lecture's as TypeScript allows: the
 // lecture's `embcat @ W1 + b1` is `embcat.matmul(W1).add(b1)`, read left to
@@ -57,7 +58,7 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
   // The first linear layer. `b1` ([64]) is broadcast over the n rows.
   const hprebn = embcat.matmul(W1).add(b1); // [n, 64]
 
-  // ### Batch normalisation, in six steps
+  // ### Batch normalisation, in seven steps
   //
   // The mean of each hidden unit over the batch…
   const bnmeani = mul(1 / n, hprebn.sum(0, true)); // [1, 64]
@@ -81,7 +82,7 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
   const h = tanh(hpreact); // [n, 64]
   const logits = h.matmul(W2).add(b2); // [n, 27]
 
-  // ### Cross-entropy, in seven steps
+  // ### Cross-entropy, in eight steps
   //
   // Subtracting each row's maximum changes no probability (it cancels between
   // the numerator and the denominator of the softmax) but keeps `exp` from
