@@ -142,7 +142,10 @@ export function run(): boolean {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n  ${(1000 * seconds / (CHAPTER_STEPS - 1)).toFixed(3)} ms a step.\n`);
   const losses = trainer.lossLog10.subarray(0, trainer.step);
-  showPicture(lossChart(losses, 50), lossCurveSvg(losses));
+  // The chart and the picture average the same windows of steps: 50 points,
+  // as many as fit across a terminal.
+  const points = 50;
+  showPicture(lossChart(losses, points), lossCurveSvg(losses, { maxPoints: points }));
 
   // ## Calibrating batchnorm, and the loss on data the network never saw
   //
