@@ -17,7 +17,7 @@
  * @module
  */
 
-import { add, div, type IndexTensor, indexTensor, neg, oneHot, ones, type Tensor } from "../lib/tensor.ts";
+import { add, type IndexTensor, indexTensor, mul, neg, oneHot, ones, pow, type Tensor } from "../lib/tensor.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heading, say } from "../lib/report/print.ts";
 import type { Forward } from "../lib/model.ts";
@@ -65,9 +65,8 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   //
   // d/dx log(x) = 1/x, so dprobs = (1/probs) · dlogprobs. Note what this
   // does: if the network gave the right character a small probability, 1/probs
-  // is large, and the gradient pushes that probability up hard. A number has
-  // no methods, so the lecture's `(1.0 / probs)` is `div(1, probs)`.
-  const dprobs = div(1, probs).mul(dlogprobs); // [n, 27]
+  // is large, and the gradient pushes that probability up hard.
+  const dprobs = mul(pow(probs, -1), dlogprobs); // [n, 27]
 
   // ### probs = counts · countsSumInv
   //
@@ -92,12 +91,12 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // dcountsSum ([n, 1]) copies it across the columns. This is the second use
   // of counts, so we add it to the first. PyTorch writes dcounts += …; in
   // TypeScript `+=` does not add tensors, so we write dcounts = add(dcounts, …).
-  dcounts = add(dcounts, ones([n, vocabSize]).mul(dcountsSum)); // [n, 27]
+  dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum)); // [n, 27]
 
   // ### counts = exp(normLogits)
   //
   // exp is its own derivative, and we already have it: it is counts.
-  const dnormLogits = counts.mul(dcounts); // [n, 27]
+  const dnormLogits = mul(counts, dcounts); // [n, 27]
 
   // ### normLogits = logits − logitMaxes
   //
