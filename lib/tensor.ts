@@ -456,7 +456,16 @@ export class Tensor {
   }
 }
 
-/** Integer indices with a shape, like the lecture's `Xb` (`[32, 3]`) and `Yb` (`[32]`). */
+/**
+ * Integer indices with a shape, like the lecture's `Xb` (`[32, 3]`) and `Yb` (`[32]`), laid out as a Tensor is:
+ * `Xb[k, j]` is `Xb.data[k * 3 + j]`.
+ *
+ * @example
+ * ```ts
+ * const Xb: IndexTensor = indexTensor([0, 0, 5, 0, 5, 13], [2, 3]);
+ * Xb.data[1 * 3 + 2]; // 13, the entry [1, 2]
+ * ```
+ */
 export interface IndexTensor {
   /** The indices, row-major. */
   readonly data: Int32Array;
