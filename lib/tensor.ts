@@ -431,8 +431,8 @@ export class Tensor {
   }
 
   /**
-   * Adds the rows of `src` into this table at `indices`, in place: `dC[Xb] += demb`. Same as
-   * {@linkcode scatterAddRows}.
+   * Adds each row of `src` to the row of this table that `indices` names, in place; a row named twice gets both. Same
+   * as {@linkcode scatterAddRows}.
    *
    * @example
    * ```ts

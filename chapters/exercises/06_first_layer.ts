@@ -32,7 +32,8 @@
  *     t.T                             The transpose of a matrix, as PyTorch's t.T: h.T.matmul(dlogits).
  *     t.reshape(shape)                The same numbers with another shape, sharing the data (PyTorch's view); one
  *                                     size may be -1.
- *     t.scatterAddRows(indices, src)  Adds the rows of src into this table at indices, in place: dC[Xb] += demb.
+ *     t.scatterAddRows(indices, src)  Adds each row of src to the row of this table that indices names, in place;
+ *                                     a row named twice gets both.
  *     zeros(shape)                    A tensor of zeros.
  *
  * @module
