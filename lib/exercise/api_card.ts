@@ -134,7 +134,8 @@ function entryOf({ declaration, inClass }: Documented): ApiEntry | null {
  *
  * @example
  * ```ts
- * readApi(tensorSourceText).entries.find((e) => e.name === "mul")?.signature; // "a.mul(b)"
+ * readApi().entries.find((e) => e.name === "mul")?.signature; // "a.mul(b)"
+ * readApi("/** Doubles `t`. *\/\nexport function twice(t: Tensor) {}").entries[0].summary; // "Doubles t."
  * ```
  */
 export function readApi(source: string = tensorSource): Api {
