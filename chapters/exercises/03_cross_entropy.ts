@@ -12,9 +12,30 @@
  * derivative, and only `--solution dlogprobs` the chapter's own line.
  * `deno task exercise 3 --watch` checks again every time you save.
  *
- * The tensor functions are those of lib/tensor.ts: `mul`, `add`, `sub`, `div`
- * and `pow` broadcast like PyTorch, `sum(t, axis, keepdim)` reduces,
- * `sumToShape(grad, shape)` undoes a broadcast. Chapter 3 solves this exercise.
+ * Chapter 3 solves this exercise.
+ *
+ * The API at hand, read from lib/tensor.ts. A Tensor's numbers are a flat array, row after row:
+ *
+ *     Tensor       A float32 tensor: a flat row-major data array and a shape. Entry [i, j] of a [rows, cols]
+ *                  tensor is data[i * cols + j].
+ *     IndexTensor  Integer indices with a shape, like the lecture's Xb ([32, 3]) and Yb ([32]), laid out as a
+ *                  Tensor is: Xb[k, j] is Xb.data[k * 3 + j].
+ *     t.data       The numbers, row-major.
+ *     t.shape      The size of each axis.
+ *
+ * Every method is also a function of the tensor first (`a.mul(b)` is `mul(a, b)`), so a formula may start with a
+ * number: `mul(-0.5, x)`. The operations:
+ *
+ *     a.add(b)                     Elementwise a + b, with broadcasting; b may be a number.
+ *     a.mul(b)                     Elementwise a * b, with broadcasting; b may be a number.
+ *     t.pow(exponent)              Elementwise t ** exponent.
+ *     t.neg()                      Elementwise -t.
+ *     t.sum(axis?, keepdim?)       The sum over axis, keeping it as size 1 if keepdim; of everything without an
+ *                                  axis.
+ *     t.clone()                    A copy that shares nothing with this tensor.
+ *     indexTensor(data, shape)     Makes an index tensor, checking that the shape fits.
+ *     ones(shape)                  A tensor of ones.
+ *     oneHot(indices, numClasses)  One-hot rows: F.one_hot(idx, numClasses) as float32, [n, numClasses].
  *
  * @module
  */

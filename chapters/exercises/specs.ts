@@ -196,7 +196,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         deps: [],
         broadcastAxes: [0],
         forward: "logits = h @ W2 + b2",
-        rule: "b2 ([27]) was broadcast over the n rows: sum dlogits over axis 0 (sumToShape(dlogits, b2.shape)).",
+        rule: "b2 ([27]) was broadcast over the n rows: sum dlogits over axis 0, dlogits.sum(0) as in the lecture.",
       },
       {
         name: "dhpreact",

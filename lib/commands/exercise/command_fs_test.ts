@@ -89,15 +89,17 @@ fsTest("with the chapters' solution lines filled in, every exercise passes", asy
 fsTest("an error in the learner's code names the line", async (workspace) => {
   await Deno.mkdir(workspace, { recursive: true });
   const path = join(workspace, "04_output_layer.ts");
-  await Deno.writeTextFile(
-    path,
-    EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);"),
-  );
+  const text = EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);");
+  await Deno.writeTextFile(path, text);
+  const line = text.split("\n").findIndex((l) => l.includes("const dh = matmul(dlogits, W2);")) + 1;
   const { result, output } = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(result, 1);
   assert.match(
     output.replace(/\s+/g, " "),
-    /Your gradients\(\) threw at .*04_output_layer\.ts:58:14: Cannot matmul \[32, 27\] by \[64, 27\].* const dh = matmul\(dlogits, W2\); \^/,
+    new RegExp(
+      `Your gradients\\(\\) threw at .*04_output_layer\\.ts:${line}:14: Cannot matmul \\[32, 27\\] by \\[64, 27\\].* ` +
+        `const dh = matmul\\(dlogits, W2\\); \\^`,
+    ),
   );
 });
 
