@@ -18,6 +18,7 @@
  */
 
 import tensorSource from "../tensor.ts" with { type: "text" };
+import { pytorchCard } from "./pytorch.ts";
 
 /** One operation of lib/tensor.ts, as the card shows it. */
 export interface ApiEntry {
@@ -247,16 +248,27 @@ export function apiCard(names?: readonly string[], api: Api = readApi()): string
 }
 
 /**
- * The whole card, every operation of lib/tensor.ts: what
- * `deno task exercise --api` prints.
+ * lib/tensor.ts's helpers that a learner's gradients have no use for: the
+ * whole card leaves them off (`formatShape`, `sizeOf` and `broadcastShapes`
+ * serve the library's own messages; `zeros` and `fromArray` make a tensor
+ * where `new Tensor` would).
+ */
+const HELPERS: readonly string[] = ["formatShape", "sizeOf", "broadcastShapes", "Tensor"];
+
+/**
+ * The whole card, what `deno task exercise --api` prints: every operation of
+ * lib/tensor.ts a learner may call (not its {@linkcode HELPERS}), then the
+ * lecture's PyTorch habits and what to write instead.
  *
  * @example
  * ```ts
- * console.log(wholeApiCard());
+ * wholeApiCard().includes("a.matmul(b)"); // true
+ * wholeApiCard().includes("formatShape"); // false
  * ```
  */
-export function wholeApiCard(): string {
-  return apiCard();
+export function wholeApiCard(api: Api = readApi()): string {
+  const names = api.entries.map((e) => e.name).filter((name) => !HELPERS.includes(name));
+  return `${apiCard(names, api)}\n\n${pytorchCard()}`;
 }
 
 /**

@@ -26,6 +26,7 @@ import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint } from "./hints.ts";
 import { runInSandbox, TIME_LIMIT_MS } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
+import { wholeApiCard } from "../../exercise/api_card.ts";
 
 /**
  * Where the learner's files go: `chapters/yours/`, ignored by git.
@@ -107,13 +108,16 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
   await checking;
 }
 
-const USAGE = "Usage: deno task exercise N [--hint NAME [--level 2] | --solution NAME | --reset | --watch]";
+const USAGE =
+  "Usage: deno task exercise N [--hint NAME [--level 2] | --solution NAME | --reset | --watch]\n       deno task exercise --api";
 
-/** What `deno task exercise` was asked for: help, or an exercise and its flags. */
+/** What `deno task exercise` was asked for: help, the API card, or an exercise and its flags. */
 type Request =
   | { help: true }
+  | { help: false; api: true }
   | {
     help: false;
+    api?: false;
     spec: ExerciseSpec;
     hint?: string;
     level: 1 | 2;
@@ -132,12 +136,15 @@ function parseRequest(args: string[]): Request {
       solution: { type: "string" },
       reset: { type: "boolean" },
       watch: { type: "boolean" },
+      api: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "exercise",
     true,
   );
-  if (values.help || positionals.length === 0) return { help: true };
+  if (values.help) return { help: true };
+  if (values.api) return { help: false, api: true };
+  if (positionals.length === 0) return { help: true };
   if (positionals.length > 1) throw new UsageError(`exercise takes one number, got ${positionals.join(" ")}`);
   const spec = EXERCISES[Number(positionals[0])];
   if (!/^\d+$/.test(positionals[0]) || !spec) {
@@ -161,6 +168,8 @@ function usage(): string {
   return `Write the gradients yourself; the tutorial checks them and names your mistakes.
 
 ${USAGE}
+
+--api prints the API at hand: every tensor operation, and the lecture's PyTorch as you write it here.
 
 Exercises (your files go to chapters/yours/):
 ${list}`;
@@ -205,8 +214,8 @@ export async function exerciseCommand(
   watch: WatchOptions = {},
 ): Promise<number> {
   const request = parseRequest(args);
-  if (request.help) {
-    console.log(usage());
+  if (request.help || request.api) {
+    console.log(request.help ? usage() : wholeApiCard());
     return 0;
   }
   const { spec } = request;

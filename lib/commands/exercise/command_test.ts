@@ -24,3 +24,12 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
   assert.equal(result, 0);
   assert.match(output, /3\. Backprop through cross-entropy/);
 });
+
+Deno.test("--api prints the whole API card with the lecture's PyTorch translated", async () => {
+  const { result, output } = await quietly(() => exerciseCommand(["--api"]));
+  assert.equal(result, 0);
+  assert.match(output, /^The API at hand/);
+  assert.match(output, /a\.matmul\(b\) +The matrix product/);
+  assert.match(output, /a @ b +a\.matmul\(b\)/);
+  assert.doesNotMatch(output, /formatShape/);
+});
