@@ -630,6 +630,18 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
   return new Tensor(t.data, resolved);
 }
 
+/** Why a shape that is not a matrix's has no transpose, and what to write instead. */
+function cannotTranspose(shape: Shape): string {
+  const head = `Cannot transpose ${formatShape(shape)}: .T and transpose() take a matrix [rows, cols]`;
+  if (shape.length === 1) {
+    return `${head}, and a vector has nothing to transpose (PyTorch's .T leaves it as it is): drop the .T, or ` +
+      `reshape([${shape[0]}, 1]) for a column, reshape([1, ${shape[0]}]) for a row`;
+  }
+  return `${head}, and this has ${shape.length} axes: reshape it to a matrix first, e.g. reshape([${
+    shape.slice(0, -1).join(" * ") || 1
+  }, ${shape.at(-1) ?? 1}])`;
+}
+
 /**
  * The transpose of a matrix, `t.T`.
  *
@@ -639,7 +651,7 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function transpose(t: Tensor): Tensor {
-  if (t.shape.length !== 2) throw new TypeError(`Cannot transpose ${formatShape(t.shape)}: transpose takes a matrix`);
+  if (t.shape.length !== 2) throw new TypeError(cannotTranspose(t.shape));
   const [rows, cols] = t.shape;
   const out = zeros([cols, rows]); // [cols, rows]
   for (let i = 0; i < rows; i++) {

@@ -108,7 +108,14 @@ Deno.test("transpose and reshape equal TensorFlow.js's", () => {
   assertMatchesTf(r, tf.reshape(tfOf(e), [4, -1]));
   assert.equal(r.data, e.data, "reshape is a view: the data is shared");
   assert.throws(() => reshape(e, [7, -1]), { name: "TypeError", message: /Cannot reshape \[4, 3, 10\] to \[7, -1\]/ });
-  assert.throws(() => transpose(e), TypeError);
+  assert.throws(() => transpose(e), {
+    name: "TypeError",
+    message:
+      /^Cannot transpose \[4, 3, 10\]: .*this has 3 axes: reshape it to a matrix first, e\.g\. reshape\(\[4 \* 3, 10\]\)$/,
+  });
+  assert.throws(() => randn([27]).T, {
+    message: /^Cannot transpose \[27\]: .*a vector has nothing to transpose .*drop the \.T, or reshape\(\[27, 1\]\)/,
+  });
 });
 
 Deno.test("elementwise + - * / broadcast like TensorFlow.js, bit for bit", () => {
