@@ -130,7 +130,7 @@ fsTest("`+=` on tensors is a located type error in the learner's terms, and the 
   assert.match(
     output,
     new RegExp(
-      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = add\\(dcounts, …\\)\``,
+      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = dcounts\\.add\\(…\\)\` or \`dcounts = add\\(dcounts, …\\)\``,
     ),
   );
   assert.match(output, /so it was not run/);
@@ -244,7 +244,7 @@ fsTest("`*` on tensors is one located message, without its knock-on errors", asy
     new RegExp(
       `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
         lineOf("const dprobs")
-      }:18: \`\\*\` does not multiply tensors: write mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
+      }:18: \`\\*\` does not multiply tensors: write pow\\(probs, -1\\)\\.mul\\(dlogprobs\\) or mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
     ),
   );
 });
