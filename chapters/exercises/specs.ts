@@ -24,26 +24,63 @@ import stub6 from "./06_first_layer.ts" with { type: "text" };
 import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
 import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
 import type { ExerciseInput, ExerciseSpec } from "../../lib/exercise/checker.ts";
-import { add, indexTensor, mul, oneHot, ones, pow, sub, sum, type Tensor } from "../../lib/tensor.ts";
+import type { Term } from "../../lib/exercise/diagnose.ts";
+import { add, indexTensor, mul, oneHot, ones, pow, softmax, sub, sum, type Tensor, zeros } from "../../lib/tensor.ts";
 
 /** Whether two tensors hold the same numbers, bit for bit. */
 const same = (a: Tensor, b: Tensor | undefined) => b !== undefined && a.data.every((x, i) => x === b.data[i]);
 
 /**
- * Chapter 8's one-line dhprebn with its two sums over the given axes (0 is
- * right) and the last term's factor `bessel` (n/(n − 1) is right): the
- * formula with a known slip, to recognise it in a learner's numbers.
+ * Chapter 8's one-line dhprebn from named tensors (`dhpreact`, `bnraw`,
+ * `bngain`, `bnvarInv`), with its two sums over the given axes (0 is right)
+ * and the last term's factor `bessel` (n/(n − 1) is right): the formula,
+ * and the formula with a known slip, to recognise it in a learner's numbers.
  */
-function fusedBatchnorm(
-  { fwd, params, n, dhpreact }: ExerciseInput,
+function fusedBatchnormOf(
+  v: Readonly<Record<string, Tensor>>,
+  n: number,
   axisTotal: number,
   axisDot: number,
   bessel = n / (n - 1),
 ): Tensor {
-  const dyTotal = sum(dhpreact, axisTotal, true); // [1, 64] (or [n, 1] on the wrong axis)
-  const dyDotRaw = sum(mul(dhpreact, fwd.bnraw), axisDot, true); // [1, 64] (or [n, 1])
-  const inner = sub(sub(mul(n, dhpreact), dyTotal), mul(mul(bessel, fwd.bnraw), dyDotRaw)); // [n, 64]
-  return mul(mul(mul(params.bngain, fwd.bnvarInv), 1 / n), inner); // [n, 64]
+  const dyTotal = sum(v.dhpreact, axisTotal, true); // [1, 64] (or [n, 1] on the wrong axis)
+  const dyDotRaw = sum(mul(v.dhpreact, v.bnraw), axisDot, true); // [1, 64] (or [n, 1])
+  const inner = sub(sub(mul(n, v.dhpreact), dyTotal), mul(mul(bessel, v.bnraw), dyDotRaw)); // [n, 64]
+  return mul(mul(mul(v.bngain, v.bnvarInv), 1 / n), inner); // [n, 64]
+}
+
+/** {@linkcode fusedBatchnormOf} on an exercise's input. */
+function fusedBatchnorm({ fwd, params, n, dhpreact }: ExerciseInput, axisTotal: number, axisDot: number): Tensor {
+  const v = { dhpreact, bnraw: fwd.bnraw, bngain: params.bngain, bnvarInv: fwd.bnvarInv };
+  return fusedBatchnormOf(v, n, axisTotal, axisDot);
+}
+
+/** The three terms of chapter 8's dhprebn, each with the factor bngain · bnvarInv / n in front of the bracket. */
+function fusedBatchnormTerms({ fwd, params, n, dhpreact }: ExerciseInput): Term[] {
+  const front = mul(mul(params.bngain, fwd.bnvarInv), 1 / n); // [1, 64]
+  const dyDotRaw = sum(mul(dhpreact, fwd.bnraw), 0, true); // [1, 64]
+  return [
+    {
+      label: "n · dhpreact",
+      tensor: mul(front, mul(n, dhpreact)), // [n, 64]
+      factor: {
+        value: n,
+        name: "n",
+        why: `the 1/n in front of the bracket is shared by the three terms, and this one, the path of dhpreact
+          straight through, has no mean in it to make up for that 1/n: it carries n`,
+      },
+    },
+    { label: "−Σ dhpreact", tensor: mul(front, mul(-1, sum(dhpreact, 0, true))) }, // [n, 64]
+    {
+      label: "−n/(n − 1) · bnraw · Σ (dhpreact · bnraw)",
+      tensor: mul(front, mul(-n / (n - 1), mul(fwd.bnraw, dyDotRaw))), // [n, 64]
+      factor: {
+        value: n / (n - 1),
+        name: "n/(n − 1)",
+        why: "the forward pass divides the variance by n − 1 (Bessel's correction), not n, which puts n/(n − 1) here",
+      },
+    },
+  ];
 }
 
 /** The exercises by chapter number. */
@@ -61,6 +98,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogprobs",
         of: "logprobs",
         deps: [],
+        formula: (_, { fwd, batch, n }) => oneHot(batch.Yb, fwd.logprobs.shape[1]).mul(-1 / n),
         forward: "loss = −(1/n) Σᵢ logprobs[i, Yb[i]]",
         rule: `Only one entry per row reaches the loss, each with weight −1/n: dlogprobs is −1/n at [i, Yb[i]] and 0
           everywhere else (oneHot(Yb, vocabSize) builds the mask).`,
@@ -69,6 +107,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dprobs",
         of: "probs",
         deps: ["dlogprobs"],
+        formula: (v) => v.probs.pow(-1).mul(v.dlogprobs),
         forward: "logprobs = log(probs)",
         rule: "d/dx log(x) = 1/x, elementwise; multiply by the upstream dlogprobs (the chain rule).",
       },
@@ -76,6 +115,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dcountsSumInv",
         of: "countsSumInv",
         deps: ["dprobs"],
+        formula: (v) => v.counts.mul(v.dprobs).sum(1, true),
         broadcastAxes: [1],
         mistakes: ({ fwd }) => [{
           label:
@@ -90,6 +130,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dcountsSum",
         of: "countsSum",
         deps: ["dcountsSumInv"],
+        formula: (v) => v.countsSum.pow(-2).neg().mul(v.dcountsSumInv),
         forward: "countsSumInv = countsSum⁻¹",
         rule: "d/dx x⁻¹ = −x⁻², elementwise, times the upstream dcountsSumInv.",
       },
@@ -97,6 +138,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dcounts",
         of: "counts",
         deps: ["dprobs", "dcountsSum"],
+        formula: (v) => v.countsSumInv.mul(v.dprobs).add(v.dcountsSum),
         forward: "probs = counts · countsSumInv, and countsSum = Σⱼ counts[:, j]",
         rule: `counts is used twice. Through the product its gradient is countsSumInv · dprobs; through the sum, every
           entry of a row receives that row's dcountsSum (a sum passes its gradient to each term). Add the two.`,
@@ -119,6 +161,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dnormLogits",
         of: "normLogits",
         deps: ["dcounts"],
+        formula: (v) => v.counts.mul(v.dcounts),
         forward: "counts = exp(normLogits)",
         rule: "exp is its own derivative, and exp(normLogits) is counts: counts · dcounts.",
       },
@@ -126,6 +169,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogitMaxes",
         of: "logitMaxes",
         deps: ["dnormLogits"],
+        formula: (v) => v.dnormLogits.neg().sum(1, true),
         broadcastAxes: [1],
         zero: `it is zero in exact arithmetic (shifting a row of logits does not change the softmax); what you see is
           float32 rounding.`,
@@ -137,6 +181,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogits",
         of: "logits",
         deps: ["dnormLogits", "dlogitMaxes"],
+        formula: (v, { fwd, n }) =>
+          v.dnormLogits.add(oneHot(indexTensor(fwd.logitArgmax.data, [n]), fwd.logits.shape[1]).mul(v.dlogitMaxes)),
         partials: ({ fwd }, ref) => [
           {
             label: "the gradient through normLogits = logits − logitMaxes",
@@ -179,6 +225,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dh",
         of: "h",
         deps: [],
+        formula: (v) => v.dlogits.matmul(v.W2.T),
         forward: "logits = h @ W2 + b2",
         rule: `Entry by entry, logits[i, j] = Σₖ h[i, k] · W2[k, j] + b2[j], so dh[i, k] = Σⱼ dlogits[i, j] · W2[k, j]:
           dlogits @ W2ᵀ. Check the shapes: [n, 27] @ [27, 64] = [n, 64].`,
@@ -187,6 +234,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dW2",
         of: "W2",
         deps: [],
+        formula: (v) => v.h.T.matmul(v.dlogits),
         forward: "logits = h @ W2 + b2",
         rule: "dW2[k, j] = Σᵢ h[i, k] · dlogits[i, j]: hᵀ @ dlogits, [64, n] @ [n, 27] = [64, 27].",
       },
@@ -194,6 +242,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "db2",
         of: "b2",
         deps: [],
+        formula: (v) => v.dlogits.sum(0),
         broadcastAxes: [0],
         forward: "logits = h @ W2 + b2",
         rule: "b2 ([27]) was broadcast over the n rows: sum dlogits over axis 0, dlogits.sum(0) as in the lecture.",
@@ -202,6 +251,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dhpreact",
         of: "hpreact",
         deps: ["dh"],
+        formula: (v) => sub(1, v.h.pow(2)).mul(v.dh),
         forward: "h = tanh(hpreact)",
         rule: "d/dx tanh(x) = 1 − tanh(x)², and tanh(hpreact) is h: (1 − h²) · dh.",
       },
@@ -220,6 +270,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbngain",
         of: "bngain",
         deps: [],
+        formula: (v) => v.bnraw.mul(v.dhpreact).sum(0, true),
         broadcastAxes: [0],
         mistakes: ({ fwd }) => [{
           label:
@@ -234,6 +285,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnbias",
         of: "bnbias",
         deps: [],
+        formula: (v) => v.dhpreact.sum(0, true),
         broadcastAxes: [0],
         forward: "hpreact = bngain · bnraw + bnbias",
         rule:
@@ -243,6 +295,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnraw",
         of: "bnraw",
         deps: [],
+        formula: (v) => v.bngain.mul(v.dhpreact),
         forward: "hpreact = bngain · bnraw + bnbias",
         rule: "The other factor: bngain · dhpreact (bngain broadcasts back over the rows by itself).",
       },
@@ -250,6 +303,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnvarInv",
         of: "bnvarInv",
         deps: ["dbnraw"],
+        formula: (v) => v.bndiff.mul(v.dbnraw).sum(0, true),
         broadcastAxes: [0],
         mistakes: ({ fwd }) => [{
           label:
@@ -263,6 +317,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnvar",
         of: "bnvar",
         deps: ["dbnvarInv"],
+        formula: (v) => mul(-0.5, v.bnvar.add(1e-5).pow(-1.5)).mul(v.dbnvarInv),
         mistakes: ({ fwd }, ref) => [
           {
             label: `this uses bnvar^(−3/2) without the 1e-5: bnvarInv = (bnvar + 1e-5)^(−1/2), so the derivative is
@@ -281,6 +336,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbndiff2",
         of: "bndiff2",
         deps: ["dbnvar"],
+        formula: (v, { fwd, n }) => ones(fwd.bndiff2.shape).mul(1 / (n - 1)).mul(v.dbnvar),
         forward: "bnvar = 1/(n − 1) · Σᵢ bndiff2[i]",
         rule: `A sum hands its gradient to every term, each weighted 1/(n − 1) (Bessel's correction, not 1/n):
           1/(n − 1) · ones([n, 64]) · dbnvar.`,
@@ -289,6 +345,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbndiff",
         of: "bndiff",
         deps: ["dbnraw", "dbndiff2"],
+        formula: (v) => v.bnvarInv.mul(v.dbnraw).add(mul(2, v.bndiff).mul(v.dbndiff2)),
         forward: "bnraw = bndiff · bnvarInv, and bndiff2 = bndiff²",
         rule:
           "bndiff is used twice: through the product, bnvarInv · dbnraw; through the square, 2 · bndiff · dbndiff2. Add the two.",
@@ -310,6 +367,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dbnmeani",
         of: "bnmeani",
         deps: ["dbndiff"],
+        formula: (v) => v.dbndiff.neg().sum(0, true),
         broadcastAxes: [0],
         forward: "bndiff = hprebn − bnmeani",
         rule:
@@ -319,6 +377,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dhprebn",
         of: "hprebn",
         deps: ["dbndiff", "dbnmeani"],
+        formula: (v, { n }) => v.dbndiff.add(v.dbnmeani.mul(1 / n)),
         forward: "bndiff = hprebn − bnmeani, and bnmeani = 1/n · Σᵢ hprebn[i]",
         rule:
           "hprebn is used twice: directly (dbndiff) and through the mean, which hands 1/n of dbnmeani to every row. Add the two.",
@@ -352,6 +411,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dembcat",
         of: "embcat",
         deps: [],
+        formula: (v) => v.dhprebn.matmul(v.W1.T),
         forward: "hprebn = embcat @ W1 + b1",
         rule: "As for h in chapter 4: dhprebn @ W1ᵀ, [n, 64] @ [64, 30] = [n, 30].",
       },
@@ -359,6 +419,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dW1",
         of: "W1",
         deps: [],
+        formula: (v) => v.embcat.T.matmul(v.dhprebn),
         forward: "hprebn = embcat @ W1 + b1",
         rule: "As for W2 in chapter 4: embcatᵀ @ dhprebn, [30, n] @ [n, 64] = [30, 64].",
       },
@@ -366,6 +427,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "db1",
         of: "b1",
         deps: [],
+        formula: (v) => v.dhprebn.sum(0),
         broadcastAxes: [0],
         zero: `it is zero in exact arithmetic (batchnorm subtracts the batch mean, so a constant added to every row
           changes nothing); what you see is float32 rounding.`,
@@ -376,6 +438,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "demb",
         of: "emb",
         deps: ["dembcat"],
+        formula: (v, { fwd }) => v.dembcat.reshape(fwd.emb.shape),
         forward: "embcat = emb.view(n, 30)",
         rule: "A view changes no number, only where it sits: view dembcat back in emb's shape [n, 3, 10].",
       },
@@ -383,6 +446,14 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dC",
         of: "C",
         deps: ["demb"],
+        formula: (v, { params, batch }) => zeros(params.C.shape).scatterAddRows(batch.Xb, v.demb),
+        scatter: ({ batch }, ref) => ({
+          indices: batch.Xb,
+          indexName: "Xb",
+          src: ref.emb,
+          srcName: "demb",
+          row: "character",
+        }),
         forward: "emb = C[Xb]",
         rule: `Each lookup copied a row of C; send each gradient row back to the row it came from, adding when a row
           was used more than once: row Xb[i, j] of dC gains demb[i, j] for every i and j. scatterAddRows(zeros(C.shape), Xb,
@@ -403,6 +474,22 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogits",
         of: "logits",
         deps: [],
+        formula: (v, { batch, n }) => v.logits.softmax(1).sub(oneHot(batch.Yb, v.logits.shape[1])).div(n),
+        terms: ({ fwd, batch, n }) => {
+          const why = "the loss is a mean over the n rows, so the whole difference is divided by n";
+          return [
+            {
+              label: "softmax(logits)",
+              tensor: mul(softmax(fwd.logits, 1), 1 / n),
+              factor: { value: 1 / n, name: "1/n", why },
+            },
+            {
+              label: "−oneHot(Yb)",
+              tensor: mul(oneHot(batch.Yb, fwd.logits.shape[1]), -1 / n),
+              factor: { value: 1 / n, name: "1/n", why },
+            },
+          ];
+        },
         forward: "loss = cross_entropy(logits, Yb)",
         rule: `For one row, ∂loss/∂l_j = p_j − 1 at the correct class and p_j elsewhere (p = softmax of the row); the
           batch loss is a mean, so divide by n: (softmax(logits) − oneHot(Yb)) / n.`,
@@ -422,15 +509,12 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dhprebn",
         of: "hprebn",
         deps: [],
+        formula: (v, { n }) => fusedBatchnormOf(v, n, 0, 0),
         forward: "hpreact = bngain · (hprebn − mean) / √(var + 1e-5) + bnbias, var with 1/(n − 1)",
         rule: `dhprebn = bngain · bnvarInv / n · (n · dhpreact − Σ dhpreact − n/(n − 1) · bnraw · Σ (dhpreact · bnraw)),
           the sums over the batch (axis 0, keepdim). Chapter 8 derives it.`,
         solution: ["dyTotal", "dyDotRaw", "inner", "dhprebn"],
-        partials: (input) => [{
-          label: "the formula for the biased variance (1/n)",
-          tensor: fusedBatchnorm(input, 0, 0, 1),
-          advice: "the forward pass divides the variance by n − 1, which puts n/(n − 1) before the last term",
-        }],
+        terms: fusedBatchnormTerms,
         mistakes: (input) => {
           const why = `the batch statistics sum over the batch: axis 0, keeping it (each row of dhprebn needs the
             column sums over all n rows)`;
