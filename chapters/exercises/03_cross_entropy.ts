@@ -7,10 +7,17 @@
  *     deno task exercise 3
  *
  * which says which gradients are right and, for a wrong one, the likely
- * mistake. Stuck on one? `deno task exercise 3 --hint dlogprobs` gives the
- * forward line and the shapes, `--hint dlogprobs --level 2` the local
- * derivative, and only `--solution dlogprobs` the chapter's own line.
- * `deno task exercise 3 --watch` checks again every time you save.
+ * mistake. Stuck on one? The hints come in steps, each a little closer to
+ * the answer:
+ *
+ *     deno task exercise 3 --hint dlogprobs            # 1. the forward line and the shapes
+ *     deno task exercise 3 --hint dlogprobs --level 2  # 2. the local derivative
+ *     deno task exercise 3 --hint dlogprobs --level 3  # 3. the structure of the answer, its pieces named
+ *     deno task exercise 3 --solution dlogprobs        # the chapter's own line, only when you ask
+ *
+ * `deno task exercise --api` lists every tensor operation, and the
+ * lecture's PyTorch as you write it here. `deno task exercise 3 --watch`
+ * checks again every time you save.
  *
  * Chapter 3 solves this exercise.
  *

@@ -7,10 +7,17 @@
  *     deno task exercise 4
  *
  * which says which gradients are right and, for a wrong one, the likely
- * mistake. Stuck on one? `deno task exercise 4 --hint dh` gives the
- * forward line and the shapes, `--hint dh --level 2` the local
- * derivative, and only `--solution dh` the chapter's own line.
- * `deno task exercise 4 --watch` checks again every time you save.
+ * mistake. Stuck on one? The hints come in steps, each a little closer to
+ * the answer:
+ *
+ *     deno task exercise 4 --hint dh            # 1. the forward line and the shapes
+ *     deno task exercise 4 --hint dh --level 2  # 2. the local derivative
+ *     deno task exercise 4 --hint dh --level 3  # 3. the structure of the answer, its pieces named
+ *     deno task exercise 4 --solution dh        # the chapter's own line, only when you ask
+ *
+ * `deno task exercise --api` lists every tensor operation, and the
+ * lecture's PyTorch as you write it here. `deno task exercise 4 --watch`
+ * checks again every time you save.
  *
  * Chapter 4 solves this exercise.
  *

@@ -7,10 +7,17 @@
  *     deno task exercise 5
  *
  * which says which gradients are right and, for a wrong one, the likely
- * mistake. Stuck on one? `deno task exercise 5 --hint dbngain` gives the
- * forward line and the shapes, `--hint dbngain --level 2` the local
- * derivative, and only `--solution dbngain` the chapter's own line.
- * `deno task exercise 5 --watch` checks again every time you save.
+ * mistake. Stuck on one? The hints come in steps, each a little closer to
+ * the answer:
+ *
+ *     deno task exercise 5 --hint dbngain            # 1. the forward line and the shapes
+ *     deno task exercise 5 --hint dbngain --level 2  # 2. the local derivative
+ *     deno task exercise 5 --hint dbngain --level 3  # 3. the structure of the answer, its pieces named
+ *     deno task exercise 5 --solution dbngain        # the chapter's own line, only when you ask
+ *
+ * `deno task exercise --api` lists every tensor operation, and the
+ * lecture's PyTorch as you write it here. `deno task exercise 5 --watch`
+ * checks again every time you save.
  *
  * Chapter 5 solves this exercise.
  *

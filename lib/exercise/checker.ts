@@ -89,6 +89,8 @@ export interface GradientSpec {
   forward: string;
   /** Hint 2: the local derivative and how the chain rule applies. */
   rule: string;
+  /** Hint 3: the structure of the answer, its pieces named and their shapes, not written as code. */
+  structure: string;
   /** The variables whose statements in the chapter's solving function make up the solution (default: `name`). */
   solution?: string[];
   /** The axes over which the forward pass broadcast the tensor (its gradient sums over exactly these). */

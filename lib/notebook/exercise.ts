@@ -55,8 +55,10 @@ function intro(doc: string, chapter: number, path: string): string {
   const here = `Replace each \`todo(...)\` inside \`check(…)\` with your gradient and run its cell: the check ` +
     `prints under the cell the verdict \`deno task exercise ${chapter}\` gives for that line, and the likely mistake ` +
     `when it is wrong. A gradient that takes several statements computes its parts above its \`check\` line. Stuck ` +
-    `on one? In a terminal, \`deno task exercise ${chapter} --hint NAME\` gives the forward line and the shapes, ` +
-    `\`--hint NAME --level 2\` the local derivative, and only \`--solution NAME\` the chapter's own line.`;
+    `on one? In a terminal, the hints come in steps: \`deno task exercise ${chapter} --hint NAME\` gives the forward ` +
+    `line and the shapes, \`--hint NAME --level 2\` the local derivative, \`--hint NAME --level 3\` the structure of ` +
+    `the answer with its pieces named, and only \`--solution NAME\` the chapter's own line. ` +
+    `\`deno task exercise --api\` lists every tensor operation, and the lecture's PyTorch as you write it here.`;
   return [...paragraphs.slice(0, from), here, ...paragraphs.slice(to + 1)].join("\n\n");
 }
 

@@ -23,7 +23,7 @@ import { fromFileUrl } from "../../paths.ts";
 import { choiceFlag, parseFlags, UsageError } from "../../cli.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
-import { hint } from "./hints.ts";
+import { hint, type HintLevel } from "./hints.ts";
 import { runInSandbox, TIME_LIMIT_MS } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
 import { wholeApiCard } from "../../exercise/api_card.ts";
@@ -109,7 +109,7 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
 }
 
 const USAGE =
-  "Usage: deno task exercise N [--hint NAME [--level 2] | --solution NAME | --reset | --watch]\n       deno task exercise --api";
+  "Usage: deno task exercise N [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]\n       deno task exercise --api";
 
 /** What `deno task exercise` was asked for: help, the API card, or an exercise and its flags. */
 type Request =
@@ -120,7 +120,7 @@ type Request =
     api?: false;
     spec: ExerciseSpec;
     hint?: string;
-    level: 1 | 2;
+    level: HintLevel;
     solution?: string;
     reset: boolean;
     watch: boolean;
@@ -155,7 +155,7 @@ function parseRequest(args: string[]): Request {
     help: false,
     spec,
     hint: values.hint === undefined ? undefined : String(values.hint),
-    level: Number(choiceFlag(values, "level", ["1", "2"]) ?? 1) as 1 | 2,
+    level: Number(choiceFlag(values, "level", ["1", "2", "3"]) ?? 1) as HintLevel,
     solution: values.solution === undefined ? undefined : String(values.solution),
     reset: Boolean(values.reset),
     watch: Boolean(values.watch),
@@ -199,7 +199,7 @@ async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, re
 }
 
 /**
- * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
+ * `deno task exercise [N] [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]`.
  * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
  *
  * @example

@@ -12,9 +12,9 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
     message: /no exercise "9": exercises are chapters 3 to 8/,
   });
   await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
-    message: '--level must be 1 or 2, got "3"',
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "4"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "4"]), {
+    message: '--level must be 1 or 2 or 3, got "4"',
   });
   await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
   await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {

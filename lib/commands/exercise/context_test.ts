@@ -347,10 +347,11 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
 
 Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {
   for (const spec of Object.values(EXERCISES)) {
-    const texts = [spec.stub, ...spec.gradients.map((g) => g.rule)];
+    const texts = [spec.stub, ...spec.gradients.flatMap((g) => [g.rule, g.structure])];
     for (const g of spec.gradients) {
       texts.push(...(g.partials?.(input, ref) ?? []).map((p) => p.advice));
       texts.push(...(g.mistakes?.(input, ref) ?? []).map((m) => m.label));
+      texts.push(...(g.terms?.(input, ref) ?? []).map((t) => t.factor?.why ?? ""));
     }
     for (const text of texts) assert.doesNotMatch(text, /\+=/, `exercise ${spec.chapter}: ${text}`);
   }
