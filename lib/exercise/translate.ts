@@ -280,8 +280,10 @@ const range: Translation = {
 
 /** `torch.sum(x, 1, true)` as this project writes it, `x.sum(1, true)`, when torch's function is a method here. */
 function asMethod(call: string | undefined): string | undefined {
-  const m = call?.match(/^torch\.(\w+)\(([\w$.]+),\s*(.*)\)$/);
-  return m && pytorchName("torch", m[1])?.startsWith(`x.${m[1]}(`) ? `${m[2]}.${m[1]}(${m[3]})` : call;
+  const m = call?.match(/^torch\.(\w+)\((.*)\)$/);
+  if (!m || !pytorchName("torch", m[1])?.startsWith(`x.${m[1]}(`)) return call;
+  const [first, ...rest] = splitTopLevel(m[2]);
+  return `${first}.${m[1]}(${rest.join(", ")})`;
 }
 
 /** `keepdim=True`, `dim=1`: keyword arguments. */
@@ -292,7 +294,8 @@ const keywordArgument: Translation = {
     const rest = error.sourceLine.slice(error.column - 1);
     const kw = rest.match(new RegExp(`^${name}\\s*=(?![=>])\\s*([^,)]*)`));
     if (!name || !kw || !/[(,]\s*$/.test(error.sourceLine.slice(0, error.column - 1))) return undefined;
-    const call = error.sourceLine.match(new RegExp(`${OPERAND}\\([^()]*\\b${name}\\s*=[^()]*\\)`))?.[0];
+    const args = String.raw`(?:[^()]|\([^()]*\))*`; // a call's arguments, with calls in them one deep
+    const call = error.sourceLine.match(new RegExp(`${OPERAND}\\(${args}\\b${name}\\s*=${args}\\)`))?.[0];
     const positional = asMethod(
       call?.replace(/\b\w+\s*=(?![=>])\s*/g, "").replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false"),
     );
@@ -430,7 +433,8 @@ export function explainTypeError(code: string, message: string, sourceLine: stri
 /**
  * A file's errors, translated, their causes only: an error is left out when
  * a translation it yields to fired on its line, when its cause fired
- * anywhere, or when an earlier error on its line says the same.
+ * anywhere, or when an earlier error on its line says the same. Each comes
+ * with the name of the translation that said it (none: the compiler's words).
  *
  * @example
  * ```ts
@@ -442,7 +446,7 @@ export function explainTypeError(code: string, message: string, sourceLine: stri
  * said.length; // 1: True is explained by keepdim=True
  * ```
  */
-export function explainErrors(errors: readonly SourceError[]): { error: SourceError; text: string }[] {
+export function explainErrors(errors: readonly SourceError[]): { error: SourceError; text: string; rule?: string }[] {
   const said = errors.map((error) => ({ error, ...translate(error) }));
   const fired = (names: string[] | undefined, line?: number) =>
     !!names && said.some((s) => s.rule && names.includes(s.rule.name) && (line === undefined || s.error.line === line));
@@ -450,5 +454,5 @@ export function explainErrors(errors: readonly SourceError[]): { error: SourceEr
     !(s.error.line !== undefined && fired(s.rule?.yieldsTo, s.error.line)) &&
     !fired(s.rule?.causedBy) &&
     !said.slice(0, i).some((t) => t.error.line !== undefined && t.error.line === s.error.line && t.text === s.text)
-  ).map(({ error, text }) => ({ error, text }));
+  ).map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
 }
