@@ -137,6 +137,32 @@ fsTest("`+=` on tensors is a located type error in the learner's terms, and the 
   assert.doesNotMatch(output, /gradient\s+line\s+status/);
 });
 
+fsTest(
+  "the lecture's `dlogprobs[range(n), Yb] = -1 / n` and `counts @ dprobs` are said in tensor terms",
+  async (workspace) => {
+    const indexed = await tryMistake(workspace, 3, [[
+      "const dlogprobs = oneHot(Yb, vocabSize).mul(-1 / n);",
+      "const dlogprobs = zeros(logprobs.shape);\n  dlogprobs[range(n), Yb] = -1 / n;",
+    ]]);
+    assert.equal(indexed.result, 1);
+    assert.match(
+      indexed.output,
+      new RegExp(
+        `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
+          indexed.lineOf("dlogprobs[range(n)")
+        }:13: a Tensor is not indexed with \\[ \\]: its numbers are a flat, row-major \\.data with a \\.shape .*` +
+          `dlogprobs = oneHot\\(Yb, dlogprobs\\.shape\\[1\\]\\)\\.mul\\(-1 / n\\)`,
+      ),
+    );
+    assert.doesNotMatch(indexed.output, /Cannot find name 'range'/);
+    const matmul = await tryMistake(workspace, 3, [["countsSumInv.mul(dprobs)", "countsSumInv @ dprobs"]]);
+    assert.match(
+      matmul.output,
+      /could not be run: .*:\d+:\d+: `@` is Python's matrix product; TypeScript has no such operator: write countsSumInv\.matmul\(dprobs\) or matmul\(countsSumInv, dprobs\)/,
+    );
+  },
+);
+
 fsTest("a syntax error keeps its line and column", async (workspace) => {
   const { result, output, lineOf } = await tryMistake(workspace, 3, [[
     "mul(pow(probs, -1), dlogprobs);",
