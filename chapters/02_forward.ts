@@ -14,25 +14,7 @@
  * @module
  */
 
-import {
-  add,
-  exp,
-  gatherRows,
-  type IndexTensor,
-  log,
-  matmul,
-  max,
-  mean,
-  mul,
-  neg,
-  pickPerRow,
-  pow,
-  reshape,
-  sub,
-  sum,
-  tanh,
-} from "../lib/tensor.ts";
-import { formatShape } from "../lib/tensor.ts";
+import { formatShape, type IndexTensor, mul, neg, tanh } from "../lib/tensor.ts";
 import type { Forward, Params } from "../lib/model.ts";
 import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
 import { INTERMEDIATE_NAMES, referenceGradients } from "../lib/check/reference.ts";
@@ -45,8 +27,13 @@ export const title = "The forward pass, in small steps";
 
 // The forward pass keeps every intermediate in a `Forward` record (its type
 // lives in `lib/model.ts`, beside `Params`, so that the checker can name it
-// too): `emb`, `embcat`, `hprebn`, the six batchnorm steps, `hpreact`, `h`,
-// `logits`, and the eight steps of cross-entropy.
+// too): `emb`, `embcat`, `hprebn`, the seven steps of batch normalisation
+// (`bnmeani` … `hpreact`), `h`, `logits`, and the eight steps of
+// cross-entropy: seven tensors (`logitMaxes` … `logprobs`) and the loss.
+//
+// Each line is written as close to the lecture's as TypeScript allows: the
+// lecture's `embcat @ W1 + b1` is `embcat.matmul(W1).add(b1)`, read left to
+// right. A number has no methods, so its `1/n * x` stays `mul(1 / n, x)`.
 
 /**
  * The lecture's forward pass for a batch `Xb` (`[n, blockSize]`) with
@@ -67,53 +54,54 @@ export function forward(params: Params, Xb: IndexTensor, Yb: IndexTensor): Forwa
   //
   // Each of the three context characters picks its row of `C`, and the three
   // rows are laid side by side into one vector of 30 numbers per example.
-  const emb = gatherRows(C, Xb); // [n, 3, 10]
-  const embcat = reshape(emb, [n, -1]); // [n, 30]
+  const emb = C.gatherRows(Xb); // [n, 3, 10]
+  const embcat = emb.reshape([n, -1]); // [n, 30]
   // The first linear layer. `b1` ([64]) is broadcast over the n rows.
-  const hprebn = add(matmul(embcat, W1), b1); // [n, 64]
+  const hprebn = embcat.matmul(W1).add(b1); // [n, 64]
 
-  // ### Batch normalisation, in six steps
+  // ### Batch normalisation, in seven steps
   //
   // The mean of each hidden unit over the batch…
-  const bnmeani = mul(1 / n, sum(hprebn, 0, true)); // [1, 64]
+  const bnmeani = mul(1 / n, hprebn.sum(0, true)); // [1, 64]
   // …each value's distance from it…
-  const bndiff = sub(hprebn, bnmeani); // [n, 64]
+  const bndiff = hprebn.sub(bnmeani); // [n, 64]
   // …and the variance, with Bessel's correction: divide by n − 1, not n, as
   // the lecture does. Its argument: a batch of 32 is a small sample, for which
   // the unbiased estimate is the right one, and PyTorch's BatchNorm, which
   // uses the biased one in training but the unbiased one for its running
   // variance at test time, has a train/test mismatch.
-  const bndiff2 = pow(bndiff, 2); // [n, 64]
-  const bnvar = mul(1 / (n - 1), sum(bndiff2, 0, true)); // [1, 64]
+  const bndiff2 = bndiff.pow(2); // [n, 64]
+  const bnvar = mul(1 / (n - 1), bndiff2.sum(0, true)); // [1, 64]
   // 1/√(var + ε), with ε = 1e-5 keeping it finite when a unit barely varies.
-  const bnvarInv = pow(add(bnvar, 1e-5), -0.5); // [1, 64]
+  const bnvarInv = bnvar.add(1e-5).pow(-0.5); // [1, 64]
   // Each unit now has mean 0 and variance 1 over the batch…
-  const bnraw = mul(bndiff, bnvarInv); // [n, 64]
+  const bnraw = bndiff.mul(bnvarInv); // [n, 64]
   // …and the learned gain and bias give it back whatever scale it needs.
-  const hpreact = add(mul(bngain, bnraw), bnbias); // [n, 64]
+  const hpreact = bngain.mul(bnraw).add(bnbias); // [n, 64]
 
   // ### The non-linearity and the second layer
   const h = tanh(hpreact); // [n, 64]
-  const logits = add(matmul(h, W2), b2); // [n, 27]
+  const logits = h.matmul(W2).add(b2); // [n, 27]
 
-  // ### Cross-entropy, in seven steps
+  // ### Cross-entropy, in eight steps
   //
   // Subtracting each row's maximum changes no probability (it cancels between
   // the numerator and the denominator of the softmax) but keeps `exp` from
   // overflowing.
-  const { values: logitMaxes, indices: logitArgmax } = max(logits, 1, true); // [n, 1]
-  const normLogits = sub(logits, logitMaxes); // [n, 27]
-  const counts = exp(normLogits); // [n, 27]
-  const countsSum = sum(counts, 1, true); // [n, 1]
+  const { values: logitMaxes, indices: logitArgmax } = logits.max(1, true); // [n, 1]
+  const normLogits = logits.sub(logitMaxes); // [n, 27]
+  const counts = normLogits.exp(); // [n, 27]
+  const countsSum = counts.sum(1, true); // [n, 1]
   // The lecture writes `counts_sum**-1` rather than `1.0 / counts_sum`: with
   // the division, PyTorch's own backward did not come out bit-identical to the
   // hand-written one, and the lecture wanted exact matches to check against.
-  const countsSumInv = pow(countsSum, -1); // [n, 1]
-  const probs = mul(counts, countsSumInv); // [n, 27]
-  const logprobs = log(probs); // [n, 27]
+  const countsSumInv = countsSum.pow(-1); // [n, 1]
+  const probs = counts.mul(countsSumInv); // [n, 27]
+  const logprobs = probs.log(); // [n, 27]
   // The loss: the mean over the batch of minus the log probability the
-  // network gave to the character that really came next.
-  const loss = neg(mean(pickPerRow(logprobs, Yb))).item(); // a number
+  // network gave to the character that really came next. The lecture's
+  // `logprobs[range(n), Yb]`, one entry per row, is `logprobs.pickPerRow(Yb)`.
+  const loss = neg(logprobs.pickPerRow(Yb).mean()).item(); // a number
 
   return {
     emb,

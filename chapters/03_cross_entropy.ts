@@ -17,19 +17,7 @@
  * @module
  */
 
-import {
-  add,
-  clone,
-  type IndexTensor,
-  indexTensor,
-  mul,
-  neg,
-  oneHot,
-  ones,
-  pow,
-  sum,
-  type Tensor,
-} from "../lib/tensor.ts";
+import { add, type IndexTensor, indexTensor, mul, neg, oneHot, ones, pow, type Tensor } from "../lib/tensor.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heading, say } from "../lib/report/print.ts";
 import type { Forward } from "../lib/model.ts";
@@ -72,7 +60,7 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // character. Nudging that entry by ε moves the loss by −ε/n, so its
   // gradient is −1/n. The other 26 entries of each row never reach the loss:
   // their gradient is 0.
-  const dlogprobs = mul(oneHot(Yb, vocabSize), -1 / n); // [n, 27]
+  const dlogprobs = oneHot(Yb, vocabSize).mul(-1 / n); // [n, 27]
 
   // ### logprobs = log(probs)
   //
@@ -87,15 +75,15 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // But the shapes differ: countsSumInv is [n, 1] and was broadcast across the
   // 27 columns, so each of its numbers was used 27 times. Each use passes back
   // a gradient, and they add up: the sum over axis 1 undoes the broadcast.
-  const dcountsSumInv = sum(mul(counts, dprobs), 1, true); // [n, 1]
+  const dcountsSumInv = counts.mul(dprobs).sum(1, true); // [n, 1]
   // counts is used here and again in countsSum below. This is the first of
   // its two contributions; the second is added further down.
-  let dcounts = mul(countsSumInv, dprobs); // [n, 27]
+  let dcounts = countsSumInv.mul(dprobs); // [n, 27]
 
   // ### countsSumInv = countsSum⁻¹
   //
   // d/dx x⁻¹ = −x⁻², applied elementwise.
-  const dcountsSum = mul(neg(pow(countsSum, -2)), dcountsSumInv); // [n, 1]
+  const dcountsSum = neg(countsSum.pow(-2)).mul(dcountsSumInv); // [n, 1]
 
   // ### countsSum = Σⱼ counts[:, j]
   //
@@ -116,8 +104,8 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // Subtraction passes the gradient through, to logits with a + and to
   // logitMaxes with a −. logitMaxes ([n, 1]) was broadcast across the 27
   // columns, so its gradient is the (negated) sum over them.
-  let dlogits = clone(dnormLogits); // [n, 27], a copy: logits receives a second contribution below
-  const dlogitMaxes = neg(sum(dnormLogits, 1, true)); // [n, 1]
+  let dlogits = dnormLogits.clone(); // [n, 27], a copy: logits receives a second contribution below
+  const dlogitMaxes = neg(dnormLogits).sum(1, true); // [n, 1]
   // In exact arithmetic dlogitMaxes is zero: shifting the logits by a
   // constant changes no probability, so the loss cannot depend on the shift.
   // In float32 it comes out around 1e-9, rounding noise.
@@ -130,7 +118,7 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // PyTorch, whose max returns one index; TensorFlow.js would send the
   // gradient to every tied entry instead. The lecture's batch has no ties, and
   // dlogitMaxes is rounding noise anyway, so the two agree here.
-  dlogits = add(dlogits, mul(oneHot(indexTensor(logitArgmax.data, [n]), vocabSize), dlogitMaxes)); // [n, 27]
+  dlogits = add(dlogits, oneHot(indexTensor(logitArgmax.data, [n]), vocabSize).mul(dlogitMaxes)); // [n, 27]
 
   return { dlogprobs, dprobs, dcountsSumInv, dcountsSum, dcounts, dnormLogits, dlogitMaxes, dlogits };
 }

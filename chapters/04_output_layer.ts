@@ -14,7 +14,7 @@
  * @module
  */
 
-import { matmul, mul, pow, sub, sum, sumToShape, type Tensor, transpose } from "../lib/tensor.ts";
+import { sub, sum, type Tensor } from "../lib/tensor.ts";
 import type { Forward, Params } from "../lib/model.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { checkStage } from "../lib/check/stage.ts";
@@ -47,7 +47,7 @@ export interface OutputLayerGrads {
  */
 export function backpropOutputLayer(dlogits: Tensor, fwd: Forward, params: Params): OutputLayerGrads {
   const { h } = fwd;
-  const { W2, b2 } = params;
+  const { W2 } = params;
 
   // ### logits = h @ W2 + b2
   //
@@ -55,24 +55,26 @@ export function backpropOutputLayer(dlogits: Tensor, fwd: Forward, params: Param
   // derivative with respect to h[i, k] is W2[k, j]; h[i, k] reaches every
   // logit of row i, so dh[i, k] = Σⱼ dlogits[i, j] · W2[k, j]. That is a
   // row of dlogits times a row of W2, which in matrix form is dlogits @ W2ᵀ:
-  // [n, 27] @ [27, 64] gives [n, 64], the shape of h, as it must.
-  const dh = matmul(dlogits, transpose(W2)); // [n, 64]
+  // [n, 27] @ [27, 64] gives [n, 64], the shape of h, as it must. The
+  // lecture's `dlogits @ W2.T` reads `dlogits.matmul(W2.T)`.
+  const dh = dlogits.matmul(W2.T); // [n, 64]
   // Likewise W2[k, j] reaches logits[i, j] for every example i:
   // dW2[k, j] = Σᵢ h[i, k] · dlogits[i, j], which is hᵀ @ dlogits,
   // [64, n] @ [n, 27] giving [64, 27], the shape of W2.
-  const dW2 = matmul(transpose(h), dlogits); // [64, 27]
+  const dW2 = h.T.matmul(dlogits); // [64, 27]
   // b2 ([27]) was broadcast over the n rows; each row's use passes back its
-  // gradient, so db2 sums dlogits over the rows. sumToShape is exactly that
-  // sum: dlogits ([n, 27]) summed back to b2's shape ([27]), the same as
-  // dlogits.sum(0) in the lecture.
-  const db2 = sumToShape(dlogits, b2.shape); // [27]
+  // gradient, so db2 sums dlogits over the rows, axis 0, as the lecture's
+  // `dlogits.sum(0)` does. (`dlogits.sumToShape(b2.shape)` says the same
+  // thing another way: sum the gradient back to the shape of what was
+  // broadcast, whatever the axes.)
+  const db2 = dlogits.sum(0); // [27]
 
   // ### h = tanh(hpreact)
   //
   // d/dx tanh(x) = 1 − tanh(x)², and tanh(hpreact) is h, which we kept from
   // the forward pass. Where a unit is saturated (h near ±1) the factor is
   // near 0 and the gradient stops: the lecture's warning about dead tanh units.
-  const dhpreact = mul(sub(1, pow(h, 2)), dh); // [n, 64]
+  const dhpreact = sub(1, h.pow(2)).mul(dh); // [n, 64]
 
   return { dh, dW2, db2, dhpreact };
 }

@@ -15,16 +15,7 @@
  * @module
  */
 
-import {
-  type IndexTensor,
-  matmul,
-  reshape,
-  scatterAddRows,
-  sumToShape,
-  type Tensor,
-  transpose,
-  zeros,
-} from "../lib/tensor.ts";
+import { type IndexTensor, scatterAddRows, type Tensor, zeros } from "../lib/tensor.ts";
 import type { Forward, Params } from "../lib/model.ts";
 import { type Gradients, referenceGradients } from "../lib/check/reference.ts";
 import { checkStage } from "../lib/check/stage.ts";
@@ -66,7 +57,7 @@ export interface FirstLayerGrads {
  */
 export function backpropFirstLayer(dhprebn: Tensor, fwd: Forward, params: Params, Xb: IndexTensor): FirstLayerGrads {
   const { embcat, emb } = fwd;
-  const { W1, b1, C } = params;
+  const { W1, C } = params;
 
   // ### hprebn = embcat @ W1 + b1
   //
@@ -74,9 +65,9 @@ export function backpropFirstLayer(dhprebn: Tensor, fwd: Forward, params: Params
   // factor of a matrix product is the upstream gradient times the other
   // factor, transposed so that the shapes work out, and the broadcast bias
   // sums its gradient over the rows.
-  const dembcat = matmul(dhprebn, transpose(W1)); // [n, 30]
-  const dW1 = matmul(transpose(embcat), dhprebn); // [30, 64]
-  const db1 = sumToShape(dhprebn, b1.shape); // [64]
+  const dembcat = dhprebn.matmul(W1.T); // [n, 30]
+  const dW1 = embcat.T.matmul(dhprebn); // [30, 64]
+  const db1 = dhprebn.sum(0); // [64]
   // (Batchnorm subtracts the batch mean right after this layer, which cancels
   // any bias: db1 is zero up to rounding. The lecture keeps b1 "for fun".)
 
@@ -84,7 +75,7 @@ export function backpropFirstLayer(dhprebn: Tensor, fwd: Forward, params: Params
   //
   // A view only renames positions; no number changes. The gradient is the
   // upstream gradient viewed back in the original shape.
-  const demb = reshape(dembcat, emb.shape); // [n, 3, 10]
+  const demb = dembcat.reshape(emb.shape); // [n, 3, 10]
 
   // ### emb = C[Xb]
   //

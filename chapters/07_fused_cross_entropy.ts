@@ -3,32 +3,17 @@
  *
  * Chapters 3 to 6 pushed the gradient through every atom of the forward
  * pass. That is how you check your understanding, but not how you would
- * write a training loop: cross-entropy took seven tensors and seven backward
- * steps. With a little calculus on paper the whole chain collapses into one
- * line, `dlogits = (softmax(logits) − onehot(Yb)) / n`. This is the lecture's
- * exercise 2.
+ * write a training loop: cross-entropy took seven tensors, the loss, and
+ * eight backward steps. With a little calculus on paper the whole chain
+ * collapses into one line, `dlogits = (softmax(logits) − onehot(Yb)) / n`.
+ * This is the lecture's exercise 2.
  *
  * Run it with `deno task chapter 7`.
  *
  * @module
  */
 
-import {
-  div,
-  exp,
-  type IndexTensor,
-  log,
-  max,
-  mean,
-  mul,
-  neg,
-  oneHot,
-  pickPerRow,
-  softmax,
-  sub,
-  sum,
-  type Tensor,
-} from "../lib/tensor.ts";
+import { type IndexTensor, neg, oneHot, softmax, type Tensor } from "../lib/tensor.ts";
 import { compareGradient, formatNumber, reportComparisons } from "../lib/check/compare.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heatmap } from "../lib/report/heatmap.ts";
@@ -76,11 +61,11 @@ export const title = "Cross-entropy in one step";
  * ```
  */
 export function crossEntropy(logits: Tensor, Yb: IndexTensor): number {
-  const { values: maxes } = max(logits, 1, true); // [n, 1]
-  const shifted = sub(logits, maxes); // [n, vocab]
-  const logSumExp = log(sum(exp(shifted), 1, true)); // [n, 1]
-  const logprobs = sub(shifted, logSumExp); // [n, vocab]
-  return neg(mean(pickPerRow(logprobs, Yb))).item();
+  const maxes = logits.max(1, true).values; // [n, 1]
+  const shifted = logits.sub(maxes); // [n, vocab]
+  const logSumExp = shifted.exp().sum(1, true).log(); // [n, 1]
+  const logprobs = shifted.sub(logSumExp); // [n, vocab]
+  return neg(logprobs.pickPerRow(Yb).mean()).item();
 }
 
 /**
@@ -95,8 +80,9 @@ export function crossEntropy(logits: Tensor, Yb: IndexTensor): number {
  */
 export function crossEntropyBackward(logits: Tensor, Yb: IndexTensor): Tensor {
   const [n, vocab] = logits.shape;
-  // p − onehot(y) for every row at once, then the mean's 1/n.
-  const dlogits = div(sub(softmax(logits, 1), oneHot(Yb, vocab)), n); // [n, vocab]
+  // p − onehot(y) for every row at once, then the mean's 1/n: the lecture's
+  // `F.softmax(logits, 1)`, minus 1 at `[range(n), Yb]`, divided by n.
+  const dlogits = softmax(logits, 1).sub(oneHot(Yb, vocab)).div(n); // [n, vocab]
   return dlogits;
 }
 
@@ -107,9 +93,13 @@ export function run(): boolean {
   const ref = referenceGradients(params, batch.Xb, batch.Yb);
   const n = batch.Xb.shape[0];
 
+  // Chapter 3 takes one backward step for each forward step of chapter 2,
+  // and each gives one gradient: count them.
+  const atomic = backpropCrossEntropy(fwd, batch.Yb);
+  const steps = Object.keys(atomic).length;
   const fused = crossEntropy(fwd.logits, batch.Yb);
   const lossDiff = Math.abs(fused - fwd.loss);
-  console.log(`The forward pass first. The fused loss against chapter 2's seven steps:
+  console.log(`The forward pass first. The fused loss against chapter 2's ${steps} steps:
 
   fused     ${fused.toFixed(7)}
   chunked   ${fwd.loss.toFixed(7)}
@@ -117,11 +107,10 @@ export function run(): boolean {
 `);
 
   const dlogits = crossEntropyBackward(fwd.logits, batch.Yb);
-  const atomic = backpropCrossEntropy(fwd, batch.Yb).dlogits;
-  say("Now dlogits from the one-line formula, against TensorFlow.js and against chapter 3's seven steps:");
+  say(`Now dlogits from the one-line formula, against TensorFlow.js and against chapter 3's ${steps} steps:`);
   const rows = [
     compareGradient("logits (TensorFlow.js)", dlogits, ref.grads.logits),
-    compareGradient("logits (chapter 3)", dlogits, atomic),
+    compareGradient("logits (chapter 3)", dlogits, atomic.dlogits),
   ];
   const ok = reportComparisons(rows) && lossDiff < 1e-5;
   console.log();
@@ -131,7 +120,7 @@ export function run(): boolean {
   // which is the same row with 1 taken off at the correct character.
   const probs = softmax(fwd.logits, 1); // [n, 27]
   const y = batch.Yb.data[0];
-  const scaled = mul(dlogits, n); // [n, 27]
+  const scaled = dlogits.mul(n); // [n, 27]
   say(`Row 0 of the batch, whose next character is "${lectureChar(y)}": softmax next to dlogits · n. They are equal
     except at the correct character, where dlogits · n is the probability minus 1.`);
   const cols: (string | number)[][] = [["char", "softmax", "dlogits · n"]];
@@ -139,7 +128,7 @@ export function run(): boolean {
     cols.push([`${lectureChar(j)}${j === y ? " ←" : ""}`, probs.at(0, j).toFixed(4), scaled.at(0, j).toFixed(4)]);
   }
   console.log(table(cols) + "\n");
-  const rowSums = sum(dlogits, 1); // [n]
+  const rowSums = dlogits.sum(1); // [n]
   say(`Each row of dlogits sums to zero (the probabilities sum to 1, and 1 is taken away): the largest |row sum| here
     is ${formatNumber(Math.max(...Array.from(rowSums.data, Math.abs)))}.`);
 
@@ -157,7 +146,7 @@ export function run(): boolean {
 
   const atomicMs = medianMs(() => backpropCrossEntropy(fwd, batch.Yb), 150);
   const fusedMs = medianMs(() => crossEntropyBackward(fwd.logits, batch.Yb), 150);
-  say(`On this machine, just now: the seven atomic steps take ${atomicMs.toFixed(3)} ms, the fused formula
+  say(`On this machine, just now: the ${steps} atomic steps take ${atomicMs.toFixed(3)} ms, the fused formula
     ${fusedMs.toFixed(3)} ms, ${(atomicMs / fusedMs).toFixed(1)}× faster (median of many runs; \`deno bench\` measures
     it carefully).`);
   return ok;

@@ -21,8 +21,7 @@
  * @module
  */
 
-import { type IndexTensor, indexTensor, mul, sub, sum, type Tensor } from "../lib/tensor.ts";
-import { clone } from "../lib/tensor.ts";
+import { add, clone, type IndexTensor, indexTensor, mul, type Tensor } from "../lib/tensor.ts";
 import { mapParams, PARAM_NAMES, type Params } from "../lib/model.ts";
 import { formatNumber, maxAbsDiff } from "../lib/check/compare.ts";
 import { heading, say, table } from "../lib/report/print.ts";
@@ -65,8 +64,8 @@ export function plainGradients(params: Params, Xb: IndexTensor, Yb: IndexTensor)
   // The second layer and tanh (chapter 4).
   const { dW2, db2, dhpreact } = backpropOutputLayer(dlogits, fwd, params);
   // Batchnorm in one step (chapter 8); its gain and bias as in chapter 5.
-  const dbngain = sum(mul(fwd.bnraw, dhpreact), 0, true); // [1, nHidden]
-  const dbnbias = sum(dhpreact, 0, true); // [1, nHidden]
+  const dbngain = fwd.bnraw.mul(dhpreact).sum(0, true); // [1, nHidden]
+  const dbnbias = dhpreact.sum(0, true); // [1, nHidden]
   const dhprebn = batchnormBackward(dhpreact, fwd.bnraw, fwd.bnvarInv, params.bngain); // [n, nHidden]
   // The first layer and the embedding (chapter 6).
   const { dW1, db1, dC } = backpropFirstLayer(dhprebn, fwd, params, Xb);
@@ -86,7 +85,7 @@ export function plainGradients(params: Params, Xb: IndexTensor, Yb: IndexTensor)
  * ```
  */
 export function sgdUpdate(params: Params, grads: ParamGrads, lr: number): Params {
-  return mapParams((name) => sub(params[name], mul(grads[name], lr)));
+  return mapParams((name) => add(params[name], mul(-lr, grads[name])));
 }
 
 /** Prints this chapter; false if the kernels disagree with the plain step or training fails. */
@@ -149,7 +148,10 @@ export function run(): boolean {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n  ${(1000 * seconds / (CHAPTER_STEPS - 1)).toFixed(3)} ms a step.\n`);
   const losses = trainer.lossLog10.subarray(0, trainer.step);
-  showPicture(lossChart(losses, 50), lossCurveSvg(losses));
+  // The chart and the picture average the same windows of steps: 50 points,
+  // as many as fit across a terminal.
+  const points = 50;
+  showPicture(lossChart(losses, points), lossCurveSvg(losses, { maxPoints: points }));
 
   // ## Calibrating batchnorm, and the loss on data the network never saw
   //

@@ -28,7 +28,7 @@ import {
 import { lectureForward } from "./02_forward.ts";
 import { backpropCrossEntropy } from "./03_cross_entropy.ts";
 import { backpropOutputLayer } from "./04_output_layer.ts";
-import { backpropBatchnorm } from "./05_batchnorm.ts";
+import { backpropBatchnorm, droppedEpsilon } from "./05_batchnorm.ts";
 import { manualGradients } from "./06_first_layer.ts";
 
 const { params, batch, fwd } = lectureForward();
@@ -156,6 +156,20 @@ Deno.test("dividing by n instead of n − 1 in dbndiff2 is caught", () => {
   const wrong = mul(mul(1 / n, ones(fwd.bndiff2.shape)), good.dbnvar);
   assert.equal(compareGradient("bndiff2", good.dbndiff2, ref.grads.bndiff2).approximate, true);
   assert.equal(compareGradient("bndiff2", wrong, ref.grads.bndiff2).approximate, false);
+});
+
+Deno.test("dropping the 1e-5 from dbnvar is caught, by the columns whose units vary least", () => {
+  const { dhpreact } = backpropOutputLayer(grads.logits, fwd, params);
+  const good = backpropBatchnorm(dhpreact, fwd, params);
+  const { moved, beyond } = droppedEpsilon(fwd, good, ref.grads.bnvar);
+  const dropped = mul(-0.5, fwd.bnvar.pow(-1.5)).mul(good.dbnvarInv);
+  assert.equal(compareGradient("bnvar", dropped, ref.grads.bnvar).approximate, false);
+  assert.ok(beyond.length > 0 && beyond.every((j) => moved.includes(j)), "a column beyond tolerance has moved");
+  assert.ok(moved.length < fwd.bnvar.size, "some columns move by less than 1e-5 of their size");
+  // The moved columns are exactly those of the smallest variances, below about 1.5 (1.5e-5/bnvar > 1e-5).
+  const byVariance = Array.from(fwd.bnvar.data.keys()).sort((a, b) => fwd.bnvar.data[a] - fwd.bnvar.data[b]);
+  assert.deepEqual([...moved].sort((a, b) => a - b), byVariance.slice(0, moved.length).sort((a, b) => a - b));
+  for (const j of moved) assert.ok(fwd.bnvar.data[j] < 1.5, `column ${j} has bnvar ${fwd.bnvar.data[j]}`);
 });
 
 Deno.test("a missing sum over a broadcast axis is caught by its shape", () => {

@@ -7,13 +7,20 @@
  * dtype; sums accumulate in float64 and round once at the end. A shape that
  * does not fit throws a `TypeError` naming the operation and the shapes.
  *
+ * Each operation is a function, and those PyTorch has as tensor methods are
+ * methods too, named alike: `x.matmul(w).add(b)` is `add(matmul(x, w), b)`,
+ * the lecture's `x @ w + b`, read left to right. The method calls the
+ * function, so both give the same numbers. A number has no methods: the
+ * lecture's `-0.5 * x` is `mul(-0.5, x)` (or `x.mul(-0.5)`).
+ *
  * @example
  * ```ts
  * import { add, matmul, tensor } from "./tensor.ts";
  * const x = tensor([[1, 2], [3, 4]]); // [2, 2]
  * const w = tensor([[1], [1]]); // [2, 1]
  * const b = tensor([10]); // [1]
- * add(matmul(x, w), b).data; // Float32Array [13, 17]
+ * x.matmul(w).add(b).data; // Float32Array [13, 17]
+ * add(matmul(x, w), b).data; // the same, as functions
  * ```
  * @module
  */
@@ -62,12 +69,15 @@ function stridesOf(shape: Shape): number[] {
 }
 
 /**
- * A float32 tensor: a flat row-major `data` array and a `shape`.
+ * A float32 tensor: a flat row-major `data` array and a `shape`. Entry
+ * `[i, j]` of a `[rows, cols]` tensor is `data[i * cols + j]`.
  *
  * @example
  * ```ts
  * const t = new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
  * t.at(1, 0); // 3
+ * t.data[1 * 2 + 0]; // 3, the same entry
+ * t.sub(1).pow(2).sum().item(); // 14: Σ (t − 1)²
  * ```
  */
 export class Tensor {
@@ -160,9 +170,302 @@ export class Tensor {
     };
     return build(0, 0);
   }
+
+  // -------------------------------------------------------------------------
+  // The operations as methods, so a formula reads left to right as the
+  // lecture's does: `a.sub(b).pow(2)` is `(a - b)**2`. Each calls the
+  // function of the same name below; there is one implementation.
+
+  /**
+   * Elementwise `this + b`, with broadcasting; `b` may be a number. Same as {@linkcode add}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).add(tensor([10, 20])).data; // [11, 22, 13, 24]
+   * ```
+   */
+  add(b: Tensor | number): Tensor {
+    return add(this, b);
+  }
+
+  /**
+   * Elementwise `this - b`, with broadcasting; `b` may be a number. Same as {@linkcode sub}.
+   *
+   * @example
+   * ```ts
+   * tensor([3, 5]).sub(1).data; // [2, 4]
+   * ```
+   */
+  sub(b: Tensor | number): Tensor {
+    return sub(this, b);
+  }
+
+  /**
+   * Elementwise `this * b`, with broadcasting; `b` may be a number. Same as {@linkcode mul}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).mul(3).data; // [3, 6]
+   * ```
+   */
+  mul(b: Tensor | number): Tensor {
+    return mul(this, b);
+  }
+
+  /**
+   * Elementwise `this / b`, with broadcasting; `b` may be a number. Same as {@linkcode div}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).div(2).data; // [0.5, 1]
+   * ```
+   */
+  div(b: Tensor | number): Tensor {
+    return div(this, b);
+  }
+
+  /**
+   * Elementwise `this ** exponent`. Same as {@linkcode pow}.
+   *
+   * @example
+   * ```ts
+   * tensor([4]).pow(-0.5).item(); // 0.5
+   * ```
+   */
+  pow(exponent: number): Tensor {
+    return pow(this, exponent);
+  }
+
+  /**
+   * Elementwise `-this`. Same as {@linkcode neg}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, -2]).neg().data; // [-1, 2]
+   * ```
+   */
+  neg(): Tensor {
+    return neg(this);
+  }
+
+  /**
+   * Elementwise `e ** this`. Same as {@linkcode exp}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).exp().item(); // 1
+   * ```
+   */
+  exp(): Tensor {
+    return exp(this);
+  }
+
+  /**
+   * Elementwise natural logarithm. Same as {@linkcode log}.
+   *
+   * @example
+   * ```ts
+   * tensor([1]).log().item(); // 0
+   * ```
+   */
+  log(): Tensor {
+    return log(this);
+  }
+
+  /**
+   * Elementwise hyperbolic tangent. Same as {@linkcode tanh}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).tanh().item(); // 0
+   * ```
+   */
+  tanh(): Tensor {
+    return tanh(this);
+  }
+
+  /**
+   * The sum over `axis`, keeping it as size 1 if `keepdim`; of everything without an axis. Same as {@linkcode sum}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).sum(0, true).toNested(); // [[4, 6]]
+   * ```
+   */
+  sum(axis?: number, keepdim = false): Tensor {
+    return sum(this, axis, keepdim);
+  }
+
+  /**
+   * The mean over `axis`, keeping it as size 1 if `keepdim`; of everything without an axis. Same as {@linkcode mean}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2, 3, 6]).mean().item(); // 3
+   * ```
+   */
+  mean(axis?: number, keepdim = false): Tensor {
+    return mean(this, axis, keepdim);
+  }
+
+  /**
+   * The variance over `axis`, dividing by its size minus `correction` (1: Bessel's). Same as {@linkcode variance}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2, 3, 4]).variance(0).item(); // 1.6666666269302368
+   * ```
+   */
+  variance(axis: number, keepdim = false, correction = 1): Tensor {
+    return variance(this, axis, keepdim, correction);
+  }
+
+  /**
+   * The largest value over `axis` (`.values`) and where it is (`.indices`). Same as {@linkcode max}.
+   *
+   * @example
+   * ```ts
+   * const logitMaxes = tensor([[1, 5], [7, 2]]).max(1, true).values; // [[5], [7]]
+   * ```
+   */
+  max(axis: number, keepdim = false): MaxResult {
+    return max(this, axis, keepdim);
+  }
+
+  /**
+   * Softmax over `axis` (the last by default). Same as {@linkcode softmax}.
+   *
+   * @example
+   * ```ts
+   * tensor([[0, 0]]).softmax(1).toNested(); // [[0.5, 0.5]]
+   * ```
+   */
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+
+  /**
+   * The matrix product `this @ b`, `[n, k]` by `[k, m]` giving `[n, m]`. Same as {@linkcode matmul}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2]]).matmul(tensor([[3], [4]])).item(); // 11
+   * ```
+   */
+  matmul(b: Tensor): Tensor {
+    return matmul(this, b);
+  }
+
+  /**
+   * The transpose of a matrix, a copy. Same as {@linkcode transpose} and {@linkcode Tensor.T}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2, 3]]).transpose().shape; // [3, 1]
+   * ```
+   */
+  transpose(): Tensor {
+    return transpose(this);
+  }
+
+  /**
+   * The transpose of a matrix, as PyTorch's `t.T`: `h.T.matmul(dlogits)`. Same as {@linkcode transpose}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).T.toNested(); // [[1, 3], [2, 4]]
+   * ```
+   */
+  get T(): Tensor {
+    return transpose(this);
+  }
+
+  /**
+   * The same numbers with another shape, sharing the data (PyTorch's `view`); one size may be -1. Same as
+   * {@linkcode reshape}.
+   *
+   * @example
+   * ```ts
+   * zeros([32, 3, 10]).reshape([32, -1]).shape; // [32, 30]
+   * ```
+   */
+  reshape(shape: Shape): Tensor {
+    return reshape(this, shape);
+  }
+
+  /**
+   * A copy that shares nothing with this tensor. Same as {@linkcode clone}.
+   *
+   * @example
+   * ```ts
+   * const dlogits = ones([2, 3]).clone();
+   * ```
+   */
+  clone(): Tensor {
+    return clone(this);
+  }
+
+  /**
+   * This gradient summed back to the shape of an input that was broadcast. Same as {@linkcode sumToShape}.
+   *
+   * @example
+   * ```ts
+   * ones([32, 27]).sumToShape([27]).data[0]; // 32
+   * ```
+   */
+  sumToShape(shape: Shape): Tensor {
+    return sumToShape(this, shape);
+  }
+
+  /**
+   * The rows of this table at `indices`: `C[Xb]`, `[V, D]` at `[...]` giving `[..., D]`. Same as
+   * {@linkcode gatherRows}.
+   *
+   * @example
+   * ```ts
+   * tensor([[0, 0], [1, 1], [2, 2]]).gatherRows(indexTensor([2, 0], [2])).toNested(); // [[2, 2], [0, 0]]
+   * ```
+   */
+  gatherRows(indices: IndexTensor): Tensor {
+    return gatherRows(this, indices);
+  }
+
+  /**
+   * Adds each row of `src` to the row of this table that `indices` names, in place; a row named twice gets both. Same
+   * as {@linkcode scatterAddRows}.
+   *
+   * @example
+   * ```ts
+   * zeros([3, 1]).scatterAddRows(indexTensor([1, 1], [2]), tensor([[2], [3]])).toNested(); // [[0], [5], [0]]
+   * ```
+   */
+  scatterAddRows(indices: IndexTensor, src: Tensor): Tensor {
+    return scatterAddRows(this, indices, src);
+  }
+
+  /**
+   * One entry per row: `t[range(n), idx]` for a `[n, k]` tensor, giving `[n]`. Same as {@linkcode pickPerRow}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).pickPerRow(indexTensor([1, 0], [2])).data; // [2, 3]
+   * ```
+   */
+  pickPerRow(indices: IndexTensor): Tensor {
+    return pickPerRow(this, indices);
+  }
 }
 
-/** Integer indices with a shape, like the lecture's `Xb` (`[32, 3]`) and `Yb` (`[32]`). */
+/**
+ * Integer indices with a shape, like the lecture's `Xb` (`[32, 3]`) and `Yb` (`[32]`), laid out as a Tensor is:
+ * `Xb[k, j]` is `Xb.data[k * 3 + j]`.
+ *
+ * @example
+ * ```ts
+ * const Xb: IndexTensor = indexTensor([0, 0, 5, 0, 5, 13], [2, 3]);
+ * Xb.data[1 * 3 + 2]; // 13, the entry [1, 2]
+ * ```
+ */
 export interface IndexTensor {
   /** The indices, row-major. */
   readonly data: Int32Array;
@@ -327,6 +630,18 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
   return new Tensor(t.data, resolved);
 }
 
+/** Why a shape that is not a matrix's has no transpose, and what to write instead. */
+function cannotTranspose(shape: Shape): string {
+  const head = `Cannot transpose ${formatShape(shape)}: .T and transpose() take a matrix [rows, cols]`;
+  if (shape.length === 1) {
+    return `${head}, and a vector has nothing to transpose (PyTorch's .T leaves it as it is): drop the .T, or ` +
+      `reshape([${shape[0]}, 1]) for a column, reshape([1, ${shape[0]}]) for a row`;
+  }
+  return `${head}, and this has ${shape.length} axes: reshape it to a matrix first, e.g. reshape([${
+    shape.slice(0, -1).join(" * ") || 1
+  }, ${shape.at(-1) ?? 1}])`;
+}
+
 /**
  * The transpose of a matrix, `t.T`.
  *
@@ -336,7 +651,7 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function transpose(t: Tensor): Tensor {
-  if (t.shape.length !== 2) throw new TypeError(`Cannot transpose ${formatShape(t.shape)}: transpose takes a matrix`);
+  if (t.shape.length !== 2) throw new TypeError(cannotTranspose(t.shape));
   const [rows, cols] = t.shape;
   const out = zeros([cols, rows]); // [cols, rows]
   for (let i = 0; i < rows; i++) {

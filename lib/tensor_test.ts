@@ -108,7 +108,14 @@ Deno.test("transpose and reshape equal TensorFlow.js's", () => {
   assertMatchesTf(r, tf.reshape(tfOf(e), [4, -1]));
   assert.equal(r.data, e.data, "reshape is a view: the data is shared");
   assert.throws(() => reshape(e, [7, -1]), { name: "TypeError", message: /Cannot reshape \[4, 3, 10\] to \[7, -1\]/ });
-  assert.throws(() => transpose(e), TypeError);
+  assert.throws(() => transpose(e), {
+    name: "TypeError",
+    message:
+      /^Cannot transpose \[4, 3, 10\]: .*this has 3 axes: reshape it to a matrix first, e\.g\. reshape\(\[4 \* 3, 10\]\)$/,
+  });
+  assert.throws(() => randn([27]).T, {
+    message: /^Cannot transpose \[27\]: .*a vector has nothing to transpose .*drop the \.T, or reshape\(\[27, 1\]\)/,
+  });
 });
 
 Deno.test("elementwise + - * / broadcast like TensorFlow.js, bit for bit", () => {
@@ -249,4 +256,73 @@ Deno.test("sumToShape is the gradient of a broadcast, as TensorFlow.js's autogra
     name: "TypeError",
     message: /Cannot sum \[27\] back to \[32, 27\]/,
   });
+});
+
+/** Asserts two tensors are the same numbers, bit for bit, in the same shape. */
+function assertSameTensor(a: Tensor, b: Tensor, what: string): void {
+  assert.deepEqual([...a.shape], [...b.shape], `${what}: shape`);
+  assert.deepEqual(a.data, b.data, `${what}: values`);
+}
+
+Deno.test("each method equals its function, bit for bit", () => {
+  const a = randn([4, 6]);
+  const b = randn([1, 6]);
+  const p = positive([4, 6]);
+  const m = randn([6, 3]);
+  const ix = indexTensor([2, 0, 2], [3]);
+  const Yb = indexTensor([5, 0, 2, 2], [4]);
+  const cases: [string, Tensor, Tensor][] = [
+    ["add", a.add(b), add(a, b)],
+    ["add", a.add(2.5), add(a, 2.5)],
+    ["sub", a.sub(b), sub(a, b)],
+    ["sub", a.sub(1), sub(a, 1)],
+    ["mul", a.mul(b), mul(a, b)],
+    ["mul", a.mul(-0.5), mul(-0.5, a)],
+    ["div", a.div(p), div(a, p)],
+    ["div", a.div(32), div(a, 32)],
+    ["pow", p.pow(-1.5), pow(p, -1.5)],
+    ["pow", p.pow(-0.5), pow(p, -0.5)],
+    ["pow", a.pow(2), pow(a, 2)],
+    ["neg", a.neg(), neg(a)],
+    ["exp", a.exp(), exp(a)],
+    ["log", p.log(), log(p)],
+    ["tanh", a.tanh(), tanh(a)],
+    ["sum", a.sum(), sum(a)],
+    ["sum", a.sum(0, true), sum(a, 0, true)],
+    ["sum", a.sum(1), sum(a, 1)],
+    ["mean", a.mean(), mean(a)],
+    ["mean", a.mean(0, true), mean(a, 0, true)],
+    ["variance", a.variance(0, true), variance(a, 0, true)],
+    ["variance", a.variance(1, false, 0), variance(a, 1, false, 0)],
+    ["max", a.max(1, true).values, max(a, 1, true).values],
+    ["softmax", a.softmax(1), softmax(a, 1)],
+    ["softmax", a.softmax(), softmax(a)],
+    ["matmul", a.matmul(m), matmul(a, m)],
+    ["transpose", a.transpose(), transpose(a)],
+    ["T", a.T, transpose(a)],
+    ["reshape", a.reshape([2, -1]), reshape(a, [2, -1])],
+    ["clone", a.clone(), clone(a)],
+    ["sumToShape", a.sumToShape([6]), sumToShape(a, [6])],
+    ["gatherRows", a.gatherRows(ix), gatherRows(a, ix)],
+    ["scatterAddRows", zeros([4, 6]).scatterAddRows(ix, m.T), scatterAddRows(zeros([4, 6]), ix, m.T)],
+    ["pickPerRow", a.pickPerRow(Yb), pickPerRow(a, Yb)],
+  ];
+  for (const [name, byMethod, byFunction] of cases) assertSameTensor(byMethod, byFunction, name);
+  assert.deepEqual(a.max(1).indices, max(a, 1).indices, "max: indices");
+  // Every operation the class has as a method is in the table above.
+  const methods = Object.getOwnPropertyNames(Tensor.prototype).filter((k) =>
+    !["constructor", "size", "at", "item", "toNested"].includes(k)
+  );
+  assert.deepEqual(methods.sort(), [...new Set(cases.map(([name]) => name))].sort());
+});
+
+Deno.test("methods share data or copy, as their functions do, and scatterAddRows works in place", () => {
+  const a = randn([4, 6]);
+  assert.equal(a.reshape([24]).data, a.data, "reshape is a view");
+  assert.notEqual(a.clone().data, a.data, "clone copies");
+  assert.notEqual(a.T.data, a.data, "T copies");
+  const table = zeros([3, 2]);
+  assert.equal(table.scatterAddRows(indexTensor([1, 1], [2]), ones([2, 2])), table, "returns the table it changed");
+  assert.deepEqual(table.toNested(), [[0, 0], [2, 2], [0, 0]]);
+  assert.throws(() => a.matmul(a), { name: "TypeError", message: /Cannot matmul \[4, 6\] by \[4, 6\]/ });
 });

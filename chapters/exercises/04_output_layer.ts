@@ -7,14 +7,38 @@
  *     deno task exercise 4
  *
  * which says which gradients are right and, for a wrong one, the likely
- * mistake. Stuck on one? `deno task exercise 4 --hint dh` gives the
- * forward line and the shapes, `--hint dh --level 2` the local
- * derivative, and only `--solution dh` the chapter's own line.
- * `deno task exercise 4 --watch` checks again every time you save.
+ * mistake. Stuck on one? The hints come in steps, each a little closer to
+ * the answer:
  *
- * The tensor functions are those of lib/tensor.ts: `mul`, `add`, `sub`, `div`
- * and `pow` broadcast like PyTorch, `sum(t, axis, keepdim)` reduces,
- * `sumToShape(grad, shape)` undoes a broadcast. Chapter 4 solves this exercise.
+ *     deno task exercise 4 --hint dh            # 1. the forward line and the shapes
+ *     deno task exercise 4 --hint dh --level 2  # 2. the local derivative
+ *     deno task exercise 4 --hint dh --level 3  # 3. the structure of the answer, its pieces named
+ *     deno task exercise 4 --solution dh        # the chapter's own line, only when you ask
+ *
+ * `deno task exercise --api` lists every tensor operation, and the
+ * lecture's PyTorch as you write it here. `deno task exercise 4 --watch`
+ * checks again every time you save.
+ *
+ * Chapter 4 solves this exercise.
+ *
+ * The API at hand, read from lib/tensor.ts. A Tensor's numbers are a flat array, row after row:
+ *
+ *     Tensor       A float32 tensor: a flat row-major data array and a shape. Entry [i, j] of a [rows, cols]
+ *                  tensor is data[i * cols + j].
+ *     IndexTensor  Integer indices with a shape, like the lecture's Xb ([32, 3]) and Yb ([32]), laid out as a
+ *                  Tensor is: Xb[k, j] is Xb.data[k * 3 + j].
+ *     t.data       The numbers, row-major.
+ *     t.shape      The size of each axis.
+ *
+ * Every method is also a function of the tensor first (`a.mul(b)` is `mul(a, b)`), so a formula may start with a
+ * number: `mul(-0.5, x)`. The operations:
+ *
+ *     a.sub(b)                Elementwise a - b, with broadcasting; b may be a number.
+ *     a.mul(b)                Elementwise a * b, with broadcasting; b may be a number.
+ *     t.pow(exponent)         Elementwise t ** exponent.
+ *     t.sum(axis?, keepdim?)  The sum over axis, keeping it as size 1 if keepdim; of everything without an axis.
+ *     a.matmul(b)             The matrix product a @ b, [n, k] by [k, m] giving [n, m].
+ *     t.T                     The transpose of a matrix, as PyTorch's t.T: h.T.matmul(dlogits).
  *
  * @module
  */

@@ -19,7 +19,7 @@ import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
 import { Tensor, zeros } from "../tensor.ts";
 import { editDistance } from "../spelling.ts";
-import { type Contribution, diagnose, type Mistake } from "./diagnose.ts";
+import { type Contribution, diagnose, type Formula, type Mistake, type Scatter, type Term } from "./diagnose.ts";
 
 const todos = new WeakSet<Tensor>();
 
@@ -89,6 +89,8 @@ export interface GradientSpec {
   forward: string;
   /** Hint 2: the local derivative and how the chain rule applies. */
   rule: string;
+  /** Hint 3: the structure of the answer, its pieces named and their shapes, not written as code. */
+  structure: string;
   /** The variables whose statements in the chapter's solving function make up the solution (default: `name`). */
   solution?: string[];
   /** The axes over which the forward pass broadcast the tensor (its gradient sums over exactly these). */
@@ -97,6 +99,16 @@ export interface GradientSpec {
   partials?: (input: ExerciseInput, ref: Gradients) => Contribution[];
   /** Known wrong formulas, computed from correct upstream values. */
   mistakes?: (input: ExerciseInput, ref: Gradients) => Mistake[];
+  /** The terms of its one-line formula, to name one missing or off by a factor (exercises 7 and 8). */
+  terms?: (input: ExerciseInput, ref: Gradients) => Term[];
+  /** The scatter that makes it (dC), to name one that assigns where it must add. */
+  scatter?: (input: ExerciseInput, ref: Gradients) => Scatter;
+  /**
+   * Its formula, reading the forward tensors, the parameters and the correct
+   * upstream gradients by name from `values`: to name a forward tensor
+   * written in place of another of the same shape.
+   */
+  formula?: (values: Readonly<Record<string, Tensor>>, input: ExerciseInput) => Tensor;
   /** Why the gradient is zero in exact arithmetic, when it is (any answer within rounding of 0 is then right). */
   zero?: string;
   /** A line to add when the gradient is right, e.g. why a shortcut is fine ("" for none). */
@@ -176,6 +188,27 @@ export function correctGradients(spec: ExerciseSpec, { input, ref }: ExerciseCon
   return out;
 }
 
+/** The tensors of the forward pass and the parameters, by name. */
+function forwardTensors(input: ExerciseInput): Record<string, Tensor> {
+  return Object.fromEntries(
+    [...Object.entries(input.fwd), ...Object.entries(input.params)].filter(([, t]) => t instanceof Tensor),
+  );
+}
+
+/** A spec's formula over the forward tensors, the parameters and the correct gradients `correct`, for diagnose. */
+function formulaOver(
+  formula: NonNullable<GradientSpec["formula"]>,
+  input: ExerciseInput,
+  correct: Record<string, Tensor>,
+): Formula {
+  const forward = forwardTensors(input);
+  return {
+    compute: (values) => formula(values, input),
+    values: { ...forward, ...correct },
+    forward: Object.keys(forward),
+  };
+}
+
 /**
  * Checks one gradient of an exercise on its own: the learner's tensor,
  * computed from correct upstream values, against the reference, with the
@@ -222,6 +255,9 @@ export function checkGradient(
     broadcastAxes: g.broadcastAxes,
     contributions: g.partials?.(input, ref),
     mistakes: g.mistakes?.(input, ref),
+    terms: g.terms?.(input, ref),
+    scatter: g.scatter?.(input, ref),
+    formula: g.formula && formulaOver(g.formula, input, correct),
   });
   const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
   return { name, status: d.status, detail: (d.status === "wrong" ? d.detail : note).replace(/\s+/g, " ") };

@@ -8,9 +8,11 @@
  * axis from an `[n, 1]` index, a missing broadcast); {@linkcode VALUE_RULES}
  * explain wrong numbers of the right shape (a flipped sign, a factor 2, ½, n,
  * 1/n or n − 1 on the whole, one contribution of a tensor used twice left
- * out, one term off by a factor or a sign, a known wrong formula, the chain
- * rule's upstream factor left out, a transpose, a constant factor, all
- * zeros). {@linkcode diagnose} tries them in order; when none explains the
+ * out, one term off by a factor or a sign, one term of a one-line formula
+ * missing or off by a factor, a known wrong formula, a scatter that assigns
+ * where it must add, a forward tensor in place of another of the same shape,
+ * the chain rule's upstream factor left out, a transpose, a constant factor,
+ * all zeros). {@linkcode diagnose} tries them in order; when none explains the
  * numbers, it says where they are off (which rows and columns) and by how
  * much. It advises a sum over an axis only when the forward pass broadcast
  * over that axis.
@@ -69,6 +71,40 @@ export interface Mistake {
   tensor: Tensor;
 }
 
+/** One term of a one-line formula whose terms add up to the gradient (exercise 8's three). */
+export interface Term {
+  /** How the formula writes it, e.g. "n · dhpreact". */
+  label: string;
+  /** Its value, computed from correct upstream values, the formula's common factor included. */
+  tensor: Tensor;
+  /** The constant the term carries, when it has one, and why it is there: left off, it is named. */
+  factor?: { value: number; name: string; why: string };
+}
+
+/** A gradient made by a scatter: each row of `src` added into the row of the table that `indices` names. */
+export interface Scatter {
+  /** The rows each row of `src` goes to (the lecture's Xb). */
+  indices: { readonly data: ArrayLike<number>; readonly shape: Shape };
+  /** Their name, e.g. `Xb`. */
+  indexName: string;
+  /** The rows sent, `[...indices.shape, width]` (the lecture's demb). */
+  src: Tensor;
+  /** Their name, e.g. `demb`. */
+  srcName: string;
+  /** What a row of the table stands for, e.g. "character". */
+  row: string;
+}
+
+/** A gradient's formula over named tensors, to try it with one forward tensor in place of another. */
+export interface Formula {
+  /** The gradient from `values` (a function of the names it reads). */
+  compute(values: Readonly<Record<string, Tensor>>): Tensor;
+  /** The tensors it may read, by name: the forward pass's, the parameters', the correct upstream gradients. */
+  values: Readonly<Record<string, Tensor>>;
+  /** Which of `values` are forward tensors or parameters: the ones a learner may swap for another. */
+  forward: readonly string[];
+}
+
 /** What {@linkcode diagnose} may use besides the two tensors. */
 export interface DiagnoseContext {
   /** The batch size, to recognise factors of n and n − 1. */
@@ -85,6 +121,12 @@ export interface DiagnoseContext {
   contributions?: Contribution[];
   /** Known wrong formulas for this gradient. */
   mistakes?: Mistake[];
+  /** The terms of its one-line formula, when it is one. */
+  terms?: Term[];
+  /** The scatter that makes it, when it is one. */
+  scatter?: Scatter;
+  /** Its formula over named tensors. */
+  formula?: Formula;
 }
 
 /**
@@ -436,12 +478,123 @@ const termOffByFactor = valueRule("one term off by a factor", (ours, expected, {
   return undefined;
 });
 
+/** What to call a term off by factor `f`: missing, the wrong sign, its own factor left off, or another factor. */
+function termOff(term: Term, f: { value: number; name: string; why: string }): string {
+  if (f.value === 0) return `the term ${term.label} is missing`;
+  if (f.value === -1) return `the term ${term.label} has the wrong sign`;
+  if (term.factor && Math.abs(f.value * term.factor.value - 1) < 1e-9) {
+    return `the term ${term.label} lacks its factor ${term.factor.name}: ${term.factor.why}`;
+  }
+  return `the term ${term.label} is off by a factor of ${f.name} (yours ÷ expected)`;
+}
+
+/** One term of a one-line formula missing, with the wrong sign, or off by a known factor (its own one left off). */
+const formulaTermOff = valueRule("one term of a formula off", (ours, expected, { n, terms = [] }) => {
+  if (terms.length < 2) return undefined;
+  const factors = [{ value: 0, name: "0", why: "" }, ...knownFactors(n)];
+  for (const term of terms) {
+    if (term.tensor.data.every((x) => x === 0)) continue;
+    const others = terms.filter((t) => t !== term).reduce((acc, t) => add(acc, t.tensor), zeros(expected.shape));
+    const f = factors.find((f) => close(ours, add(others, mul(term.tensor, f.value))));
+    if (f) return termOff(term, f);
+  }
+  return undefined;
+});
+
 /** A wrong formula the exercise knows learners write. */
 const knownMistake = valueRule(
   "known mistake",
   (ours, _, { mistakes }) =>
     (mistakes ?? []).find((m) => sameShape(m.tensor.shape, ours.shape) && close(ours, m.tensor))?.label,
 );
+
+/** Whether rows `a` (at `i`) and `b` (at `j`) of width `width` agree within `torch.allclose`'s tolerance. */
+function rowsClose(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number, width: number): boolean {
+  for (let k = 0; k < width; k++) {
+    if (!(Math.abs(a[i * width + k] - b[j * width + k]) <= ATOL + RTOL * Math.abs(b[j * width + k]))) return false;
+  }
+  return true;
+}
+
+/**
+ * A scatter that assigns where it must accumulate: each row of the table
+ * that several rows were sent to holds one of them instead of their sum,
+ * and every other row is right.
+ */
+const scatterAssigns = valueRule("scatter that assigns", (ours, expected, { name, scatter }) => {
+  if (!scatter || expected.shape.length !== 2) return undefined;
+  const [rows, width] = expected.shape;
+  const { indices, src } = scatter;
+  if (src.size !== indices.data.length * width) return undefined;
+  const sent: number[][] = Array.from({ length: rows }, () => []);
+  for (let k = 0; k < indices.data.length; k++) sent[indices.data[k]]?.push(k);
+  const shared: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    if (sent[r].length > 1) {
+      if (!sent[r].some((k) => rowsClose(ours.data, r, src.data, k, width))) return undefined;
+      if (!rowsClose(ours.data, r, expected.data, r, width)) shared.push(r);
+    } else if (!rowsClose(ours.data, r, expected.data, r, width)) return undefined;
+  }
+  if (shared.length === 0) return undefined;
+  const list = shared.length > 6 ? `${shared.slice(0, 6).join(", ")}, …` : shared.join(", ");
+  return `rows ${list} (${shared.length} of ${rows}: the ${scatter.row}s ${scatter.indexName} names more than once) ` +
+    `each hold one of the ${scatter.srcName} rows sent to them, not their sum: your scatter assigns where it must ` +
+    `add. A row named twice gets both: scatterAddRows(zeros(…), ${scatter.indexName}, ${scatter.srcName}) does ` +
+    `that, or, in your loop, add each ${scatter.srcName} row to what row ${scatter.indexName}[k, j] of ${name} ` +
+    `already holds instead of overwriting it`;
+});
+
+/** `formula.values` seen through a record that counts each read of a name and may answer one of them otherwise. */
+function reading(formula: Formula, swap?: { name: string; by: Tensor; nth?: number }) {
+  const reads = new Map<string, number>();
+  const values = new Proxy(formula.values, {
+    get(target, key) {
+      const name = String(key);
+      const nth = reads.get(name) ?? 0;
+      reads.set(name, nth + 1);
+      const swapped = swap?.name === name && (swap.nth === undefined || swap.nth === nth);
+      return swapped ? swap.by : Reflect.get(target, key);
+    },
+  });
+  return { values, reads };
+}
+
+/** The formula's value with `swap` made, or undefined when it throws. */
+function computeWith(formula: Formula, swap?: { name: string; by: Tensor; nth?: number }) {
+  const { values, reads } = reading(formula, swap);
+  try {
+    return { value: formula.compute(values), reads };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A forward tensor (or parameter) in the formula swapped for another of the
+ * same shape, in all of its uses or in one: `hpreact` for `h`.
+ */
+const forwardSwapped = valueRule("forward tensor swapped", (ours, _, { formula }) => {
+  if (!formula) return undefined;
+  const reads = computeWith(formula)?.reads ?? new Map<string, number>();
+  for (const [used, count] of reads) {
+    const u = formula.values[used];
+    if (!formula.forward.includes(used) || !u) continue;
+    for (const other of formula.forward) {
+      const o = formula.values[other];
+      if (other === used || !sameShape(o.shape, u.shape) || o.data.every((x, i) => x === u.data[i])) continue;
+      const uses = count > 1 ? [undefined, ...Array.from({ length: count }, (_, k) => k)] : [undefined];
+      for (const nth of uses) {
+        const swapped = computeWith(formula, { name: used, by: o, nth })?.value;
+        if (!swapped || !sameShape(swapped.shape, ours.shape) || !close(ours, swapped)) continue;
+        const where = nth === undefined ? "" : ` in one of its ${count} uses`;
+        return `this is the right formula with ${other} where ${used} belongs${where} (both ${
+          formatShape(u.shape)
+        }): write ${used} there`;
+      }
+    }
+  }
+  return undefined;
+});
 
 /** The local derivative alone: times the upstream gradient (and summed), it is right. */
 const chainRuleLeftOut = valueRule("chain rule left out", (ours, expected, { upstream }) => {
@@ -486,7 +639,10 @@ export const VALUE_RULES: readonly Rule[] = [
   knownFactor,
   contributionLeftOut,
   termOffByFactor,
+  formulaTermOff,
   knownMistake,
+  scatterAssigns,
+  forwardSwapped,
   chainRuleLeftOut,
   transposedSquare,
   constantFactor,

@@ -8,9 +8,12 @@ import {
   type Contribution,
   diagnose,
   type DiagnoseContext,
+  type Formula,
   nonFinite,
   type Rule,
+  type Scatter,
   SHAPE_RULES,
+  type Term,
   VALUE_RULES,
   whereOff,
 } from "./diagnose.ts";
@@ -67,7 +70,7 @@ Deno.test("the rules have distinct names, shape rules first", () => {
   const names = [...SHAPE_RULES, ...VALUE_RULES].map((r) => r.name);
   assert.equal(new Set(names).size, names.length);
   assert.equal(SHAPE_RULES.length, 8);
-  assert.equal(VALUE_RULES.length, 9);
+  assert.equal(VALUE_RULES.length, 12);
 });
 
 // ## Shape rules
@@ -273,6 +276,93 @@ Deno.test("rule known mistake: a wrong formula the exercise knows", () => {
   assertSilent("known mistake", tensor([[1, 2, 3], [4, 5, 8]]), X, context);
 });
 
+/** A one-line formula of three terms, the first carrying a factor n = 4 (as exercise 8's n · dhpreact does). */
+const TERMS: Term[] = [
+  { label: "n · a", tensor: mul(A, 4), factor: { value: 4, name: "n", why: "the 1/n in front is shared" } },
+  { label: "−b", tensor: mul(B, -1) },
+  { label: "c", tensor: tensor([[0, 3, 1], [1, 0, 2]]) },
+];
+const FORMULA: DiagnoseContext = { ...CONTEXT, terms: TERMS };
+const termsExcept = (which: number, by: number) =>
+  TERMS.reduce((acc, t, i) => add(acc, mul(t.tensor, i === which ? by : 1)), zeros([2, 3]));
+
+Deno.test("rule one term of a formula off: missing, the wrong sign, its own factor left off, another factor", () => {
+  const expected = termsExcept(-1, 1);
+  const name = "one term of a formula off";
+  assertRuleNames(name, termsExcept(1, 0), expected, FORMULA, /^the term −b is missing$/);
+  assertRuleNames(name, termsExcept(2, -1), expected, FORMULA, /^the term c has the wrong sign$/);
+  assertRuleNames(
+    name,
+    termsExcept(0, 1 / 4),
+    expected,
+    FORMULA,
+    /^the term n · a lacks its factor n: the 1\/n in front is shared$/,
+  );
+  assertRuleNames(
+    name,
+    termsExcept(2, 2),
+    expected,
+    FORMULA,
+    /^the term c is off by a factor of 2 \(yours ÷ expected\)$/,
+  );
+  assertSilent(name, termsExcept(2, 1.7), expected, FORMULA);
+  assertSilent(name, termsExcept(1, 0), expected, { ...CONTEXT, terms: TERMS.slice(0, 1) });
+});
+
+/** A table of 3 rows, width 2, that 4 rows are sent to: row 0 twice, rows 1 and 2 once. */
+const SCATTER: Scatter = {
+  indices: { data: [0, 2, 0, 1], shape: [4] },
+  indexName: "Xb",
+  src: tensor([[1, 2], [3, 4], [5, 6], [7, 8]]),
+  srcName: "demb",
+  row: "character",
+};
+
+Deno.test("rule scatter that assigns: the rows named twice hold one of their rows, the others are right", () => {
+  const expected = tensor([[6, 8], [7, 8], [3, 4]]); // row 0 gets [1, 2] + [5, 6]
+  const context = { ...CONTEXT, name: "dC", of: "C", scatter: SCATTER };
+  const name = "scatter that assigns";
+  assertRuleNames(
+    name,
+    tensor([[5, 6], [7, 8], [3, 4]]), // the last row sent to row 0 wins
+    expected,
+    context,
+    /^rows 0 \(1 of 3: the characters Xb names more than once\) each hold one of the demb rows sent to them, not their sum: your scatter assigns where it must add\. A row named twice gets both: scatterAddRows\(zeros\(…\), Xb, demb\)/,
+  );
+  assert.match(
+    rule(name).explain(tensor([[1, 2], [7, 8], [3, 4]]), expected, context) ?? "",
+    /^rows 0 /,
+    "the first wins",
+  );
+  assertSilent(name, tensor([[5, 6], [7, 8], [3, 5]]), expected, context);
+  assertSilent(name, tensor([[5, 7], [7, 8], [3, 4]]), expected, context);
+  assertSilent(name, tensor([[5, 6], [7, 8], [3, 4]]), expected, CONTEXT);
+});
+
+/** A formula over forward tensors a and b (the same shape) and an upstream gradient g: a · g + a. */
+const SWAPPABLE: Formula = {
+  compute: (v) => add(mul(v.a, v.g), v.a),
+  values: { a: X, b: tensor([[2, 1, 0], [1, 3, 5]]), s: tensor([[1, 2, 3]]), g: tensor([[2, 1, 0.5], [1, 3, 2]]) },
+  forward: ["a", "b", "s"],
+};
+
+Deno.test("rule forward tensor swapped: another forward tensor of the same shape in all uses, or in one", () => {
+  const { a, b, g } = SWAPPABLE.values;
+  const expected = add(mul(a, g), a);
+  const context = { ...CONTEXT, formula: SWAPPABLE };
+  const name = "forward tensor swapped";
+  assertRuleNames(
+    name,
+    add(mul(b, g), b),
+    expected,
+    context,
+    /^this is the right formula with b where a belongs \(both \[2, 3\]\): write a there$/,
+  );
+  assertRuleNames(name, add(mul(a, g), b), expected, context, /with b where a belongs in one of its 2 uses/);
+  assertSilent(name, add(mul(b, g), mul(b, 2)), expected, context);
+  assertSilent(name, add(mul(b, g), b), expected, CONTEXT);
+});
+
 Deno.test("rule chain rule left out: the local derivative without the upstream gradient, also before a sum", () => {
   const local = tensor([[1, 2, 3], [4, 5, 6]]);
   const dy = tensor([[2, 1, 0.5], [1, 3, 2]]);
@@ -320,7 +410,13 @@ Deno.test("diagnose names the first rule in order: a flipped sign, not a constan
 
 Deno.test("no rule fires on a right answer, nor on one within rounding", () => {
   const nearly = add(X, 1e-7);
-  const contexts = [CONTEXT, TWO, { ...CONTEXT, broadcastAxes: [0], upstream: { dy: X } }];
+  const contexts = [
+    CONTEXT,
+    TWO,
+    FORMULA,
+    { ...CONTEXT, formula: SWAPPABLE, scatter: SCATTER },
+    { ...CONTEXT, broadcastAxes: [0], upstream: { dy: X } },
+  ];
   for (const context of contexts) {
     for (const r of [...SHAPE_RULES, ...VALUE_RULES]) {
       assert.equal(r.explain(X, X, context), undefined, r.name);

@@ -1,7 +1,7 @@
-// deno's error output, located and said in tensor terms.
+// deno's error output, located.
 
 import assert from "node:assert/strict";
-import { explainTypeError, parseDenoErrors } from "./errors.ts";
+import { parseDenoErrors } from "./errors.ts";
 
 Deno.test("type errors are found with their places, and other modules' types shortened", () => {
   const stderr =
@@ -35,25 +35,4 @@ Deno.test("a syntax error and an uncaught error keep their places", () => {
   const thrown = parseDenoErrors("error: Uncaught (in promise) Error: x\n    at f (file:///w/a.ts:1:28)\n");
   assert.equal((thrown.other as { line: number }).line, 1);
   assert.deepEqual(parseDenoErrors("").type, []);
-});
-
-Deno.test("arithmetic operators on tensors are explained with the function to call", () => {
-  assert.equal(
-    explainTypeError("TS2365", "Operator '+=' cannot be applied …", "  dcounts += mul(a, b);", 3),
-    "`+=` does not add tensors: write `dcounts = add(dcounts, …)`",
-  );
-  assert.equal(
-    explainTypeError("TS2588", "Cannot assign to 'dcounts' because it is a constant.", "  dcounts += x;", 3),
-    "`+=` does not add tensors: write `dcounts = add(dcounts, …)` (and declare dcounts with let)",
-  );
-  assert.equal(
-    explainTypeError("TS2362", "The left-hand side of an arithmetic operation …", "  const d = probs * dlogprobs;", 13),
-    "`*` does not multiply tensors: write mul(probs, dlogprobs)",
-  );
-  assert.equal(
-    explainTypeError("TS2588", "Cannot assign to 'dx' because it is a constant.", "  dx = y;", 3),
-    "dx is a const: declare it with let to assign it again",
-  );
-  assert.match(explainTypeError("TS2304", "Cannot find name 'dprob'.", "  f(dprob)", 5), /^dprob is not defined here/);
-  assert.equal(explainTypeError("TS9999", "Something else.", "x", 1), "Something else.");
 });

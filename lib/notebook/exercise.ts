@@ -2,21 +2,32 @@
  * An exercise's notebook, made from its stub (`chapters/exercises/NN_*.ts`):
  * the stub's doc, the forward pass it inverts, then one cell per gradient,
  * starting as the stub's `todo(…)` line wrapped in the check
- * (`let dprobs = check("dprobs", todo(probs));`), which prints the verdict and
- * diagnosis `deno task exercise N` gives that line and hands the cells below
+ * (`let dprobs = check("dprobs", () => todo(probs));`): the check
+ * type-checks the function's text and runs it, prints the verdict and
+ * diagnosis `deno task exercise N` gives that line, and hands the cells below
  * the correct value when the learner's is wrong or unfinished.
  *
  * @example
  * ```ts
  * import { exerciseNotebook } from "./exercise.ts";
- * import { EXERCISES } from "../../chapters/exercises/specs.ts";
- * const { file, stub: text, gradients } = EXERCISES[3];
- * const nb = exerciseNotebook(
- *   { path: `chapters/exercises/${file}`, text },
- *   gradients.map(({ name, forward }) => ({ name, forward })), // e.g. { name: "dlogprobs", forward: "loss = …" }
- *   "chapters/notebooks/exercises",
- *   { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" },
- * );
+ * const text = [
+ *   "/**",
+ *   " * # Exercise 7. Yours",
+ *   " *",
+ *   " * Replace each `todo(...)` with your gradient; `deno task exercise 7 --watch` checks it every time you save.",
+ *   " * @module",
+ *   " *" + "/",
+ *   'import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";',
+ *   "export function gradients({ fwd }: ExerciseInput) {",
+ *   "  const { logits } = fwd;",
+ *   "  const dlogits = todo(logits); // [n, 27]",
+ *   "  return { dlogits };",
+ *   "}",
+ * ].join("\n");
+ * const check = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/api.ts" };
+ * const notes = [{ name: "dlogits", forward: "loss = cross_entropy(logits, Yb)" }];
+ * const nb = exerciseNotebook({ path: "chapters/exercises/07_x.ts", text }, notes, "chapters/notebooks/exercises", check);
+ * nb.cells.some((c) => c.source.join("") === 'let dlogits = check("dlogits", () => todo(logits)); // [n, 27]'); // true
  * ```
  * @module
  */
@@ -59,11 +70,16 @@ function intro(doc: string, chapter: number, path: string): string {
       `${path}: its doc must say how to check (from "Replace each \`todo(...)\`" to "every time you save.")`,
     );
   }
-  const here = `Replace each \`todo(...)\` inside \`check(…)\` with your gradient and run its cell: the check ` +
-    `prints under the cell the verdict \`deno task exercise ${chapter}\` gives for that line, and the likely mistake ` +
-    `when it is wrong. A gradient that takes several statements computes its parts above its \`check\` line. Stuck ` +
-    `on one? In a terminal, \`deno task exercise ${chapter} --hint NAME\` gives the forward line and the shapes, ` +
-    `\`--hint NAME --level 2\` the local derivative, and only \`--solution NAME\` the chapter's own line.`;
+  const here = `Replace each \`todo(...)\` inside \`check("…", () => …)\` with your gradient and run its cell: the ` +
+    `check type-checks your function as \`deno task exercise ${chapter}\` type-checks a file (Deno's kernel does not), ` +
+    `so \`bngain * dhpreact\` or a PyTorch habit gets the same message, with the line and a caret; then it prints ` +
+    `under the cell the verdict that command gives for that line, and the likely mistake when it is wrong. A gradient ` +
+    `that takes several statements writes them in braces, \`() => { const t = …; return …; }\`, so that they are ` +
+    `checked too. Stuck ` +
+    `on one? In a terminal, the hints come in steps: \`deno task exercise ${chapter} --hint NAME\` gives the forward ` +
+    `line and the shapes, \`--hint NAME --level 2\` the local derivative, \`--hint NAME --level 3\` the structure of ` +
+    `the answer with its pieces named, and only \`--solution NAME\` the chapter's own line. ` +
+    `\`deno task exercise --api\` lists every tensor operation, and the lecture's PyTorch as you write it here.`;
   return [...paragraphs.slice(0, from), here, ...paragraphs.slice(to + 1)].join("\n\n");
 }
 
@@ -72,12 +88,12 @@ function intro(doc: string, chapter: number, path: string): string {
  *
  * @example
  * ```ts
- * import { EXERCISES } from "../../chapters/exercises/specs.ts";
- * const { file, stub: text, gradients } = EXERCISES[3];
- * const notes = gradients.map(({ name, forward }) => ({ name, forward }));
- * const cells = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/commands/exercise/notebook_api.ts" };
- * const nb = exerciseNotebook({ path: `chapters/exercises/${file}`, text }, notes, "chapters/notebooks/exercises", cells);
- * nb.cells.length > notes.length; // true: a markdown and a code cell per gradient, and more
+ * const text = "/**\n * # Exercise 4\n *\n * Replace each `todo(...)`; checked every time you save.\n * @module\n *" + "/\n" +
+ *   "export function gradients({ fwd }: ExerciseInput) {\n  const dh = todo(fwd.h); // [n, 64]\n  return { dh };\n}\n";
+ * const check = { name: "notebookChecker", input: "exerciseInput", summary: "notebookSummary", module: "lib/api.ts" };
+ * const notes = [{ name: "dh", forward: "logits = h @ W2 + b2" }];
+ * const nb = exerciseNotebook({ path: "chapters/exercises/04_x.ts", text }, notes, "chapters/notebooks/exercises", check);
+ * nb.cells.length > notes.length; // true
  * ```
  */
 export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: string, check: CheckFunction): Notebook {
@@ -129,7 +145,7 @@ export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: s
     const note = notes.find((n) => n.name === name);
     if (!note) throw new RangeError(`${stub.path}: the exercise has no gradient ${name}`);
     cells.push(markdown(`### \`${name}\`\n\n${name} inverts \`${note.forward}\`.`));
-    cells.push(code(`let ${name} = check("${name}", ${placeholder});${comment}`));
+    cells.push(code(`let ${name} = check("${name}", () => ${placeholder});${comment}`));
   }
   cells.push(
     markdown(

@@ -45,8 +45,10 @@ Deno.test("each todo of a stub becomes a cell that checks itself and hands on a 
   const cells = sources(
     exerciseNotebook({ path: "chapters/exercises/04_x.ts", text: STUB }, notes, "chapters/notebooks/exercises", CHECK),
   );
-  assert.match(cells[0][1], /^# Exercise 4\. Yours\n\nReplace each `todo\(\.\.\.\)` inside `check\(…\)` /);
-  assert.match(cells[0][1], /the check prints under the cell the verdict `deno task exercise 4` gives/);
+  assert.match(cells[0][1], /^# Exercise 4\. Yours\n\nReplace each `todo\(\.\.\.\)` inside `check\("…", \(\) => …\)` /);
+  assert.match(cells[0][1], /the check type-checks your function as `deno task exercise 4` type-checks a file/);
+  assert.match(cells[0][1], /prints under the cell the verdict that command gives for that line/);
+  assert.match(cells[0][1], /--hint NAME --level 3` the structure of the answer/);
   assert.doesNotMatch(cells[0][1], /then check your work with|--watch/);
   assert.match(cells[0][1], /\n\nThe tensor functions are those of lib\/tensor\.ts\.\n\n## In this notebook/);
   assert.match(cells[0][1], /save a copy in this same folder .*`mine_04_x\.ipynb`.*`Module not found`/s);
@@ -61,9 +63,9 @@ Deno.test("each todo of a stub becomes a cell that checks itself and hands on a 
   );
   assert.deepEqual(cells.slice(4, 8), [
     ["markdown", "### `dh`\n\ndh inverts `logits = h @ W2 + b2`."],
-    ["code", 'let dh = check("dh", todo(h)); // [n, 64]'],
+    ["code", 'let dh = check("dh", () => todo(h)); // [n, 64]'],
     ["markdown", "### `dhpreact`\n\ndhpreact inverts `h = tanh(hpreact)`."],
-    ["code", 'let dhpreact = check("dhpreact", todo(hpreact)); // [n, 64]'],
+    ["code", 'let dhpreact = check("dhpreact", () => todo(hpreact)); // [n, 64]'],
   ]);
   assert.equal(cells.at(-1)![1], "console.log(notebookSummary(4));");
 });

@@ -23,9 +23,10 @@ import { fromFileUrl } from "../../paths.ts";
 import { choiceFlag, parseFlags, UsageError } from "../../cli.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
-import { hint } from "./hints.ts";
+import { hint, type HintLevel } from "./hints.ts";
 import { runInSandbox, TIME_LIMIT_MS } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
+import { wholeApiCard } from "../../exercise/api_card.ts";
 
 /**
  * Where the learner's files go: `chapters/yours/`, ignored by git.
@@ -107,16 +108,19 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
   await checking;
 }
 
-const USAGE = "Usage: deno task exercise N [--hint NAME [--level 2] | --solution NAME | --reset | --watch]";
+const USAGE =
+  "Usage: deno task exercise N [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]\n       deno task exercise --api";
 
-/** What `deno task exercise` was asked for: help, or an exercise and its flags. */
+/** What `deno task exercise` was asked for: help, the API card, or an exercise and its flags. */
 type Request =
   | { help: true }
+  | { help: false; api: true }
   | {
     help: false;
+    api?: false;
     spec: ExerciseSpec;
     hint?: string;
-    level: 1 | 2;
+    level: HintLevel;
     solution?: string;
     reset: boolean;
     watch: boolean;
@@ -132,12 +136,15 @@ function parseRequest(args: string[]): Request {
       solution: { type: "string" },
       reset: { type: "boolean" },
       watch: { type: "boolean" },
+      api: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "exercise",
     true,
   );
-  if (values.help || positionals.length === 0) return { help: true };
+  if (values.help) return { help: true };
+  if (values.api) return { help: false, api: true };
+  if (positionals.length === 0) return { help: true };
   if (positionals.length > 1) throw new UsageError(`exercise takes one number, got ${positionals.join(" ")}`);
   const spec = EXERCISES[Number(positionals[0])];
   if (!/^\d+$/.test(positionals[0]) || !spec) {
@@ -148,7 +155,7 @@ function parseRequest(args: string[]): Request {
     help: false,
     spec,
     hint: values.hint === undefined ? undefined : String(values.hint),
-    level: Number(choiceFlag(values, "level", ["1", "2"]) ?? 1) as 1 | 2,
+    level: Number(choiceFlag(values, "level", ["1", "2", "3"]) ?? 1) as HintLevel,
     solution: values.solution === undefined ? undefined : String(values.solution),
     reset: Boolean(values.reset),
     watch: Boolean(values.watch),
@@ -161,6 +168,8 @@ function usage(): string {
   return `Write the gradients yourself; the tutorial checks them and names your mistakes.
 
 ${USAGE}
+
+--api prints the API at hand: every tensor operation, and the lecture's PyTorch as you write it here.
 
 Exercises (your files go to chapters/yours/):
 ${list}`;
@@ -190,7 +199,7 @@ async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, re
 }
 
 /**
- * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
+ * `deno task exercise [N] [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]`.
  * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
  *
  * @example
@@ -205,8 +214,8 @@ export async function exerciseCommand(
   watch: WatchOptions = {},
 ): Promise<number> {
   const request = parseRequest(args);
-  if (request.help) {
-    console.log(usage());
+  if (request.help || request.api) {
+    console.log(request.help ? usage() : wholeApiCard());
     return 0;
   }
   const { spec } = request;

@@ -89,15 +89,17 @@ fsTest("with the chapters' solution lines filled in, every exercise passes", asy
 fsTest("an error in the learner's code names the line", async (workspace) => {
   await Deno.mkdir(workspace, { recursive: true });
   const path = join(workspace, "04_output_layer.ts");
-  await Deno.writeTextFile(
-    path,
-    EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);"),
-  );
+  const text = EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);");
+  await Deno.writeTextFile(path, text);
+  const line = text.split("\n").findIndex((l) => l.includes("const dh = matmul(dlogits, W2);")) + 1;
   const { result, output } = await quietly(() => exerciseCommand(["4"], workspace));
   assert.equal(result, 1);
   assert.match(
     output.replace(/\s+/g, " "),
-    /Your gradients\(\) threw at .*04_output_layer\.ts:58:14: Cannot matmul \[32, 27\] by \[64, 27\].* const dh = matmul\(dlogits, W2\); \^/,
+    new RegExp(
+      `Your gradients\\(\\) threw at .*04_output_layer\\.ts:${line}:14: Cannot matmul \\[32, 27\\] by \\[64, 27\\].* ` +
+        `const dh = matmul\\(dlogits, W2\\); \\^`,
+    ),
   );
 });
 
@@ -128,12 +130,38 @@ fsTest("`+=` on tensors is a located type error in the learner's terms, and the 
   assert.match(
     output,
     new RegExp(
-      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = add\\(dcounts, …\\)\``,
+      `03_cross_entropy\\.ts:${line}:3: \`\\+=\` does not add tensors: write \`dcounts = dcounts\\.add\\(…\\)\` or \`dcounts = add\\(dcounts, …\\)\``,
     ),
   );
   assert.match(output, /so it was not run/);
   assert.doesNotMatch(output, /gradient\s+line\s+status/);
 });
+
+fsTest(
+  "the lecture's `dlogprobs[range(n), Yb] = -1 / n` and `counts @ dprobs` are said in tensor terms",
+  async (workspace) => {
+    const indexed = await tryMistake(workspace, 3, [[
+      "const dlogprobs = oneHot(Yb, vocabSize).mul(-1 / n);",
+      "const dlogprobs = zeros(logprobs.shape);\n  dlogprobs[range(n), Yb] = -1 / n;",
+    ]]);
+    assert.equal(indexed.result, 1);
+    assert.match(
+      indexed.output,
+      new RegExp(
+        `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
+          indexed.lineOf("dlogprobs[range(n)")
+        }:13: a Tensor is not indexed with \\[ \\]: its numbers are a flat, row-major \\.data with a \\.shape .*` +
+          `dlogprobs = oneHot\\(Yb, dlogprobs\\.shape\\[1\\]\\)\\.mul\\(-1 / n\\)`,
+      ),
+    );
+    assert.doesNotMatch(indexed.output, /Cannot find name 'range'/);
+    const matmul = await tryMistake(workspace, 3, [["countsSumInv.mul(dprobs)", "countsSumInv @ dprobs"]]);
+    assert.match(
+      matmul.output,
+      /could not be run: .*:\d+:\d+: `@` is Python's matrix product; TypeScript has no such operator: write countsSumInv\.matmul\(dprobs\) or matmul\(countsSumInv, dprobs\)/,
+    );
+  },
+);
 
 fsTest("a syntax error keeps its line and column", async (workspace) => {
   const { result, output, lineOf } = await tryMistake(workspace, 3, [[
@@ -242,7 +270,7 @@ fsTest("`*` on tensors is one located message, without its knock-on errors", asy
     new RegExp(
       `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
         lineOf("const dprobs")
-      }:18: \`\\*\` does not multiply tensors: write mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
+      }:18: \`\\*\` does not multiply tensors: write pow\\(probs, -1\\)\\.mul\\(dlogprobs\\) or mul\\(pow\\(probs, -1\\), dlogprobs\\)`,
     ),
   );
 });

@@ -12,9 +12,9 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
     message: /no exercise "9": exercises are chapters 3 to 8/,
   });
   await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), UsageError);
-  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "3"]), {
-    message: '--level must be 1 or 2, got "3"',
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "4"]), UsageError);
+  await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "4"]), {
+    message: '--level must be 1 or 2 or 3, got "4"',
   });
   await assert.rejects(() => exerciseCommand(["3", "--frob"]), UsageError);
   await assert.rejects(() => exerciseCommand(["3", "--hnit", "dprobs"]), {
@@ -23,4 +23,13 @@ Deno.test("exercise mode's bad input is one clear line", async () => {
   const { result, output } = await quietly(() => exerciseCommand([]));
   assert.equal(result, 0);
   assert.match(output, /3\. Backprop through cross-entropy/);
+});
+
+Deno.test("--api prints the whole API card with the lecture's PyTorch translated", async () => {
+  const { result, output } = await quietly(() => exerciseCommand(["--api"]));
+  assert.equal(result, 0);
+  assert.match(output, /^The API at hand/);
+  assert.match(output, /a\.matmul\(b\) +The matrix product/);
+  assert.match(output, /a @ b +a\.matmul\(b\)/);
+  assert.doesNotMatch(output, /formatShape/);
 });

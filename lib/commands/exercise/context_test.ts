@@ -15,11 +15,27 @@ import { backpropBatchnorm } from "../../../chapters/05_batchnorm.ts";
 import { backpropFirstLayer } from "../../../chapters/06_first_layer.ts";
 import { crossEntropyBackward } from "../../../chapters/07_fused_cross_entropy.ts";
 import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
-import { checkExercise, type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
+import { checkExercise, correctGradients, type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
+import { compareGradient } from "../../check/compare.ts";
 import { formatVerdicts } from "../../exercise/verdicts.ts";
 import { checkLearner, checkOne, exerciseContext, exerciseInput, type LearnerModule, upstreamFor } from "./context.ts";
 import { referenceGradients } from "../../check/reference.ts";
-import { add, div, mul, neg, oneHot, ones, pow, sub, sum, type Tensor, transpose, zeros } from "../../tensor.ts";
+import {
+  add,
+  div,
+  indexTensor,
+  mul,
+  neg,
+  oneHot,
+  ones,
+  pow,
+  scatterAddRows,
+  sub,
+  sum,
+  Tensor,
+  transpose,
+  zeros,
+} from "../../tensor.ts";
 
 const input = exerciseInput();
 const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
@@ -89,7 +105,10 @@ Deno.test("n instead of n − 1 is named as Bessel's correction", () => {
     );
     return mul(mul(mul(params.bngain, fwd.bnvarInv), 1 / n), inner);
   });
-  assert.match(fused.detail, /^this is only the formula for the biased variance \(1\/n\): .* n\/\(n − 1\)/);
+  assert.match(
+    fused.detail,
+    /^the term −n\/\(n − 1\) · bnraw · Σ \(dhpreact · bnraw\) lacks its factor n\/\(n − 1\): the forward pass divides the variance by n − 1/,
+  );
 });
 
 Deno.test("a flipped sign is named", () => {
@@ -152,6 +171,96 @@ Deno.test("a factor on one term of a tensor used twice is named: 2 in d(x²), 1/
     ({ fwd }, r) => sub(mul(fwd.countsSumInv, r.dprobs), mul(ones([32, 27]), r.dcountsSum)),
   );
   assert.match(sign.detail, /^the term through countsSum = Σ counts has the wrong sign/);
+});
+
+Deno.test("each gradient's formula, terms and scatter, on correct upstream values, give TensorFlow.js's gradient", () => {
+  const forward = Object.fromEntries(
+    [...Object.entries(input.fwd), ...Object.entries(input.params)].filter(([, t]) => t instanceof Tensor),
+  );
+  for (const spec of Object.values(EXERCISES)) {
+    const values = { ...forward, ...correctGradients(spec, { input, ref }) };
+    for (const g of spec.gradients) {
+      const expected = ref[g.of];
+      const what = `exercise ${spec.chapter}, ${g.name}`;
+      assert.ok(g.formula, `${what} has a formula`);
+      assert.ok(compareGradient(g.name, g.formula(values, input), expected).approximate, `${what}: its formula`);
+      const terms = g.terms?.(input, ref);
+      if (terms) {
+        const total = terms.reduce((acc, t) => add(acc, t.tensor), zeros(expected.shape));
+        assert.ok(compareGradient(g.name, total, expected).approximate, `${what}: its terms`);
+      }
+      const scatter = g.scatter?.(input, ref);
+      if (scatter) {
+        const table = scatterAddRows(
+          zeros(expected.shape),
+          indexTensor(scatter.indices.data, scatter.indices.shape),
+          scatter.src,
+        );
+        assert.ok(compareGradient(g.name, table, expected).approximate, `${what}: its scatter`);
+      }
+    }
+  }
+});
+
+Deno.test("a forward tensor swapped for another of the same shape is named, in all its uses or in one", () => {
+  const { fwd } = input;
+  const h = verdictWith(4, "dhpreact", (_, r) => mul(sub(1, pow(fwd.hpreact, 2)), r.dh));
+  assert.match(h.detail, /^this is the right formula with hpreact where h belongs \(both \[32, 64\]\): write h there$/);
+  const bndiff = verdictWith(5, "dbnvarInv", (_, r) => sum(mul(fwd.bnraw, r.dbnraw), 0, true));
+  assert.match(bndiff.detail, /^this is the right formula with bnraw where bndiff belongs \(both \[32, 64\]\)/);
+  const once = verdictWith(8, "dhprebn", ({ params, n, dhpreact }) => {
+    const inner = mul(n, dhpreact).sub(dhpreact.sum(0, true))
+      .sub(mul(n / (n - 1), fwd.bnraw.mul(dhpreact.mul(fwd.bndiff).sum(0, true))));
+    return params.bngain.mul(fwd.bnvarInv).div(n).mul(inner);
+  });
+  assert.match(once.detail, /^this is the right formula with bndiff where bnraw belongs in one of its 2 uses/);
+});
+
+Deno.test("exercise 8's one-line formula: a term missing or without its factor n or n/(n − 1) is named", () => {
+  const { fwd, params, n, dhpreact } = input;
+  const formula = (first: number, second: number, third: number) => () => {
+    const inner = mul(first, dhpreact).sub(dhpreact.sum(0, true).mul(second))
+      .sub(mul(third, fwd.bnraw.mul(dhpreact.mul(fwd.bnraw).sum(0, true))));
+    return params.bngain.mul(fwd.bnvarInv).div(n).mul(inner);
+  };
+  assert.ok(isDone(verdictWith(8, "dhprebn", formula(n, 1, n / (n - 1)))));
+  assert.match(
+    verdictWith(8, "dhprebn", formula(1, 1, n / (n - 1))).detail,
+    /^the term n · dhpreact lacks its factor n: the 1\/n in front of the bracket is shared by the three terms/,
+  );
+  assert.match(verdictWith(8, "dhprebn", formula(n, 0, n / (n - 1))).detail, /^the term −Σ dhpreact is missing$/);
+  assert.match(
+    verdictWith(8, "dhprebn", formula(n, 1, 1 / (n - 1))).detail,
+    /^the term −n\/\(n − 1\) · bnraw · Σ \(dhpreact · bnraw\) is off by a factor of 1\/n = 1\/32/,
+  );
+  const oneHotUndivided = verdictWith(
+    7,
+    "dlogits",
+    ({ fwd, batch }) => fwd.logits.softmax(1).div(n).sub(oneHot(batch.Yb, 27)),
+  );
+  assert.match(
+    oneHotUndivided.detail,
+    /^the term −oneHot\(Yb\) lacks its factor 1\/n: the loss is a mean over the n rows/,
+  );
+});
+
+Deno.test("a dC scatter that assigns instead of adding is named with the rows used more than once", () => {
+  const { batch, params } = input;
+  const v = verdictWith(6, "dC", (_, r) => {
+    const dC = zeros(params.C.shape); // [27, 10]
+    for (let k = 0; k < batch.Xb.data.length; k++) {
+      for (let d = 0; d < 10; d++) dC.data[batch.Xb.data[k] * 10 + d] = r.demb.data[k * 10 + d];
+    }
+    return dC;
+  });
+  const shared = new Set([...batch.Xb.data].filter((x, i, all) => all.indexOf(x) !== i));
+  assert.match(
+    v.detail,
+    new RegExp(
+      `^rows [\\d, …]+ \\(${shared.size} of 27: the characters Xb names more than once\\) each hold one of the demb rows`,
+    ),
+  );
+  assert.doesNotMatch(v.detail, /\+=/);
 });
 
 Deno.test("a dropped 1e-5 is named; dbnvar, dprobs, dlogits and dhprebn written other ways pass", () => {
@@ -238,10 +347,11 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
 
 Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {
   for (const spec of Object.values(EXERCISES)) {
-    const texts = [spec.stub, ...spec.gradients.map((g) => g.rule)];
+    const texts = [spec.stub, ...spec.gradients.flatMap((g) => [g.rule, g.structure])];
     for (const g of spec.gradients) {
       texts.push(...(g.partials?.(input, ref) ?? []).map((p) => p.advice));
       texts.push(...(g.mistakes?.(input, ref) ?? []).map((m) => m.label));
+      texts.push(...(g.terms?.(input, ref) ?? []).map((t) => t.factor?.why ?? ""));
     }
     for (const text of texts) assert.doesNotMatch(text, /\+=/, `exercise ${spec.chapter}: ${text}`);
   }

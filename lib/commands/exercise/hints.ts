@@ -1,8 +1,9 @@
 /**
- * The hints of `deno task exercise N --hint NAME [--level 2]` and the
- * solution of `--solution NAME`, in steps: the forward line a gradient
- * inverts and its shape, then the local derivative, then (only when asked)
- * the chapter's own lines.
+ * The hints of `deno task exercise N --hint NAME [--level 2|3]` and the
+ * solution of `--solution NAME`, in steps: 1, the forward line a gradient
+ * inverts and its shape; 2, the local derivative; 3, the structure of the
+ * answer with its pieces named, not written; then, only when asked, the
+ * chapter's own lines.
  *
  * @example
  * ```ts
@@ -19,9 +20,13 @@ import { formatShape, type Tensor } from "../../tensor.ts";
 import { wrap } from "../../report/print.ts";
 import { exerciseInput } from "./context.ts";
 
+/** The hint levels below the solution: 1, the forward line and the shapes; 2, the local derivative; 3, the structure. */
+export type HintLevel = 1 | 2 | 3;
+
 /**
  * The hint at a level (1: the forward line and the shapes, 2: the local
- * derivative), or the solution; a {@linkcode UsageError} naming the
+ * derivative, 3: the structure of the answer), or the solution; a
+ * {@linkcode UsageError} naming the
  * exercise's gradients when it has no gradient `name`. `given` is the
  * exercise's input, for the shapes (made when not given).
  *
@@ -32,7 +37,7 @@ import { exerciseInput } from "./context.ts";
  * hint(specOf(3), "dprobs", "solution").endsWith("const dprobs = mul(pow(probs, -1), dlogprobs); // [n, 27]"); // true
  * ```
  */
-export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution", given?: ExerciseInput): string {
+export function hint(spec: ExerciseSpec, name: string, level: HintLevel | "solution", given?: ExerciseInput): string {
   const g = spec.gradients.find((x) => x.name === name);
   if (!g) {
     throw new UsageError(
@@ -47,7 +52,14 @@ export function hint(spec: ExerciseSpec, name: string, level: 1 | 2 | "solution"
       lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")
     }`;
   }
-  if (level === 2) return wrap(`${name}: ${g.rule.replace(/\s+/g, " ")}`);
+  if (level === 2) {
+    return wrap(
+      `${name}: ${g.rule.replace(/\s+/g, " ")} (More: --hint ${name} --level 3, the structure of the answer.)`,
+    );
+  }
+  if (level === 3) {
+    return wrap(`${g.structure.replace(/\s+/g, " ")} (The chapter's own lines: --solution ${name}.)`);
+  }
   const input = given ?? exerciseInput(); // only the first hint needs the shapes of the forward pass
   const shapeOf = (key: string) => {
     const t = (input.fwd as unknown as Record<string, Tensor | undefined>)[key] ??

@@ -1,10 +1,13 @@
 /**
  * The API the cells of the exercise notebooks
  * (`chapters/notebooks/exercises/`) call: the exercise's input, the check
- * each gradient's cell runs, and the summary cell's table. A cell is judged on its own, like a line of
- * `deno task exercise N`: {@linkcode checkOne} gives the verdict and the
- * diagnosis, and a wrong or unfinished gradient hands the cells below the
- * correct value, so one mistake never cascades.
+ * each gradient's cell runs, and the summary cell's table. A cell is judged
+ * on its own, like a line of `deno task exercise N`: it hands the check its
+ * gradient as a function, `() => …`, whose text is type-checked as a file's
+ * is (cell_check.ts), so `bngain * dhpreact` gets the same message; then
+ * {@linkcode checkOne} gives the verdict and the diagnosis, and a wrong or
+ * unfinished gradient hands the cells below the correct value, so one
+ * mistake never cascades.
  *
  * @example
  * ```ts
@@ -13,7 +16,7 @@
  * import { todo } from "../../exercise/checker.ts";
  * const { fwd } = exerciseInput();
  * const check = notebookChecker(3);
- * const dlogprobs = check("dlogprobs", todo(fwd.logprobs)); // prints "dlogprobs: TODO" and what to do
+ * const dlogprobs = check("dlogprobs", () => todo(fwd.logprobs)); // prints "dlogprobs: TODO" and what to do
  * console.log(notebookSummary(3)); // the table, dlogprobs TODO and the rest not reached
  * ```
  * @module
@@ -24,6 +27,8 @@ import { clone, Tensor } from "../../tensor.ts";
 import { wrap } from "../../report/print.ts";
 import { formatVerdicts } from "../../exercise/verdicts.ts";
 import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
+import { typeCheckCell } from "./cell_check.ts";
+import { editDistance } from "../../spelling.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the
@@ -50,59 +55,124 @@ export interface CellCheck {
   value: Tensor;
 }
 
+/** What a cell's function came to: its value, or why it was not judged (a type error, an error it threw). */
+type CellRun = { value: unknown } | { failed: string; text: string };
+
+/**
+ * A line of a cell's function with a caret under `column`, below what the
+ * error means. (The line is the function's text as the kernel hands it over,
+ * transpiled, so its line numbers need not be the cell's.)
+ */
+function located(text: string, sourceLine: string, column: number): string {
+  const caret = " ".repeat(Math.max(0, column - 1 - (sourceLine.length - sourceLine.trimStart().length))) + "^";
+  return `${wrap(text)}\n    ${sourceLine.trim()}\n    ${caret}`;
+}
+
+/**
+ * Runs a cell's function the way `deno task exercise N` runs a file: its
+ * text type-checked first (see cell_check.ts), and run only when it has no
+ * type error. The stub's own `() => todo(…)` is not type-checked.
+ */
+function runCellFunction(chapter: number, name: string, fn: () => unknown): CellRun {
+  const source = fn.toString();
+  if (!/^\(\)\s*=>\s*todo\([\w.]+\)$/.test(source.trim())) {
+    const errors = typeCheckCell(specOf(chapter), name, source) ?? [];
+    if (errors.length > 0) {
+      const count = errors.length === 1 ? "a type error" : `${errors.length} type errors`;
+      const each = errors.map((e) => located(e.text, e.sourceLine, e.column));
+      return {
+        failed: errors[0].text,
+        text: `${name}: ${count}, so your function was not run:\n\n${each.join("\n\n")}`,
+      };
+    }
+  }
+  try {
+    return { value: fn() };
+  } catch (error) {
+    const message = (error as Error).message;
+    const missing = error instanceof ReferenceError ? message.match(/^(\w+) is not defined/)?.[1] : undefined;
+    const detail = missing ? notDefined(chapter, missing) : `your function threw: ${message}`;
+    return { failed: detail, text: wrap(`${name}: wrong. ${detail}`) };
+  }
+}
+
+/** What to say of a name a cell's function used that no cell defined: a gradient of the exercise it is close to, or why. */
+function notDefined(chapter: number, missing: string): string {
+  const names = [...specOf(chapter).gradients.map((g) => g.name), ...specOf(chapter).given];
+  const close = names.find((name) => editDistance(name, missing) <= 2);
+  return close
+    ? `${missing} is not defined: did you mean ${close}?`
+    : `${missing} is not defined: is the cell that makes it below this one, not run yet, or stopped by an error (a syntax error such as @ stops a whole cell)?`;
+}
+
+/** Why a value that is not a Tensor is wrong: a number is what an operator on tensors makes. */
+function notATensor(value: unknown): string {
+  const what = value === null ? "null" : typeof value === "number" ? `a number (${value})` : typeof value;
+  return typeof value === "number"
+    ? `it is ${what}, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`
+    : `it is ${what}, not a Tensor`;
+}
+
 /**
  * Checks gradient `name` of exercise `chapter` as a notebook cell computed
- * it (from correct upstream values, which the cells above handed on).
+ * it (from correct upstream values, which the cells above handed on):
+ * `yours` is the cell's function, `() => …`, type-checked and run as a file
+ * is (see {@linkcode runCellFunction}), or the tensor itself.
  *
  * @example
  * ```ts
  * import { todo } from "../../exercise/checker.ts";
  * const { fwd } = exerciseInput();
- * const { text, value } = checkCell(3, "dlogprobs", todo(fwd.logprobs));
+ * const { text, value } = checkCell(3, "dlogprobs", () => todo(fwd.logprobs));
  * value.shape; // [32, 27]: the correct dlogprobs, for the cells below
  * text; // "dlogprobs: TODO\n\nReplace todo(…) with your dlogprobs and run this cell again. …"
  * ```
  */
 export function checkCell(chapter: number, name: string, yours: unknown): CellCheck {
   const correct = upstreamFor(chapter)[name];
-  const stuck = ` Stuck? deno task exercise ${chapter} --hint ${name}`;
-  const handOn = ` The cells below get the correct ${name}.`;
-  if (!(yours instanceof Tensor)) {
-    const detail = `it is ${yours === null ? "null" : typeof yours}, not a Tensor`;
-    const verdict: Verdict = { name, status: "wrong", detail };
-    return {
-      verdict,
-      text: `${name}: wrong. ${detail}\n\n${wrap(`Fix ${name}.${handOn}${stuck}`)}`,
-      value: clone(correct),
-    };
+  const next = (what: string) =>
+    wrap(`${what} The cells below get the correct ${name}. Stuck? deno task exercise ${chapter} --hint ${name}`);
+  const run: CellRun = typeof yours === "function" ? runCellFunction(chapter, name, yours as () => unknown) : {
+    value: yours,
+  };
+  if ("failed" in run) {
+    const verdict: Verdict = { name, status: "wrong", detail: run.failed };
+    return { verdict, text: `${run.text}\n\n${next(`Fix ${name} and run this cell again.`)}`, value: clone(correct) };
   }
-  const { verdict, text } = checkOne(chapter, name, yours);
-  if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: yours };
-  const next = verdict.status === "TODO"
+  if (!(run.value instanceof Tensor)) {
+    const detail = notATensor(run.value);
+    const verdict: Verdict = { name, status: "wrong", detail };
+    return { verdict, text: `${wrap(`${name}: wrong. ${detail}`)}\n\n${next(`Fix ${name}.`)}`, value: clone(correct) };
+  }
+  const { verdict, text } = checkOne(chapter, name, run.value);
+  if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: run.value };
+  const what = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`
     : `Fix ${name} and run this cell again.`;
   // A copy: the correct tensor is the exercise context's own reference, which a cell must not be able to edit.
-  return { verdict, text: `${text}\n\n${wrap(next + handOn + stuck)}`, value: clone(correct) };
+  return { verdict, text: `${text}\n\n${next(what)}`, value: clone(correct) };
 }
 
 /** The last verdict of each gradient, by exercise, for {@linkcode notebookSummary}. */
 const verdicts = new Map<number, Map<string, Verdict>>();
 
 /**
- * The check a notebook's gradient cells call: `let dprobs = check("dprobs", …);`
- * prints the cell's verdict and returns the tensor the cells below should use
- * (yours when right, the correct one when wrong or TODO).
+ * The check a notebook's gradient cells call: `let dprobs = check("dprobs", () => …);`
+ * type-checks the function's text as a file's is checked, runs it, prints
+ * the cell's verdict and returns the tensor the cells below should use
+ * (yours when right, the correct one when wrong or TODO). A tensor instead
+ * of a function is judged by its value alone.
  *
  * @example
  * ```ts
  * import { mul, oneHot, pow } from "../../tensor.ts";
  * const { fwd, batch, n } = exerciseInput();
  * const check = notebookChecker(3);
- * const dlogprobs = check("dlogprobs", mul(oneHot(batch.Yb, 27), -1 / n)); // prints "dlogprobs: exact" …
+ * const dlogprobs = check("dlogprobs", () => mul(oneHot(batch.Yb, 27), -1 / n)); // prints "dlogprobs: exact" …
  * const dprobs = check("dprobs", mul(pow(fwd.probs, -1), dlogprobs)); // prints "dprobs: approximately equal" …
  * ```
  */
-export function notebookChecker(chapter: number): (name: string, yours: Tensor) => Tensor {
+export function notebookChecker(chapter: number): (name: string, yours: Tensor | (() => Tensor)) => Tensor {
   specOf(chapter); // throws now, when there is no such exercise, not at the first cell
   return (name, yours) => {
     const { verdict, text, value } = checkCell(chapter, name, yours);

@@ -131,3 +131,32 @@ Deno.test("the summary cell prints the exercise's table from each cell's last ch
     message: /Exercise 3 has no gradient dx: its gradients are dlogprobs/,
   });
 });
+
+Deno.test("a cell's function is run and judged as its tensor would be; a number is said as what an operator makes", () => {
+  assert.match(checkCell(3, "dlogprobs", () => right).text, /^dlogprobs: (exact|approximately equal)/);
+  assert.match(checkCell(3, "dlogprobs", () => todo(fwd.logprobs)).text, /^dlogprobs: TODO\n/);
+  // Its text has no type error to find but a number (with --allow-run=deno the type check says it, else the run).
+  const number = checkCell(3, "dlogprobs", () => Number.NaN);
+  assert.equal(number.verdict.status, "wrong");
+  assert.match(
+    number.text.replace(/\s+/g, " "),
+    /a number.* not a Tensor: an operator on tensors \(-x, a \* b, a \+ b\)/,
+  );
+  assert.match(notATensorText(Number.NaN), /^it is a number \(NaN\), not a Tensor: an operator on tensors/);
+  const thrown = checkCell(3, "dlogprobs", () => fwd.logprobs.matmul(fwd.logprobs));
+  assert.match(thrown.text, /^dlogprobs: wrong\. your function threw: Cannot matmul \[32, 27\] by \[32, 27\]/);
+  assert.deepEqual(thrown.value, upstreamFor(3).dlogprobs);
+  const misspelt = checkCell(3, "dnormLogits", () => {
+    throw new ReferenceError("dcount is not defined"); // what `counts.mul(dcount)` throws in the kernel
+  });
+  assert.equal(misspelt.verdict.detail, "dcount is not defined: did you mean dcounts?");
+  const elsewhere = checkCell(3, "dnormLogits", () => {
+    throw new ReferenceError("helper is not defined");
+  });
+  assert.match(elsewhere.verdict.detail, /^helper is not defined: is the cell that makes it below this one/);
+});
+
+/** What a cell that gave `value` says, by way of the tensor form (no function, no type check). */
+function notATensorText(value: unknown): string {
+  return checkCell(3, "dlogprobs", value).verdict.detail;
+}

@@ -19,7 +19,8 @@
  * @module
  */
 
-import { explainTypeError, type Located } from "../../exercise/errors.ts";
+import type { Located } from "../../exercise/errors.ts";
+import { explainErrors, explainTypeError } from "../../exercise/translate.ts";
 import { wrap } from "../../report/print.ts";
 import type { SandboxRun } from "./sandbox.ts";
 
@@ -59,30 +60,21 @@ function ranTooLongText(run: SandboxRun, shown: string, limitMs: number): string
 function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
   const source = lines[line - 1] ?? "";
   const caret = `${" ".repeat(Math.max(0, column - 1 - (source.length - source.trimStart().length)))}^`;
-  return `${shown}:${line}:${column}: ${message}\n    ${source.trim()}\n    ${caret}`;
+  return `${wrap(`${shown}:${line}:${column}: ${message}`)}\n    ${source.trim()}\n    ${caret}`;
 }
 
 /** The type errors of the learner's file, located, the causes only: what to print. */
 function typeErrorsText(errors: Located[], shown: string, lines: string[], place: Place): string {
   const mine = errors.map((e) => ({ e, at: place(e.url, e.line, e.column) }));
-  // An operator on tensors also makes a number where a Tensor belongs, further on: show the cause only.
-  const operatorLines = new Set(
-    mine.filter(({ e }) => ["TS2362", "TS2363", "TS2365"].includes(e.code)).map(({ at }) => at?.line),
-  );
-  const causes = mine.filter(({ e, at }, i) =>
-    !(operatorLines.size > 0 && e.code === "TS2322" && /'number'/.test(e.message)) &&
-    !(["TS2362", "TS2363"].includes(e.code) && mine.slice(0, i).some((x) => x.at?.line === at?.line))
-  );
-  const located = causes.filter((x) => x.at).map(({ e, at }) =>
-    locate(
-      shown,
-      lines,
-      at!.line,
-      at!.column,
-      explainTypeError(e.code, e.message, lines[at!.line - 1] ?? "", at!.column),
-    )
-  );
-  if (causes.some((x) => !x.at)) {
+  const inFile = mine.filter((x) => x.at).map(({ e, at }) => ({
+    code: e.code,
+    message: e.message,
+    sourceLine: lines[at!.line - 1] ?? "",
+    line: at!.line,
+    column: at!.column,
+  }));
+  const located = explainErrors(inFile).map(({ error, text }) => locate(shown, lines, error.line!, error.column, text));
+  if (mine.some((x) => !x.at)) {
     located.push(`${shown}: it must export a function gradients(input), as the stub does`);
   }
   const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
@@ -148,7 +140,9 @@ export function reportRun(
     const at = "url" in e ? place(e.url, e.line, e.column) : undefined;
     return {
       text: at
-        ? `${shown} could not be run:\n\n${locate(shown, lines, at.line, at.column, e.message)}`
+        ? `${shown} could not be run:\n\n${
+          locate(shown, lines, at.line, at.column, explainTypeError("", e.message, lines[at.line - 1] ?? "", at.column))
+        }`
         : `${shown} could not be run: ${e.message}`,
       code: 1,
     };

@@ -1,0 +1,458 @@
+/**
+ * A learner's type and syntax errors in tensor terms. TypeScript rejects the
+ * lecture's PyTorch habits with messages about types (`'IndexTensor' cannot
+ * be used as an index type`, `Cannot find name 'keepdim'`); each of
+ * {@linkcode TRANSLATIONS} is a named rule that recognises one habit from the
+ * error and its line and says what to write instead. {@linkcode explainErrors}
+ * translates a file's errors and keeps their causes only: an error that
+ * another one explains (`keepdim=True` also makes `Cannot find name 'True'`)
+ * is left out.
+ *
+ * No `Deno` API: a browser page can use it too.
+ *
+ * @example
+ * ```ts
+ * import { explainTypeError } from "./translate.ts";
+ * explainTypeError("TS2304", "Cannot find name 'keepdim'.", "  const s = counts.sum(1, keepdim=true);", 28);
+ * // "TypeScript has no keyword arguments: `keepdim=true` assigns to an undefined name keepdim. Pass it by position: counts.sum(1, true)"
+ * ```
+ * @module
+ */
+
+import { pytorchName } from "./pytorch.ts";
+
+/** One error of a learner's file, with the line it is on. */
+export interface SourceError {
+  /** The TypeScript code (`TS2365`), or "" for a syntax error. */
+  code: string;
+  /** The compiler's message, first line. */
+  message: string;
+  /** The text of the line the error is on. */
+  sourceLine: string;
+  /** Its 1-based column on that line. */
+  column: number;
+  /** Its 1-based line, to tell which errors share one (errors without it share none). */
+  line?: number;
+}
+
+/** One habit, recognised from its error, and what to write instead. */
+export interface Translation {
+  /** What it recognises, e.g. "index with [ ]". */
+  name: string;
+  /** What to say about `error`, or undefined when it is not this habit. */
+  explain(error: SourceError): string | undefined;
+  /** Translations that say it better when they fire on the same line: this one is then left out. */
+  yieldsTo?: string[];
+  /** Translations whose error, anywhere in the file, is the cause of this one: it is then left out. */
+  causedBy?: string[];
+}
+
+const OPS: Record<string, { verb: string; method: string }> = {
+  "+": { verb: "add", method: "add" },
+  "-": { verb: "subtract", method: "sub" },
+  "*": { verb: "multiply", method: "mul" },
+  "/": { verb: "divide", method: "div" },
+  "**": { verb: "raise", method: "pow" },
+};
+
+/** An operand as written: a name or number with member accesses, calls and indexing (`fwd.probs`, `x.pow(2)`). */
+const OPERAND = String.raw`-?[\w$]+(?:\.[\w$]+|\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])*`;
+const OPERATOR = String.raw`\*\*|[-+*/@]`;
+
+/**
+ * The binary operation at `column` of `line`: the operand starting there and
+ * what follows it, or (for an error on the right-hand operand) what precedes it.
+ */
+function operationAt(line: string, column: number): { a: string; op: string; b: string } | undefined {
+  const rest = line.slice(column - 1);
+  const ahead = rest.match(new RegExp(`^(${OPERAND})\\s*(${OPERATOR})\\s*(${OPERAND})`));
+  if (ahead) return { a: ahead[1], op: ahead[2], b: ahead[3] };
+  const behind = line.slice(0, column - 1).match(new RegExp(`(${OPERAND})\\s*(${OPERATOR})\\s*$`));
+  const right = rest.match(new RegExp(`^${OPERAND}`))?.[0];
+  return behind && right ? { a: behind[1], op: behind[2], b: right } : undefined;
+}
+
+/** How to write `a op b` here: `a.mul(b) or mul(a, b)`; with a number first, what a number allows. */
+function callFor(method: string, a: string, b: string): string {
+  if (!/^-?[\d.]+$/.test(a)) return `${a}.${method}(${b}) or ${method}(${a}, ${b})`;
+  return method === "add" || method === "mul"
+    ? `${b}.${method}(${a}) or ${method}(${a}, ${b})`
+    : `${method}(${a}, ${b})`;
+}
+
+const ARITHMETIC = ["TS2362", "TS2363", "TS2365"];
+
+/** `dcounts += x` on tensors. */
+const compoundAssignment: Translation = {
+  name: "compound assignment",
+  explain({ code, sourceLine }) {
+    const compound = sourceLine.match(/(\w+)\s*([-+*/])=(?!=)/);
+    if (!compound || ![...ARITHMETIC, "TS2588", "TS2322"].includes(code)) return undefined;
+    const [, name, op] = compound;
+    const { verb, method } = OPS[op];
+    const isConst = code === "TS2588" || new RegExp(`const\\s+${name}\\b`).test(sourceLine);
+    return `\`${op}=\` does not ${verb} tensors: write \`${name} = ${name}.${method}(…)\` or \`${name} = ${method}(${name}, …)\`${
+      isConst ? ` (and declare ${name} with let)` : ""
+    }`;
+  },
+};
+
+/** `a * b`, `1 - h`, `h ** 2` on tensors. */
+const arithmetic: Translation = {
+  name: "arithmetic operator",
+  explain({ code, message, sourceLine, column }) {
+    if (!ARITHMETIC.includes(code)) return undefined;
+    const at = operationAt(sourceLine, column);
+    const op = at?.op ?? message.match(/Operator '([-+*/])'/)?.[1] ?? "";
+    if (op === "**") {
+      return `\`**\` does not raise a tensor to a power: write ${at!.a}.pow(${at!.b}) or pow(${at!.a}, ${at!.b})`;
+    }
+    const which = OPS[op];
+    return which &&
+      `\`${op}\` does not ${which.verb} tensors: write ${callFor(which.method, at?.a ?? "a", at?.b ?? "b")}`;
+  },
+};
+
+/** Reassigning a const. */
+const constReassigned: Translation = {
+  name: "const reassigned",
+  explain: ({ code, message }) =>
+    code === "TS2588"
+      ? `${message.match(/'(\w+)'/)?.[1] ?? "it"} is a const: declare it with let to assign it again`
+      : undefined,
+};
+
+/** `a @ b`: a syntax error in TypeScript. */
+const matmulOperator: Translation = {
+  name: "@",
+  explain({ code, message, sourceLine, column }) {
+    if (code !== "" || !(sourceLine[column - 1] === "@" || /['`]@['`]/.test(message))) return undefined;
+    const at = sourceLine.match(new RegExp(`(${OPERAND})\\s*@\\s*(${OPERAND})`));
+    const [a, b] = at ? [at[1], at[2]] : ["a", "b"];
+    return `\`@\` is Python's matrix product; TypeScript has no such operator: write ${a}.matmul(${b}) or matmul(${a}, ${b})`;
+  },
+};
+
+/** An element access on a line: `dlogprobs[range(n), Yb] = -1 / n`, `Xb[k][j]`. */
+interface Access {
+  /** What is indexed: `dlogprobs`, `Xb`. */
+  object: string;
+  /** The indices, the brackets' lists flattened: `["range(n)", "Yb"]`, `["k", "j"]`. */
+  indices: string[];
+  /** What is assigned to it, when it is assigned: the operator (`=`, `+=`) and the value. */
+  assigned?: { op: string; value: string };
+}
+
+/** The commas of `text` at bracket depth 0 split it: `"range(n), Yb"` is `["range(n)", "Yb"]`. */
+function splitTopLevel(text: string): string[] {
+  const parts = [""];
+  let depth = 0;
+  for (const c of text) {
+    if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+    if (c === "," && depth === 0) parts.push("");
+    else parts[parts.length - 1] += c;
+  }
+  return parts.map((p) => p.trim());
+}
+
+/** Where the bracket opened at `open` closes, or -1. */
+function closing(line: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < line.length; i++) {
+    if (line[i] === "[") depth++;
+    else if (line[i] === "]" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The innermost element access of `line` that spans `column` (1-based). */
+function accessAt(line: string, column: number): Access | undefined {
+  let found: Access | undefined;
+  for (const m of line.matchAll(/([A-Za-z_$][\w$.]*)\[/g)) {
+    if (m.index > column - 1) break;
+    const indices: string[] = [];
+    let end = m.index + m[0].length - 1;
+    while (line[end] === "[") {
+      const close = closing(line, end);
+      if (close === -1) return found;
+      indices.push(...splitTopLevel(line.slice(end + 1, close)));
+      end = close + 1;
+    }
+    if (end < column - 1) continue;
+    const after = line.slice(end).match(/^\s*([-+*/]?=)(?![=>])\s*(.*?);?\s*(?:\/\/.*)?$/);
+    found = { object: m[1], indices, assigned: after ? { op: after[1], value: after[2] } : undefined };
+  }
+  return found;
+}
+
+const LAYOUT = "a Tensor is not indexed with [ ]: its numbers are a flat, row-major .data with a .shape " +
+  "(entry [i, j] of a [rows, cols] tensor is .data[i * cols + j])";
+
+/** Where entry `indices` of `object` sits in its `.data`: `Xb.data[k * Xb.shape[1] + j]`. */
+function flatIndex(object: string, indices: string[]): string {
+  let at = indices[0];
+  for (let axis = 1; axis < indices.length; axis++) {
+    at = `${axis > 1 ? `(${at})` : at} * ${object}.shape[${axis}] + ${indices[axis]}`;
+  }
+  return `${object}.data[${at}]`;
+}
+
+/** What to write for an access that picks or sets one entry per row, `t[range(n), Yb]`. */
+function perRow({ object, indices, assigned }: Access): string {
+  const idx = indices[1];
+  if (!assigned) return `${object}.pickPerRow(${idx}) picks entry [i, ${idx}[i]] of every row i`;
+  const whole = `oneHot(${idx}, ${object}.shape[1]).mul(${assigned.value})`;
+  return `to put ${assigned.value} at [i, ${idx}[i]] of every row i, build the tensor whole: ${object} = ${
+    assigned.op === "=" ? whole : `${object}.add(${whole})`
+  } (oneHot makes the mask of those entries)`;
+}
+
+/** What to write for a row lookup or scatter with an index tensor, `C[Xb]`, `dC[Xb] += demb`. */
+function byIndexTensor({ object, indices, assigned }: Access): string {
+  const idx = indices[0];
+  return assigned
+    ? `${object}.scatterAddRows(${idx}, ${assigned.value}) adds each row of ${assigned.value} to the row of ${object} that ${idx} names (a row named twice gets both)`
+    : `${object}.gatherRows(${idx}) takes the rows of ${object} that ${idx} names`;
+}
+
+/** What to write for entries by position, `Xb[k][j]`, `dC[ix] += …`. */
+function byPosition({ object, indices, assigned }: Access, isIndexTensor: boolean): string {
+  const entry = `entry [${indices.join(", ")}] of ${object} is ${flatIndex(object, indices)}`;
+  if (indices.length === 1) {
+    return `${entry} when ${object} is a vector; row ${indices[0]} of a matrix is ${
+      flatIndex(object, [indices[0], "j"])
+    } for each column j${
+      assigned
+        ? `. To add rows into the rows of ${object} that an index tensor names, ${object}.scatterAddRows(indices, rows) does the whole loop`
+        : ""
+    }`;
+  }
+  if (isIndexTensor || indices.length > 2) return entry;
+  // Two indices into a Tensor: an entry of a matrix, or a row of a tensor with a third axis (demb[k][j]).
+  const d = ["d", "c", "e"].find((name) => !indices.includes(name))!;
+  return `${entry} when ${object} is a matrix (${object}.at(${indices.join(", ")}) reads it); with a third axis, [${
+    indices.join(", ")
+  }] is a row, whose entry ${d} is ${flatIndex(object, [...indices, d])}`;
+}
+
+/** `dlogprobs[range(n), Yb] = -1 / n`, `C[Xb]`, `Xb[k][j]`, `dC[ix] += demb[k][j]`. */
+const indexWithBrackets: Translation = {
+  name: "index with [ ]",
+  explain({ code, message, sourceLine, column }) {
+    const indexTensorIndex = code === "TS2538" && /'IndexTensor'/.test(message);
+    const indexesTensor = ["TS7053", "TS7015"].includes(code) && /index type '(?:Index)?Tensor'/.test(message);
+    if (!indexTensorIndex && !indexesTensor) return undefined;
+    const access = accessAt(sourceLine, column);
+    if (!access) return LAYOUT;
+    const advice = /^range\(/.test(access.indices[0]) && access.indices.length === 2
+      ? perRow(access)
+      : indexTensorIndex
+      ? byIndexTensor(access)
+      : byPosition(access, /'IndexTensor'/.test(message));
+    return `${LAYOUT}. Here, ${advice}`;
+  },
+};
+
+/** `h[0, 1]`: the comma operator inside brackets. */
+const commaInBrackets: Translation = {
+  name: "comma in [ ]",
+  yieldsTo: ["index with [ ]"],
+  explain: ({ code }) =>
+    code === "TS2695"
+      ? "`[i, j]` is not two indices in TypeScript (the comma drops i): entry [i, j] of a [rows, cols] tensor is .data[i * cols + j]"
+      : undefined,
+};
+
+/** The name a "Cannot find name" error is about, or "". */
+const missingName = ({ code, message }: SourceError) =>
+  code === "TS2304" || code === "TS2552" ? message.match(/'([\w$]+)'/)?.[1] ?? "" : "";
+
+/** `range(n)`. */
+const range: Translation = {
+  name: "range",
+  yieldsTo: ["index with [ ]"],
+  explain: (error) =>
+    missingName(error) === "range"
+      ? "range(n) is Python's: TypeScript loops with for (let i = 0; i < n; i++); the lecture's t[range(n), Yb] is t.pickPerRow(Yb) to read it, oneHot(Yb, cols) to build it"
+      : undefined,
+};
+
+/** `torch.sum(x, 1, true)` as this project writes it, `x.sum(1, true)`, when torch's function is a method here. */
+function asMethod(call: string | undefined): string | undefined {
+  const m = call?.match(/^torch\.(\w+)\((.*)\)$/);
+  if (!m || !pytorchName("torch", m[1])?.startsWith(`x.${m[1]}(`)) return call;
+  const [first, ...rest] = splitTopLevel(m[2]);
+  return `${first}.${m[1]}(${rest.join(", ")})`;
+}
+
+/** `keepdim=True`, `dim=1`: keyword arguments. */
+const keywordArgument: Translation = {
+  name: "keyword argument",
+  explain(error) {
+    const name = missingName(error);
+    const rest = error.sourceLine.slice(error.column - 1);
+    const kw = rest.match(new RegExp(`^${name}\\s*=(?![=>])\\s*([^,)]*)`));
+    if (!name || !kw || !/[(,]\s*$/.test(error.sourceLine.slice(0, error.column - 1))) return undefined;
+    const args = String.raw`(?:[^()]|\([^()]*\))*`; // a call's arguments, with calls in them one deep
+    const call = error.sourceLine.match(new RegExp(`${OPERAND}\\(${args}\\b${name}\\s*=${args}\\)`))?.[0];
+    const positional = asMethod(
+      call?.replace(/\b\w+\s*=(?![=>])\s*/g, "").replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false"),
+    );
+    return `TypeScript has no keyword arguments: \`${name}=${
+      kw[1].trim()
+    }\` assigns to an undefined name ${name}. Pass it by position${positional ? `: ${positional}` : ""}`;
+  },
+};
+
+/** `True`, `False`, `None`. */
+const pythonConstant: Translation = {
+  name: "Python constant",
+  yieldsTo: ["keyword argument"],
+  explain(error) {
+    const here = { True: "true", False: "false", None: "null (or leave the argument out)" }[missingName(error)];
+    return here && `${missingName(error)} is Python's: TypeScript writes ${here}`;
+  },
+};
+
+/** `torch.zeros_like(x)`, `F.one_hot(Yb, 27)`. */
+const pytorchModule: Translation = {
+  name: "torch. or F.",
+  explain(error) {
+    const module = missingName(error);
+    if (!["torch", "F", "nn", "np"].includes(module)) return undefined;
+    const name = error.sourceLine.slice(error.column - 1).match(/^[\w$]+(?:\.functional)?\.([\w$]+)/)?.[1] ?? "";
+    const here = pytorchName(module === "nn" ? "F" : module, name);
+    const whole = `${module}.${name}`;
+    return here
+      ? `${whole} is PyTorch's: here it is ${here} (deno task exercise --api lists every operation)`
+      : `${whole} is PyTorch's; this project's operations are lib/tensor.ts's, imported at the top of your file: deno task exercise --api lists them, with the lecture's habits translated`;
+  },
+};
+
+/** What PyTorch's Tensor has that this one has not, and what to write instead. */
+const PROPERTIES: Record<string, string> = {
+  view: "x.reshape([n, -1]) is PyTorch's x.view(n, -1)",
+  t: "x.T (or transpose(x)) transposes a matrix",
+  numel: "x.size is how many numbers it holds",
+  item: "x.item() is there; check the spelling",
+};
+const AUTOGRAD = ["grad", "backward", "retain_grad", "requires_grad", "zero_"];
+
+/** `probs.grad`, `x.view(n, -1)`, … on a Tensor. */
+const tensorProperty: Translation = {
+  name: "property PyTorch has",
+  explain({ code, message }) {
+    const m = message.match(/^Property '([\w$]+)' does not exist on type '(Index)?Tensor'/);
+    if (!m || (code !== "TS2339" && code !== "TS2551")) return undefined;
+    const [, name] = m;
+    if (AUTOGRAD.includes(name)) {
+      return `there is no autograd here: a Tensor has no .${name}. You compute each gradient yourself, named d + the tensor's name (the gradient of probs is your dprobs)`;
+    }
+    const mean = message.match(/Did you mean '([\w$]+)'\?/)?.[1];
+    return `a Tensor has no .${name}${Object.hasOwn(PROPERTIES, name) ? `: ${PROPERTIES[name]}` : ""}${
+      mean ? `; did you mean .${mean}?` : ""
+    } (deno task exercise --api lists what a Tensor has)`;
+  },
+};
+
+/** A number where a Tensor belongs: what `-x` (or `a * b`) on tensors made. */
+const numberForTensor: Translation = {
+  name: "number for a Tensor",
+  causedBy: ["arithmetic operator", "compound assignment"],
+  explain({ code, message, sourceLine, column }) {
+    if (!["TS2322", "TS2345"].includes(code) || !/'number'.*'Tensor/.test(message)) return undefined;
+    const name = sourceLine.slice(column - 1).match(/^[\w$]+/)?.[0];
+    return `${
+      name ? `${name} is` : "this is"
+    } a number here, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`;
+  },
+};
+
+/** A name not defined (after the PyTorch names above). */
+const unknownName: Translation = {
+  name: "unknown name",
+  explain(error) {
+    const name = missingName(error);
+    if (!name) return undefined;
+    const tip = /^d[A-Za-z]/.test(name) ? " (is it computed further down, or spelt differently?)" : "";
+    return `${name} is not defined here${tip}: ${error.message}`;
+  },
+};
+
+/**
+ * The translations, in the order {@linkcode explainTypeError} tries them.
+ *
+ * @example
+ * ```ts
+ * const error = { code: "TS2339", message: "Property 'grad' does not exist on type 'Tensor'.", sourceLine: "probs.grad", column: 7 };
+ * TRANSLATIONS.find((t) => t.explain(error))?.name; // "property PyTorch has"
+ * ```
+ */
+export const TRANSLATIONS: readonly Translation[] = [
+  compoundAssignment,
+  arithmetic,
+  constReassigned,
+  matmulOperator,
+  indexWithBrackets,
+  commaInBrackets,
+  range,
+  keywordArgument,
+  pythonConstant,
+  pytorchModule,
+  tensorProperty,
+  numberForTensor,
+  unknownName,
+];
+
+/** The first translation of `error` and what it says (the compiler's message when none fits). */
+function translate(error: SourceError): { rule?: Translation; text: string } {
+  for (const rule of TRANSLATIONS) {
+    const text = rule.explain(error);
+    if (text) return { rule, text };
+  }
+  return { text: error.message };
+}
+
+/**
+ * An error in the learner's terms: what the first translation that
+ * recognises it says, or the compiler's message. `sourceLine` is the line of
+ * the learner's file the error is on, `column` its column there; `code` is ""
+ * for a syntax error.
+ *
+ * @example
+ * ```ts
+ * explainTypeError("TS2362", "The left-hand side of an arithmetic operation must be …", "  const d = a * b;", 13);
+ * // "`*` does not multiply tensors: write a.mul(b) or mul(a, b)"
+ * ```
+ */
+export function explainTypeError(code: string, message: string, sourceLine: string, column: number): string {
+  return translate({ code, message, sourceLine, column }).text;
+}
+
+/**
+ * A file's errors, translated, their causes only: an error is left out when
+ * a translation it yields to fired on its line, when its cause fired
+ * anywhere, or when an earlier error on its line says the same. Each comes
+ * with the name of the translation that said it (none: the compiler's words).
+ *
+ * @example
+ * ```ts
+ * const line = "  const s = x.sum(1, keepdim=True);";
+ * const said = explainErrors([
+ *   { code: "TS2304", message: "Cannot find name 'keepdim'.", sourceLine: line, column: 22, line: 9 },
+ *   { code: "TS2304", message: "Cannot find name 'True'.", sourceLine: line, column: 30, line: 9 },
+ * ]);
+ * said.length; // 1: True is explained by keepdim=True
+ * ```
+ */
+export function explainErrors(errors: readonly SourceError[]): { error: SourceError; text: string; rule?: string }[] {
+  const said = errors.map((error) => ({ error, ...translate(error) }));
+  const fired = (names: string[] | undefined, line?: number) =>
+    !!names && said.some((s) => s.rule && names.includes(s.rule.name) && (line === undefined || s.error.line === line));
+  return said.filter((s, i) =>
+    !(s.error.line !== undefined && fired(s.rule?.yieldsTo, s.error.line)) &&
+    !fired(s.rule?.causedBy) &&
+    !said.slice(0, i).some((t) => t.error.line !== undefined && t.error.line === s.error.line && t.text === s.text)
+  ).map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
+}
