@@ -161,7 +161,16 @@ export function run(): boolean {
  *
  * @example
  * ```ts
+ * import { lectureForward } from "./02_forward.ts";
+ * import { backpropCrossEntropy } from "./03_cross_entropy.ts";
+ * import { backpropOutputLayer } from "./04_output_layer.ts";
+ * import { referenceGradients } from "../lib/check/reference.ts";
+ * const { fwd, params, batch } = lectureForward();
+ * const { dhpreact } = backpropOutputLayer(backpropCrossEntropy(fwd, batch.Yb).dlogits, fwd, params);
+ * const ref = referenceGradients(params, batch.Xb, batch.Yb);
  * const { moved, beyond } = droppedEpsilon(fwd, backpropBatchnorm(dhpreact, fwd, params), ref.grads.bnvar);
+ * moved.length; // 17: the low-variance columns
+ * beyond.length; // 3
  * ```
  */
 export function droppedEpsilon(fwd: Forward, g: BatchnormGrads, theirs: Tensor): { moved: number[]; beyond: number[] } {
