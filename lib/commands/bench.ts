@@ -5,7 +5,8 @@
  * their TypeScript twins (`lib/train/kernels.ts`), the plain tensor-module
  * step (chapter 9), TensorFlow.js autograd on its CPU backend, and, when a
  * Python with torch is found, PyTorch running the lecture's own loop body
- * (`data/pytorch/bench_step.py`). It prints the median time of a step, the
+ * (`data/pytorch/bench_step.py`), and, with `--native PATH`, a native program
+ * that runs the same step and prints its time. It prints the median time of a step, the
  * arithmetic rate, and how many times faster the WebAssembly step is.
  *
  * `--sweep` times the step instead for 64 to 1024 hidden units and batches of
@@ -45,6 +46,9 @@ Flags:
   --sweep            instead, ms/step and GFLOP/s for 64..1024 hidden units and batches of 32..512
   --kernels K        the kernels the sweep times: wasm or ts   (wasm)
   --python PATH      a Python with torch                      (/usr/bin/python3)
+  --native PATH      also time a native peer of the step, each round: it is run as
+                     PATH --steps N --runs 1 --noeval --data data/names.txt and prints median_ms=MS
+                     (../shared/bench/native/mlp.c does; its variant=NAME names it in the table)
   -h, --help         this text`;
 
 /**
@@ -205,6 +209,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     sweep: { type: "boolean" },
     kernels: { type: "string" },
     python: { type: "string" },
+    native: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, "bench").values;
   if (values.help) {
@@ -213,13 +218,15 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   const kernels = choiceFlag(values, "kernels", KERNEL_CHOICES) ?? "wasm";
   const python = pathFlag(values, "python") ?? "/usr/bin/python3";
+  const native = pathFlag(values, "native");
+  const natives = native === undefined ? [] : [native];
   const quick = values.quick === true;
   const data = loadTrainingData(3);
   if (values.sweep) return sweep(data, kernels, quick);
   if (values.kernels !== undefined) {
     throw new UsageError("--kernels chooses the kernels of --sweep; the bench times both");
   }
-  await compare(data, python, quick);
+  await compare(data, python, natives, quick);
   return 0;
 }
 
@@ -287,8 +294,31 @@ function printComparison(
   console.log(`200,000 steps would take ${(wasmMs * 200).toFixed(0)} s with the WebAssembly kernels.`);
 }
 
+/**
+ * Runs a native peer of the step (`--native PATH`) for `steps` steps on the
+ * lecture's names. Returns its name in the table and its ms/step (the
+ * `median_ms=` it prints), or a one-line reason why there is none.
+ */
+async function nativeTime(path: string, steps: number): Promise<{ name: string; ms: number } | string> {
+  const args = ["--steps", String(steps), "--runs", "1", "--noeval", "--data", "data/names.txt"];
+  let output;
+  try {
+    output = await new Deno.Command(path, { args, stdout: "piped", stderr: "piped" }).output();
+  } catch (error) {
+    return `native ${path}: not timed, it could not be run (${(error as Error).message.split("\n")[0]}).`;
+  }
+  const text = new TextDecoder().decode(output.stdout);
+  const ms = Number(/median_ms=([0-9.]+)/.exec(text)?.[1]);
+  if (!output.success || !(ms > 0)) {
+    const why = output.success ? "printed no median_ms=" : `exit code ${output.code}`;
+    return `native ${path}: not timed (${why}).`;
+  }
+  const variant = /variant=(\S+)/.exec(text)?.[1];
+  return { name: `native C${variant ? ` ${variant}` : ""} (${path.split("/").at(-1)})`, ms };
+}
+
 /** The lecture's step timed by every implementation on the same batches, as one table. */
-async function compare(data: TrainingData, python: string, quick: boolean): Promise<void> {
+async function compare(data: TrainingData, python: string, natives: string[], quick: boolean): Promise<void> {
   // Three rounds, each timing every implementation in turn, and the best round of each: on a shared machine a burst
   // of someone else's work then slows one round of one implementation, not the whole comparison.
   const rounds = quick ? 1 : 3;
@@ -311,8 +341,14 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   const best = new Map<string, number>();
   const keep = (name: string, ms: number) => best.set(name, Math.min(best.get(name) ?? Infinity, ms));
   let torch: TorchTimes | string = "";
+  const failed = new Map<string, string>();
   for (let round = 0; round < rounds; round++) {
     for (const [name, time] of ours) keep(name, time());
+    for (const path of natives.filter((path) => !failed.has(path))) {
+      const native = await nativeTime(path, quick ? 2000 : 10_000);
+      if (typeof native === "string") failed.set(path, native);
+      else keep(native.name, native.ms);
+    }
     // A PyTorch that failed once (no torch, a bad path) fails again: it is not run again.
     if (round > 0 && typeof torch === "string") continue;
     torch = await torchTimes(python, job);
@@ -322,6 +358,7 @@ async function compare(data: TrainingData, python: string, quick: boolean): Prom
   }
   const firstLoss = new Trainer({ steps: 1 }, data).trainOnBatch(batches[0].Xb.data, batches[0].Yb.data);
   printComparison(best, flops, torch, firstLoss);
+  for (const reason of failed.values()) console.log(reason);
 }
 
 /** ms/step and GFLOP/s for a grid of hidden sizes and batch sizes. */

@@ -31,3 +31,25 @@ Deno.test({
     assert.match(output, /^PyTorch: not timed, .* has no usable torch \(.+\); try --python PATH/m);
   },
 });
+
+Deno.test({
+  name: `a --native that cannot be run is left out in one line${canRun ? "" : SKIP}`,
+  ignore: !canRun,
+  async fn() {
+    const { result, output } = await quietly(() => benchCommand(["--quick", "--native", "/nonexistent/mlp"]));
+    assert.equal(result, 0);
+    assert.match(output, /^native \/nonexistent\/mlp: not timed, it could not be run \(.+\)\.$/m);
+    assert.doesNotMatch(output, /^native C/m);
+  },
+});
+
+Deno.test({
+  name: `a --native that prints no median_ms= is left out in one line${canRun ? "" : SKIP}`,
+  ignore: !canRun,
+  async fn() {
+    // `deno` stands in for a native peer that runs but prints no time: it does not know the flags it is given.
+    const { result, output } = await quietly(() => benchCommand(["--quick", "--native", Deno.execPath()]));
+    assert.equal(result, 0);
+    assert.match(output, /^native .*: not timed \((exit code \d+|printed no median_ms=)\)\.$/m);
+  },
+});

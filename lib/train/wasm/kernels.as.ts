@@ -86,6 +86,38 @@ export function batchnormForward(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32,
 ): void {
+  batchnormStats(varInv, mean, variance, inp, n, H);
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
+      storeLanes(at(bnraw, r + h), x, H - h);
+      storeLanes(at(out, r + h), fma(v128.load(at(gain, h)), x, v128.load(at(bias, h))), H - h);
+    }
+  }
+}
+
+/**
+ * batchnormForward and tanhForward in one pass over the rows: h = tanh(gain·bnraw + bias),
+ * the same arithmetic, without storing hpreact and reading it back.
+ */
+export function batchnormTanhForward(
+  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
+  inp: usize, gain: usize, bias: usize, n: i32, H: i32,
+): void {
+  batchnormStats(varInv, mean, variance, inp, n, H);
+  for (let i = 0; i < n; i++) {
+    const r = i * H;
+    for (let h = 0; h < H; h += 4) {
+      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
+      storeLanes(at(bnraw, r + h), x, H - h);
+      storeLanes(at(out, r + h), tanh4(fma(v128.load(at(gain, h)), x, v128.load(at(bias, h)))), H - h);
+    }
+  }
+}
+
+/** The batch's mean, its Bessel-corrected variance, and 1/√(variance + 1e-5), per hidden unit. */
+@inline function batchnormStats(varInv: usize, mean: usize, variance: usize, inp: usize, n: i32, H: i32): void {
   // The mean and the variance are sums over the rows, taken row after row (see sumRows).
   sumRows(mean, inp, n, H);
   const invN = f32x4.splat(1 / <f32>n);
@@ -114,14 +146,6 @@ export function batchnormForward(
     storeLanes(at(variance, h), v, H - h);
     storeLanes(at(varInv, h), f32x4.div(one, f32x4.sqrt(f32x4.add(v, eps))), H - h);
   }
-  for (let i = 0; i < n; i++) {
-    const r = i * H;
-    for (let h = 0; h < H; h += 4) {
-      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
-      storeLanes(at(bnraw, r + h), x, H - h);
-      storeLanes(at(out, r + h), fma(v128.load(at(gain, h)), x, v128.load(at(bias, h))), H - h);
-    }
-  }
 }
 
 /**
@@ -149,6 +173,50 @@ export function batchnormBackward(
     }
     store16(dgain, h, H, s0, s1, s2, s3);
   }
+  batchnormInputGradient(dinp, dgain, dbias, dout, bnraw, varInv, gain, scratch, n, H);
+}
+
+/**
+ * tanhBackward and batchnormBackward with one pass fewer: each row's
+ * dhpreact = (1 − h²)·dh is stored and summed into dbias and dgain (the
+ * same sums, row after row) in one pass, then dinp as batchnormBackward.
+ */
+export function batchnormTanhBackward(
+  dinp: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize, varInv: usize,
+  gain: usize, scratch: usize, n: i32, H: i32,
+): void {
+  const one = f32x4.splat(1);
+  for (let c = 0; c < H; c += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, g0 = s0, g1 = s0, g2 = s0, g3 = s0;
+    for (let i = 0; i < n; i++) {
+      const r = i * H + c;
+      const t0 = v128.load(at(h, r)), t1 = v128.load(at(h, r + 4));
+      const t2 = v128.load(at(h, r + 8)), t3 = v128.load(at(h, r + 12));
+      const d0 = f32x4.mul(f32x4.sub(one, f32x4.mul(t0, t0)), v128.load(at(dh, r)));
+      const d1 = f32x4.mul(f32x4.sub(one, f32x4.mul(t1, t1)), v128.load(at(dh, r + 4)));
+      const d2 = f32x4.mul(f32x4.sub(one, f32x4.mul(t2, t2)), v128.load(at(dh, r + 8)));
+      const d3 = f32x4.mul(f32x4.sub(one, f32x4.mul(t3, t3)), v128.load(at(dh, r + 12)));
+      store16(at(dhpreact, i * H), c, H, d0, d1, d2, d3);
+      s0 = f32x4.add(s0, d0);
+      s1 = f32x4.add(s1, d1);
+      s2 = f32x4.add(s2, d2);
+      s3 = f32x4.add(s3, d3);
+      g0 = fma(d0, v128.load(at(bnraw, r)), g0);
+      g1 = fma(d1, v128.load(at(bnraw, r + 4)), g1);
+      g2 = fma(d2, v128.load(at(bnraw, r + 8)), g2);
+      g3 = fma(d3, v128.load(at(bnraw, r + 12)), g3);
+    }
+    store16(dbias, c, H, s0, s1, s2, s3);
+    store16(dgain, c, H, g0, g1, g2, g3);
+  }
+  batchnormInputGradient(dinp, dgain, dbias, dhpreact, bnraw, varInv, gain, scratch, n, H);
+}
+
+/** dinp = k1·dout − k0 − k2·bnraw, from dgain and dbias (see batchnormBackward). */
+@inline function batchnormInputGradient(
+  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, scratch: usize,
+  n: i32, H: i32,
+): void {
   const k0 = scratch, k1 = at(scratch, H), k2 = at(scratch, 2 * H);
   const invN = f32x4.splat(1 / <f32>n);
   const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
@@ -307,16 +375,16 @@ export function step(layout: usize, lr: f32): f64 {
   const n = s.n, H = s.H, V = s.V, I = s.B * s.E;
   embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
   linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
-  batchnormForward(s.hpreact, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
-  tanhForward(s.h, s.hpreact, n * H);
+  batchnormTanhForward(s.h, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
   linearForward(s.logits, s.h, s.W2, s.b2, n, H, V);
   const loss = crossEntropyForward(s.probs, s.logits, s.Y, n, V);
   if (!isFinite(loss)) return loss;
 
   crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
   linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
-  tanhBackward(s.dhpreact, s.dh, s.h, n * H);
-  batchnormBackward(s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.bnraw, s.varInv, s.bngain, s.scratch, n, H);
+  batchnormTanhBackward(
+    s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, s.scratch, n, H,
+  );
   linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
   memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
   embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);
