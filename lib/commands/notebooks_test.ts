@@ -111,7 +111,7 @@ Deno.test("a half-saved notebook (not JSON) is one clear usage error naming it, 
 Deno.test("--verify runs the committed notebooks; with --execute it is a usage error, before anything is read", async () => {
   const { result, output } = await quietly(() => notebooksCommand(["--help"]));
   assert.equal(result, 0);
-  assert.match(output, /^  --verify {4}run every committed notebook in Jupyter/m);
+  assert.match(output, /^ {2}--verify {4}run every committed notebook in Jupyter/m);
   await assert.rejects(() => notebooksCommand(["--execute", "--verify"]), {
     name: "UsageError",
     message: "--execute and --verify do not go together",

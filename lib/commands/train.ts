@@ -30,6 +30,12 @@ import {
 } from "../train/config.ts";
 import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
 import { Trainer } from "../train/trainer.ts";
+import type { TrainingData } from "../train/training_data.ts";
+import { characterCount } from "../data.ts";
+import { checkpointHeader, dataForResume, dataForRun, trainingSetOf } from "./words.ts";
+
+/** The training set's words, or why they are not known. */
+type Known = { training: Set<string> } | { unknown: string };
 
 /**
  * Where checkpoints go unless `--out` says otherwise.
@@ -78,6 +84,7 @@ const TRAIN_HELP = `Train the lecture's MLP with the hand-written backward pass,
 Usage: deno task train [flags]
 
 Flags (defaults are the lecture's):
+  --data PATH        a UTF-8 text file of words, one a line  (data/names.txt; on --resume, the checkpoint's)
   --steps N          training steps in all                   (${DEFAULT_CONFIG.steps}; on --resume, the checkpoint's)
   --hidden N         hidden units                            (${DEFAULT_CONFIG.nHidden})
   --embd N           embedding size                          (${DEFAULT_CONFIG.nEmbd})
@@ -159,22 +166,37 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Samples and marks each as a training name or a new one. */
-function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number): void {
+/** The training set's words of a trainer's data, or why they are not known. */
+function knownTraining(data: TrainingData): Known {
+  if (data.vocabOnly) return { unknown: `the words it learned from were not read` };
+  return { training: new Set(data.words.slice(0, Math.trunc(0.8 * data.words.length))) };
+}
+
+/** Samples and marks each as a training name or a new one (when the training set is known). */
+function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number, known: Known): void {
   if (samples === 0) return;
-  const n1 = Math.trunc(0.8 * trainer.data.words.length);
-  const training = new Set(trainer.data.words.slice(0, n1));
   const names = trainer.sample(samples, seed, temperature);
+  const width = names.reduce((w, n) => Math.max(w, characterCount(n)), 4);
+  const pad = (name: string) => name + " ".repeat(width - characterCount(name));
+  if ("unknown" in known) {
+    console.log(
+      `\n${samples} samples (seed ${seed}, temperature ${temperature}); new or not, cannot tell: ${known.unknown}.\n`,
+    );
+    for (const name of names) console.log(`  ${name || "(empty)"}`);
+    return;
+  }
+  const { training } = known;
   const fresh = names.filter((name) => !training.has(name)).length;
   console.log(`\n${samples} samples (seed ${seed}, temperature ${temperature}), ${fresh} of them new:\n`);
-  const width = names.reduce((w, n) => Math.max(w, n.length), 4);
   for (const name of names) {
-    console.log(`  ${(name || "(empty)").padEnd(width)}  ${training.has(name) ? "in the training set" : "new"}`);
+    console.log(`  ${pad(name || "(empty)")}  ${training.has(name) ? "in the training set" : "new"}`);
   }
 }
 
 /** What the train command's flags ask for. */
 interface TrainOptions {
+  /** `--data`: the words file, or undefined for the lecture's names (or, on --resume, the checkpoint's file). */
+  data?: string;
   /** Fields that fix the network and its seeds; a resumed run must match them. */
   shape: Partial<TrainConfig>;
   /** Fields a resumed run may change. */
@@ -200,6 +222,7 @@ function given<T extends object>(o: T): T {
 function parseTrainFlags(args: string[]): TrainOptions | null {
   const text = { type: "string" } as const;
   const values = parseFlags(args, {
+    data: text,
     steps: text,
     hidden: text,
     embd: text,
@@ -222,6 +245,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
   if (values.help) return null;
   const resume = pathFlag(values, "resume");
   return {
+    data: pathFlag(values, "data"),
     shape: given({
       nHidden: wholeFlag(values, "hidden", 1),
       nEmbd: wholeFlag(values, "embd", 1),
@@ -254,12 +278,17 @@ function asUsageError(error: unknown): unknown {
   return error;
 }
 
-/** A fresh trainer from the flags; a flag out of range throws the one line a user reads. */
-function startFresh(o: TrainOptions): Trainer {
+/**
+ * A fresh trainer from the flags (and `--data`'s words, read and checked
+ * before anything is allocated); a flag out of range or bad data throws the
+ * one line a user reads.
+ */
+async function startFresh(o: TrainOptions): Promise<Trainer> {
   try {
     const config = { ...o.shape, ...o.schedule };
     config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
-    return new Trainer(config);
+    const data = o.data === undefined ? undefined : await dataForRun(o.data, config);
+    return new Trainer(config, data);
   } catch (error) {
     throw asUsageError(error);
   }
@@ -268,7 +297,10 @@ function startFresh(o: TrainOptions): Trainer {
 /** The trainer of `--resume` (`path`), whose network and seeds must match the flags given. */
 async function resumeRun(o: TrainOptions, path: string): Promise<Trainer> {
   try {
-    const trainer = await loadCheckpoint(path, undefined, o.schedule);
+    // The header first (a bad one is its own error, from loadCheckpoint), to know which words to read.
+    const header = await checkpointHeader(path, o.schedule).catch(() => null);
+    const data = header ? await dataForResume(o.data, header.source, header.config.blockSize) : undefined;
+    const trainer = await loadCheckpoint(path, data, o.schedule);
     for (const [key, value] of Object.entries(o.shape) as [keyof TrainConfig, number][]) {
       if (trainer.config[key] !== value) {
         throw new UsageError(
@@ -515,16 +547,18 @@ async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<St
   console.log(`\nCalibrating batchnorm over the ${count(trainer.data.train.count)} training examples…`);
   trainer.calibrate();
   console.log("\n" + lossChart(trainer.lossLog10.subarray(0, trainer.step)) + "\n");
+  const uniform = Math.log(trainer.data.vocab.size).toFixed(4);
   const losses = [
-    ["split", "examples", "loss"],
+    ["split", "examples", "loss", `uniform (ln ${trainer.data.vocab.size})`],
     ...(["train", "dev", "test"] as const).map((split) => [
       split === "dev" ? "val" : split,
       trainer.data[split].count,
       trainer.evaluate(trainer.data[split]).toFixed(4),
+      uniform,
     ]),
   ];
   console.log(table(losses));
-  printSamples(trainer, o.samples, o.sampleSeed, o.temperature);
+  printSamples(trainer, o.samples, o.sampleSeed, o.temperature, knownTraining(trainer.data));
   // Again, now with batchnorm's statistics over the training set.
   const stop = await saveOrStop(trainer, kept);
   if (stop) return stop;
@@ -610,7 +644,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   // A fresh run's flags are checked before anything is touched; a checkpoint to resume is read only under the lock.
-  const start: Trainer | string = o.resume ?? startFresh(o);
+  const start: Trainer | string = o.resume ?? await startFresh(o);
   // A --resume that holds no checkpoint of ours (missing, a user's file) gets its reading's error before any write.
   if (typeof start === "string" && await whatIsAt(start).catch(() => null) !== "checkpoint") await resumeRun(o, start);
   const { release, continuing, existed } = await claimOut(o);
@@ -685,7 +719,19 @@ export async function sampleCommand(args: string[]): Promise<number> {
     }
     throw asUsageError(error);
   }
+  if (trainer.data.vocabOnly && trainer.bnmean === null) {
+    // Stopped before calibration: batchnorm's statistics need the words it learned from.
+    try {
+      trainer = await loadCheckpoint(
+        path,
+        await dataForResume(undefined, trainer.data.source, trainer.config.blockSize),
+      );
+    } catch (error) {
+      throw asUsageError(error);
+    }
+  }
   console.log(`${path}: ${count(trainer.step)} steps of training.`);
-  printSamples(trainer, samples, seed, temperature);
+  const known = trainer.data.vocabOnly ? await trainingSetOf(trainer.data.source) : knownTraining(trainer.data);
+  printSamples(trainer, samples, seed, temperature, known);
   return 0;
 }

@@ -329,6 +329,11 @@ export class Trainer {
    * ```
    */
   calibrate(): void {
+    if (this.data.vocabOnly) {
+      throw new RangeError(
+        `Cannot calibrate batchnorm without the training words (${this.data.source?.name ?? "none"} was not read)`,
+      );
+    }
     ({ bnmean: this.bnmean, bnvar: this.bnvar } = calibrate(this.#inference(), this.data.train));
   }
 
