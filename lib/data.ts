@@ -259,6 +259,30 @@ export function characterCount(word: string): number {
   return n;
 }
 
+/**
+ * The token indices of a prefix, every character of which must be in the
+ * vocabulary; one that is not is a `RangeError` naming it.
+ *
+ * @example
+ * ```ts
+ * encodePrefix("em", buildVocab(["emma"])); // [2, 3]
+ * ```
+ */
+export function encodePrefix(text: string, vocab: Vocab): number[] {
+  return [...text].map((ch) => {
+    const ix = vocab.stoi.get(ch);
+    if (ix === undefined || ix === 0) {
+      const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+      throw new RangeError(
+        `the prefix ${JSON.stringify(text)} has the character ${
+          JSON.stringify(ch)
+        } (${code}), which is not in the vocabulary of ${vocab.size - 1} characters`,
+      );
+    }
+    return ix;
+  });
+}
+
 /** Examples as flat arrays: `X` is `[count, blockSize]` row-major, `Y` is `[count]`. */
 export interface Dataset {
   /** Context indices, `blockSize` per example. */

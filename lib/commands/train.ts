@@ -30,12 +30,8 @@ import {
 } from "../train/config.ts";
 import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
 import { Trainer } from "../train/trainer.ts";
-import type { TrainingData } from "../train/training_data.ts";
-import { characterCount } from "../data.ts";
 import { checkpointHeader, dataForResume, dataForRun, trainingSetOf } from "./words.ts";
-
-/** The training set's words, or why they are not known. */
-type Known = { training: Set<string> } | { unknown: string };
+import { checkSamplesOut, knownTraining, printSamples, type SampleRequest } from "./samples.ts";
 
 /**
  * Where checkpoints go unless `--out` says otherwise.
@@ -97,11 +93,15 @@ Flags (defaults are the lecture's):
   --samples N        names to sample at the end              (20)
   --temperature X    sampling temperature                    (1)
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
+  --top-k K          sample from the K likeliest tokens only (all)
+  --prefix TEXT      every sampled name starts with TEXT
+  --samples-out PATH write the samples there, one a line (never over a file without --force)
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT}; mlp-2… when taken)
   --resume PATH      continue a checkpoint up to --steps, counting the steps it has done
   --kernels K        kernels: wasm (SIMD) or ts (TypeScript) (wasm)
   --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
-  --force            start afresh over an existing checkpoint at --out (or the default's)
+  --force            start afresh over an existing checkpoint at --out (or the default's),
+                     and let --samples-out replace a file
   -h, --help         this text
 
 A resumed run keeps the checkpoint's network and seeds, and its learning rate schedule:
@@ -124,7 +124,14 @@ Flags:
   --samples N        how many names                          (20)
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
-  -h, --help         this text`;
+  --top-k K          draw from the K likeliest tokens only   (all)
+  --prefix TEXT      every name starts with TEXT
+  --samples-out PATH write the names there, one a line
+  --force            let --samples-out replace an existing file
+  -h, --help         this text
+
+Names are marked "in the training set" or "new" when the checkpoint's words are
+known: the lecture's names, or the file it records, still there with the same SHA-256.`;
 
 /** `--save-every`: a number of steps ("5000"), of minutes ("2m"), or "0" for never. */
 function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
@@ -166,31 +173,14 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** The training set's words of a trainer's data, or why they are not known. */
-function knownTraining(data: TrainingData): Known {
-  if (data.vocabOnly) return { unknown: `the words it learned from were not read` };
-  return { training: new Set(data.words.slice(0, Math.trunc(0.8 * data.words.length))) };
-}
-
-/** Samples and marks each as a training name or a new one (when the training set is known). */
-function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number, known: Known): void {
-  if (samples === 0) return;
-  const names = trainer.sample(samples, seed, temperature);
-  const width = names.reduce((w, n) => Math.max(w, characterCount(n)), 4);
-  const pad = (name: string) => name + " ".repeat(width - characterCount(name));
-  if ("unknown" in known) {
-    console.log(
-      `\n${samples} samples (seed ${seed}, temperature ${temperature}); new or not, cannot tell: ${known.unknown}.\n`,
-    );
-    for (const name of names) console.log(`  ${name || "(empty)"}`);
-    return;
-  }
-  const { training } = known;
-  const fresh = names.filter((name) => !training.has(name)).length;
-  console.log(`\n${samples} samples (seed ${seed}, temperature ${temperature}), ${fresh} of them new:\n`);
-  for (const name of names) {
-    console.log(`  ${pad(name || "(empty)")}  ${training.has(name) ? "in the training set" : "new"}`);
-  }
+/** `--top-k`, `--prefix`, `--samples-out` and `--force`, as both commands take them. */
+function samplingExtras(values: Record<string, unknown>): Pick<SampleRequest, "topK" | "prefix" | "out" | "force"> {
+  return given({
+    topK: wholeFlag(values, "top-k", 1),
+    prefix: typeof values.prefix === "string" ? values.prefix : undefined,
+    out: pathFlag(values, "samples-out"),
+    force: values.force === true,
+  }) as Pick<SampleRequest, "topK" | "prefix" | "out" | "force">;
 }
 
 /** What the train command's flags ask for. */
@@ -201,9 +191,8 @@ interface TrainOptions {
   shape: Partial<TrainConfig>;
   /** Fields a resumed run may change. */
   schedule: Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
-  samples: number;
-  temperature: number;
-  sampleSeed: number;
+  /** What to sample at the end (`--samples`, `--temperature`, `--sample-seed`, `--top-k`, `--prefix`, `--samples-out`). */
+  sampling: SampleRequest;
   resume?: string;
   out: string;
   /** No --out and no --resume: the run goes to the first free checkpoints/mlp-N.safetensors. */
@@ -235,6 +224,9 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     samples: text,
     temperature: text,
     "sample-seed": text,
+    "top-k": text,
+    prefix: text,
+    "samples-out": text,
     out: text,
     resume: text,
     "save-every": text,
@@ -259,9 +251,12 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
       lr: positiveFlag(values, "lr"),
       decayStep: wholeFlag(values, "decay-step", 0),
     }),
-    samples: limitedFlag(values, "samples", 0, MAX_SAMPLES) ?? 20,
-    temperature: positiveFlag(values, "temperature") ?? 1,
-    sampleSeed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
+    sampling: {
+      samples: limitedFlag(values, "samples", 0, MAX_SAMPLES) ?? 20,
+      temperature: positiveFlag(values, "temperature") ?? 1,
+      seed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
+      ...samplingExtras(values),
+    },
     resume,
     out: pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT,
     defaultOut: values.out === undefined && resume === undefined,
@@ -558,7 +553,7 @@ async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<St
     ]),
   ];
   console.log(table(losses));
-  printSamples(trainer, o.samples, o.sampleSeed, o.temperature, knownTraining(trainer.data));
+  await printSamples(trainer, o.sampling, knownTraining(trainer.data));
   // Again, now with batchnorm's statistics over the training set.
   const stop = await saveOrStop(trainer, kept);
   if (stop) return stop;
@@ -643,6 +638,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
+  await checkSamplesOut(o.sampling);
   // A fresh run's flags are checked before anything is touched; a checkpoint to resume is read only under the lock.
   const start: Trainer | string = o.resume ?? await startFresh(o);
   // A --resume that holds no checkpoint of ours (missing, a user's file) gets its reading's error before any write.
@@ -697,6 +693,10 @@ export async function sampleCommand(args: string[]): Promise<number> {
     samples: { type: "string" },
     temperature: { type: "string" },
     seed: { type: "string" },
+    "top-k": { type: "string" },
+    prefix: { type: "string" },
+    "samples-out": { type: "string" },
+    force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, "sample").values;
   if (values.help) {
@@ -704,9 +704,13 @@ export async function sampleCommand(args: string[]): Promise<number> {
     return 0;
   }
   const path = pathFlag(values, "checkpoint") ?? await latestRun(DEFAULT_CHECKPOINT);
-  const samples = limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20;
-  const temperature = positiveFlag(values, "temperature") ?? 1;
-  const seed = wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED;
+  const request: SampleRequest = {
+    samples: limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20,
+    temperature: positiveFlag(values, "temperature") ?? 1,
+    seed: wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED,
+    ...samplingExtras(values),
+  };
+  await checkSamplesOut(request);
   let trainer: Trainer;
   try {
     trainer = await loadCheckpoint(path);
@@ -732,6 +736,6 @@ export async function sampleCommand(args: string[]): Promise<number> {
   }
   console.log(`${path}: ${count(trainer.step)} steps of training.`);
   const known = trainer.data.vocabOnly ? await trainingSetOf(trainer.data.source) : knownTraining(trainer.data);
-  printSamples(trainer, samples, seed, temperature, known);
+  await printSamples(trainer, request, known);
   return 0;
 }
