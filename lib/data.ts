@@ -84,14 +84,16 @@ function lineAndByte(bytes: Uint8Array, at: number): { line: number; byte: numbe
   return { line, byte: at - start + 1 };
 }
 
-/** The offset of the first byte that is not part of valid UTF-8, or -1. */
-function firstBadUtf8(bytes: Uint8Array): number {
+/**
+ * The first sequence that is not valid UTF-8: where it starts and how many
+ * bytes it has up to the one that breaks it (or null if all is valid).
+ */
+function firstBadUtf8(bytes: Uint8Array): { at: number; length: number } | null {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i];
     const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    if (length === 0) return i;
-    const second = bytes[i + 1];
+    if (length === 0) return { at: i, length: 1 };
     // The second byte's range excludes overlong forms, surrogates and code points above U+10FFFF.
     const [low, high] = b === 0xe0
       ? [0xa0, 0xbf]
@@ -102,13 +104,14 @@ function firstBadUtf8(bytes: Uint8Array): number {
       : b === 0xf4
       ? [0x80, 0x8f]
       : [0x80, 0xbf];
-    if (length > 1 && !(second >= low && second <= high)) return i + 1 < bytes.length ? i + 1 : i;
-    for (let k = 2; k < length; k++) {
-      if (!(bytes[i + k] >= 0x80 && bytes[i + k] <= 0xbf)) return i + k < bytes.length ? i + k : i;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      const ok = k === 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xbf;
+      if (!ok) return { at: i, length: Math.min(k + 1, bytes.length - i) };
     }
     i += length;
   }
-  return -1;
+  return null;
 }
 
 /**
@@ -126,11 +129,15 @@ export function decodeWordsFile(bytes: Uint8Array, fileName: string): string {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    const at = firstBadUtf8(bytes);
-    const { line, byte } = lineAndByte(bytes, at);
+    const bad = firstBadUtf8(bytes) ?? { at: 0, length: 1 };
+    const { line, byte } = lineAndByte(bytes, bad.at);
+    const shown = Array.from(
+      bytes.subarray(bad.at, bad.at + bad.length),
+      (b) => `0x${b.toString(16).padStart(2, "0")}`,
+    );
     throw new RangeError(
-      `${fileName}: line ${line}, byte ${byte}: 0x${
-        bytes[at].toString(16).padStart(2, "0")
+      `${fileName}: line ${line}, byte ${byte}: ${
+        shown.join(" ")
       } is not UTF-8; a words file must be UTF-8 text, one word a line`,
     );
   }
