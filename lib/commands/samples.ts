@@ -72,8 +72,8 @@ export function knownTraining(data: TrainingData): Known {
  *
  * @example
  * ```ts
- * // With --allow-read:
- * await checkSamplesOut({ samples: 1, seed: 1, temperature: 1, out: "/tmp/new-names.txt", force: false });
+ * // With --allow-read --allow-write, before sampling:
+ * const check = () => checkSamplesOut({ samples: 1, seed: 1, temperature: 1, out: "names-out.txt", force: false });
  * ```
  */
 export async function checkSamplesOut(request: SampleRequest): Promise<void> {
