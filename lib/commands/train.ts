@@ -30,6 +30,7 @@ import {
 } from "../train/config.ts";
 import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
 import { Trainer } from "../train/trainer.ts";
+import type { TrainingData } from "../train/training_data.ts";
 import { checkpointHeader, dataForResume, dataForRun, trainingSetOf } from "./words.ts";
 import { checkSamplesOut, knownTraining, printSamples, type SampleRequest } from "./samples.ts";
 
@@ -605,10 +606,19 @@ function printHeader(trainer: Trainer, o: TrainOptions): void {
     : `Training the lecture's MLP: ${parameters}, ${count(c.steps)} steps of ${c.batchSize} examples,`;
   console.log(
     `${what}
-${scheduleText(trainer, o)}, seeds ${c.seed} (g) and ${c.globalSeed} (global).
+${scheduleText(trainer, o)}, seeds ${c.seed} (g) and ${c.globalSeed} (global).${wordsText(trainer.data)}
 Saves ${o.out} ${every}; Ctrl-C saves it and stops.
 `,
   );
+}
+
+/** For a words file (not the lecture's names): a line saying which, how many words and characters, the end token. */
+function wordsText(data: TrainingData): string {
+  if (!data.source) return "";
+  const { itos, size } = data.vocab;
+  return `\nWords: ${data.source.name}, ${count(data.words.length)} of them, ${size - 1} characters and the end token ${
+    JSON.stringify(itos[0])
+  } (guessing among ${size} uniformly would lose ln ${size} = ${Math.log(size).toFixed(4)}).`;
 }
 
 /**
