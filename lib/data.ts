@@ -22,6 +22,18 @@ import { PythonRandom } from "./random/python.ts";
 export const BOUNDARY = ".";
 
 /**
+ * The text of `data/names.txt` as the program holds it (imported, so reading it needs no permission).
+ *
+ * @example
+ * ```ts
+ * lectureNamesText().startsWith("emma\nolivia\n"); // true
+ * ```
+ */
+export function lectureNamesText(): string {
+  return namesText;
+}
+
+/**
  * The 32,033 names of `data/names.txt`, in the file's order.
  *
  * @example

@@ -13,9 +13,9 @@
  * @module
  */
 
-import { lectureTrainingWords } from "../data.ts";
+import { lectureNamesText, lectureTrainingWords } from "../data.ts";
 import { DEFAULT_CONFIG, type TrainConfig, validateConfig } from "../train/config.ts";
-import { DataFileError, readWordsFile } from "../train/data_file.ts";
+import { DataFileError, readWordsFile, sha256Hex } from "../train/data_file.ts";
 import { readSafetensors } from "../train/safetensors.ts";
 import { type CheckpointMetadata, readMetadata, type ScheduleOverrides } from "../train/checkpoint_fields.ts";
 import { CheckpointError } from "../train/checkpoint.ts";
@@ -38,9 +38,9 @@ export async function dataForRun(path: string, config: Partial<TrainConfig>): Pr
   return loadTrainingData(config.blockSize ?? DEFAULT_CONFIG.blockSize, words, source);
 }
 
-/** A data file's record for messages: its name and the start of its hash. */
-function described(source: DataSource | undefined): string {
-  return source ? `${source.name} (SHA-256 ${source.sha256})` : "the lecture's data/names.txt (built in)";
+/** A data file's record for messages: its name and its hash. */
+function described(source: DataSource): string {
+  return `${source.name} (SHA-256 ${source.sha256})`;
 }
 
 /**
@@ -83,12 +83,16 @@ export async function dataForResume(
   const file = await readWordsFile(path).catch((error) => {
     if (given !== undefined || !(error instanceof DataFileError)) throw error;
     throw new DataFileError(
-      `the checkpoint learned from ${described(recorded)}, which cannot be read: ${error.message}`,
+      `the checkpoint learned from ${described(recorded!)}, which cannot be read: ${error.message}`,
     );
   });
-  if (file.source.sha256 !== recorded?.sha256) {
+  // A checkpoint without a record learned from the built-in names, whose hash is that of their text.
+  const expected = recorded?.sha256 ?? await sha256Hex(new TextEncoder().encode(lectureNamesText()));
+  if (file.source.sha256 !== expected) {
     throw new DataFileError(
-      `refusing to resume on ${described(file.source)}: the checkpoint learned from ${described(recorded)}`,
+      `refusing to resume on ${described(file.source)}: the checkpoint learned from ${
+        recorded ? described(recorded) : `the lecture's data/names.txt (built in, SHA-256 ${expected})`
+      }`,
     );
   }
   return loadTrainingData(blockSize, file.words, file.source);

@@ -112,6 +112,19 @@ fsTest(
       await refused(() => trainCommand(["--resume", out, "--data", join(dir, "names.txt"), "--steps", "40"])),
       /names\.txt: no such data file$/,
     );
+    const lecture = join(dir, "lecture.safetensors");
+    assert.equal((await quietly(() => trainCommand(["--steps", "5", "--samples", "0", "--out", lecture]))).result, 0);
+    assert.match(
+      await refused(() => trainCommand(["--resume", lecture, "--data", a, "--steps", "10"])),
+      new RegExp(
+        `^refusing to resume on .*a\\.txt \\(SHA-256 ${ha}\\): the checkpoint learned from the lecture's data/names\\.txt \\(built in, SHA-256 [0-9a-f]{64}\\)$`,
+      ),
+    );
+    const lectureFile = new URL("../../data/names.txt", import.meta.url).pathname;
+    const onNames = await quietly(() =>
+      trainCommand(["--resume", lecture, "--data", lectureFile, "--steps", "10", "--samples", "0"])
+    );
+    assert.equal(onNames.result, 0, "the lecture's own file is the data the checkpoint learned from");
     const resumed = await quietly(() => trainCommand(["--resume", out, "--steps", "40", "--samples", "0"]));
     assert.equal(resumed.result, 0, "without --data it continues on the file it records");
     assert.equal(
