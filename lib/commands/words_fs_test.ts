@@ -79,7 +79,7 @@ fsTest("train --data records the file; sample marks in-set or new, or says it ca
   );
   const known = await quietly(() => sampleCommand(["--checkpoint", out, "--samples", "30"]));
   assert.match(known.output, /30 samples \(seed 2147483657, temperature 1\), \d+ of them new:/);
-  assert.match(known.output, /  \S+ +(in the training set|new)\n/);
+  assert.match(known.output, / {2}\S+ +(in the training set|new)\n/);
   await Deno.writeTextFile(words, "changed\n", { append: true });
   const changed = await quietly(() => sampleCommand(["--checkpoint", out, "--samples", "3"]));
   assert.match(
