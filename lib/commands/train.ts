@@ -34,6 +34,9 @@ import {
 } from "../train/config.ts";
 import { KERNEL_CHOICES, type KernelChoice } from "../train/step.ts";
 import { Trainer } from "../train/trainer.ts";
+import type { TrainingData } from "../train/training_data.ts";
+import { checkpointHeader, dataForResume, dataForRun, trainingSetOf } from "./words.ts";
+import { checkSamplesOut, knownTraining, printSamples, type SampleRequest } from "./samples.ts";
 
 /**
  * Where checkpoints go unless `--out` says otherwise.
@@ -86,6 +89,7 @@ const TRAIN_HELP = `Train the lecture's MLP with the hand-written backward pass,
 Usage: deno task train [flags]
 
 Flags (defaults are the lecture's):
+  --data PATH        a UTF-8 text file of words, one a line  (data/names.txt; on --resume, the checkpoint's)
   --steps N          training steps in all                   (${DEFAULT_CONFIG.steps}; on --resume, the checkpoint's)
   --hidden N         hidden units                            (${DEFAULT_CONFIG.nHidden})
   --embd N           embedding size                          (${DEFAULT_CONFIG.nEmbd})
@@ -98,11 +102,15 @@ Flags (defaults are the lecture's):
   --samples N        names to sample at the end              (20)
   --temperature X    sampling temperature                    (1)
   --sample-seed N    seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
+  --top-k K          sample from the K likeliest tokens only (all)
+  --prefix TEXT      every sampled name starts with TEXT
+  --samples-out PATH write the samples there, one a line (never over a file without --force)
   --out PATH         checkpoint to write                     (${DEFAULT_CHECKPOINT}; mlp-2… when taken)
   --resume PATH      continue a checkpoint up to --steps, counting the steps it has done
   --kernels K        kernels: wasm (SIMD) or ts (TypeScript) (wasm)
   --save-every N|Xm  save every N steps or X min (0: never)  (${DEFAULT_SAVE_EVERY})
-  --force            start afresh over an existing checkpoint at --out (or the default's)
+  --force            start afresh over an existing checkpoint at --out (or the default's),
+                     and let --samples-out replace a file
   -h, --help         this text
 
 A resumed run keeps the checkpoint's network and seeds, and its learning rate schedule:
@@ -125,7 +133,14 @@ Flags:
   --samples N        how many names                          (20)
   --temperature X    below 1 sharper, above 1 wilder         (1)
   --seed N           seed of the sampling generator          (${DEFAULT_SAMPLE_SEED})
-  -h, --help         this text`;
+  --top-k K          draw from the K likeliest tokens only   (all)
+  --prefix TEXT      every name starts with TEXT
+  --samples-out PATH write the names there, one a line
+  --force            let --samples-out replace an existing file
+  -h, --help         this text
+
+Names are marked "in the training set" or "new" when the checkpoint's words are
+known: the lecture's names, or the file it records, still there with the same SHA-256.`;
 
 /** `--save-every`: a number of steps ("5000"), of minutes ("2m"), or "0" for never. */
 function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
@@ -167,29 +182,26 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Samples and marks each as a training name or a new one. */
-function printSamples(trainer: Trainer, samples: number, seed: number, temperature: number): void {
-  if (samples === 0) return;
-  const n1 = Math.trunc(0.8 * trainer.data.words.length);
-  const training = new Set(trainer.data.words.slice(0, n1));
-  const names = trainer.sample(samples, seed, temperature);
-  const fresh = names.filter((name) => !training.has(name)).length;
-  console.log(`\n${samples} samples (seed ${seed}, temperature ${temperature}), ${fresh} of them new:\n`);
-  const width = names.reduce((w, n) => Math.max(w, n.length), 4);
-  for (const name of names) {
-    console.log(`  ${(name || "(empty)").padEnd(width)}  ${training.has(name) ? "in the training set" : "new"}`);
-  }
+/** `--top-k`, `--prefix`, `--samples-out` and `--force`, as both commands take them. */
+function samplingExtras(values: Record<string, unknown>): Pick<SampleRequest, "topK" | "prefix" | "out" | "force"> {
+  return given({
+    topK: wholeFlag(values, "top-k", 1),
+    prefix: typeof values.prefix === "string" ? values.prefix : undefined,
+    out: pathFlag(values, "samples-out"),
+    force: values.force === true,
+  }) as Pick<SampleRequest, "topK" | "prefix" | "out" | "force">;
 }
 
 /** What the train command's flags ask for. */
 interface TrainOptions {
+  /** `--data`: the words file, or undefined for the lecture's names (or, on --resume, the checkpoint's file). */
+  data?: string;
   /** Fields that fix the network and its seeds; a resumed run must match them. */
   shape: Partial<TrainConfig>;
   /** Fields a resumed run may change. */
   schedule: Partial<Pick<TrainConfig, "steps" | "lr" | "decayStep">>;
-  samples: number;
-  temperature: number;
-  sampleSeed: number;
+  /** What to sample at the end (`--samples`, `--temperature`, `--sample-seed`, `--top-k`, `--prefix`, `--samples-out`). */
+  sampling: SampleRequest;
   resume?: string;
   out: string;
   /** No --out and no --resume: the run goes to the first free checkpoints/mlp-N.safetensors. */
@@ -208,6 +220,7 @@ function given<T extends object>(o: T): T {
 function parseTrainFlags(args: string[]): TrainOptions | null {
   const text = { type: "string" } as const;
   const values = parseFlags(args, {
+    data: text,
     steps: text,
     hidden: text,
     embd: text,
@@ -220,6 +233,9 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
     samples: text,
     temperature: text,
     "sample-seed": text,
+    "top-k": text,
+    prefix: text,
+    "samples-out": text,
     out: text,
     resume: text,
     "save-every": text,
@@ -230,6 +246,7 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
   if (values.help) return null;
   const resume = pathFlag(values, "resume");
   return {
+    data: pathFlag(values, "data"),
     shape: given({
       nHidden: wholeFlag(values, "hidden", 1),
       nEmbd: wholeFlag(values, "embd", 1),
@@ -243,9 +260,12 @@ function parseTrainFlags(args: string[]): TrainOptions | null {
       lr: positiveFlag(values, "lr"),
       decayStep: wholeFlag(values, "decay-step", 0),
     }),
-    samples: limitedFlag(values, "samples", 0, MAX_SAMPLES) ?? 20,
-    temperature: positiveFlag(values, "temperature") ?? 1,
-    sampleSeed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
+    sampling: {
+      samples: limitedFlag(values, "samples", 0, MAX_SAMPLES) ?? 20,
+      temperature: positiveFlag(values, "temperature") ?? 1,
+      seed: wholeFlag(values, "sample-seed", 0) ?? DEFAULT_SAMPLE_SEED,
+      ...samplingExtras(values),
+    },
     resume,
     out: pathFlag(values, "out") ?? resume ?? DEFAULT_CHECKPOINT,
     defaultOut: values.out === undefined && resume === undefined,
@@ -262,12 +282,17 @@ function asUsageError(error: unknown): unknown {
   return error;
 }
 
-/** A fresh trainer from the flags; a flag out of range throws the one line a user reads. */
-function startFresh(o: TrainOptions): Trainer {
+/**
+ * A fresh trainer from the flags (and `--data`'s words, read and checked
+ * before anything is allocated); a flag out of range or bad data throws the
+ * one line a user reads.
+ */
+async function startFresh(o: TrainOptions): Promise<Trainer> {
   try {
     const config = { ...o.shape, ...o.schedule };
     config.decayStep ??= Math.floor((config.steps ?? DEFAULT_CONFIG.steps) / 2);
-    return new Trainer(config);
+    const data = o.data === undefined ? undefined : await dataForRun(o.data, config);
+    return new Trainer(config, data);
   } catch (error) {
     throw asUsageError(error);
   }
@@ -276,7 +301,10 @@ function startFresh(o: TrainOptions): Trainer {
 /** The trainer of `--resume` (`path`), whose network and seeds must match the flags given. */
 async function resumeRun(o: TrainOptions, path: string): Promise<Trainer> {
   try {
-    const trainer = await loadCheckpoint(path, undefined, o.schedule);
+    // The header first (a bad one is its own error, from loadCheckpoint), to know which words to read.
+    const header = await checkpointHeader(path, o.schedule).catch(() => null);
+    const data = header ? await dataForResume(o.data, header.source, header.config.blockSize) : undefined;
+    const trainer = await loadCheckpoint(path, data, o.schedule);
     for (const [key, value] of Object.entries(o.shape) as [keyof TrainConfig, number][]) {
       if (trainer.config[key] !== value) {
         throw new UsageError(
@@ -530,16 +558,18 @@ async function report(trainer: Trainer, o: TrainOptions, kept: Kept): Promise<St
   console.log(`\nCalibrating batchnorm over the ${count(trainer.data.train.count)} training examples…`);
   trainer.calibrate();
   console.log("\n" + lossChart(trainer.lossLog10.subarray(0, trainer.step)) + "\n");
+  const uniform = Math.log(trainer.data.vocab.size).toFixed(4);
   const losses = [
-    ["split", "examples", "loss"],
+    ["split", "examples", "loss", `uniform (ln ${trainer.data.vocab.size})`],
     ...(["train", "dev", "test"] as const).map((split) => [
       split === "dev" ? "val" : split,
       trainer.data[split].count,
       trainer.evaluate(trainer.data[split]).toFixed(4),
+      uniform,
     ]),
   ];
   console.log(table(losses));
-  printSamples(trainer, o.samples, o.sampleSeed, o.temperature);
+  await printSamples(trainer, o.sampling, knownTraining(trainer.data));
   // Again, now with batchnorm's statistics over the training set.
   const stop = await saveOrStop(trainer, kept);
   if (stop) return stop;
@@ -591,10 +621,19 @@ function printHeader(trainer: Trainer, o: TrainOptions): void {
     : `Training the lecture's MLP: ${parameters}, ${count(c.steps)} steps of ${c.batchSize} examples,`;
   console.log(
     `${what}
-${scheduleText(trainer, o)}, seeds ${c.seed} (g) and ${c.globalSeed} (global).
+${scheduleText(trainer, o)}, seeds ${c.seed} (g) and ${c.globalSeed} (global).${wordsText(trainer.data)}
 Saves ${o.out} ${every}; Ctrl-C saves it and stops.
 `,
   );
+}
+
+/** For a words file (not the lecture's names): a line saying which, how many words and characters, the end token. */
+function wordsText(data: TrainingData): string {
+  if (!data.source) return "";
+  const { itos, size } = data.vocab;
+  return `\nWords: ${data.source.name}, ${count(data.words.length)} of them, ${size - 1} characters and the end token ${
+    JSON.stringify(itos[0])
+  } (guessing among ${size} uniformly would lose ln ${size} = ${Math.log(size).toFixed(4)}).`;
 }
 
 /**
@@ -627,8 +666,9 @@ export async function trainCommand(args: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
+  await checkSamplesOut(o.sampling);
   // A fresh run's flags are checked before anything is touched; a checkpoint to resume is read only under the lock.
-  const start: Trainer | string = o.resume ?? startFresh(o);
+  const start: Trainer | string = o.resume ?? await startFresh(o);
   // A --resume that holds no checkpoint of ours (missing, a user's file) gets its reading's error before any write.
   if (typeof start === "string" && await whatIsAt(start).catch(() => null) !== "checkpoint") await resumeRun(o, start);
   const { release, continuing, existed } = await claimOut(o);
@@ -684,6 +724,10 @@ export async function sampleCommand(args: string[]): Promise<number> {
     samples: { type: "string" },
     temperature: { type: "string" },
     seed: { type: "string" },
+    "top-k": { type: "string" },
+    prefix: { type: "string" },
+    "samples-out": { type: "string" },
+    force: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, "sample").values;
   if (values.help) {
@@ -691,9 +735,13 @@ export async function sampleCommand(args: string[]): Promise<number> {
     return 0;
   }
   const path = pathFlag(values, "checkpoint") ?? await latestRun(DEFAULT_CHECKPOINT);
-  const samples = limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20;
-  const temperature = positiveFlag(values, "temperature") ?? 1;
-  const seed = wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED;
+  const request: SampleRequest = {
+    samples: limitedFlag(values, "samples", 1, MAX_SAMPLES) ?? 20,
+    temperature: positiveFlag(values, "temperature") ?? 1,
+    seed: wholeFlag(values, "seed", 0) ?? DEFAULT_SAMPLE_SEED,
+    ...samplingExtras(values),
+  };
+  await checkSamplesOut(request);
   let trainer: Trainer;
   try {
     trainer = await loadCheckpoint(path);
@@ -706,7 +754,19 @@ export async function sampleCommand(args: string[]): Promise<number> {
     }
     throw asUsageError(error);
   }
+  if (trainer.data.vocabOnly && trainer.bnmean === null) {
+    // Stopped before calibration: batchnorm's statistics need the words it learned from.
+    try {
+      trainer = await loadCheckpoint(
+        path,
+        await dataForResume(undefined, trainer.data.source, trainer.config.blockSize),
+      );
+    } catch (error) {
+      throw asUsageError(error);
+    }
+  }
   console.log(`${path}: ${count(trainer.step)} steps of training.`);
-  printSamples(trainer, samples, seed, temperature);
+  const known = trainer.data.vocabOnly ? await trainingSetOf(trainer.data.source) : knownTraining(trainer.data);
+  await printSamples(trainer, request, known);
   return 0;
 }

@@ -50,7 +50,10 @@ fsTest("train, sample, then resume through the CLI ends where an uninterrupted r
     trainCommand(["--steps", "300", "--decay-step", "200", "--samples", "3", "--out", path])
   );
   assert.equal(first.result, 0, first.output);
-  assert.match(first.output, /split\s+examples\s+loss\ntrain\s+182,625\s+\d\.\d{4}\nval\s+22,655/);
+  assert.match(
+    first.output,
+    /split\s+examples\s+loss\s+uniform \(ln 27\)\ntrain\s+182,625\s+\d\.\d{4}\s+3\.2958\nval\s+22,655/,
+  );
   assert.match(first.output, /3 samples \(seed 2147483657, temperature 1\)/);
   assert.match(
     first.output,

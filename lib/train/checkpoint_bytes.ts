@@ -18,7 +18,14 @@
  */
 
 import { PARAM_NAMES } from "../model.ts";
-import { CHECKPOINT_FORMAT, readMetadata, readTensors, type ScheduleOverrides } from "./checkpoint_fields.ts";
+import {
+  CHECKPOINT_FORMAT,
+  readMetadata,
+  readTensors,
+  type ScheduleOverrides,
+  sourceText,
+  vocabText,
+} from "./checkpoint_fields.ts";
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -27,7 +34,7 @@ import {
   type StoredTensor,
 } from "./safetensors.ts";
 import { Trainer } from "./trainer.ts";
-import type { TrainingData } from "./training_data.ts";
+import { type TrainingData, vocabOnlyData } from "./training_data.ts";
 
 /**
  * A checkpoint that cannot be used; the message names the file and the problem.
@@ -75,12 +82,15 @@ export function checkpointBytes(trainer: Trainer): Uint8Array {
     tensors.bnvar = { shape: [1, state.bnvar.length], data: state.bnvar };
   }
   tensors.loss_log10 = { shape: [state.lossLog10.length], data: state.lossLog10 };
+  const source = trainer.data.source;
   return encodeSafetensors(tensors, {
     format: CHECKPOINT_FORMAT,
     config: JSON.stringify(trainer.config),
-    vocab: trainer.data.vocab.itos.join(""),
+    vocab: vocabText(trainer.data.vocab),
     step: String(state.step),
     generator: JSON.stringify(state.generator),
+    // The lecture's names (no file given) are recorded by their absence, as in checkpoints made before files were.
+    ...(source ? { data: sourceText(source) } : {}),
   });
 }
 
@@ -109,12 +119,14 @@ export function trainerFromFile(
   const fail = (why: string): never => {
     throw new CheckpointError(`${source}: ${why}`);
   };
-  const { config, step, generator, vocab } = readMetadata(file.metadata, overrides, fail);
-  const { params, lossLog10, bnmean, bnvar } = readTensors(file, config, vocab.length, step, fail);
-  const trainer = new Trainer(config, data, { params, state: { step, generator, lossLog10, bnmean, bnvar } });
-  const dataVocab = trainer.data.vocab.itos.join("");
-  if (dataVocab !== vocab) {
-    fail(`it was trained on the vocabulary ${JSON.stringify(vocab)}, but the data has ${JSON.stringify(dataVocab)}`);
+  const { config, step, generator, vocab, source: recorded } = readMetadata(file.metadata, overrides, fail);
+  const { params, lossLog10, bnmean, bnvar } = readTensors(file, config, vocab.size, step, fail);
+  // A checkpoint of a words file, read without its words, can sample (once calibrated) but not train.
+  const given = data ?? (recorded ? vocabOnlyData(vocab, config.blockSize, recorded) : undefined);
+  const trainer = new Trainer(config, given, { params, state: { step, generator, lossLog10, bnmean, bnvar } });
+  const [stored, dataVocab] = [vocabText(vocab), vocabText(trainer.data.vocab)];
+  if (dataVocab !== stored) {
+    fail(`it was trained on the vocabulary ${JSON.stringify(stored)}, but the data has ${JSON.stringify(dataVocab)}`);
   }
   return trainer;
 }

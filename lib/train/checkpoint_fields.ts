@@ -21,7 +21,9 @@
  * @module
  */
 
-import { ConfigError, DEFAULT_CONFIG, type TrainConfig, validateConfig } from "./config.ts";
+import { ConfigError, DEFAULT_CONFIG, LECTURE_DATA_SIZE, type TrainConfig, validateConfig } from "./config.ts";
+import { type Vocab, vocabOf } from "../data.ts";
+import type { DataSource } from "./training_data.ts";
 import { PARAM_NAMES, type Params } from "../model.ts";
 import type { TorchGeneratorState } from "../random/torch.ts";
 import type { Safetensors } from "./safetensors.ts";
@@ -95,6 +97,7 @@ function parseConfig(
   text: string | undefined,
   overrides: ScheduleOverrides,
   fail: (why: string) => never,
+  vocabSize: number,
 ): TrainConfig {
   let raw: unknown;
   try {
@@ -109,7 +112,7 @@ function parseConfig(
   }
   const config = { ...stored, ...overrides } as unknown as TrainConfig;
   try {
-    return validateConfig(config);
+    return validateConfig(config, { ...LECTURE_DATA_SIZE, vocabSize });
   } catch (error) {
     if (error instanceof ConfigError && !error.fields.some((field) => field in overrides)) {
       return fail(`config ${error.message}`);
@@ -171,18 +174,63 @@ function parseStep(text: string | undefined, config: TrainConfig, overridden: bo
   return step;
 }
 
-/** The vocabulary: "." followed by distinct characters. */
-function parseVocab(text: string | undefined, fail: (why: string) => never): string {
-  const vocab = text ?? "";
-  if (vocab.length < 2 || vocab[0] !== "." || new Set(vocab).size !== vocab.length) {
-    fail(`vocab ${JSON.stringify(vocab)} is not "." followed by distinct characters`);
+/** The vocabulary: "." (the end token's place) followed by the data's distinct characters, which it returns. */
+function parseVocab(text: string | undefined, fail: (why: string) => never): string[] {
+  const vocab = [...text ?? ""];
+  const chars = vocab.slice(1);
+  if (vocab.length < 2 || vocab[0] !== "." || new Set(chars).size !== chars.length) {
+    fail(`vocab ${JSON.stringify(text ?? null)} is not "." followed by distinct characters`);
   }
-  return vocab;
+  return chars;
 }
 
 /**
- * The metadata, checked in this order: the format, the configuration (with
- * `overrides` applied), the step, the generator, the vocabulary.
+ * The vocabulary as a checkpoint stores it: `.` in the end token's place,
+ * then the data's characters (so `.` may follow as a character of its own).
+ *
+ * @example
+ * ```ts
+ * import { buildVocab } from "../data.ts";
+ * vocabText(buildVocab(["a.b"])); // "..ab"
+ * ```
+ */
+export function vocabText(vocab: Vocab): string {
+  return "." + vocab.itos.slice(1).join("");
+}
+
+/** The data file's record ({ name, size, sha256 }), if the checkpoint has one; none means the lecture's names. */
+function parseSource(text: string | undefined, fail: (why: string) => never): DataSource | undefined {
+  if (text === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return fail("metadata data is not valid JSON");
+  }
+  const { name, size, sha256 } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (
+    typeof name !== "string" || name === "" || !Number.isSafeInteger(size) || (size as number) < 0 ||
+    typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)
+  ) {
+    fail(`metadata data ${JSON.stringify(text)} is not a file's name, size and SHA-256`);
+  }
+  return { name: name as string, size: size as number, sha256: sha256 as string };
+}
+
+/**
+ * The data file's record as a checkpoint stores it.
+ *
+ * @example
+ * ```ts
+ * sourceText({ name: "w.txt", size: 3, sha256: "0".repeat(64) }); // '{"name":"w.txt","size":3,"sha256":"000…"}'
+ * ```
+ */
+export function sourceText(source: DataSource): string {
+  return JSON.stringify({ name: source.name, size: source.size, sha256: source.sha256 });
+}
+
+/**
+ * What a checkpoint's metadata holds, checked.
  *
  * @example
  * ```ts
@@ -190,19 +238,43 @@ function parseVocab(text: string | undefined, fail: (why: string) => never): str
  * import { checkpointBytes } from "./checkpoint.ts";
  * import { decodeSafetensors } from "./safetensors.ts";
  * const { metadata } = decodeSafetensors(checkpointBytes(new Trainer({ steps: 10 })), "memory");
- * readMetadata(metadata, {}, (why) => { throw new Error(why); }).vocab; // ".abcdefghijklmnopqrstuvwxyz"
+ * const read: CheckpointMetadata = readMetadata(metadata, {}, (why) => { throw new Error(why); });
+ * ```
+ */
+export interface CheckpointMetadata {
+  config: TrainConfig;
+  step: number;
+  generator: TorchGeneratorState;
+  vocab: Vocab;
+  /** The data file it learned from; undefined for the lecture's names. */
+  source?: DataSource;
+}
+
+/**
+ * The metadata, checked in this order: the format, the vocabulary, the
+ * configuration (with `overrides` applied, within the budget for the
+ * vocabulary), the step, the generator, the data file's record.
+ *
+ * @example
+ * ```ts
+ * import { Trainer } from "./trainer.ts";
+ * import { checkpointBytes } from "./checkpoint.ts";
+ * import { decodeSafetensors } from "./safetensors.ts";
+ * const { metadata } = decodeSafetensors(checkpointBytes(new Trainer({ steps: 10 })), "memory");
+ * readMetadata(metadata, {}, (why) => { throw new Error(why); }).vocab.size; // 27
  * ```
  */
 export function readMetadata(
   metadata: Record<string, string>,
   overrides: ScheduleOverrides,
   fail: (why: string) => never,
-): { config: TrainConfig; step: number; generator: TorchGeneratorState; vocab: string } {
+): CheckpointMetadata {
   checkFormat(metadata.format, fail);
-  const config = parseConfig(metadata.config, overrides, fail);
+  const chars = parseVocab(metadata.vocab, fail);
+  const config = parseConfig(metadata.config, overrides, fail, chars.length + 1);
   const step = parseStep(metadata.step, config, overrides.steps !== undefined, fail);
   const generator = parseGenerator(metadata.generator, fail);
-  return { config, step, generator, vocab: parseVocab(metadata.vocab, fail) };
+  return { config, step, generator, vocab: vocabOf(chars), source: parseSource(metadata.data, fail) };
 }
 
 /** The shape of every parameter, as a checkpoint stores it. */

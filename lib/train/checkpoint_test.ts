@@ -235,3 +235,33 @@ Deno.test("a file that does not start with a safetensors header is said to be no
     message: "eight.bin is not a safetensors checkpoint (it does not start with a safetensors header)",
   });
 });
+
+Deno.test("a checkpoint of a words file records it and its vocabulary, and samples without its words", () => {
+  const words = ["Äpfel", "j.r.", "𝒜nna", "Öl", "straße", "l'été", "Tür", "Bär"];
+  const source = { name: "wörter.txt", size: 60, sha256: "ab".repeat(32) };
+  const own = loadTrainingData(3, words, source);
+  const trainer = new Trainer({ steps: 30, batchSize: 4 }, own);
+  while (trainer.step < 30) trainer.trainStep();
+  trainer.calibrate();
+  const bytes = checkpointBytes(trainer);
+  const { metadata } = decodeSafetensors(bytes, "memory");
+  assert.deepEqual(JSON.parse(metadata.data), source);
+  assert.equal(metadata.vocab, "." + own.vocab.itos.slice(1).join(""), "'.' in the end token's place, then '.' itself");
+  const restored = trainerFromCheckpoint(bytes, "memory");
+  assert.equal(restored.data.vocabOnly, true, "no words read");
+  assert.deepEqual(restored.data.vocab.itos, own.vocab.itos);
+  assert.deepEqual(restored.data.source, source);
+  assert.deepEqual(restored.sample(5), trainer.sample(5), "calibrated: it samples as the trainer did");
+  assert.ok(trainer.sample(40).some((name) => [...name].some((ch) => ch === "𝒜" || ch === "Ä" || ch === ".")));
+  assert.throws(() => restored.calibrate(), /^RangeError: Cannot calibrate batchnorm without the training words/);
+  assert.throws(() => trainerFromCheckpoint(bytes, "memory", data), {
+    message: `memory: it was trained on the vocabulary ${JSON.stringify(metadata.vocab)}, but the data has ".${
+      data.vocab.itos.slice(1).join("")
+    }"`,
+  });
+  assert.equal(decodeSafetensors(checkpointBytes(new Trainer({ steps: 1 }, data)), "m").metadata.data, undefined);
+  const bad = rewriteHeader(bytes, (header: Header) => header.__metadata__.data = '{"name":"w.txt"}');
+  assert.throws(() => trainerFromCheckpoint(bad, "memory"), {
+    message: 'memory: metadata data "{\\"name\\":\\"w.txt\\"}" is not a file\'s name, size and SHA-256',
+  });
+});

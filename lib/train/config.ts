@@ -166,6 +166,20 @@ export function bufferBytes(c: TrainConfig, size: DataSize = LECTURE_DATA_SIZE):
 }
 
 /**
+ * The error for data whose size, not the configuration, breaks the budget:
+ * its examples (when the data's own buffers are the largest part) or its vocabulary.
+ */
+function dataTooLarge(parts: Record<Part, number>, total: number, size: DataSize): ConfigError {
+  const what = parts.data >= Math.max(...Object.values(parts))
+    ? `the data's ${grouped(size.examples)} examples (one per character and word end)`
+    : `the data's vocabulary of ${grouped(size.vocabSize)} tokens (its characters and the end token)`;
+  return new ConfigError(
+    [],
+    () => `${what} would need ${formatBytes(total)} of buffers; the limit is ${formatBytes(MAX_BUFFER_BYTES)}`,
+  );
+}
+
+/**
  * Checks that a configuration's buffers fit in {@linkcode MAX_BUFFER_BYTES},
  * before anything is allocated. The error names the fields of the largest
  * part that are above their defaults, with their values.
@@ -174,6 +188,8 @@ function checkBuffers(c: TrainConfig, size: DataSize): void {
   const parts = budgetParts(bufferTable(c, size));
   const total = Object.values(parts).reduce((sum, bytes) => sum + bytes, 0);
   if (total <= MAX_BUFFER_BYTES) return;
+  const lectureTotal = Object.values(budgetParts(bufferTable(c, LECTURE_DATA_SIZE))).reduce((sum, b) => sum + b, 0);
+  if (lectureTotal <= MAX_BUFFER_BYTES) throw dataTooLarge(parts, total, size);
   const largest = (Object.keys(parts) as Part[]).reduce((a, b) => (parts[b] > parts[a] ? b : a));
   const above = PART_FIELDS[largest].filter((f) => c[f] > DEFAULT_CONFIG[f]);
   const blamed = above.length > 0 ? above : PART_FIELDS[largest];

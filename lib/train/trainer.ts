@@ -41,7 +41,7 @@ import { TorchGenerator, type TorchGeneratorState } from "../random/torch.ts";
 import { calibrate } from "./calibration.ts";
 import { evaluate } from "./evaluation.ts";
 import { type BatchnormStats, Inference } from "./inference.ts";
-import { checkTemperature, sample } from "./sampling.ts";
+import { checkTemperature, sample, type SampleOptions } from "./sampling.ts";
 import { allocate, bytesOf } from "./buffers.ts";
 import { type StepDims, stepDims, trainerBuffers } from "./sizes.ts";
 import {
@@ -329,6 +329,11 @@ export class Trainer {
    * ```
    */
   calibrate(): void {
+    if (this.data.vocabOnly) {
+      throw new RangeError(
+        `Cannot calibrate batchnorm without the training words (${this.data.source?.name ?? "none"} was not read)`,
+      );
+    }
     ({ bnmean: this.bnmean, bnvar: this.bnvar } = calibrate(this.#inference(), this.data.train));
   }
 
@@ -349,7 +354,8 @@ export class Trainer {
   /**
    * Samples names from the model, as the lecture does (see `sampling.ts`),
    * calibrating first if needed. A temperature below 1 sharpens the
-   * distribution, above 1 flattens it. Names are cut at `maxLength`.
+   * distribution, above 1 flattens it. Names are cut at `maxLength`. `more`
+   * asks for makemore's top-k, a prefix (token indices) and progress reports.
    *
    * @example
    * ```ts
@@ -357,9 +363,15 @@ export class Trainer {
    * trainer.sample(20, 2147483647 + 10); // the lecture's 20 samples, here from an untrained network
    * ```
    */
-  sample(count: number, seed = LECTURE_SEED + 10, temperature = 1, maxLength = 50): string[] {
+  sample(
+    count: number,
+    seed = LECTURE_SEED + 10,
+    temperature = 1,
+    maxLength = 50,
+    more: Pick<SampleOptions, "topK" | "prefix" | "onProgress"> = {},
+  ): string[] {
     checkTemperature(temperature);
-    const options = { count, seed, temperature, maxLength };
+    const options = { count, seed, temperature, maxLength, ...more };
     return sample(this.#inference(), this.data.vocab.itos, () => this.#calibrated(), options);
   }
 

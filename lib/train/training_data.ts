@@ -12,7 +12,23 @@
  */
 
 import type { DataSize } from "./sizes.ts";
-import { type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
+import { buildVocab, characterCount, type Dataset, lectureSplit, loadNames, type Vocab } from "../data.ts";
+
+/**
+ * Where a run's words came from: a file's name (as given), its size in bytes
+ * and its SHA-256. A run without one learned from the lecture's
+ * `data/names.txt`, built into the program.
+ *
+ * @example
+ * ```ts
+ * const source: DataSource = { name: "words.txt", size: 1234, sha256: "9f86d08…" };
+ * ```
+ */
+export interface DataSource {
+  name: string;
+  size: number;
+  sha256: string;
+}
 
 /**
  * The three datasets for a block size, built from the lecture's shuffle.
@@ -28,6 +44,27 @@ export interface TrainingData {
   train: Dataset;
   dev: Dataset;
   test: Dataset;
+  /** The file the words came from; absent for the lecture's names. */
+  source?: DataSource;
+  /** True when only the vocabulary is known (a checkpoint read without its words): it samples, nothing more. */
+  vocabOnly?: boolean;
+}
+
+/**
+ * Data that is only a vocabulary: no words, empty splits, for a checkpoint
+ * whose words file is not read (sampling needs no more once it is calibrated).
+ *
+ * @example
+ * ```ts
+ * import { buildVocab } from "../data.ts";
+ * vocabOnlyData(buildVocab(["ab"]), 3).train.count; // 0
+ * ```
+ */
+export function vocabOnlyData(vocab: Vocab, blockSize: number, source?: DataSource): TrainingData {
+  const empty = (): Dataset => ({ X: new Int32Array(0), Y: new Int32Array(0), count: 0, blockSize });
+  const data: TrainingData = { vocab, words: [], train: empty(), dev: empty(), test: empty(), vocabOnly: true };
+  if (source) data.source = source;
+  return data;
 }
 
 /**
@@ -39,9 +76,21 @@ export interface TrainingData {
  * loadTrainingData(3).train.count; // 182625
  * ```
  */
-export function loadTrainingData(blockSize: number, words: string[] = loadNames()): TrainingData {
+export function loadTrainingData(
+  blockSize: number,
+  words: string[] = loadNames(),
+  source?: DataSource,
+): TrainingData {
   const split = lectureSplit(words, blockSize);
-  return { vocab: split.vocab, words: split.words, train: split.train, dev: split.dev, test: split.test };
+  const data: TrainingData = {
+    vocab: split.vocab,
+    words: split.words,
+    train: split.train,
+    dev: split.dev,
+    test: split.test,
+  };
+  if (source) data.source = source;
+  return data;
 }
 
 /**
@@ -54,12 +103,15 @@ export function loadTrainingData(blockSize: number, words: string[] = loadNames(
  * ```
  */
 export function checkSplits(data: TrainingData): void {
+  if (data.vocabOnly) return;
   for (const split of ["train", "dev", "test"] as const) {
     if (data[split].count === 0) {
       throw new RangeError(
-        `data/names.txt has ${data.words.length.toLocaleString("en-US")} name${
+        `${data.source?.name ?? "data/names.txt"} has ${data.words.length.toLocaleString("en-US")} ${
+          data.source ? "word" : "name"
+        }${
           data.words.length === 1 ? "" : "s"
-        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6 names)`,
+        }, too few: the lecture's 80/10/10 split leaves the ${split} set empty (it needs at least 6)`,
       );
     }
   }
@@ -79,13 +131,16 @@ export function dataSize(data: TrainingData): DataSize {
 
 /**
  * The size the data of `words` will have, before it is split: one example per
- * character and one for each name's end, over the lecture's 27 characters.
+ * character and one for each word's end, over its vocabulary (with the end token).
  *
  * @example
  * ```ts
- * wordsSize(["emma", "ava"]); // { vocabSize: 27, examples: 9 }
+ * wordsSize(["emma", "ava"]); // { vocabSize: 5, examples: 9 }
  * ```
  */
 export function wordsSize(words: string[]): DataSize {
-  return { vocabSize: 27, examples: words.reduce((sum, word) => sum + word.length + 1, 0) };
+  return {
+    vocabSize: buildVocab(words).size,
+    examples: words.reduce((sum, word) => sum + characterCount(word) + 1, 0),
+  };
 }
