@@ -21,6 +21,7 @@
 import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl } from "../../paths.ts";
 import { choiceFlag, parseFlags, UsageError } from "../../cli.ts";
+import { createFile, keepAs, kindOf, reason, replaceFile } from "../files.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint } from "./hints.ts";
@@ -37,28 +38,50 @@ import { reportRun } from "./report.ts";
  */
 export const WORKSPACE = fromFileUrl(new URL("../../../chapters/yours/", import.meta.url));
 
+/** The largest learner's file read: a stub is about 3 KB. */
+const MAX_FILE_BYTES = 1 << 20;
+
+/**
+ * The text of the learner's file at `path`; a {@linkcode UsageError} of one
+ * line when it is a folder or a device, is far too large, or cannot be read.
+ */
+async function readLearnerFile(path: string, shown: string): Promise<string> {
+  try {
+    const kind = await kindOf(path);
+    if (kind !== "file") {
+      throw new UsageError(
+        kind === "none"
+          ? `${shown} is gone: run again, and it is made from the stub`
+          : `${shown} is ${
+            kind === "directory" ? "a folder" : "not a regular file"
+          }, not your exercise file: move it away, and the next run makes the file from the stub`,
+      );
+    }
+    const { size } = await Deno.stat(path);
+    if (size > MAX_FILE_BYTES) {
+      throw new UsageError(
+        `${shown} is ${(size / 2 ** 20).toFixed(1)} MB: an exercise file is a few KB, so it is not read`,
+      );
+    }
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`cannot read ${shown}: ${reason(error)}`);
+  }
+}
+
 /**
  * Checks the learner's file at `path` in the sandbox (type checked first, no
  * permissions, stopped after `limitMs` of running the learner's code) and
  * prints the verdicts or the located errors; the exit code.
  */
 async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
-  const text = await Deno.readTextFile(path);
+  const shown = relative(Deno.cwd(), path);
+  const text = await readLearnerFile(path, shown);
   const run = await runInSandbox(spec, path, text, limitMs);
-  const report = reportRun(run, relative(Deno.cwd(), path), text, limitMs);
+  const report = reportRun(run, shown, text, limitMs);
   console.log(report.text);
   return report.code;
-}
-
-/** Whether a file exists (needs read permission). */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** For tests of `--watch`: a signal that stops watching, and a call each time it starts waiting for a save. */
@@ -87,7 +110,7 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checking = Promise.resolve();
   const again = async () => {
-    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
+    if ((await kindOf(path)) !== "file") return; // removed for now (a save in two steps): its return is another event
     if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
     console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
     await checkFile(spec, path, limitMs);
@@ -166,26 +189,58 @@ Exercises (your files go to chapters/yours/):
 ${list}`;
 }
 
+/** The name of the `k`-th backup of `path` made at `when`: `NAME.TIME.bak`, then `NAME.TIME-2.bak`, … */
+const backupName = (path: string, when: Date, k: number) =>
+  `${path}.${when.toISOString().replaceAll(":", "-")}${k === 1 ? "" : `-${k}`}.bak`;
+
 /**
- * The learner's file at `path`, ready: moved to a backup first when `reset`,
- * copied from the stub when there is none. Never overwrites a file.
+ * The learner's file at `path`, ready: kept as a backup and removed first
+ * when `reset`, made from the stub when there is none (or when it is empty,
+ * as a write that failed on a full disk leaves it). Never overwrites a
+ * learner's work, also when several runs do this at once; a folder or a
+ * device at `path` is a {@linkcode UsageError}, a failed write a
+ * {@linkcode StopError}, each one line.
+ *
+ * @example
+ * ```ts
+ * import { specOf } from "./context.ts";
+ * // Needs --allow-read --allow-write:
+ * async function startOver(workspace: string): Promise<void> {
+ *   await setUpFile(specOf(3), `${workspace}/03_cross_entropy.ts`, workspace, true); // "Moved your … to ….bak."
+ * }
+ * ```
  */
-async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, reset: boolean): Promise<void> {
+export async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, reset: boolean): Promise<void> {
   const shown = relative(Deno.cwd(), path);
   try {
-    if (reset && (await exists(path))) {
-      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
-      await Deno.rename(path, backup);
+    await Deno.mkdir(workspace, { recursive: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`cannot make the folder ${relative(Deno.cwd(), workspace)}: ${reason(error)}`);
+  }
+  const kind = await kindOf(path);
+  if (kind === "directory" || kind === "other") {
+    throw new UsageError(
+      `${shown} is ${
+        kind === "directory" ? "a folder" : "not a regular file"
+      }, not your exercise file: move it away, and the next run makes the file from the stub`,
+    );
+  }
+  if (kind === "file" && reset) {
+    const backup = await keepAs(path, (k) => backupName(path, new Date(), k));
+    if (backup !== undefined) {
+      await Deno.remove(path).catch((error) => { // another run at once may have moved it already
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
       console.log(`Moved your ${shown} to ${relative(Deno.cwd(), backup)}.`);
     }
-    if (!(await exists(path))) {
-      await Deno.mkdir(workspace, { recursive: true });
-      await Deno.writeTextFile(path, spec.stub, { createNew: true });
-      console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) throw error;
-    throw new UsageError(`cannot set up ${shown}: ${(error as Error).message.split("\n")[0]}`);
+  } else if (kind === "file" && (await Deno.stat(path)).size === 0) {
+    await replaceFile(path, spec.stub, shown);
+    console.log(`${shown} was empty (a write that failed?), so it is the stub again.\n`);
+    return;
+  }
+  if (await createFile(path, spec.stub, shown)) {
+    console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
   }
 }
 

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { extractSolution } from "../../exercise/checker.ts";
-import { exerciseCommand } from "./command.ts";
+import { exerciseCommand, setUpFile } from "./command.ts";
+import { onSmallDisk } from "../testing.ts";
 import { fromFileUrl } from "../../paths.ts";
 import { quietly } from "../../testing.ts";
 
@@ -74,6 +75,53 @@ fsTest("a learner's file is never overwritten, and --reset keeps it as a backup"
   const backups = [...Deno.readDirSync(workspace)].filter((e) => e.name.endsWith(".bak"));
   assert.equal(backups.length, 1);
   assert.equal(await Deno.readTextFile(join(workspace, backups[0].name)), mine);
+});
+
+fsTest("a folder where the learner's file belongs is one line, exit code 2, and is left alone", async (workspace) => {
+  await Deno.mkdir(join(workspace, "03_cross_entropy.ts"), { recursive: true });
+  await assert.rejects(() => quietly(() => exerciseCommand(["3"], workspace)), {
+    name: "UsageError",
+    message: /03_cross_entropy\.ts is a folder, not your exercise file: move it away, and the next run makes the file/,
+  });
+  assert.ok((await Deno.stat(join(workspace, "03_cross_entropy.ts"))).isDirectory);
+});
+
+fsTest("several --reset at once keep every version under a name of its own, and leave the stub", async (workspace) => {
+  const spec = EXERCISES[4];
+  const path = join(workspace, spec.file);
+  await Deno.mkdir(workspace, { recursive: true });
+  await Deno.writeTextFile(path, "mine");
+  const { output } = await quietly(() => Promise.all([1, 2, 3, 4].map(() => setUpFile(spec, path, workspace, true))));
+  assert.equal(await Deno.readTextFile(path), spec.stub);
+  const files = [...Deno.readDirSync(workspace)].map((e) => e.name);
+  const backups = files.filter((f) => f.endsWith(".bak"));
+  assert.equal(new Set(backups).size, backups.length);
+  assert.ok(backups.length >= 1 && output.match(/Moved your/g)!.length === backups.length, output);
+  const kept = await Promise.all(backups.map((b) => Deno.readTextFile(join(workspace, b))));
+  assert.ok(kept.includes("mine"), "the learner's version is among them");
+  assert.deepEqual(files.filter((f) => f.endsWith(".tmp")), []);
+});
+
+fsTest("an empty file, as a failed first write leaves it, is made again from the stub", async (workspace) => {
+  const spec = EXERCISES[3];
+  const path = join(workspace, spec.file);
+  await Deno.mkdir(workspace, { recursive: true });
+  await Deno.writeTextFile(path, "");
+  const { output } = await quietly(() => setUpFile(spec, path, workspace, false));
+  assert.match(output, /03_cross_entropy\.ts was empty \(a write that failed\?\), so it is the stub again/);
+  assert.equal(await Deno.readTextFile(path), spec.stub);
+});
+
+fsTest("a full disk on the first run leaves no file, and says so in one line (a tmpfs; root only)", async () => {
+  const spec = EXERCISES[3];
+  const mounted = await onSmallDisk({ full: true }, async (dir) => {
+    await assert.rejects(() => quietly(() => setUpFile(spec, join(dir, spec.file), dir, false)), {
+      name: "StopError",
+      message: /^cannot create .*03_cross_entropy\.ts: No space left on device/,
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".filler"]);
+  });
+  if (!mounted) console.log("command_fs_test.ts: the full disk was skipped: no tmpfs can be mounted here");
 });
 
 fsTest("with the chapters' solution lines filled in, every exercise passes", async (workspace) => {
