@@ -186,6 +186,11 @@ export interface LearnerResult {
   isolated?: Record<string, Tensor>;
   /** The gradients whose correct values the hooked run handed to the lines below them. */
   substituted?: ReadonlySet<string>;
+  /**
+   * The lines that threw in the hooked run, each with what to say (`threw at
+   * file:58:14: Cannot matmul …`): each is wrong, and was handed over correct.
+   */
+  thrown?: Record<string, string>;
   /** The line of the learner's file that computes each gradient. */
   lines?: Record<string, number>;
 }
@@ -223,7 +228,9 @@ function notReturned(
  * Checks a learner's gradients in the chapter's order, each line on its
  * own: a gradient whose upstream gradient is wrong or unfinished is checked
  * on the value its line computed from the correct upstream (when the hooked
- * run has it), and only otherwise reported as waiting.
+ * run has it), and only otherwise reported as waiting. A line that threw in
+ * the hooked run is wrong, with what it threw, and the lines below it are
+ * checked all the same (it was handed over correct).
  *
  * @example
  * ```ts
@@ -243,18 +250,21 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: E
     const line = result.lines?.[g.name];
     const own = result.returned ? result.returned[g.name] : result.reached?.[g.name];
     const isolated = result.isolated?.[g.name];
+    const thrown = result.thrown?.[g.name];
     const blockers = g.deps.filter((d) => !ownRight.has(d));
     const fixed = blockers.every((d) => result.substituted?.has(d));
     let verdict: Verdict;
-    if (own === undefined && result.returned === undefined && isolated === undefined) {
+    if (own === undefined && result.returned === undefined && isolated === undefined && thrown === undefined) {
       verdict = { name: g.name, status: "unreached", detail: "" };
-    } else if (own === undefined && result.returned !== undefined) {
+    } else if (own === undefined && result.returned !== undefined && thrown === undefined) {
       verdict = { name: g.name, status: "missing", detail: notReturned(spec, g.name, result.returned, context) };
     } else if (blockers.length === 0 && own !== undefined) {
       verdict = checkGradient(spec, g.name, own, context, result.returned);
       if (isDone(verdict)) ownRight.add(g.name);
-    } else if (isolated !== undefined && fixed) {
-      verdict = checkGradient(spec, g.name, isolated, context, result.returned);
+    } else if ((isolated !== undefined || thrown !== undefined) && fixed) {
+      verdict = thrown !== undefined
+        ? { name: g.name, status: "wrong", detail: thrown }
+        : checkGradient(spec, g.name, isolated!, context, result.returned);
       if (verdict.status !== "TODO" && blockers.length > 0) verdict.fed = blockers;
     } else if (own !== undefined && isTodo(own)) {
       verdict = { name: g.name, status: "TODO", detail: "" };
