@@ -5,10 +5,11 @@
  * never touches them). The first run of an exercise copies its stub from
  * `chapters/exercises/` there; after that the file is the learner's and is
  * never overwritten. `--reset` starts over, keeping the old file as a backup.
- * A file is checked in the sandbox (sandbox.ts): type-checked first, run with
- * no permissions, and stopped after {@linkcode TIME_LIMIT_MS}; the
- * learner-side runtime (runtime.ts) checks each gradient there, and
- * report.ts says what came of it, with errors as `file:line:col`.
+ * A file is checked in the sandbox (sandbox.ts): its imports and types
+ * first, then run with no permissions in a separate process, within
+ * {@linkcode LIMITS}; the verdicts are decided here from what that process
+ * sends back, and report.ts says what came of it, with errors as
+ * `file:line:col`.
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ import { createFile, keepAs, kindOf, reason, replaceFile } from "../files.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint } from "./hints.ts";
-import { runInSandbox, TIME_LIMIT_MS } from "./sandbox.ts";
+import { LIMITS, type Limits, runInSandbox } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
 
 /**
@@ -71,15 +72,16 @@ async function readLearnerFile(path: string, shown: string): Promise<string> {
 }
 
 /**
- * Checks the learner's file at `path` in the sandbox (type checked first, no
- * permissions, stopped after `limitMs` of running the learner's code) and
- * prints the verdicts or the located errors; the exit code.
+ * Checks the learner's file at `path` in the sandbox (see sandbox.ts: its
+ * imports and types first, then run with no permissions, within `limits`)
+ * and prints what the learner's code printed, then the verdicts or the
+ * located errors; the exit code.
  */
-async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
+async function checkFile(spec: ExerciseSpec, path: string, limits: Limits): Promise<number> {
   const shown = relative(Deno.cwd(), path);
   const text = await readLearnerFile(path, shown);
-  const run = await runInSandbox(spec, path, text, limitMs);
-  const report = reportRun(run, shown, text, limitMs);
+  const run = await runInSandbox(spec, path, text, limits, shown);
+  const report = reportRun(run, shown, text, limits);
   console.log(report.text);
   return report.code;
 }
@@ -96,7 +98,7 @@ export interface WatchOptions {
  * `--watch`: checks the learner's file at `path` again each time it is saved,
  * until `watch.signal` aborts (or Ctrl-C).
  */
-async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watch: WatchOptions): Promise<void> {
+async function watchFile(spec: ExerciseSpec, path: string, limits: Limits, watch: WatchOptions): Promise<void> {
   const shown = relative(Deno.cwd(), path);
   // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
   // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
@@ -113,7 +115,7 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
     if ((await kindOf(path)) !== "file") return; // removed for now (a save in two steps): its return is another event
     if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
     console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-    await checkFile(spec, path, limitMs);
+    await checkFile(spec, path, limits);
     watching();
   };
   for await (const event of watcher) {
@@ -246,7 +248,7 @@ export async function setUpFile(spec: ExerciseSpec, path: string, workspace: str
 
 /**
  * `deno task exercise [N] [--hint NAME [--level 2] | --solution NAME | --reset | --watch]`.
- * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
+ * `workspace`, `limits` (on the learner's code: see {@linkcode LIMITS}) and `watch` are for tests.
  *
  * @example
  * ```ts
@@ -256,9 +258,10 @@ export async function setUpFile(spec: ExerciseSpec, path: string, workspace: str
 export async function exerciseCommand(
   args: string[],
   workspace = WORKSPACE,
-  limitMs = TIME_LIMIT_MS,
+  limits: Partial<Limits> = {},
   watch: WatchOptions = {},
 ): Promise<number> {
+  const bounds = { ...LIMITS, ...limits };
   const request = parseRequest(args);
   if (request.help) {
     console.log(usage());
@@ -276,7 +279,7 @@ export async function exerciseCommand(
   const path = join(workspace, spec.file);
   await setUpFile(spec, path, workspace, request.reset);
   console.log(`Exercise ${spec.chapter}. ${spec.title}: ${relative(Deno.cwd(), path)}\n`);
-  const code = await checkFile(spec, path, limitMs);
-  if (request.watch) await watchFile(spec, path, limitMs, watch);
+  const code = await checkFile(spec, path, bounds);
+  if (request.watch) await watchFile(spec, path, bounds, watch);
   return code;
 }
