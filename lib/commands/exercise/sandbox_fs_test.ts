@@ -66,6 +66,34 @@ fsTest(
 );
 
 fsTest(
+  "the sandbox's process loads only modules that hold no correct value: the runtime, the hooks, the tensor module",
+  async () => {
+    const runtime = new URL("./runtime.ts", import.meta.url).href;
+    const { stdout } = await new Deno.Command("deno", { args: ["info", "--json", fromFileUrl(runtime)] }).output();
+    const graph = JSON.parse(new TextDecoder().decode(stdout)) as {
+      modules: { specifier: string; dependencies?: { code?: { specifier?: string } }[] }[];
+    };
+    const loaded = new Set<string>();
+    const visit = (specifier: string) => {
+      if (loaded.has(specifier)) return;
+      loaded.add(specifier);
+      const module = graph.modules.find((m) => m.specifier === specifier);
+      for (const d of module?.dependencies ?? []) if (d.code?.specifier) visit(d.code.specifier);
+    };
+    visit(runtime); // what runs: type-only imports are not loaded
+    const names = [...loaded].map((s) => s.slice(new URL("../../../", import.meta.url).href.length)).sort();
+    assert.deepEqual(names, [
+      "lib/commands/exercise/runtime.ts",
+      "lib/exercise/hooks.ts",
+      "lib/exercise/learner.ts",
+      "lib/exercise/marks.ts",
+      "lib/exercise/wire.ts",
+      "lib/tensor.ts",
+    ]);
+  },
+);
+
+fsTest(
   "the learner's code reaches nothing as it runs: no computed import, file, network, environment or process",
   async (workspace) => {
     const attempts = `const attempts: [string, () => unknown][] = [
