@@ -45,8 +45,18 @@ export async function kindOf(path: string): Promise<"none" | "file" | "directory
   }
 }
 
-/** The first line of an error's message, for a one-line report. */
-export const reason = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
+/**
+ * The first line of an error's message, for a one-line report, without the
+ * operation and the paths Deno adds (`: writefile '/…/.x.tmp'`): the report
+ * names the file itself.
+ *
+ * @example
+ * ```ts
+ * reason(new Error("No space left on device (os error 28): writefile '/w/.x.1.tmp'")); // "No space left on device (os error 28)"
+ * ```
+ */
+export const reason = (error: unknown) =>
+  String((error as Error)?.message ?? error).split("\n")[0].replace(/(\(os error \d+\)): \w+ '.*$/, "$1");
 
 /** A file error that is the program's own (a missing Deno permission): a bug, not the learner's. */
 const isOurs = (error: unknown) => error instanceof Deno.errors.NotCapable;

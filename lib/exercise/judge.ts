@@ -260,11 +260,40 @@ export function feedFor(spec: ExerciseSpec, asWritten: AsWritten, context: Exerc
   };
 }
 
+const ACCESS: Record<string, string> = {
+  read: "read",
+  write: "write",
+  net: "connect to",
+  env: "read the environment variable",
+  run: "run",
+  sys: "read the system's",
+  import: "import from",
+  ffi: "load the library",
+};
+
+/**
+ * Deno's refusal of a permission in the learner's terms: not something to
+ * run again with a flag.
+ *
+ * @example
+ * ```ts
+ * plainRefusal('Requires read access to "/etc/passwd", run again with the --allow-read flag');
+ * // 'your code may not read "/etc/passwd": exercise code runs with no permissions'
+ * ```
+ */
+export function plainRefusal(text: string): string {
+  return text.replace(
+    /(?:NotCapable: |TypeError: )?Requires (\w+) access to ("[^"]*"|\S+), run again with the --allow-[\w-]+ flag/g,
+    (_, kind: string, what: string) =>
+      `your code may not ${ACCESS[kind] ?? `use ${kind}`} ${what}: exercise code runs with no permissions`,
+  );
+}
+
 /** " at file:58:14: message" for an error made in the learner's file, ": message" for another, " 42" for a value. */
 function thrownText(t: Thrown, place: Place): string {
   if (t.value) return ` ${t.text}`;
   const at = t.at && place(t.at);
-  return `${at ? ` at ${at}` : ""}: ${t.text}`;
+  return `${at ? ` at ${at}` : ""}: ${plainRefusal(t.text)}`;
 }
 
 /**

@@ -4,7 +4,7 @@
 // lines below it are checked; a Promise, or no gradients(), is one line.
 
 import assert from "node:assert/strict";
-import { feedFor, judge, readAsWritten, readFed } from "./judge.ts";
+import { feedFor, judge, plainRefusal, readAsWritten, readFed } from "./judge.ts";
 import type { CallReport, Commit, WireTensor } from "./wire.ts";
 import { toBase64 } from "./wire.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
@@ -118,4 +118,12 @@ Deno.test("a Promise, no gradients(), and a value that is no Tensor each say so"
     judge(spec, odd, "", context).text,
     /dlogprobs: gradients\(\) returned a number as dlogprobs, not a Tensor/,
   );
+});
+
+Deno.test("a permission the sandbox refuses is said in the learner's terms, not as a flag to add", () => {
+  assert.equal(
+    plainRefusal('Requires import access to "example.com:443", run again with the --allow-import flag'),
+    'your code may not import from "example.com:443": exercise code runs with no permissions',
+  );
+  assert.equal(plainRefusal("Cannot matmul"), "Cannot matmul");
 });

@@ -23,6 +23,7 @@
 import { explainTypeError, type Located } from "../../exercise/errors.ts";
 import { wrap } from "../../report/print.ts";
 import { type Limits, placeIn, type SandboxRun, type Stop } from "./sandbox.ts";
+import { plainRefusal } from "../../exercise/judge.ts";
 
 /** A stack frame in the program the sandbox ran (a data: URL). */
 const PROGRAM_URL = /data:application\/typescript;base64,[^\s):]*:(\d+):(\d+)/g;
@@ -81,13 +82,14 @@ function stopText(stop: Stop, run: SandboxRun, shown: string, limits: Limits): s
         stop.during === "gradients"
           ? "before gradients() returned"
           : `while ${shown} was loaded, before gradients() ran`
-      }, so nothing was checked${stop.error ? ` (${stop.error})` : ""}: remove what ends it (Deno.exit?).`;
+      }, so nothing was checked${
+        stop.error ? ` (${plainRefusal(stop.error)})` : ""
+      }: remove what ends it (Deno.exit?).`;
     case "load": {
       const threw = stop.report.threw!;
       const at = threw.at && placeIn(run.prepared, shown)(threw.at);
-      return at
-        ? `${shown} could not be run:\n\n${at}: ${threw.text}`
-        : `${shown} could not be run: it threw ${threw.text}`;
+      const text = threw.value ? threw.text : plainRefusal(threw.text);
+      return at ? `${shown} could not be run:\n\n${at}: ${text}` : `${shown} could not be run: it threw ${text}`;
     }
   }
 }
