@@ -1,6 +1,8 @@
 /**
  * Command-line plumbing shared by `main.ts` and the tasks: a usage error that
- * ends the program with one clear line and exit code 2, never a stack trace.
+ * ends the program with one clear line and exit code 2, and a stop (a file
+ * that could not be written, say) with one line and exit code 1, never a
+ * stack trace.
  *
  * @example
  * ```ts
@@ -23,9 +25,22 @@ import { closestFlags, UsageError } from "./flags.ts";
 export { choiceFlag, closestFlags, limitedFlag, pathFlag, positiveFlag, UsageError, wholeFlag } from "./flags.ts";
 
 /**
- * Runs `main`, turning a {@linkcode UsageError} (and the data module's
- * `RangeError`s about a bad file) into `error: …` on stderr and exit code 2.
- * Anything else is a bug and keeps its stack trace.
+ * Why a run had to stop, when that is no mistake in how it was called: a
+ * full disk, a folder that cannot be written. One line, exit code 1.
+ *
+ * @example
+ * ```ts
+ * throw new StopError("cannot write chapters/notebooks/02_forward.ipynb: No space left on device; it is unchanged");
+ * ```
+ */
+export class StopError extends Error {
+  override name = "StopError";
+}
+
+/**
+ * Runs `main`, turning a {@linkcode UsageError} into `error: …` on stderr
+ * and exit code 2, and a {@linkcode StopError} into `error: …` and exit
+ * code 1. Anything else is a bug and keeps its stack trace.
  *
  * @example
  * ```ts
@@ -41,9 +56,9 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
     const code = await main();
     if (typeof code === "number") Deno.exitCode = code;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof StopError) {
       console.error(`error: ${error.message}`);
-      Deno.exitCode = 2;
+      Deno.exitCode = error instanceof UsageError ? 2 : 1;
       return;
     }
     throw error;

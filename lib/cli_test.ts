@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { closestFlags, parseFlags, runCli, UsageError } from "./cli.ts";
+import { closestFlags, parseFlags, runCli, StopError, UsageError } from "./cli.ts";
 
 const options = { steps: { type: "string" as const }, help: { type: "boolean" as const, short: "h" } };
 
@@ -41,7 +41,7 @@ Deno.test("an unknown flag names the flag it is closest to: within 2 edits, or a
   assert.deepEqual(closestFlags("x", ["lr", "out"]), [], "one letter is not within 2 edits of a 2-letter flag");
 });
 
-Deno.test("runCli turns a UsageError into one line on stderr and exit code 2, and keeps other errors", async () => {
+Deno.test("runCli turns a UsageError into one line on stderr and exit code 2, a StopError into one line and 1, and keeps other errors", async () => {
   const lines: string[] = [];
   const original = console.error;
   console.error = (...args: unknown[]) => lines.push(args.join(" "));
@@ -49,6 +49,9 @@ Deno.test("runCli turns a UsageError into one line on stderr and exit code 2, an
     await runCli(() => Promise.reject(new UsageError("no such chapter")));
     assert.equal(Deno.exitCode, 2);
     assert.deepEqual(lines, ["error: no such chapter"]);
+    await runCli(() => Promise.reject(new StopError("cannot write x: No space left on device")));
+    assert.equal(Deno.exitCode, 1);
+    assert.deepEqual(lines, ["error: no such chapter", "error: cannot write x: No space left on device"]);
     await assert.rejects(() => runCli(() => Promise.reject(new TypeError("a bug"))), TypeError);
     await runCli(() => Promise.resolve(0));
     assert.equal(Deno.exitCode, 0);

@@ -73,7 +73,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your gradients of the cross-entropy, from the loss back to the logits. */
 export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {

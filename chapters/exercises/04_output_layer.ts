@@ -69,7 +69,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your gradients of the second layer and tanh, given the correct dlogits. */
 export function gradients({ fwd, params, dlogits }: ExerciseInput): Record<string, Tensor> {

@@ -70,7 +70,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your gradients of the seven batchnorm steps, given the correct dhpreact. */
 export function gradients({ fwd, params, n, dhpreact }: ExerciseInput): Record<string, Tensor> {

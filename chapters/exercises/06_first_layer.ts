@@ -72,7 +72,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your gradients of the first layer and the embedding, given the correct dhprebn. */
 export function gradients({ fwd, params, batch, dhprebn }: ExerciseInput): Record<string, Tensor> {

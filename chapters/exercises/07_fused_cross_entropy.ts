@@ -67,7 +67,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your dlogits in one expression, straight from the logits. */
 export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {

@@ -67,7 +67,7 @@ import {
   transpose,
   zeros,
 } from "../../lib/tensor.ts";
-import { type ExerciseInput, todo } from "../../lib/exercise/checker.ts";
+import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";
 
 /** Your dhprebn in one formula, given the correct dhpreact. */
 export function gradients({ fwd, params, n, dhpreact }: ExerciseInput): Record<string, Tensor> {

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import chapter1 from "../../chapters/01_data_and_model.ts" with { type: "text" };
 import chapter2 from "../../chapters/02_forward.ts" with { type: "text" };
 import chapter3 from "../../chapters/03_cross_entropy.ts" with { type: "text" };
@@ -30,7 +30,8 @@ import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { chapterNotebook } from "../notebook/chapter.ts";
 import { exerciseNotebook } from "../notebook/exercise.ts";
 import { errorsOf, type Notebook, notebookJson, sources, withOutputs } from "../notebook/ipynb.ts";
-import { parseFlags, UsageError } from "../cli.ts";
+import { parseFlags, StopError, UsageError } from "../cli.ts";
+import { keepAs, kindOf, reason, replaceFile } from "./files.ts";
 import { fromFileUrl } from "../paths.ts";
 
 /** Where the chapters' notebooks go, relative to the repository. */
@@ -91,36 +92,71 @@ const ROOT = fromFileUrl(new URL("../../", import.meta.url));
 
 /**
  * The notebook in `text`, read from `path`; a file that is not JSON (say, one
- * half saved) is a {@linkcode UsageError} that says what to do, not a crash.
+ * half saved) or not a notebook (`{}`: no list of cells) is a
+ * {@linkcode UsageError} that says what to do, not a crash.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": []}').cells; // []
- * assert.throws(() => parseNotebook("chapters/notebooks/02_forward.ipynb", '{"cells": ['), /is not valid notebook JSON/);
+ * for (const text of ['{"cells": [', "{}"]) {
+ *   try {
+ *     parseNotebook("chapters/notebooks/02_forward.ipynb", text);
+ *   } catch (error) {
+ *     (error as Error).message; // "… is not valid notebook JSON …", then "… is not a notebook (it has no list of cells …"
+ *   }
+ * }
  * ```
  */
 export function parseNotebook(path: string, text: string): Notebook {
+  let notebook: Notebook;
   try {
-    return JSON.parse(text);
+    notebook = JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new UsageError(
       `${path} is not valid notebook JSON (${error.message}): fix it, or move it away to regenerate it`,
     );
   }
+  const cells = (notebook as Partial<Notebook> | null)?.cells;
+  if (!Array.isArray(cells) || !cells.every((c) => typeof c === "object" && c && Array.isArray(c.source))) {
+    throw new UsageError(
+      `${path} is not a notebook (it has no list of cells with their source): fix it, or move it away to regenerate it`,
+    );
+  }
+  return notebook;
 }
 
-/** The committed notebook at `path`, or undefined if there is none. */
-async function readNotebook(path: string): Promise<Notebook | undefined> {
+/** A notebook on disk: its text, and the notebook in it. */
+interface OnDisk {
+  text: string;
+  notebook: Notebook;
+}
+
+/**
+ * The notebook at `path` (relative to `root`), or undefined if there is none
+ * or it is empty (as a write that failed on a full disk leaves it: it is
+ * made again). A folder or a device there, or a file that cannot be read, is
+ * a {@linkcode UsageError} of one line.
+ */
+async function readNotebook(path: string, root = ROOT): Promise<OnDisk | undefined> {
   let text: string;
   try {
-    text = await Deno.readTextFile(join(ROOT, path));
+    const kind = await kindOf(join(root, path));
+    if (kind === "none") return undefined;
+    if (kind !== "file") {
+      throw new UsageError(
+        `${path} is ${
+          kind === "directory" ? "a folder" : "not a regular file"
+        }, not a notebook: move it away, and \`deno task notebooks\` makes the notebook again`,
+      );
+    }
+    text = await Deno.readTextFile(join(root, path));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    if (error instanceof UsageError || error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`cannot read ${path}: ${reason(error)}`);
   }
-  return parseNotebook(path, text);
+  return text === "" ? undefined : { text, notebook: parseNotebook(path, text) };
 }
 
 /**
@@ -241,31 +277,12 @@ export async function executeNotebooks(paths: string[], log = console.log): Prom
   return runs;
 }
 
-/**
- * Whether the file at `path` differs from git's last commit of it: a
- * learner's edits, made in Jupyter, which must not be lost. Without git
- * (or outside a checkout) every file counts as edited.
- */
-async function editedSinceCommit(path: string): Promise<boolean> {
-  try {
-    const { code } = await new Deno.Command("git", {
-      args: ["diff", "--quiet", "HEAD", "--", path],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return code !== 0;
-  } catch {
-    return true;
-  }
-}
-
-/** The text of `path` as git's last commit has it, or undefined (not committed, or no git). */
-async function committedText(path: string): Promise<string | undefined> {
+/** The text of `path` as git's last commit of `root` has it, or undefined (not committed, or no git). */
+async function committedText(path: string, root = ROOT): Promise<string | undefined> {
   try {
     const { code, stdout } = await new Deno.Command("git", {
       args: ["show", `HEAD:${path}`],
-      cwd: ROOT,
+      cwd: root,
       stdout: "piped",
       stderr: "null",
     }).output();
@@ -278,44 +295,77 @@ async function committedText(path: string): Promise<string | undefined> {
 /**
  * Where a learner's edited notebook is kept: beside it, still an .ipynb
  * (so Jupyter lists it and its relative imports still resolve), e.g.
- * `03_cross_entropy.edited-2026-11-23T03-40-00.ipynb`.
+ * `03_cross_entropy.edited-2026-11-23T03-40-00.ipynb`; the `k`-th name for
+ * the same second (two runs within it) ends `-2`, `-3`, ….
  *
  * @example
  * ```ts
  * editedCopyPath("chapters/notebooks/03_cross_entropy.ipynb", new Date(0));
  * // "chapters/notebooks/03_cross_entropy.edited-1970-01-01T00-00-00.ipynb"
+ * editedCopyPath("chapters/notebooks/03_cross_entropy.ipynb", new Date(0), 2);
+ * // "chapters/notebooks/03_cross_entropy.edited-1970-01-01T00-00-00-2.ipynb"
  * ```
  */
-export function editedCopyPath(path: string, when: Date): string {
+export function editedCopyPath(path: string, when: Date, k = 1): string {
   const stamp = when.toISOString().replace(/\.\d+Z$/, "").replaceAll(":", "-");
-  return path.replace(/\.ipynb$/, `.edited-${stamp}.ipynb`);
+  return path.replace(/\.ipynb$/, `.edited-${stamp}${k === 1 ? "" : `-${k}`}.ipynb`);
 }
 
 /**
- * Writes each generated notebook whose cells differ from the one on disk; the
- * paths written without outputs. A notebook edited since it was committed is first copied
- * to {@linkcode editedCopyPath}, and the copy named; the notebook itself goes
- * back to the committed one (with its outputs) when that is still current.
+ * Keeps the notebook at `path` (relative to `root`) under
+ * {@linkcode editedCopyPath} for the time `when`, and says so; whether it was kept.
  */
-async function writeChanged(generated: GeneratedNotebook[]): Promise<string[]> {
+async function keepEdits(path: string, root: string, when: Date): Promise<boolean> {
+  const copy = await keepAs(join(root, path), (k) => join(root, editedCopyPath(path, when, k)));
+  if (copy === undefined) return false;
+  console.log(
+    `${path} had edits of yours: they are kept in ${relative(root, copy)} (open that one in Jupyter).`,
+  );
+  return true;
+}
+
+/**
+ * Writes each generated notebook whose cells differ from the one on disk,
+ * under `root`; the paths written without outputs. A notebook edited since
+ * it was committed (or not committed at all) is first kept under
+ * {@linkcode editedCopyPath}, and the copy named; the notebook itself goes
+ * back to the committed one (with its outputs) when that is still current.
+ * Every file is written whole or not at all (see files.ts). `root` and
+ * `now` (the time in the copies' names) are for tests.
+ *
+ * @example
+ * ```ts
+ * // Needs --allow-read --allow-write --allow-run=git:
+ * async function remake(): Promise<string[]> {
+ *   return await writeChanged(generateNotebooks()); // [] when every notebook is current
+ * }
+ * ```
+ */
+export async function writeChanged(
+  generated: GeneratedNotebook[],
+  root = ROOT,
+  now = () => new Date(),
+): Promise<string[]> {
   const written: string[] = [];
   for (const { path, notebook } of generated) {
-    const existing = await readNotebook(path);
-    if (existing && sameCells(existing, notebook)) continue;
-    const text = notebookJson(notebook);
-    if (existing && (await editedSinceCommit(path))) {
-      const copy = editedCopyPath(path, new Date());
-      await Deno.rename(join(ROOT, path), join(ROOT, copy));
-      console.log(`${path} had edits of yours: they are kept in ${copy} (open that one in Jupyter).`);
-      const committed = await committedText(path);
+    const existing = await readNotebook(path, root);
+    if (existing && sameCells(existing.notebook, notebook)) continue;
+    // A learner's edits, made in Jupyter, or a notebook git does not track (without git, every notebook).
+    const committed = existing ? await committedText(path, root) : undefined;
+    if (existing && existing.text !== committed && (await keepEdits(path, root, now()))) {
       if (committed !== undefined && sameCells(JSON.parse(committed), notebook)) {
-        await Deno.writeTextFile(join(ROOT, path), committed);
+        await replaceFile(join(root, path), committed, path);
         console.log(`${path} is back as committed, with its outputs.`);
         continue;
       }
     }
-    await Deno.mkdir(join(ROOT, dirname(path)), { recursive: true });
-    await Deno.writeTextFile(join(ROOT, path), text);
+    try {
+      await Deno.mkdir(join(root, dirname(path)), { recursive: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) throw error;
+      throw new StopError(`cannot make the folder ${dirname(path)}: ${reason(error)}`);
+    }
+    await replaceFile(join(root, path), notebookJson(notebook), path);
     written.push(path);
   }
   return written;
@@ -381,7 +431,7 @@ async function staleNotebooks(generated: GeneratedNotebook[]): Promise<string[]>
   const stale: string[] = [];
   for (const { path, notebook } of generated) {
     const committed = await readNotebook(path);
-    if (!committed || !sameCells(committed, notebook)) stale.push(path);
+    if (!committed || !sameCells(committed.notebook, notebook)) stale.push(path);
   }
   return stale;
 }
@@ -403,7 +453,7 @@ async function runInJupyter(generated: GeneratedNotebook[], { save }: { save: bo
   if (save) {
     for (const run of runs) {
       const { notebook } = generated.find((g) => g.path === run.path)!;
-      await Deno.writeTextFile(join(ROOT, run.path), notebookJson(withOutputs(notebook, run.executed)));
+      await replaceFile(join(ROOT, run.path), notebookJson(withOutputs(notebook, run.executed)), run.path);
     }
     console.log(`Saved the outputs in ${NOTEBOOK_DIR}/.`);
   }

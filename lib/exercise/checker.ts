@@ -1,7 +1,10 @@
 /**
- * The machinery of exercise mode: the `todo` placeholder a learner replaces,
- * the checker that runs a learner's gradients against TensorFlow.js's, and
- * the pieces of the hints (the chapter's solution lines, found in its source).
+ * The machinery of exercise mode: the checker that runs a learner's
+ * gradients against TensorFlow.js's, and the pieces of the hints (the
+ * chapter's solution lines, found in its source). The `todo` placeholder a
+ * learner replaces, and the type of what `gradients` receives, are in
+ * learner.ts (the one module of lib/exercise/ a learner's file may import),
+ * and exported here too.
  *
  * @example
  * ```ts
@@ -15,67 +18,13 @@
  * @module
  */
 
-import type { Batch, Forward, Params } from "../model.ts";
 import type { Gradients } from "../check/reference.ts";
-import { Tensor, zeros } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
+import { type ExerciseInput, type GivenGradient, isTodo } from "./learner.ts";
 import { editDistance } from "../spelling.ts";
 import { type Contribution, diagnose, type Formula, type Mistake, type Scatter, type Term } from "./diagnose.ts";
 
-const todos = new WeakSet<Tensor>();
-
-/**
- * A placeholder for a gradient you have not written yet: zeros with the
- * shape of `like` (the tensor whose gradient it is), so the rest of your code
- * still runs. The checker reports it as TODO.
- *
- * @example
- * ```ts
- * import { tensor } from "../tensor.ts";
- * const logprobs = tensor([[-1.2, -0.4], [-0.1, -2.3]]);
- * const dlogprobs = todo(logprobs); // replace with your gradient
- * dlogprobs.toNested(); // [[0, 0], [0, 0]]
- * ```
- */
-export function todo(like: Tensor): Tensor {
-  const t = zeros(like.shape);
-  todos.add(t);
-  return t;
-}
-
-/**
- * Whether a tensor is an untouched {@linkcode todo}.
- *
- * @example
- * ```ts
- * import { tensor } from "../tensor.ts";
- * isTodo(todo(tensor([0.2, 0.8]))); // true
- * isTodo(tensor([0, 0])); // false: zeros, but written by you
- * ```
- */
-export function isTodo(t: Tensor): boolean {
-  return todos.has(t);
-}
-
-/** What a learner's `gradients` function receives. */
-export interface ExerciseInput {
-  /** Every intermediate of chapter 2's forward pass on the lecture's first batch. */
-  fwd: Forward;
-  /** The lecture's parameters. */
-  params: Params;
-  /** The batch: `Xb` `[n, 3]`, `Yb` `[n]`. */
-  batch: Batch;
-  /** The batch size, 32. */
-  n: number;
-  /** The correct upstream gradient where an exercise starts below the loss (from the solved chapters). */
-  dlogits: Tensor;
-  /** The correct gradient of hpreact, for exercises 5 and 8. */
-  dhpreact: Tensor;
-  /** The correct gradient of hprebn, for exercise 6. */
-  dhprebn: Tensor;
-}
-
-/** The correct upstream gradients an exercise receives in its input. */
-export type GivenGradient = "dlogits" | "dhpreact" | "dhprebn";
+export { type ExerciseInput, type GivenGradient, isTodo, todo } from "./learner.ts";
 
 /** One gradient of an exercise. */
 export interface GradientSpec {
@@ -273,6 +222,11 @@ export interface LearnerResult {
   isolated?: Record<string, Tensor>;
   /** The gradients whose correct values the hooked run handed to the lines below them. */
   substituted?: ReadonlySet<string>;
+  /**
+   * The lines that threw in the hooked run, each with what to say (`threw at
+   * file:58:14: Cannot matmul …`): each is wrong, and was handed over correct.
+   */
+  thrown?: Record<string, string>;
   /** The line of the learner's file that computes each gradient. */
   lines?: Record<string, number>;
 }
@@ -310,7 +264,9 @@ function notReturned(
  * Checks a learner's gradients in the chapter's order, each line on its
  * own: a gradient whose upstream gradient is wrong or unfinished is checked
  * on the value its line computed from the correct upstream (when the hooked
- * run has it), and only otherwise reported as waiting.
+ * run has it), and only otherwise reported as waiting. A line that threw in
+ * the hooked run is wrong, with what it threw, and the lines below it are
+ * checked all the same (it was handed over correct).
  *
  * @example
  * ```ts
@@ -330,18 +286,21 @@ export function checkLines(spec: ExerciseSpec, result: LearnerResult, context: E
     const line = result.lines?.[g.name];
     const own = result.returned ? result.returned[g.name] : result.reached?.[g.name];
     const isolated = result.isolated?.[g.name];
+    const thrown = result.thrown?.[g.name];
     const blockers = g.deps.filter((d) => !ownRight.has(d));
     const fixed = blockers.every((d) => result.substituted?.has(d));
     let verdict: Verdict;
-    if (own === undefined && result.returned === undefined && isolated === undefined) {
+    if (own === undefined && result.returned === undefined && isolated === undefined && thrown === undefined) {
       verdict = { name: g.name, status: "unreached", detail: "" };
-    } else if (own === undefined && result.returned !== undefined) {
+    } else if (own === undefined && result.returned !== undefined && thrown === undefined) {
       verdict = { name: g.name, status: "missing", detail: notReturned(spec, g.name, result.returned, context) };
     } else if (blockers.length === 0 && own !== undefined) {
       verdict = checkGradient(spec, g.name, own, context, result.returned);
       if (isDone(verdict)) ownRight.add(g.name);
-    } else if (isolated !== undefined && fixed) {
-      verdict = checkGradient(spec, g.name, isolated, context, result.returned);
+    } else if ((isolated !== undefined || thrown !== undefined) && fixed) {
+      verdict = thrown !== undefined
+        ? { name: g.name, status: "wrong", detail: thrown }
+        : checkGradient(spec, g.name, isolated!, context, result.returned);
       if (verdict.status !== "TODO" && blockers.length > 0) verdict.fed = blockers;
     } else if (own !== undefined && isTodo(own)) {
       verdict = { name: g.name, status: "TODO", detail: "" };

@@ -1,18 +1,20 @@
 /**
  * Preparing a learner's file to be checked line by line. The sandbox runs
- * the learner's module in a separate `deno` process, fed on stdin, so the
- * file's text is rewritten first, line for line (line numbers stay those of
- * the learner's file, and every column that moves is mapped back):
+ * the learner's module in a separate `deno` process, from a `data:` URL, so
+ * the file's text is rewritten first, line for line (line numbers stay those
+ * of the learner's file, and every column that moves is mapped back):
  *
  * - relative imports become absolute, since the module no longer sits in the
  *   learner's folder;
  * - the last assignment of each gradient, `const dprobs = EXPR;` on line 7,
- *   becomes `const dprobs = HOOK.fix(HOOK.enter("dprobs", 7), EXPR);`, so the
- *   runtime can record the learner's value and hand the lines below the
- *   correct one instead. One mistake then does not cascade: every line is
- *   checked on correct inputs. `enter` runs before the expression: the
- *   runtime learns where the code is (to name the line of a loop that never
- *   ends) and that a gradient used here is finished, even in place;
+ *   becomes `const dprobs = HOOK.fix(HOOK.enter("dprobs", 7), () => (EXPR));`,
+ *   so the hooks can record the learner's value and hand the lines below
+ *   the correct one instead, also when the line throws. One mistake then
+ *   does not cascade: every line is checked on correct inputs. `enter` runs
+ *   before the expression: the hooks learn where the code is (to name the
+ *   line of a loop that never ends) and that a gradient used here is
+ *   finished, even in place. An expression that awaits stays as it is:
+ *   `HOOK.fixValue(HOOK.enter("dprobs", 7), EXPR)`;
  * - the first assignment of a gradient assigned more than once,
  *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`.
  *
@@ -20,13 +22,13 @@
  * ```ts
  * import { instrument } from "./instrument.ts";
  * const ready = instrument("const dprobs = mul(a, b);\n", "file:///x/yours/03.ts", ["dprobs"], "__h");
- * ready.code; // 'const dprobs = __h.fix(__h.enter("dprobs", 1), mul(a, b));\n'
+ * ready.code; // 'const dprobs = __h.fix(__h.enter("dprobs", 1), () => (mul(a, b)));\n'
  * ready.lines.dprobs; // 1
  * ```
  * @module
  */
 
-/** A learner's source, rewritten to run from stdin with each gradient hooked. */
+/** A learner's source, rewritten to run in the sandbox with each gradient hooked. */
 export interface Instrumented {
   /** The text to run: the learner's lines, rewritten in place. */
   code: string;
@@ -139,8 +141,16 @@ function hookEdits(
     const last = spans.at(-1);
     if (!last || last.end === -1) continue;
     const enter = (line: number) => `${hook}.enter(${JSON.stringify(name)}, ${line})`;
-    edits.push({ at: last.start, remove: 0, insert: `${hook}.fix(${enter(last.line)}, ` });
-    edits.push({ at: last.end, remove: 0, insert: ")" });
+    // The expression becomes a function the hook calls, so that a line that throws can be caught there; one that
+    // awaits (an async gradients(), which is reported as such) cannot be, and is passed as its value.
+    const expression = [...source.slice(last.start, last.end)].map((c, i) => mask[last.start + i] ? c : " ").join("");
+    const awaits = /\b(?:await|yield)\b/.test(expression);
+    edits.push({
+      at: last.start,
+      remove: 0,
+      insert: awaits ? `${hook}.fixValue(${enter(last.line)}, ` : `${hook}.fix(${enter(last.line)}, () => (`,
+    });
+    edits.push({ at: last.end, remove: 0, insert: awaits ? ")" : "))" });
     lines[name] = last.line;
     const first = spans[0];
     if (first !== last && first.end !== -1) {
@@ -192,7 +202,7 @@ function applyEdits(source: string, edits: Edit[]): Pick<Instrumented, "code" | 
 /**
  * Rewrites a learner's module (see the module doc). `fileUrl` is where the
  * file lives (to resolve its relative imports), `names` the gradients to
- * hook, `hook` the name the runtime's hook module is imported as.
+ * hook, `hook` the name the hooks' module (hooks.ts) is imported as.
  *
  * @example
  * ```ts

@@ -20,9 +20,9 @@ Deno.test("the last assignment of each gradient is hooked, over several lines an
   assert.equal(lines.length, 6, "line for line");
   assert.equal(lines[0], 'import { mul } from "file:///work/lib/tensor.ts";');
   assert.equal(lines[1], 'let dcounts = (__h.enter("dcounts", 2), mul(a, b)); // first part', "the first: entered");
-  assert.equal(lines[2], 'dcounts = __h.fix(__h.enter("dcounts", 3), add(', "the last: entered and fixed");
-  assert.equal(lines[4], "));");
-  assert.equal(lines[5], 'const dprobs: Tensor = __h.fix(__h.enter("dprobs", 6), g(x)); /* dprobs = no */');
+  assert.equal(lines[2], 'dcounts = __h.fix(__h.enter("dcounts", 3), () => (add(', "the last: entered and fixed");
+  assert.equal(lines[4], ")));");
+  assert.equal(lines[5], 'const dprobs: Tensor = __h.fix(__h.enter("dprobs", 6), () => (g(x))); /* dprobs = no */');
   assert.deepEqual(ready.lines, { dcounts: 3, dprobs: 6 }, "dlogits is never assigned, so not hooked");
 });
 
@@ -51,6 +51,16 @@ Deno.test("a statement without a `;` ends at its line, before a trailing comment
   const ready = instrument(source, FILE, ["dprobs", "dcounts"], "__h");
   assert.equal(
     ready.code,
-    'const dprobs = __h.fix(__h.enter("dprobs", 1), mul(a,\n  b)) // [n, 27]\nconst dcounts = __h.fix(__h.enter("dcounts", 3), f(dprobs))\nreturn { dprobs, dcounts }\n',
+    'const dprobs = __h.fix(__h.enter("dprobs", 1), () => (mul(a,\n  b))) // [n, 27]\nconst dcounts = __h.fix(__h.enter("dcounts", 3), () => (f(dprobs)))\nreturn { dprobs, dcounts }\n',
   );
+});
+
+Deno.test("an expression that awaits is hooked as its value; an object literal stays one", () => {
+  const source = 'const dprobs = await f(x);\nconst dcounts = { a: 1 }["a"];\nconst dlogits = g("await");\n';
+  const ready = instrument(source, FILE, ["dprobs", "dcounts", "dlogits"], "__h");
+  assert.deepEqual(ready.code.split("\n").slice(0, 3), [
+    'const dprobs = __h.fixValue(__h.enter("dprobs", 1), await f(x));',
+    'const dcounts = __h.fix(__h.enter("dcounts", 2), () => ({ a: 1 }["a"]));',
+    'const dlogits = __h.fix(__h.enter("dlogits", 3), () => (g("await")));',
+  ]);
 });

@@ -5,10 +5,11 @@
  * never touches them). The first run of an exercise copies its stub from
  * `chapters/exercises/` there; after that the file is the learner's and is
  * never overwritten. `--reset` starts over, keeping the old file as a backup.
- * A file is checked in the sandbox (sandbox.ts): type-checked first, run with
- * no permissions, and stopped after {@linkcode TIME_LIMIT_MS}; the
- * learner-side runtime (runtime.ts) checks each gradient there, and
- * report.ts says what came of it, with errors as `file:line:col`.
+ * A file is checked in the sandbox (sandbox.ts): its imports and types
+ * first, then run with no permissions in a separate process, within
+ * {@linkcode LIMITS}; the verdicts are decided here from what that process
+ * sends back, and report.ts says what came of it, with errors as
+ * `file:line:col`.
  *
  * @example
  * ```ts
@@ -21,10 +22,11 @@
 import { basename, dirname, join, relative } from "node:path";
 import { fromFileUrl } from "../../paths.ts";
 import { choiceFlag, parseFlags, UsageError } from "../../cli.ts";
+import { createFile, keepAs, kindOf, reason, replaceFile } from "../files.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint, type HintLevel } from "./hints.ts";
-import { runInSandbox, TIME_LIMIT_MS } from "./sandbox.ts";
+import { LIMITS, type Limits, runInSandbox } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
 import { wholeApiCard } from "../../exercise/api_card.ts";
 
@@ -38,28 +40,51 @@ import { wholeApiCard } from "../../exercise/api_card.ts";
  */
 export const WORKSPACE = fromFileUrl(new URL("../../../chapters/yours/", import.meta.url));
 
+/** The largest learner's file read: a stub is about 3 KB. */
+const MAX_FILE_BYTES = 1 << 20;
+
 /**
- * Checks the learner's file at `path` in the sandbox (type checked first, no
- * permissions, stopped after `limitMs` of running the learner's code) and
- * prints the verdicts or the located errors; the exit code.
+ * The text of the learner's file at `path`; a {@linkcode UsageError} of one
+ * line when it is a folder or a device, is far too large, or cannot be read.
  */
-async function checkFile(spec: ExerciseSpec, path: string, limitMs = TIME_LIMIT_MS): Promise<number> {
-  const text = await Deno.readTextFile(path);
-  const run = await runInSandbox(spec, path, text, limitMs);
-  const report = reportRun(run, relative(Deno.cwd(), path), text, limitMs);
-  console.log(report.text);
-  return report.code;
+async function readLearnerFile(path: string, shown: string): Promise<string> {
+  try {
+    const kind = await kindOf(path);
+    if (kind !== "file") {
+      throw new UsageError(
+        kind === "none"
+          ? `${shown} is gone: run again, and it is made from the stub`
+          : `${shown} is ${
+            kind === "directory" ? "a folder" : "not a regular file"
+          }, not your exercise file: move it away, and the next run makes the file from the stub`,
+      );
+    }
+    const { size } = await Deno.stat(path);
+    if (size > MAX_FILE_BYTES) {
+      throw new UsageError(
+        `${shown} is ${(size / 2 ** 20).toFixed(1)} MB: an exercise file is a few KB, so it is not read`,
+      );
+    }
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`cannot read ${shown}: ${reason(error)}`);
+  }
 }
 
-/** Whether a file exists (needs read permission). */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+/**
+ * Checks the learner's file at `path` in the sandbox (see sandbox.ts: its
+ * imports and types first, then run with no permissions, within `limits`)
+ * and prints what the learner's code printed, then the verdicts or the
+ * located errors; the exit code.
+ */
+async function checkFile(spec: ExerciseSpec, path: string, limits: Limits): Promise<number> {
+  const shown = relative(Deno.cwd(), path);
+  const text = await readLearnerFile(path, shown);
+  const run = await runInSandbox(spec, path, text, limits, shown);
+  const report = reportRun(run, shown, text, limits);
+  console.log(report.text);
+  return report.code;
 }
 
 /** For tests of `--watch`: a signal that stops watching, and a call each time it starts waiting for a save. */
@@ -74,7 +99,7 @@ export interface WatchOptions {
  * `--watch`: checks the learner's file at `path` again each time it is saved,
  * until `watch.signal` aborts (or Ctrl-C).
  */
-async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watch: WatchOptions): Promise<void> {
+async function watchFile(spec: ExerciseSpec, path: string, limits: Limits, watch: WatchOptions): Promise<void> {
   const shown = relative(Deno.cwd(), path);
   // The folder is watched, not the file: an editor that saves by writing a new file and renaming it over the old one
   // (and `sed -i`) replaces the file, and a watch on the old file would see nothing after the first such save.
@@ -88,10 +113,10 @@ async function watchFile(spec: ExerciseSpec, path: string, limitMs: number, watc
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checking = Promise.resolve();
   const again = async () => {
-    if (!(await exists(path))) return; // removed for now (a save in two steps): its return is another event
+    if ((await kindOf(path)) !== "file") return; // removed for now (a save in two steps): its return is another event
     if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
     console.log(`Exercise ${spec.chapter}, checked at ${new Date().toLocaleTimeString()}:\n`);
-    await checkFile(spec, path, limitMs);
+    await checkFile(spec, path, limits);
     watching();
   };
   for await (const event of watcher) {
@@ -175,32 +200,64 @@ Exercises (your files go to chapters/yours/):
 ${list}`;
 }
 
+/** The name of the `k`-th backup of `path` made at `when`: `NAME.TIME.bak`, then `NAME.TIME-2.bak`, … */
+const backupName = (path: string, when: Date, k: number) =>
+  `${path}.${when.toISOString().replaceAll(":", "-")}${k === 1 ? "" : `-${k}`}.bak`;
+
 /**
- * The learner's file at `path`, ready: moved to a backup first when `reset`,
- * copied from the stub when there is none. Never overwrites a file.
+ * The learner's file at `path`, ready: kept as a backup and removed first
+ * when `reset`, made from the stub when there is none (or when it is empty,
+ * as a write that failed on a full disk leaves it). Never overwrites a
+ * learner's work, also when several runs do this at once; a folder or a
+ * device at `path` is a {@linkcode UsageError}, a failed write a
+ * {@linkcode StopError}, each one line.
+ *
+ * @example
+ * ```ts
+ * import { specOf } from "./context.ts";
+ * // Needs --allow-read --allow-write:
+ * async function startOver(workspace: string): Promise<void> {
+ *   await setUpFile(specOf(3), `${workspace}/03_cross_entropy.ts`, workspace, true); // "Moved your … to ….bak."
+ * }
+ * ```
  */
-async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, reset: boolean): Promise<void> {
+export async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, reset: boolean): Promise<void> {
   const shown = relative(Deno.cwd(), path);
   try {
-    if (reset && (await exists(path))) {
-      const backup = `${path}.${new Date().toISOString().replaceAll(":", "-")}.bak`;
-      await Deno.rename(path, backup);
+    await Deno.mkdir(workspace, { recursive: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`cannot make the folder ${relative(Deno.cwd(), workspace)}: ${reason(error)}`);
+  }
+  const kind = await kindOf(path);
+  if (kind === "directory" || kind === "other") {
+    throw new UsageError(
+      `${shown} is ${
+        kind === "directory" ? "a folder" : "not a regular file"
+      }, not your exercise file: move it away, and the next run makes the file from the stub`,
+    );
+  }
+  if (kind === "file" && reset) {
+    const backup = await keepAs(path, (k) => backupName(path, new Date(), k));
+    if (backup !== undefined) {
+      await Deno.remove(path).catch((error) => { // another run at once may have moved it already
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
       console.log(`Moved your ${shown} to ${relative(Deno.cwd(), backup)}.`);
     }
-    if (!(await exists(path))) {
-      await Deno.mkdir(workspace, { recursive: true });
-      await Deno.writeTextFile(path, spec.stub, { createNew: true });
-      console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) throw error;
-    throw new UsageError(`cannot set up ${shown}: ${(error as Error).message.split("\n")[0]}`);
+  } else if (kind === "file" && (await Deno.stat(path)).size === 0) {
+    await replaceFile(path, spec.stub, shown);
+    console.log(`${shown} was empty (a write that failed?), so it is the stub again.\n`);
+    return;
+  }
+  if (await createFile(path, spec.stub, shown)) {
+    console.log(`Created ${shown} from the stub: open it and replace each todo(...) with your gradient.\n`);
   }
 }
 
 /**
  * `deno task exercise [N] [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]`.
- * `workspace`, `limitMs` (the time limit on the learner's code) and `watch` are for tests.
+ * `workspace`, `limits` (on the learner's code: see {@linkcode LIMITS}) and `watch` are for tests.
  *
  * @example
  * ```ts
@@ -210,9 +267,10 @@ async function setUpFile(spec: ExerciseSpec, path: string, workspace: string, re
 export async function exerciseCommand(
   args: string[],
   workspace = WORKSPACE,
-  limitMs = TIME_LIMIT_MS,
+  limits: Partial<Limits> = {},
   watch: WatchOptions = {},
 ): Promise<number> {
+  const bounds = { ...LIMITS, ...limits };
   const request = parseRequest(args);
   if (request.help || request.api) {
     console.log(request.help ? usage() : wholeApiCard());
@@ -230,7 +288,7 @@ export async function exerciseCommand(
   const path = join(workspace, spec.file);
   await setUpFile(spec, path, workspace, request.reset);
   console.log(`Exercise ${spec.chapter}. ${spec.title}: ${relative(Deno.cwd(), path)}\n`);
-  const code = await checkFile(spec, path, limitMs);
-  if (request.watch) await watchFile(spec, path, limitMs, watch);
+  const code = await checkFile(spec, path, bounds);
+  if (request.watch) await watchFile(spec, path, bounds, watch);
   return code;
 }

@@ -8,46 +8,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
-import { extractSolution } from "../../exercise/checker.ts";
-import { exerciseCommand } from "./command.ts";
-import { fromFileUrl } from "../../paths.ts";
+import { exerciseCommand, setUpFile } from "./command.ts";
+import { onSmallDisk } from "../testing.ts";
+import type { Limits } from "./sandbox.ts";
 import { quietly } from "../../testing.ts";
+import { canUseFiles, checkText, edited, fsTest as test, SKIP, solvedStub } from "./testing.ts";
 
-const granted = async (name: "read" | "write" | "run") => (await Deno.permissions.query({ name })).state === "granted";
-const canUseFiles = (await granted("read")) && (await granted("write")) && (await granted("run"));
-const SKIP = "skipped: needs --allow-read --allow-write --allow-run (.ci/run grants them)";
 if (!canUseFiles) console.log(`command_fs_test.ts: file-system tests ${SKIP}`);
 
-/** A workspace beside chapters/yours, so the stubs' relative imports resolve; removed afterwards. */
-function fsTest(name: string, fn: (workspace: string) => Promise<void>): void {
-  Deno.test({
-    name: canUseFiles ? name : `${name} (${SKIP})`,
-    ignore: !canUseFiles,
-    async fn() {
-      const workspace = fromFileUrl(
-        new URL(`../../../chapters/yours-test-${crypto.randomUUID().slice(0, 8)}/`, import.meta.url),
-      );
-      try {
-        await fn(workspace);
-      } finally {
-        await Deno.remove(workspace, { recursive: true }).catch(() => {});
-      }
-    },
-  });
-}
-
-/** The stub with every `todo(...)` line replaced by the chapter's solution statements. */
-function solvedStub(chapter: number): string {
-  const spec = EXERCISES[chapter];
-  let text = spec.stub;
-  for (const g of spec.gradients) {
-    const solution = extractSolution(spec.source, spec.solvedIn, g.solution ?? [g.name]).join("\n  ");
-    const line = new RegExp(`const ${g.name} = todo\\(\\w+\\);.*`);
-    assert.match(text, line, `the stub of exercise ${chapter} has a todo line for ${g.name}`);
-    text = text.replace(line, () => solution);
-  }
-  return text;
-}
+const fsTest = (name: string, fn: (workspace: string) => Promise<void>) => test("command_fs_test.ts", name, fn);
 
 fsTest("the first run copies the stub and reports every gradient as TODO, exiting non-zero", async (workspace) => {
   const { result, output } = await quietly(() => exerciseCommand(["3"], workspace));
@@ -76,6 +45,53 @@ fsTest("a learner's file is never overwritten, and --reset keeps it as a backup"
   assert.equal(await Deno.readTextFile(join(workspace, backups[0].name)), mine);
 });
 
+fsTest("a folder where the learner's file belongs is one line, exit code 2, and is left alone", async (workspace) => {
+  await Deno.mkdir(join(workspace, "03_cross_entropy.ts"), { recursive: true });
+  await assert.rejects(() => quietly(() => exerciseCommand(["3"], workspace)), {
+    name: "UsageError",
+    message: /03_cross_entropy\.ts is a folder, not your exercise file: move it away, and the next run makes the file/,
+  });
+  assert.ok((await Deno.stat(join(workspace, "03_cross_entropy.ts"))).isDirectory);
+});
+
+fsTest("several --reset at once keep every version under a name of its own, and leave the stub", async (workspace) => {
+  const spec = EXERCISES[4];
+  const path = join(workspace, spec.file);
+  await Deno.mkdir(workspace, { recursive: true });
+  await Deno.writeTextFile(path, "mine");
+  const { output } = await quietly(() => Promise.all([1, 2, 3, 4].map(() => setUpFile(spec, path, workspace, true))));
+  assert.equal(await Deno.readTextFile(path), spec.stub);
+  const files = [...Deno.readDirSync(workspace)].map((e) => e.name);
+  const backups = files.filter((f) => f.endsWith(".bak"));
+  assert.equal(new Set(backups).size, backups.length);
+  assert.ok(backups.length >= 1 && output.match(/Moved your/g)!.length === backups.length, output);
+  const kept = await Promise.all(backups.map((b) => Deno.readTextFile(join(workspace, b))));
+  assert.ok(kept.includes("mine"), "the learner's version is among them");
+  assert.deepEqual(files.filter((f) => f.endsWith(".tmp")), []);
+});
+
+fsTest("an empty file, as a failed first write leaves it, is made again from the stub", async (workspace) => {
+  const spec = EXERCISES[3];
+  const path = join(workspace, spec.file);
+  await Deno.mkdir(workspace, { recursive: true });
+  await Deno.writeTextFile(path, "");
+  const { output } = await quietly(() => setUpFile(spec, path, workspace, false));
+  assert.match(output, /03_cross_entropy\.ts was empty \(a write that failed\?\), so it is the stub again/);
+  assert.equal(await Deno.readTextFile(path), spec.stub);
+});
+
+fsTest("a full disk on the first run leaves no file, and says so in one line (a tmpfs; root only)", async () => {
+  const spec = EXERCISES[3];
+  const mounted = await onSmallDisk({ full: true }, async (dir) => {
+    await assert.rejects(() => quietly(() => setUpFile(spec, join(dir, spec.file), dir, false)), {
+      name: "StopError",
+      message: /^cannot create .*03_cross_entropy\.ts: No space left on device/,
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".filler"]);
+  });
+  if (!mounted) console.log("command_fs_test.ts: the full disk was skipped: no tmpfs can be mounted here");
+});
+
 fsTest("with the chapters' solution lines filled in, every exercise passes", async (workspace) => {
   await Deno.mkdir(workspace, { recursive: true });
   for (const chapter of [3, 4, 5, 6, 7, 8]) {
@@ -86,36 +102,37 @@ fsTest("with the chapters' solution lines filled in, every exercise passes", asy
   }
 });
 
-fsTest("an error in the learner's code names the line", async (workspace) => {
-  await Deno.mkdir(workspace, { recursive: true });
-  const path = join(workspace, "04_output_layer.ts");
-  const text = EXERCISES[4].stub.replace("const dh = todo(h); // [n, 64]", "const dh = matmul(dlogits, W2);");
-  await Deno.writeTextFile(path, text);
-  const line = text.split("\n").findIndex((l) => l.includes("const dh = matmul(dlogits, W2);")) + 1;
-  const { result, output } = await quietly(() => exerciseCommand(["4"], workspace));
-  assert.equal(result, 1);
-  assert.match(
-    output.replace(/\s+/g, " "),
-    new RegExp(
-      `Your gradients\\(\\) threw at .*04_output_layer\\.ts:${line}:14: Cannot matmul \\[32, 27\\] by \\[64, 27\\].* ` +
-        `const dh = matmul\\(dlogits, W2\\); \\^`,
-    ),
-  );
-});
+fsTest(
+  "a line that throws is wrong with its error on its line, and the lines below are still checked",
+  async (workspace) => {
+    const { result, output, lineOf } = await tryMistake(workspace, 4, [[
+      /const dh = .*;/,
+      "const dh = matmul(dlogits, W2);",
+    ]]);
+    assert.equal(result, 1);
+    const line = lineOf("const dh = ");
+    assert.match(output, new RegExp(`dh ${line} wrong`));
+    assert.match(
+      output,
+      new RegExp(
+        `line ${line}, dh: threw at .*04_output_layer\\.ts:${line}:14: Cannot matmul \\[32, 27\\] by \\[64, 27\\].* const dh = matmul\\(dlogits, W2\\);[^^]* \\^`,
+      ),
+    );
+    assert.match(output, /dhpreact \d+ (exact|approximately equal) \*/, "handed the correct dh");
+    assert.match(output, /3 of 4 done\. Next: dh/);
+    assert.doesNotMatch(output, /not reached|With your own values/);
+  },
+);
 
 /** Exercise `chapter` solved, with `edits` applied to the text (each [from, to]), checked; the result and output. */
-async function tryMistake(workspace: string, chapter: number, edits: [string | RegExp, string][], limitMs?: number) {
-  await Deno.mkdir(workspace, { recursive: true });
-  let text = solvedStub(chapter);
-  for (const [from, to] of edits) {
-    assert.ok(typeof from === "string" ? text.includes(from) : from.test(text), `the solved stub has ${from}`);
-    text = text.replace(from, to);
-  }
-  const path = join(workspace, EXERCISES[chapter].file);
-  await Deno.writeTextFile(path, text);
-  const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
-  const { result, output: text2 } = await quietly(() => exerciseCommand([String(chapter)], workspace, limitMs));
-  return { result, output: text2.replace(/\s+/g, " "), lineOf };
+async function tryMistake(
+  workspace: string,
+  chapter: number,
+  edits: [string | RegExp, string][],
+  limits: Partial<Limits> = {},
+) {
+  const { result, flat, lineOf } = await checkText(workspace, chapter, edited(solvedStub(chapter), edits), limits);
+  return { result, output: flat, lineOf };
 }
 
 fsTest("`+=` on tensors is a located type error in the learner's terms, and the file is not run", async (workspace) => {
@@ -177,7 +194,7 @@ fsTest("a loop that never ends is stopped at the time limit and named", async (w
   const inside = await tryMistake(workspace, 4, [[
     /(\n\s*)(const dh = )/,
     "$1while (dlogits.size > 0) Math.sqrt(2);$1$2",
-  ]], 1000);
+  ]], { codeMs: 1000 });
   assert.equal(inside.result, 1);
   assert.match(
     inside.output,
@@ -190,7 +207,7 @@ fsTest("a loop that never ends is stopped at the time limit and named", async (w
   const after = await tryMistake(workspace, 4, [[
     /(\n\s*)(const dW2 = )/,
     "$1for (let i = 0; i < 10; i--) Math.sqrt(i);$1$2",
-  ]], 1000);
+  ]], { codeMs: 1000 });
   assert.equal(after.result, 1);
   assert.match(
     after.output,
@@ -203,12 +220,12 @@ fsTest("a loop that never ends is stopped at the time limit and named", async (w
   const within = await tryMistake(workspace, 4, [[
     /const dW2 = (.*);/,
     "const dW2 = (() => {\n    while (h.size > 0) Math.sqrt(2);\n    return $1;\n  })();",
-  ]], 1000);
+  ]], { codeMs: 1000 });
   assert.match(within.output, new RegExp(`It was running in line ${within.lineOf("const dW2 = ")} \\(dW2\\) of`));
   const outside = await tryMistake(workspace, 4, [[
     /\nexport function gradients/,
     "\nwhile (Math.random() < 2) Math.sqrt(2);\nexport function gradients",
-  ]], 1000);
+  ]], { codeMs: 1000 });
   assert.equal(outside.result, 1);
   assert.match(outside.output, /The top level of .*04_output_layer\.ts ran for 1 s without finishing/);
 });
@@ -288,14 +305,15 @@ fsTest(
       ["const dnormLogits = mul(counts, dcounts);", "const dnormLogits = mul(counts, transpose(dcounts));"],
     ]);
     assert.equal(result, 1);
-    assert.match(
-      output,
-      new RegExp(`Your gradients\\(\\) threw at .*03_cross_entropy\\.ts:${lineOf("const dnormLogits")}:`),
-    );
+    const line = lineOf("const dnormLogits");
+    assert.match(output, new RegExp(`line ${line}, dnormLogits: threw at .*03_cross_entropy\\.ts:${line}:`));
     assert.match(output, new RegExp(`dlogprobs ${lineOf("const dlogprobs")} exact`));
     assert.doesNotMatch(output, /all zeros/);
-    assert.match(output, /dcounts \d+ (exact|approximately equal) dnormLogits \d+ not reached/);
-    assert.match(output, /5 of 8 done\. Next: dnormLogits/);
+    assert.match(
+      output,
+      /dcounts \d+ (exact|approximately equal) dnormLogits \d+ wrong dlogitMaxes \d+ \S+( equal)? \*/,
+    );
+    assert.match(output, /7 of 8 done\. Next: dnormLogits/);
   },
 );
 
@@ -313,12 +331,17 @@ fsTest("a gradient finished in place is handed over correct to the lines below w
 });
 
 fsTest(
-  "--watch checks every save again, also saves that replace the file (write a new one, rename it)",
+  "--watch checks every save again, also saves that replace the file, and goes on after a run it had to stop",
   async (workspace) => {
     await Deno.mkdir(workspace, { recursive: true });
     const path = join(workspace, EXERCISES[4].file);
     const right = solvedStub(4);
     const transposed = right.replace(/const dW2 = (.*);/, "const dW2 = transpose($1);");
+    // The runtime's own "timer off" printed, then a loop: only the deadline on the whole run stops it.
+    const runaway = right.replace(
+      /(\n {2}const dh = )/,
+      '\n  console.log("\\u0001exercise:timer off");\n  for (;;) {}$1',
+    );
     await Deno.writeTextFile(path, EXERCISES[4].stub);
     let watching: (() => void) | undefined;
     /** Resolves when the command next waits for a save (at most 60 s from now). */
@@ -332,11 +355,14 @@ fsTest(
     const stop = new AbortController();
     let waited = nextWait("starting");
     const run = quietly(() =>
-      exerciseCommand(["4", "--watch"], workspace, undefined, { signal: stop.signal, onWatching: () => watching?.() })
+      exerciseCommand(["4", "--watch"], workspace, { codeMs: 1000, startupMs: 3000 }, {
+        signal: stop.signal,
+        onWatching: () => watching?.(),
+      })
     );
     try {
       await waited;
-      for (const [i, text] of [right, transposed].entries()) {
+      for (const [i, text] of [right, runaway, transposed].entries()) {
         waited = nextWait(`save ${i + 1}`);
         await Deno.writeTextFile(`${path}.tmp`, text); // as sed -i and many editors save
         await Deno.rename(`${path}.tmp`, path);
@@ -348,9 +374,10 @@ fsTest(
     const { result, output } = await run;
     assert.equal(result, 1, "the first check saw the stub");
     const checks = output.split(/Exercise 4, checked at [^\n]*\n/).slice(1);
-    assert.equal(checks.length, 2, output);
+    assert.equal(checks.length, 3, output);
     assert.match(checks[0], /All 4 gradients of exercise 4 are right/);
-    assert.match(checks[1], /dW2\s+\d+\s+wrong/);
-    assert.match(checks[1], /it is transposed/);
+    assert.match(checks[1].replace(/\s+/g, " "), /took [\d.]+ s in all without finishing, so it was stopped/);
+    assert.match(checks[2], /dW2\s+\d+\s+wrong/);
+    assert.match(checks[2], /it is transposed/);
   },
 );

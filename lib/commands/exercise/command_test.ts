@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { exerciseCommand } from "./command.ts";
 import { UsageError } from "../../cli.ts";
 import { quietly } from "../../testing.ts";
+import project from "../../../deno.json" with { type: "json" };
+import typecheck from "./typecheck.json" with { type: "json" };
 
 Deno.test("exercise mode's bad input is one clear line", async () => {
   await assert.rejects(() => exerciseCommand(["9"]), {
@@ -32,4 +34,8 @@ Deno.test("--api prints the whole API card with the lecture's PyTorch translated
   assert.match(output, /a\.matmul\(b\) +The matrix product/);
   assert.match(output, /a @ b +a\.matmul\(b\)/);
   assert.doesNotMatch(output, /formatShape/);
+});
+
+Deno.test("a learner's file is type-checked with the project's compiler options (typecheck.json is deno.json's, without its exclude)", () => {
+  assert.deepEqual(typecheck, { compilerOptions: project.compilerOptions });
 });

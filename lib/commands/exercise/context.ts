@@ -1,7 +1,8 @@
 /**
- * The exercise context that `deno task exercise N` (its runtime, inside the
- * learner's sandbox) and the notebook cells share: what every exercise
- * receives (the lecture's forward pass and the correct upstream gradients),
+ * The exercise context that `deno task exercise N` (the checker, outside the
+ * learner's sandbox, which sends the sandbox only the input) and the
+ * notebook cells share: what every exercise receives (the lecture's forward
+ * pass and the correct upstream gradients),
  * TensorFlow.js's gradients of it, computed once, the exercises by chapter,
  * and the check of one gradient or of a whole learner's module in-process.
  *

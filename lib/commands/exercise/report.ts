@@ -1,19 +1,20 @@
 /**
- * What a run of a learner's file in the sandbox comes to, as the learner
- * reads it: the runtime's verdicts, with places in the rewritten code mapped
- * back to the learner's file; or the type errors (their causes only), the
- * error that stopped the file, or where a runaway gradients() was, each
- * located as `file:line:col` with the line and a caret.
+ * What a check of a learner's file in the sandbox comes to, as the learner
+ * reads it: the learner's own output (as much as is kept, then how many
+ * lines were cut) and the verdicts; or the imports refused, the type errors
+ * (their causes only), the error that stopped the file, where a runaway
+ * gradients() was, or which limit stopped it. Places are `file:line:col`,
+ * in the learner's file, with the line and a caret.
  *
  * @example
  * ```ts
  * import { reportRun } from "./report.ts";
- * import { prepare } from "./sandbox.ts";
+ * import { LIMITS, prepare } from "./sandbox.ts";
  * import { specOf } from "./context.ts";
  * const text = "export function gradients() {\n  while (true) {}\n}\n";
  * const prepared = prepare(specOf(3), "/tmp/03_cross_entropy.ts", text);
- * const run = { out: [], ranTooLong: "gradients", prepared, success: false, errors: { type: [] } };
- * reportRun(run, "03_cross_entropy.ts", text, 5000).text;
+ * const run = { prepared, url: "file:///tmp/03_cross_entropy.ts", out: [], cut: 0, stop: { why: "timer" as const, what: "gradients" } };
+ * reportRun(run, "03_cross_entropy.ts", text, LIMITS).text;
  * // "Your gradients() ran for 5 s without returning, so it was stopped: is there a\nloop that never ends?"
  * ```
  * @module
@@ -22,11 +23,13 @@
 import type { Located } from "../../exercise/errors.ts";
 import { explainErrors, explainTypeError } from "../../exercise/translate.ts";
 import { wrap } from "../../report/print.ts";
-import type { SandboxRun } from "./sandbox.ts";
+import { type Limits, placeIn, type SandboxRun, type Stop } from "./sandbox.ts";
+import { plainRefusal } from "../../exercise/judge.ts";
 
-const STDIN_URL = /file:\/\/[^\s)]*\$deno\$stdin\.mts:(\d+):(\d+)/g;
+/** A stack frame in the program the sandbox ran (a data: URL). */
+const PROGRAM_URL = /data:application\/typescript;base64,[^\s):]*:(\d+):(\d+)/g;
 
-/** Where a place in the code the sandbox ran is in the learner's file: undefined when it is not in the file. */
+/** Where a place in a module deno reported is in the learner's file: undefined when it is not in the file. */
 type Place = (url: string, line: number, column: number) => { line: number; column: number } | undefined;
 
 /**
@@ -43,24 +46,65 @@ function whereItRan(reached: string[] | undefined, lines: Record<string, number>
   return `after line ${line} (${name})${next ? `, before line ${next[1]} (${next[0]})` : ""}`;
 }
 
-/** What to say when the learner's code ran out of time: what ran ("load" or "gradients"), and where. */
-function ranTooLongText(run: SandboxRun, shown: string, limitMs: number): string {
-  const seconds = `${limitMs / 1000} s`;
-  const where = whereItRan(run.reached, run.prepared.lines);
-  return wrap(
-    run.ranTooLong === "load"
-      ? `The top level of ${shown} ran for ${seconds} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
-      : where
-      ? `Your gradients() ran for ${seconds} without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
-      : `Your gradients() ran for ${seconds} without returning, so it was stopped: is there a loop that never ends?`,
-  );
+/** What to say when a limit stopped the check, or the learner's code ended it. */
+function stopText(stop: Stop, run: SandboxRun, shown: string, limits: Limits): string {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  switch (stop.why) {
+    case "timer": {
+      const where = whereItRan(stop.reached, run.prepared.lines);
+      return stop.what === "load"
+        ? `The top level of ${shown} ran for ${
+          seconds(limits.codeMs)
+        } without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
+        : where
+        ? `Your gradients() ran for ${
+          seconds(limits.codeMs)
+        } without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
+        : `Your gradients() ran for ${
+          seconds(limits.codeMs)
+        } without returning, so it was stopped: is there a loop that never ends?`;
+    }
+    case "deadline":
+      return stop.step === "type check"
+        ? `Type checking ${shown} took more than ${
+          seconds(limits.typeCheckMs)
+        }, so it was stopped: are there types that make the checker work that hard (recursive or template-literal types)?`
+        : `The run of ${shown} took ${
+          seconds(stop.ms)
+        } in all without finishing, so it was stopped: a run is stopped after ${
+          seconds(2 * limits.codeMs + limits.startupMs)
+        }, whatever it prints. Is there a loop or a timer that never ends?`;
+    case "memory":
+      return stop.step === "type check"
+        ? `Type checking ${shown} needed more than the ${limits.typeCheckHeapMb} MB it may use, so it was stopped: are there types that make the checker work that hard (recursive or template-literal types)?`
+        : `Your code needed more memory than it may use (${limits.heapMb} MB of JavaScript heap, ${limits.dataMb} MB in all), so it was stopped: is there a tensor far larger than the exercise's, or one made over and over in a loop?`;
+    case "exit":
+      return `Your code ended the process with exit code ${stop.code} ${
+        stop.during === "gradients"
+          ? "before gradients() returned"
+          : `while ${shown} was loaded, before gradients() ran`
+      }, so nothing was checked${
+        stop.error ? ` (${plainRefusal(stop.error)})` : ""
+      }: remove what ends it (Deno.exit?).`;
+    case "load": {
+      const threw = stop.report.threw!;
+      const at = threw.at && placeIn(run.prepared, shown)(threw.at);
+      const text = threw.value ? threw.text : plainRefusal(threw.text);
+      return at ? `${shown} could not be run:\n\n${at}: ${text}` : `${shown} could not be run: it threw ${text}`;
+    }
+  }
+}
+
+/** The source line and a caret under `column` of line `line`. */
+function caret(lines: string[], line: number, column: number): string {
+  const source = lines[line - 1] ?? "";
+  const indent = source.length - source.trimStart().length;
+  return `    ${source.trim()}\n    ${" ".repeat(Math.max(0, column - 1 - indent))}^`;
 }
 
 /** A located message: `file:line:col: message`, then the line with a caret under the column. */
 function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
-  const source = lines[line - 1] ?? "";
-  const caret = `${" ".repeat(Math.max(0, column - 1 - (source.length - source.trimStart().length)))}^`;
-  return `${wrap(`${shown}:${line}:${column}: ${message}`)}\n    ${source.trim()}\n    ${caret}`;
+  return `${wrap(`${shown}:${line}:${column}: ${message}`)}\n${caret(lines, line, column)}`;
 }
 
 /** The type errors of the learner's file, located, the causes only: what to print. */
@@ -82,70 +126,78 @@ function typeErrorsText(errors: Located[], shown: string, lines: string[], place
 }
 
 /**
- * The sandbox's output with its places in the code it ran as places in the
- * learner's file, and under the first paragraph that names one, that line
- * with a caret.
+ * `text` with the source line and a caret under what first names a place
+ * `shown:line:col`: under its entry when that is a verdict's detail
+ * (`line 58, dh: …`, continued by indented lines), else under its paragraph.
  */
-function mapOutput(
-  out: string[],
-  shown: string,
-  lines: string[],
-  column: (line: number, column: number) => number,
-): string {
-  let first: { line: number; column: number } | undefined;
-  const mapped = out.join("\n").replace(STDIN_URL, (_, l, c) => {
-    const at = { line: Number(l), column: column(Number(l), Number(c)) };
-    first ??= at;
-    return `${shown}:${at.line}:${at.column}`;
-  });
-  return first
-    ? mapped.replace(
-      /^(?:(?!\n\n)[\s\S])*?:\d+:\d+[\s\S]*?(?=\n\n|$)/,
-      (paragraph) =>
-        `${paragraph}\n${locate(shown, lines, first!.line, first!.column, "").split("\n").slice(1).join("\n")}`,
-    )
-    : mapped;
+function withCaret(text: string, shown: string, lines: string[]): string {
+  const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const first = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(text);
+  if (!first) return text;
+  const lineStart = text.lastIndexOf("\n", first.index) + 1;
+  const next = /^line \d+, /.test(text.slice(lineStart)) ? /\n(?! {4})/g : /\n\n/g;
+  next.lastIndex = first.index;
+  const end = next.exec(text)?.index ?? text.length;
+  return `${text.slice(0, end)}\n${caret(lines, Number(first[1]), Number(first[2]))}${text.slice(end)}`;
+}
+
+/** The learner's own output, with places in the program it ran as places in its file, and what was cut. */
+function learnerOutput(run: SandboxRun, shown: string): string[] {
+  const out = run.out.map((line) =>
+    line.replace(PROGRAM_URL, (_, l, c) => `${shown}:${l}:${run.prepared.column(Number(l), Number(c))}`)
+  );
+  if (run.cut > 0) out.push(`… ${run.cut.toLocaleString("en-US")} more line${run.cut === 1 ? "" : "s"} cut`);
+  return out;
 }
 
 /**
- * What to print for a run of the learner's file (its `text`, shown as
- * `shown`) and the exit code: 0 when every gradient is right, else 1.
- * `limitMs` is the time limit the run had.
+ * What to print for a check of the learner's file (its `text`, shown as
+ * `shown`) within `limits`, and the exit code: 0 when every gradient is
+ * right, else 1.
  *
  * @example
  * ```ts
  * import { specOf } from "./context.ts";
- * import { prepare } from "./sandbox.ts";
+ * import { LIMITS, prepare } from "./sandbox.ts";
  * const prepared = prepare(specOf(3), "/tmp/03_cross_entropy.ts", "export function gradients() {}\n");
- * const run = { out: ["All 8 gradients of exercise 3 are right. Well done!"], ranTooLong: "", prepared, success: true, errors: { type: [] } };
- * reportRun(run, "03_cross_entropy.ts", "export function gradients() {}\n", 5000).code; // 0
+ * const verdict = { text: "All 8 gradients of exercise 3 are right. Well done!", code: 0 };
+ * reportRun({ prepared, url: "file:///tmp/03_cross_entropy.ts", out: [], cut: 0, verdict }, "03_cross_entropy.ts", "", LIMITS).code; // 0
  * ```
  */
 export function reportRun(
   run: SandboxRun,
   shown: string,
   text: string,
-  limitMs: number,
+  limits: Limits,
 ): { text: string; code: number } {
   const lines = text.split("\n");
-  const { prepared, errors } = run;
-  const place: Place = (url, line, column) =>
-    url.endsWith("$deno$stdin.mts") && line <= prepared.lastLine
-      ? { line, column: prepared.column(line, column) }
-      : undefined;
-  if (run.ranTooLong) return { text: ranTooLongText(run, shown, limitMs), code: 1 };
-  if (errors.type.length > 0) return { text: typeErrorsText(errors.type, shown, lines, place), code: 1 };
-  if (errors.other && !run.out.some((l) => l.startsWith("gradient "))) {
-    const e = errors.other;
-    const at = "url" in e ? place(e.url, e.line, e.column) : undefined;
+  const place: Place = (url, line, column) => url === run.url ? { line, column } : undefined;
+  if (run.refused) {
+    const located = run.refused.map((r) => locate(shown, lines, r.line, r.column, r.message));
     return {
-      text: at
-        ? `${shown} could not be run:\n\n${
-          locate(shown, lines, at.line, at.column, explainTypeError("", e.message, lines[at.line - 1] ?? "", at.column))
-        }`
-        : `${shown} could not be run: ${e.message}`,
+      text: `${shown} imports what an exercise file may not, so it was not run:\n\n${located.join("\n\n")}`,
       code: 1,
     };
   }
-  return { text: mapOutput(run.out, shown, lines, prepared.column).trimEnd(), code: run.success ? 0 : 1 };
+  if (run.errors?.type.length) return { text: typeErrorsText(run.errors.type, shown, lines, place), code: 1 };
+  const other = run.errors?.other;
+  if (other) {
+    const at = "url" in other ? place(other.url, other.line, other.column) : undefined;
+    const message = at
+      ? `\n\n${
+        locate(shown, lines, at.line, at.column, explainTypeError("", other.message, lines[at.line - 1] ?? "", at.column))
+      }`
+      : ` ${other.message}`;
+    return { text: `${shown} could not be run:${message}`, code: 1 };
+  }
+  const said = withCaret(
+    run.stop ? wrap(stopText(run.stop, run, shown, limits)) : run.verdict?.text ?? "",
+    shown,
+    lines,
+  );
+  const output = learnerOutput(run, shown);
+  return {
+    text: [...output, ...(output.length > 0 ? [""] : []), said].join("\n").trimEnd(),
+    code: run.verdict?.code ?? 1,
+  };
 }

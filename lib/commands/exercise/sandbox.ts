@@ -1,33 +1,93 @@
 /**
- * The sandbox a learner's file runs in for `deno task exercise N`: a
- * separate `deno` process with no permissions, fed on its stdin the file
- * rewritten by lib/exercise/instrument.ts (its gradients hooked, its relative
- * imports absolute) with a last line that hands `gradients` to the
- * learner-side runtime (runtime.ts). The process type-checks the file first;
- * the runtime's marks ({@linkcode MARK}) start and stop the time limit on the
- * learner's code, and say which line it reached, so that a file that never
- * returns is stopped after {@linkcode TIME_LIMIT_MS} and the learner told
- * where it was (see report.ts).
+ * The sandbox a learner's file runs in for `deno task exercise N`, in four
+ * steps, each a separate `deno` process held to limits from outside
+ * (bounded.ts: a deadline, a memory cap, a cap on the output kept, a
+ * watchdog that outlives this process):
+ *
+ * 1. its imports, as Deno resolves them (`deno info --json`): anything but
+ *    lib/tensor.ts and lib/exercise/learner.ts is refused
+ *    (lib/exercise/imports.ts), before it runs;
+ * 2. its types (`deno check`), within {@linkcode LIMITS}' `typeCheckMs` and
+ *    `typeCheckHeapMb`;
+ * 3. the call as written: runtime.ts, with no permissions at all (no file,
+ *    no network, no environment, no process, no import from a URL or npm),
+ *    is given the file rewritten by lib/exercise/instrument.ts and the
+ *    exercise's input, and reports what gradients() made;
+ * 4. when a line's upstream is wrong (or the call threw), the fed call: a
+ *    fresh process that commits each such line's value before it gets the
+ *    correct one (lib/exercise/judge.ts decides which).
+ *
+ * The learner's code gets `codeMs` for its top level and `codeMs` for
+ * gradients(), timed by the marks the runtime prints (so the learner is told
+ * where it was); whatever it prints, each process is killed at its deadline,
+ * 2 × `codeMs` + `startupMs`. The verdicts are decided here, from the
+ * reports, where the learner's code cannot reach.
  *
  * @example
  * ```ts
  * import { runInSandbox } from "./sandbox.ts";
  * import { specOf } from "./context.ts";
- * // Needs --allow-read and --allow-run=deno:
- * async function verdictLines(path: string): Promise<string[]> {
+ * // Needs --allow-read and --allow-run=deno,timeout,prlimit:
+ * async function verdicts(path: string): Promise<string | undefined> {
  *   const run = await runInSandbox(specOf(3), path, await Deno.readTextFile(path));
- *   return run.out; // the runtime's table of verdicts, line by line
+ *   return run.verdict?.text; // the table of verdicts
  * }
  * ```
  * @module
  */
 
-import { UsageError } from "../../cli.ts";
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { type DenoErrors, parseDenoErrors } from "../../exercise/errors.ts";
+import { type ModuleGraph, type Refusal, refusedImports } from "../../exercise/imports.ts";
 import { instrument, type Instrumented } from "../../exercise/instrument.ts";
-import { MARK } from "../../exercise/marks.ts";
+import { feedFor, judge, type Place, readAsWritten, readFed } from "../../exercise/judge.ts";
+import { type CallReport, type Commit, type Header, pack, readMark, toBase64 } from "../../exercise/wire.ts";
 import { fromFileUrl, toFileUrl } from "../../paths.ts";
+import { dirname, relative } from "node:path";
+import { type BoundedRun, type Control, runBounded } from "./bounded.ts";
+import { exerciseContext, exerciseInput } from "./context.ts";
+import { correctGradients } from "../../exercise/checker.ts";
+
+/** The limits on a check of a learner's file. */
+export interface Limits {
+  /** How long the learner's code may run: its top level, and one call of gradients(), in ms. */
+  codeMs: number;
+  /** What a process of the run gets on top of 2 × `codeMs` before it is killed, whatever it printed, in ms. */
+  startupMs: number;
+  /** How long the type check may take, in ms. */
+  typeCheckMs: number;
+  /** The V8 heap of the type check, in MB. */
+  typeCheckHeapMb: number;
+  /** The V8 heap of the learner's process, in MB. */
+  heapMb: number;
+  /** The data segment of each process (its array buffers included), in MB, where prlimit exists. */
+  dataMb: number;
+  /** How many lines of the learner's own output are shown, and how many bytes. */
+  outputLines: number;
+  outputBytes: number;
+}
+
+/**
+ * The limits `deno task exercise` uses: 5 s for the learner's code (its top
+ * level, then gradients()), 20 s for each process of the run in all, 30 s
+ * and 512 MB for the type check, 512 MB of heap and 1 GB in all for the
+ * learner's process, and 200 lines (64 KiB) of its output shown.
+ *
+ * @example
+ * ```ts
+ * `stopped after ${LIMITS.codeMs / 1000} s`; // "stopped after 5 s"
+ * ```
+ */
+export const LIMITS: Limits = {
+  codeMs: 5000,
+  startupMs: 10_000,
+  typeCheckMs: 30_000,
+  typeCheckHeapMb: 512,
+  heapMb: 512,
+  dataMb: 1024,
+  outputLines: 200,
+  outputBytes: 1 << 16,
+};
 
 /**
  * How long the learner's code may run (its top level, or one call of
@@ -38,133 +98,280 @@ import { fromFileUrl, toFileUrl } from "../../paths.ts";
  * `stopped after ${TIME_LIMIT_MS / 1000} s`; // "stopped after 5 s"
  * ```
  */
-export const TIME_LIMIT_MS = 5000;
+export const TIME_LIMIT_MS = LIMITS.codeMs;
 
-const ROOT = fromFileUrl(new URL("../../../", import.meta.url));
-const RUNTIME = new URL("./runtime.ts", import.meta.url).href;
+const RUNTIME = fromFileUrl(new URL("./runtime.ts", import.meta.url));
+const HOOKS = new URL("../../exercise/hooks.ts", import.meta.url).href;
+/** The compiler options of deno.json, without its exclude (which skips chapters/yours/). */
+const TYPECHECK_CONFIG = fromFileUrl(new URL("./typecheck.json", import.meta.url));
+/** What a learner's file may import. */
+export const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) =>
+  new URL(p, import.meta.url).href
+);
 
 /** The learner's file as the sandbox runs it: the rewritten text, and how to map places back. */
 export interface Prepared extends Instrumented {
-  /** The last line of the learner's own text (the lines after it are the runtime's). */
+  /** The last line of the learner's own text (the lines after it are the sandbox's). */
   lastLine: number;
 }
 
 /**
- * The text of the learner's file at `path`, rewritten to run from stdin with
- * the runtime's hooks and a last line that runs it.
+ * The text of the learner's file at `path`, rewritten to run in the sandbox:
+ * its gradients hooked, its imports absolute, and two lines that import the
+ * hooks and export gradients() for the runtime.
  *
  * @example
  * ```ts
  * import { specOf } from "./context.ts";
  * const ready = prepare(specOf(3), "/tmp/03_cross_entropy.ts", "export function gradients() {}\n");
- * ready.code.includes("__exercise.run(3, gradients, {});"); // true
+ * ready.code.includes("export const __gradients = "); // true
  * ready.lastLine; // 2
  * ```
  */
 export function prepare(spec: ExerciseSpec, path: string, text: string): Prepared {
   const ready = instrument(text, toFileUrl(path).href, spec.gradients.map((g) => g.name), "__exercise");
   const lastLine = text.split("\n").length;
-  const code = `${ready.code}\nimport * as __exercise from "${RUNTIME}";\n__exercise.run(${spec.chapter}, gradients, ${
-    JSON.stringify(ready.lines)
-  });\n`;
+  const code = `${ready.code}\nimport * as __exercise from "${HOOKS}";\n` +
+    `export const __gradients = typeof gradients === "undefined" ? undefined : gradients;\n`;
   return { ...ready, code, lastLine };
 }
 
-/** Starts the sandbox's `deno` process (type checking first, no permissions) on `code`, given on its stdin. */
-async function startSandbox(code: string): Promise<Deno.ChildProcess> {
-  const command = new Deno.Command("deno", {
-    args: ["run", "--check", "--quiet", "--no-prompt", "-"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  let child: Deno.ChildProcess;
-  try {
-    child = command.spawn();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)) throw error;
-    throw new UsageError(
-      "exercise mode runs your file in a separate deno process and needs --allow-run=deno (deno task exercise grants it)",
-    );
-  }
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(code));
-  await writer.close();
-  return child;
-}
-
-/** What the sandbox printed, read with the time limit. */
-export interface SandboxOutput {
-  /** Its lines, without the marks. */
-  out: string[];
-  /** What ran too long and was stopped ("load", or "gradients"), or "". */
-  ranTooLong: string;
-  /** The last hook the learner's code passed: ["at", "in" | "after", line, name]. */
-  reached?: string[];
-}
-
 /**
- * Reads the sandbox's stdout, acting on its marks ({@linkcode MARK}): each
- * `timer …` mark starts the time limit on the learner's code (killing the
- * process when it runs out), `timer off` stops it, and `at …` marks say where
- * the code got to.
- */
-async function readMarks(child: Deno.ChildProcess, limitMs: number): Promise<SandboxOutput> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const result: SandboxOutput = { out: [], ranTooLong: "" };
-  let pending = "";
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
-    const complete = pending.split("\n");
-    pending = complete.pop()!;
-    for (const line of complete) {
-      if (!line.startsWith(MARK)) {
-        result.out.push(line);
-        continue;
-      }
-      const what = line.slice(MARK.length);
-      if (what.startsWith("at ")) {
-        result.reached = what.split(" ");
-        continue;
-      }
-      clearTimeout(timer);
-      if (what === "timer off") continue;
-      result.reached = undefined;
-      timer = setTimeout(() => {
-        result.ranTooLong = what.replace(/^timer /, "");
-        child.kill("SIGKILL");
-      }, limitMs);
-    }
-  }
-  if (pending) result.out.push(pending);
-  clearTimeout(timer);
-  return result;
-}
-
-/** One run of a learner's file in the sandbox: what it printed, how it ended, and its errors. */
-export interface SandboxRun extends SandboxOutput {
-  /** The file as it ran, to map places back to the learner's. */
-  prepared: Prepared;
-  /** Whether the process exited with code 0 (every gradient right). */
-  success: boolean;
-  /** What deno printed on stderr: type errors, or the error that stopped the file. */
-  errors: DenoErrors;
-}
-
-/**
- * Runs the learner's file (its `text`, from `path`) in the sandbox: type
- * checked first, no permissions, stopped after `limitMs` of running the
- * learner's code.
+ * Where a place in the program the sandbox ran is in the learner's file,
+ * named `shown`: `shown:line:col`, or undefined for the sandbox's own lines.
  *
  * @example
  * ```ts
  * import { specOf } from "./context.ts";
- * // Needs --allow-read and --allow-run=deno:
+ * const prepared = prepare(specOf(3), "/tmp/03.ts", "const dprobs = f(x);\nexport function gradients() {}\n");
+ * placeIn(prepared, "03.ts")({ line: 1, column: 16 }); // "03.ts:1:16"
+ * ```
+ */
+export function placeIn(prepared: Prepared, shown: string): Place {
+  return (at) =>
+    at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
+}
+
+/** What stopped a check before its verdicts. */
+export type Stop =
+  /** The learner's code ran longer than `codeMs`: its top level ("load") or gradients(), and where. */
+  | { why: "timer"; what: string; reached?: string[] }
+  /** A process ran past its deadline in all (the type check, or the run). */
+  | { why: "deadline"; step: "type check" | "run"; ms: number }
+  /** A process ran out of memory. */
+  | { why: "memory"; step: "type check" | "run" }
+  /** The learner's code ended the process before it reported: with that exit code, and deno's error. */
+  | { why: "exit"; code: number; during: "load" | "gradients"; error?: string }
+  /** The module threw as it was loaded (its top level). */
+  | { why: "load"; report: CallReport };
+
+/** One check of a learner's file in the sandbox: how far it got, and what it came to. */
+export interface SandboxRun {
+  /** The file as it ran, to map places back to the learner's. */
+  prepared: Prepared;
+  /** The learner's file, as deno names it in errors. */
+  url: string;
+  /** The learner's own output (as much as is kept), and how many lines were cut. */
+  out: string[];
+  cut: number;
+  /** The imports refused, with what to say of each, when there are any (the file was not run). */
+  refused?: (Refusal & { message: string })[];
+  /** What deno check reported (the file was not run when there are any). */
+  errors?: DenoErrors;
+  /** What stopped the check before its verdicts. */
+  stop?: Stop;
+  /** The verdicts as the learner reads them, and the exit code. */
+  verdict?: { text: string; code: number };
+}
+
+/** The imports of the learner's file outside {@linkcode ALLOWED_IMPORTS}, as Deno resolves them. */
+async function refusals(path: string, limits: Limits): Promise<Refusal[] | Stop> {
+  const run = await runBounded(
+    ["info", "--json", "--no-remote", "--no-npm", "--no-lock", "--config", TYPECHECK_CONFIG, path],
+    { deadlineMs: limits.typeCheckMs, dataBytes: limits.dataMb << 20, keepLines: 1e6, keepBytes: 1 << 26 },
+  );
+  if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
+  if (!run.status.success) return []; // the file cannot be read as a module: the type check says why
+  return refusedImports(JSON.parse(run.out.join("\n")) as ModuleGraph, ALLOWED_IMPORTS);
+}
+
+/**
+ * What to say of an import a learner's file may not make; for the checker,
+ * which stubs imported `todo` from before, the line to write instead.
+ */
+function refusalText(refusal: Refusal, path: string): string {
+  const learner = relative(dirname(path), fromFileUrl(ALLOWED_IMPORTS[1]));
+  if (/lib\/exercise\/checker\.ts$/.test(refusal.specifier)) {
+    return `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "${learner}";`;
+  }
+  return `${
+    JSON.stringify(refusal.specifier)
+  } is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)`;
+}
+
+/** Whether a process died of memory: V8's heap limit, or an allocation over the cap. */
+const outOfMemory = (run: BoundedRun) =>
+  /out of memory|Reached heap limit|memory allocation of \d+ bytes failed/i.test(run.stderr) ||
+  run.status.signal === "SIGTRAP" || run.status.signal === "SIGABRT" || [133, 134].includes(run.status.code);
+
+/** The type errors of the learner's file (or a syntax error), within the type check's limits. */
+async function typeCheck(path: string, limits: Limits): Promise<DenoErrors | Stop> {
+  const run = await runBounded([
+    "check",
+    "--quiet",
+    "--no-remote",
+    "--no-npm",
+    "--no-lock",
+    "--config",
+    TYPECHECK_CONFIG,
+    `--v8-flags=--max-old-space-size=${limits.typeCheckHeapMb}`,
+    path,
+  ], { deadlineMs: limits.typeCheckMs, dataBytes: 2 * limits.dataMb << 20 });
+  if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
+  if (!run.status.success && outOfMemory(run)) return { why: "memory", step: "type check" };
+  return parseDenoErrors(run.stderr);
+}
+
+/** What one process of the run came to: its report, the commits it made, and its output. */
+interface Once {
+  run: BoundedRun;
+  report?: CallReport;
+  commits: Map<string, Commit>;
+  stop?: Stop;
+}
+
+/** What the marks said: the time limit running, what ran too long, where the code got to, what was timed last. */
+interface MarkState {
+  timer?: ReturnType<typeof setTimeout>;
+  ranTooLong?: string;
+  reached?: string[];
+  timed?: string;
+}
+
+/**
+ * Reads the runtime's marks: `timer …` starts the time limit on the
+ * learner's code, `timer off` stops it, `at …` says where the code is; in
+ * the fed call, a commit of a gradient it substitutes (or of a line that
+ * threw) is answered with the gradient's correct value, and the first
+ * commit of each is what that gradient is judged by; the report ends the
+ * process.
+ */
+function markReader(
+  state: MarkState,
+  once: Omit<Once, "run">,
+  feed: Header["feed"],
+  answer: (name: string) => string,
+  limits: Limits,
+) {
+  return (text: string, control: Control) => {
+    const mark = readMark(text);
+    if (!mark) return; // not a message of the runtime's: ignored
+    if (mark.kind === "report") {
+      once.report ??= mark.body;
+      control.kill("done");
+    } else if (mark.kind === "commit") {
+      // Only the fed call hands values over: a gradient it substitutes, or a line that threw.
+      const { name, value } = mark.body;
+      if (!feed || !(feed.substitutes.includes(name) || "threw" in value)) return;
+      if (!once.commits.has(name)) once.commits.set(name, mark.body);
+      control.write(answer(name));
+    } else if (mark.text.startsWith("at ")) {
+      state.reached = mark.text.split(" ");
+    } else {
+      clearTimeout(state.timer);
+      if (mark.text === "timer off") return;
+      state.reached = undefined;
+      state.timed = mark.text.replace(/^timer /, "");
+      state.timer = setTimeout(() => {
+        state.ranTooLong = mark.text.replace(/^timer /, "");
+        control.kill("timer");
+      }, limits.codeMs);
+    }
+  };
+}
+
+/** One process of the run: the learner's gradients() called once, as `header` says. */
+async function runOnce(header: Header, answer: (name: string) => string, limits: Limits): Promise<Once> {
+  const state: MarkState = {};
+  const once: Omit<Once, "run"> = { commits: new Map() };
+  const run = await runBounded([
+    "run",
+    "--no-check",
+    "--no-config",
+    "--no-lock",
+    "--no-remote",
+    "--no-npm",
+    "--no-prompt",
+    "--quiet",
+    `--v8-flags=--max-old-space-size=${limits.heapMb}`,
+    RUNTIME,
+  ], {
+    deadlineMs: 2 * limits.codeMs + limits.startupMs,
+    dataBytes: limits.dataMb << 20,
+    keepLines: limits.outputLines,
+    keepBytes: limits.outputBytes,
+  }, {
+    stdin: `${JSON.stringify(header)}\n`,
+    keepStdin: header.feed !== undefined,
+    onMark: markReader(state, once, header.feed, answer, limits),
+  });
+  clearTimeout(state.timer);
+  return { ...once, run, stop: once.report ? undefined : stopOf(run, state) };
+}
+
+/** Why a process of the run ended without its report. */
+function stopOf(run: BoundedRun, state: MarkState): Stop {
+  if (run.killed === "timer") return { why: "timer", what: state.ranTooLong!, reached: state.reached };
+  if (run.killed) return { why: "deadline", step: "run", ms: run.ms };
+  if (outOfMemory(run)) return { why: "memory", step: "run" };
+  const error = parseDenoErrors(run.stderr).other?.message;
+  return { why: "exit", code: run.status.code, during: state.timed === "gradients" ? "gradients" : "load", error };
+}
+
+const GIVEN = ["dlogits", "dhpreact", "dhprebn"] as const;
+
+/** What the runtime is told: the exercise, the program, the input (without the upstreams it withholds), the feed. */
+function headerOf(spec: ExerciseSpec, prepared: Prepared, feed?: Header["feed"]): Header {
+  const input = exerciseInput();
+  const { dlogits: _, dhpreact: __, dhprebn: ___, ...rest } = input;
+  const starts = spec.given.length > 0 ? `it starts from ${spec.given.join(" and ")}` : "it starts from the loss";
+  return {
+    chapter: spec.chapter,
+    gradients: spec.gradients.map((g) => ({ name: g.name, deps: g.deps })),
+    lines: prepared.lines,
+    program: prepared.code,
+    input: pack({ ...rest, ...Object.fromEntries(spec.given.map((name) => [name, input[name]])) }),
+    withheld: Object.fromEntries(
+      GIVEN.filter((name) => !spec.given.includes(name)).map((name) => [
+        name,
+        `exercise ${spec.chapter} does not give input.${name}: ${starts}`,
+      ]),
+    ),
+    feed,
+  };
+}
+
+/** The reply to a commit: the gradient's correct value (nothing, for a name the exercise does not know). */
+function answerer(spec: ExerciseSpec): (name: string) => string {
+  const correct = correctGradients(spec, exerciseContext());
+  return (name) => {
+    const t = Object.hasOwn(correct, name) ? correct[name] : undefined;
+    return `${JSON.stringify({ name, shape: t ? t.shape : [0], f32: t ? toBase64(t.data) : "" })}\n`;
+  };
+}
+
+/**
+ * Runs the learner's file (its `text`, from `path`, named `shown` in
+ * messages) in the sandbox, step by step (see the module doc), within
+ * `limits`.
+ *
+ * @example
+ * ```ts
+ * import { specOf } from "./context.ts";
+ * // Needs --allow-read and --allow-run=deno,timeout,prlimit:
  * async function allRight(path: string): Promise<boolean> {
  *   const run = await runInSandbox(specOf(3), path, await Deno.readTextFile(path));
- *   return run.success;
+ *   return run.verdict?.code === 0;
  * }
  * ```
  */
@@ -172,12 +379,30 @@ export async function runInSandbox(
   spec: ExerciseSpec,
   path: string,
   text: string,
-  limitMs = TIME_LIMIT_MS,
+  limits: Limits = LIMITS,
+  shown = path,
 ): Promise<SandboxRun> {
   const prepared = prepare(spec, path, text);
-  const child = await startSandbox(prepared.code);
-  const stderr = new Response(child.stderr).text();
-  const output = await readMarks(child, limitMs);
-  const status = await child.status;
-  return { ...output, prepared, success: status.success, errors: parseDenoErrors(await stderr) };
+  const base: SandboxRun = { prepared, url: toFileUrl(path).href, out: [], cut: 0 };
+  const refused = await refusals(path, limits);
+  if (!Array.isArray(refused)) return { ...base, stop: refused };
+  if (refused.length > 0) return { ...base, refused: refused.map((r) => ({ ...r, message: refusalText(r, path) })) };
+  const errors = await typeCheck(path, limits);
+  if ("why" in errors) return { ...base, stop: errors };
+  if (errors.type.length > 0 || errors.other) return { ...base, errors };
+  const answer = answerer(spec);
+  const first = await runOnce(headerOf(spec, prepared), answer, limits);
+  const ran = { ...base, out: first.run.out, cut: first.run.cut };
+  if (!first.report) return { ...ran, stop: first.stop };
+  if (first.report.ended === "load") return { ...ran, stop: { why: "load", report: first.report } };
+  const context = exerciseContext();
+  const asWritten = readAsWritten(first.report, prepared.lines);
+  const feed = feedFor(spec, asWritten, context);
+  let threw = "";
+  if (feed) {
+    const fed = await runOnce(headerOf(spec, prepared, feed), answer, limits);
+    if (!fed.report) return { ...ran, stop: fed.stop };
+    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, shown));
+  }
+  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
 }
