@@ -141,7 +141,8 @@ export async function createFile(
  * Keeps the file at `path` under a second name, the first of `nameFor(1)`,
  * `nameFor(2)`, … that exists nowhere (a hard link: no bytes are written, so
  * it works on a full disk, and two runs at once get two names). Returns the
- * name, or undefined when there is no file at `path` any more.
+ * name, or undefined when there is no file at `path` any more; a failure is
+ * a {@linkcode StopError} naming the file as `shown`.
  *
  * @example
  * ```ts
@@ -151,7 +152,11 @@ export async function createFile(
  * }
  * ```
  */
-export async function keepAs(path: string, nameFor: (k: number) => string): Promise<string | undefined> {
+export async function keepAs(
+  path: string,
+  nameFor: (k: number) => string,
+  shown = path,
+): Promise<string | undefined> {
   for (let k = 1;; k++) {
     const name = nameFor(k);
     try {
@@ -161,7 +166,7 @@ export async function keepAs(path: string, nameFor: (k: number) => string): Prom
       if (error instanceof Deno.errors.AlreadyExists) continue;
       if (error instanceof Deno.errors.NotFound) return undefined;
       if (isOurs(error)) throw error;
-      throw new StopError(`cannot keep a copy of ${path} as ${name}: ${reason(error)}; ${path} is left as it is`);
+      throw new StopError(`cannot keep a copy of ${shown}: ${reason(error)}; it is left as it is`);
     }
   }
 }

@@ -92,7 +92,7 @@ test("on a real full disk and in a real read-only folder, nothing is lost (a tmp
     });
     await assert.rejects(() => keepAs(path, (k) => `${path}.${k}`), {
       name: "StopError",
-      message: /^cannot keep a copy of .*: Read-only file system.* is left as it is$/,
+      message: /^cannot keep a copy of .*nb\.ipynb: Read-only file system \(os error 30\); it is left as it is$/,
     });
     assert.equal(await Deno.readTextFile(path), "old and whole");
   });

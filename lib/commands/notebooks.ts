@@ -316,7 +316,7 @@ export function editedCopyPath(path: string, when: Date, k = 1): string {
  * {@linkcode editedCopyPath} for the time `when`, and says so; whether it was kept.
  */
 async function keepEdits(path: string, root: string, when: Date): Promise<boolean> {
-  const copy = await keepAs(join(root, path), (k) => join(root, editedCopyPath(path, when, k)));
+  const copy = await keepAs(join(root, path), (k) => join(root, editedCopyPath(path, when, k)), path);
   if (copy === undefined) return false;
   console.log(
     `${path} had edits of yours: they are kept in ${relative(root, copy)} (open that one in Jupyter).`,

@@ -238,7 +238,7 @@ export async function setUpFile(spec: ExerciseSpec, path: string, workspace: str
     );
   }
   if (kind === "file" && reset) {
-    const backup = await keepAs(path, (k) => backupName(path, new Date(), k));
+    const backup = await keepAs(path, (k) => backupName(path, new Date(), k), shown);
     if (backup !== undefined) {
       await Deno.remove(path).catch((error) => { // another run at once may have moved it already
         if (!(error instanceof Deno.errors.NotFound)) throw error;
