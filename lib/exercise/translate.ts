@@ -122,11 +122,16 @@ const constReassigned: Translation = {
       : undefined,
 };
 
-/** `a @ b`: a syntax error in TypeScript. */
+/**
+ * `a @ b`: a syntax error in TypeScript, which Deno's parser reports (no code) or the type checker does, as
+ * "',' expected" and "Declaration expected" (TS1005, TS1128) on the line.
+ */
 const matmulOperator: Translation = {
   name: "@",
   explain({ code, message, sourceLine, column }) {
-    if (code !== "" || !(sourceLine[column - 1] === "@" || /['`]@['`]/.test(message))) return undefined;
+    const parsed = code === "" && (sourceLine[column - 1] === "@" || /['`]@['`]/.test(message));
+    const checked = ["TS1005", "TS1128"].includes(code) && /[\w)\]]\s*@\s*[\w(]/.test(sourceLine);
+    if (!parsed && !checked) return undefined;
     const at = sourceLine.match(new RegExp(`(${OPERAND})\\s*@\\s*(${OPERAND})`));
     const [a, b] = at ? [at[1], at[2]] : ["a", "b"];
     return `\`@\` is Python's matrix product; TypeScript has no such operator: write ${a}.matmul(${b}) or matmul(${a}, ${b})`;

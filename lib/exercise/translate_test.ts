@@ -80,10 +80,16 @@ Deno.test("`@` is a syntax error, said as matmul", () => {
     at("", "SyntaxError: Expected ',', got '@'", "  const dcounts = counts @ dprobs; // [n, 27]", "@"),
     /^`@` is Python's matrix product; TypeScript has no such operator: write counts\.matmul\(dprobs\) or matmul\(counts, dprobs\)$/,
   );
+  assertTranslates(
+    "@",
+    at("TS1005", "',' expected.", "  let dcounts = countsSumInv @ dprobs; // [n, 27]", "@"),
+    /^`@` is Python's matrix product; TypeScript has no such operator: write countsSumInv\.matmul\(dprobs\) or matmul\(countsSumInv, dprobs\)$/,
+  );
   assert.equal(
     explainTypeError("", "SyntaxError: Expected ',', got ';'", "f(1;", 4),
     "SyntaxError: Expected ',', got ';'",
   );
+  assert.equal(explainTypeError("TS1005", "',' expected.", "f(1;", 4), "',' expected.");
 });
 
 Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write for the lecture's line", () => {

@@ -185,7 +185,13 @@ export function reportRun(
     const at = "url" in other ? place(other.url, other.line, other.column) : undefined;
     const message = at
       ? `\n\n${
-        locate(shown, lines, at.line, at.column, explainTypeError("", other.message, lines[at.line - 1] ?? "", at.column))
+        locate(
+          shown,
+          lines,
+          at.line,
+          at.column,
+          explainTypeError("", other.message, lines[at.line - 1] ?? "", at.column),
+        )
       }`
       : ` ${other.message}`;
     return { text: `${shown} could not be run:${message}`, code: 1 };
