@@ -33,7 +33,9 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
- * throw new StopError("cannot write chapters/notebooks/02_forward.ipynb: No space left on device; it is unchanged");
+ * function diskFull(): never {
+ *   throw new StopError("cannot write chapters/notebooks/02_forward.ipynb: No space left on device; it is unchanged");
+ * }
  * ```
  */
 export class StopError extends Error {

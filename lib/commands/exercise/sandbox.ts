@@ -89,25 +89,12 @@ export const LIMITS: Limits = {
   outputBytes: 1 << 16,
 };
 
-/**
- * How long the learner's code may run (its top level, or one call of
- * gradients()) before it is stopped, in milliseconds.
- *
- * @example
- * ```ts
- * `stopped after ${TIME_LIMIT_MS / 1000} s`; // "stopped after 5 s"
- * ```
- */
-export const TIME_LIMIT_MS = LIMITS.codeMs;
-
 const RUNTIME = fromFileUrl(new URL("./runtime.ts", import.meta.url));
 const HOOKS = new URL("../../exercise/hooks.ts", import.meta.url).href;
 /** The compiler options of deno.json, without its exclude (which skips chapters/yours/). */
 const TYPECHECK_CONFIG = fromFileUrl(new URL("./typecheck.json", import.meta.url));
 /** What a learner's file may import. */
-export const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) =>
-  new URL(p, import.meta.url).href
-);
+const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) => new URL(p, import.meta.url).href);
 
 /** The learner's file as the sandbox runs it: the rewritten text, and how to map places back. */
 export interface Prepared extends Instrumented {
