@@ -175,7 +175,7 @@ export interface SandboxRun {
 async function refusals(path: string, limits: Limits): Promise<Refusal[] | Stop> {
   const run = await runBounded(
     ["info", "--json", "--no-remote", "--no-npm", "--no-lock", "--config", TYPECHECK_CONFIG, path],
-    { deadlineMs: limits.typeCheckMs, dataBytes: limits.dataMb << 20, keepLines: 1e6, keepBytes: 1 << 26 },
+    { deadlineMs: limits.typeCheckMs, dataBytes: limits.dataMb * 2 ** 20, keepLines: 1e6, keepBytes: 1 << 26 },
   );
   if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
   if (!run.status.success) return []; // the file cannot be read as a module: the type check says why
@@ -213,7 +213,7 @@ async function typeCheck(path: string, limits: Limits): Promise<DenoErrors | Sto
     TYPECHECK_CONFIG,
     `--v8-flags=--max-old-space-size=${limits.typeCheckHeapMb}`,
     path,
-  ], { deadlineMs: limits.typeCheckMs, dataBytes: 2 * limits.dataMb << 20 });
+  ], { deadlineMs: limits.typeCheckMs, dataBytes: 2 * limits.dataMb * 2 ** 20 });
   if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
   if (!run.status.success && outOfMemory(run)) return { why: "memory", step: "type check" };
   return parseDenoErrors(run.stderr);
@@ -294,7 +294,7 @@ async function runOnce(header: Header, answer: (name: string) => string, limits:
     RUNTIME,
   ], {
     deadlineMs: 2 * limits.codeMs + limits.startupMs,
-    dataBytes: limits.dataMb << 20,
+    dataBytes: limits.dataMb * 2 ** 20,
     keepLines: limits.outputLines,
     keepBytes: limits.outputBytes,
   }, {
