@@ -30,7 +30,9 @@ export { choiceFlag, closestFlags, limitedFlag, pathFlag, positiveFlag, UsageErr
  *
  * @example
  * ```ts
- * throw new StopError("cannot write chapters/notebooks/02_forward.ipynb: No space left on device; it is unchanged");
+ * function diskFull(): never {
+ *   throw new StopError("cannot write chapters/notebooks/02_forward.ipynb: No space left on device; it is unchanged");
+ * }
  * ```
  */
 export class StopError extends Error {

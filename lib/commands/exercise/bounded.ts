@@ -88,6 +88,9 @@ async function available(command: string): Promise<boolean> {
 
 /** The command line: deno's `args`, behind the watchdog and the memory cap when they exist. */
 async function commandLine(args: string[], bounds: Bounds): Promise<{ argv: string[]; watched: boolean }> {
+  if (bounds.dataBytes !== undefined && !(Number.isSafeInteger(bounds.dataBytes) && bounds.dataBytes > 0)) {
+    throw new RangeError(`A cap on memory must be a whole number of bytes > 0, got ${bounds.dataBytes}`);
+  }
   wrappers ??= Promise.all([available("timeout"), available("prlimit")]).then(([timeout, prlimit]) => ({
     timeout,
     prlimit,

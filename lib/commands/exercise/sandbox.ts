@@ -89,25 +89,12 @@ export const LIMITS: Limits = {
   outputBytes: 1 << 16,
 };
 
-/**
- * How long the learner's code may run (its top level, or one call of
- * gradients()) before it is stopped, in milliseconds.
- *
- * @example
- * ```ts
- * `stopped after ${TIME_LIMIT_MS / 1000} s`; // "stopped after 5 s"
- * ```
- */
-export const TIME_LIMIT_MS = LIMITS.codeMs;
-
 const RUNTIME = fromFileUrl(new URL("./runtime.ts", import.meta.url));
 const HOOKS = new URL("../../exercise/hooks.ts", import.meta.url).href;
 /** The compiler options of deno.json, without its exclude (which skips chapters/yours/). */
 const TYPECHECK_CONFIG = fromFileUrl(new URL("./typecheck.json", import.meta.url));
 /** What a learner's file may import. */
-export const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) =>
-  new URL(p, import.meta.url).href
-);
+const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) => new URL(p, import.meta.url).href);
 
 /** The learner's file as the sandbox runs it: the rewritten text, and how to map places back. */
 export interface Prepared extends Instrumented {
@@ -188,7 +175,7 @@ export interface SandboxRun {
 async function refusals(path: string, limits: Limits): Promise<Refusal[] | Stop> {
   const run = await runBounded(
     ["info", "--json", "--no-remote", "--no-npm", "--no-lock", "--config", TYPECHECK_CONFIG, path],
-    { deadlineMs: limits.typeCheckMs, dataBytes: limits.dataMb << 20, keepLines: 1e6, keepBytes: 1 << 26 },
+    { deadlineMs: limits.typeCheckMs, dataBytes: limits.dataMb * 2 ** 20, keepLines: 1e6, keepBytes: 1 << 26 },
   );
   if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
   if (!run.status.success) return []; // the file cannot be read as a module: the type check says why
@@ -226,7 +213,7 @@ async function typeCheck(path: string, limits: Limits): Promise<DenoErrors | Sto
     TYPECHECK_CONFIG,
     `--v8-flags=--max-old-space-size=${limits.typeCheckHeapMb}`,
     path,
-  ], { deadlineMs: limits.typeCheckMs, dataBytes: 2 * limits.dataMb << 20 });
+  ], { deadlineMs: limits.typeCheckMs, dataBytes: 2 * limits.dataMb * 2 ** 20 });
   if (run.killed) return { why: "deadline", step: "type check", ms: limits.typeCheckMs };
   if (!run.status.success && outOfMemory(run)) return { why: "memory", step: "type check" };
   return parseDenoErrors(run.stderr);
@@ -307,7 +294,7 @@ async function runOnce(header: Header, answer: (name: string) => string, limits:
     RUNTIME,
   ], {
     deadlineMs: 2 * limits.codeMs + limits.startupMs,
-    dataBytes: limits.dataMb << 20,
+    dataBytes: limits.dataMb * 2 ** 20,
     keepLines: limits.outputLines,
     keepBytes: limits.outputBytes,
   }, {
