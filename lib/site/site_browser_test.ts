@@ -195,7 +195,9 @@ async function checkStopContinue(b: TestBrowser, base: string, tmp: string): Pro
     "--out",
     join(tmp, "6000.safetensors"),
   );
-  const cliLosses = [...out.matchAll(/^(?:train|val|test) +[\d,]+ +([\d.]+)$/gm)].map((m) => m[1]);
+  // The command's rows: split, examples, loss, then the loss of guessing uniformly (ln V).
+  const cliLosses = [...out.matchAll(/^(?:train|val|test) +[\d,]+ +([\d.]+) +[\d.]+$/gm)].map((m) => m[1]);
+  assert.equal(cliLosses.length, 3, `the three losses of deno task train in:\n${out}`);
   assert.deepEqual(losses, cliLosses);
   const cli = [...out.matchAll(/^ {2}(\S+)\s+(?:new|in the training set)$/gm)].map((m) => m[1]);
   assert.deepEqual(await pageNames(page), cli);
