@@ -24,6 +24,7 @@ import { latestRun, nextFreeRun } from "../train/runs.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
 import { table } from "../report/print.ts";
+import { duration } from "../timing.ts";
 import {
   ConfigError,
   DEFAULT_CONFIG,
@@ -165,16 +166,6 @@ function saveEveryFlag(raw: string): { steps: number } | { ms: number } | null {
  */
 export function formatRate(x: number): string {
   return String(+x.toPrecision(12));
-}
-
-/** "1:02:03" or "2:03". */
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  const s = Math.round(seconds);
-  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  return h > 0
-    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
-    : `${m}:${String(r).padStart(2, "0")}`;
 }
 
 const encoder = new TextEncoder();

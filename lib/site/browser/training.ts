@@ -16,6 +16,7 @@
  */
 
 import { escapeHtml } from "../html.ts";
+import { duration } from "../../timing.ts";
 import type { Sampling } from "../training_form.ts";
 import type { FormValues, FromTrainer, Progress, SampledName, SplitLoss, ToTrainer } from "../training_messages.ts";
 
@@ -43,15 +44,6 @@ const ui = {
 type State = "idle" | "training" | "paused" | "evaluating" | "finished" | "opened" | "failed";
 
 const count = (n: number) => n.toLocaleString("en-US");
-
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  const s = Math.round(seconds);
-  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  return h > 0
-    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
-    : `${m}:${String(r).padStart(2, "0")}`;
-}
 
 /** Sets the state, and which buttons work in it. */
 function setState(state: State, hasTrainer = state !== "idle" && state !== "failed"): void {
