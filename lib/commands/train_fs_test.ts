@@ -13,7 +13,7 @@ import { lockCheckpoint, lockPath } from "../train/lock.ts";
 import { PARAM_NAMES } from "../model.ts";
 import { quietly } from "../testing.ts";
 import { decodeSafetensors, encodeSafetensors } from "../train/safetensors.ts";
-import { headerLengthBytes, rewriteHeader } from "../train/testing.ts";
+import { headerLengthBytes, rewriteHeader, tempDirTest } from "../train/testing.ts";
 import { sampleCommand, trainCommand } from "./train.ts";
 import { latestRun, nextFreeRun } from "../train/runs.ts";
 import { Trainer } from "../train/trainer.ts";
@@ -29,19 +29,7 @@ if (!canUseFiles) console.log(`train_fs_test.ts: file-system tests ${SKIP_FILES}
 const data = canUseFiles ? loadTrainingData(3) : undefined;
 
 function fsTest(name: string, fn: (dir: string) => Promise<void>, needsRun = false): void {
-  const ok = needsRun ? canRun : canUseFiles;
-  Deno.test({
-    name: ok ? name : `${name} (${needsRun ? SKIP_RUN : SKIP_FILES})`,
-    ignore: !ok,
-    async fn() {
-      const dir = await Deno.makeTempDir({ prefix: "backprop-ninja-" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
-  });
+  tempDirTest(name, needsRun ? canRun : canUseFiles, needsRun ? SKIP_RUN : SKIP_FILES, fn);
 }
 
 fsTest("train, sample, then resume through the CLI ends where an uninterrupted run does", async (dir) => {

@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tempDirTest } from "./testing.ts";
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { PARAM_NAMES } from "../model.ts";
 import { Trainer } from "./trainer.ts";
@@ -22,18 +23,7 @@ const data = canUseFiles ? loadTrainingData(3) : undefined;
 
 /** A test in a fresh temporary folder, removed afterwards; skipped, saying so, without the permissions. */
 function fsTest(name: string, fn: (dir: string) => Promise<void>): void {
-  Deno.test({
-    name: canUseFiles ? name : `${name} (${SKIP})`,
-    ignore: !canUseFiles,
-    async fn() {
-      const dir = await Deno.makeTempDir({ prefix: "backprop-ninja-" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
-  });
+  tempDirTest(name, canUseFiles, SKIP, fn);
 }
 
 fsTest("a checkpoint written to disk reads back exactly, and leaves no temporary file", async (dir) => {

@@ -11,6 +11,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tempDirTest } from "./testing.ts";
 import { lockCheckpoint, lockPath, removeStaleTemporaries } from "./lock.ts";
 
 const granted = async (name: "read" | "write") => (await Deno.permissions.query({ name })).state === "granted";
@@ -23,18 +24,7 @@ const DEAD_PID = 2 ** 22 + 1;
 
 /** A test in a fresh temporary folder, removed afterwards; skipped, saying so, without the permissions. */
 function fsTest(name: string, fn: (dir: string) => Promise<void>): void {
-  Deno.test({
-    name: canUseFiles ? name : `${name} (${SKIP})`,
-    ignore: !canUseFiles,
-    async fn() {
-      const dir = await Deno.makeTempDir({ prefix: "backprop-ninja-" });
-      try {
-        await fn(dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
-  });
+  tempDirTest(name, canUseFiles, SKIP, fn);
 }
 
 fsTest(

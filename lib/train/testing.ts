@@ -1,7 +1,8 @@
 /**
  * For tests: damaged checkpoints on demand. {@linkcode rewriteHeader} edits a
  * checkpoint's JSON header (its metadata, a tensor's dtype, shape or offsets)
- * and keeps the data bytes, so each test can break exactly one field.
+ * and keeps the data bytes, so each test can break exactly one field;
+ * {@linkcode tempDirTest} gives a file-system test a folder of its own.
  *
  * @example
  * ```ts
@@ -65,4 +66,34 @@ export function headerLengthBytes(length: bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, length, true);
   return out;
+}
+
+/**
+ * A test in a fresh temporary folder, removed afterwards. Without the
+ * permissions it needs (`allowed` false) it is skipped, its name saying why
+ * (`skip`), so plain `deno test` shows it.
+ *
+ * @example
+ * ```ts
+ * // At the top level of a *_fs_test.ts file:
+ * function register(canUseFiles: boolean) {
+ *   tempDirTest("a file written reads back", canUseFiles, "skipped: needs --allow-read --allow-write", async (dir) => {
+ *     await Deno.writeTextFile(`${dir}/a.txt`, "a");
+ *   });
+ * }
+ * ```
+ */
+export function tempDirTest(name: string, allowed: boolean, skip: string, fn: (dir: string) => Promise<void>): void {
+  Deno.test({
+    name: allowed ? name : `${name} (${skip})`,
+    ignore: !allowed,
+    async fn() {
+      const dir = await Deno.makeTempDir({ prefix: "backprop-ninja-" });
+      try {
+        await fn(dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
 }
