@@ -2,10 +2,16 @@
  * One training run per checkpoint: a lock file beside the checkpoint
  * (`mlp.safetensors.lock`, holding the process id for the message) on which
  * the run holds an exclusive operating-system lock (`flock`). A second run
- * cannot take it and is refused; the run removes the file when it ends. The
- * system releases the lock of a process that dies (a SIGKILL, a power cut),
- * so a lock file left behind is simply taken over by the next run, which also
- * removes the temporary files (`mlp.safetensors.PID.tmp`) such a run left.
+ * cannot take it and is refused; the run removes the file when it ends.
+ *
+ * The lock file is created exclusively, so whatever is already at its path
+ * (a symlink to a user's file, even a dangling one) is never followed nor
+ * written. The system releases the lock of a process that dies (a SIGKILL, a
+ * power cut), so a lock file left behind, a regular file holding a process
+ * id and held by no one, is removed and made again by the next run, which
+ * also removes the temporary files (`mlp.safetensors.PID.tmp`) such a run
+ * left. Anything else at the lock's path (a symlink, a folder, a FIFO, a
+ * file holding something other than a process id) is refused in one line.
  *
  * @example
  * ```ts
@@ -39,9 +45,56 @@ export function lockPath(path: string): string {
 }
 
 /**
+ * A lock that could not be written for a reason other than what is at its
+ * path (a full disk, an input/output error): the run has to stop (exit code
+ * 1). Nothing is left behind.
+ *
+ * @example
+ * ```ts
+ * const error = new LockError("cannot start: No space left on device (os error 28)");
+ * error.name; // "LockError"
+ * ```
+ */
+export class LockError extends Error {
+  override name = "LockError";
+}
+
+/** How the lock writes the process id into its new file; tests pass one that fails, as a full disk does. */
+export type WriteLock = (file: Deno.FsFile, data: Uint8Array) => Promise<void>;
+
+/** Writes all of `data` to `file`. */
+const writeAll: WriteLock = async (file, data) => {
+  for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
+};
+
+/**
+ * What a path that is not a regular file is, from its `lstat`, for a message.
+ *
+ * @example
+ * ```ts
+ * // With --allow-read:
+ * const what = async () => kindText(await Deno.lstat("/dev/zero")); // "a device"
+ * ```
+ */
+export function kindText(info: Deno.FileInfo): string {
+  if (info.isSymlink) return "a symbolic link";
+  if (info.isDirectory) return "a folder";
+  if (info.isFifo) return "a FIFO";
+  if (info.isCharDevice || info.isBlockDevice) return "a device";
+  if (info.isSocket) return "a socket";
+  return info.isFile ? "a file" : "not a regular file";
+}
+
+/** The first line of an error's message, without the operation and path Deno adds (`: open '/…'`). */
+const reason = (error: unknown) =>
+  String((error as Error)?.message ?? error).split("\n")[0].replace(/(\(os error \d+\)): \w+ '.*$/, "$1");
+
+/**
  * Takes the lock of a checkpoint path, or throws a {@linkcode CheckpointError}
- * naming the process that holds it. A lock file whose process is gone is
- * taken over. Returns the function that releases the lock and removes the file.
+ * naming the process that holds it, or what else is at the lock's path. A
+ * lock file whose process is gone is removed and made again. A lock that
+ * cannot be written (a full disk) is a {@linkcode LockError}, and leaves no
+ * file. Returns the function that releases the lock and removes the file.
  *
  * @example
  * ```ts
@@ -56,37 +109,120 @@ export function lockPath(path: string): string {
  * }
  * ```
  */
-export async function lockCheckpoint(path: string): Promise<() => Promise<void>> {
+export async function lockCheckpoint(path: string, write: WriteLock = writeAll): Promise<() => Promise<void>> {
   const lock = lockPath(path);
   for (let attempt = 0; attempt < 5; attempt++) {
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(lock, { read: true, write: true, create: true });
-    } catch (error) {
-      throw new CheckpointError(`cannot lock ${path}: ${(error as Error).message.split("\n")[0]}`);
-    }
+    const release = await createLock(path, write);
+    if (release) return release;
+    // Something is at the lock's path: a live run's lock (refused), a dead run's (removed), or not ours (refused).
+    await removeDeadLock(path);
+  }
+  throw new CheckpointError(`cannot lock ${path}: ${lock} keeps being replaced by other runs`);
+}
+
+/**
+ * Creates the lock file exclusively, locks it and writes the process id in
+ * it; null if something is at its path already, or the file was removed by
+ * another run before this one locked it.
+ */
+async function createLock(path: string, write: WriteLock): Promise<(() => Promise<void>) | null> {
+  const lock = lockPath(path);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(lock, { read: true, write: true, createNew: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return null;
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new CheckpointError(`cannot lock ${path}: ${reason(error)}`);
+  }
+  // Another run may have locked and removed the new file, empty, as a dead run's: then start again.
+  if (!(await file.tryLock(true)) || !(await isSameFile(file, lock))) {
+    file.close();
+    return null;
+  }
+  try {
+    await write(file, new TextEncoder().encode(`${Deno.pid}\n`));
+  } catch (error) {
+    await Deno.remove(lock).catch(() => {});
+    file.close();
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new LockError(`cannot start: writing the lock ${lock} failed: ${reason(error)}; nothing was left behind`);
+  }
+  return async () => {
+    await Deno.remove(lock).catch(() => {});
+    file.close();
+  };
+}
+
+/** Whether `path` still names the file open as `file` (neither removed nor replaced). */
+async function isSameFile(file: Deno.FsFile, path: string): Promise<boolean> {
+  const [held, current] = [await file.stat(), await Deno.lstat(path).catch(() => null)];
+  return current !== null && current.ino === held.ino && current.dev === held.dev;
+}
+
+/**
+ * What is at the lock's path, which this run did not create: removes it if
+ * it is a regular file holding a process id (or nothing) that no process
+ * holds, a dead run's lock; refuses anything else. Never follows a symlink
+ * and never writes to what it finds.
+ */
+async function removeDeadLock(path: string): Promise<void> {
+  const lock = lockPath(path);
+  const info = await Deno.lstat(lock).catch(() => null);
+  if (info === null) return; // removed meanwhile: try again
+  if (!info.isFile) {
+    throw new CheckpointError(
+      `cannot lock ${path}: ${lock} is ${kindText(info)}, not a lock of ours; remove it, or choose another --out`,
+    );
+  }
+  const file = await Deno.open(lock, { read: true }).catch((error) => {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new CheckpointError(`cannot lock ${path}: cannot read ${lock}: ${reason(error)}`);
+  });
+  try {
+    // Replaced since the lstat (by a symlink, say): look again.
+    if (!(await isSameFile(file, lock))) return;
     if (!(await file.tryLock(true))) {
-      file.close();
-      const holder = (await Deno.readTextFile(lock).catch(() => "")).trim();
+      const holder = (await readHead(file, 32)).trim();
       throw new CheckpointError(
         `${path} is in use by another training run${/^\d+$/.test(holder) ? ` (process ${holder})` : ""}; ` +
           `wait for it to end, or choose another --out`,
       );
     }
-    // The run before may have removed the file between our open and our lock: then lock the new one.
-    const [held, current] = [await file.stat(), await Deno.stat(lock).catch(() => null)];
-    if (current === null || current.ino !== held.ino) {
-      file.close();
-      continue;
+    if (!/^(\d+\n)?$/.test(await readHead(file, 32))) {
+      throw new CheckpointError(
+        `cannot lock ${path}: ${lock} is a file that is not a lock of ours; remove it, or choose another --out`,
+      );
     }
-    await file.truncate(0);
-    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
-    return async () => {
-      await Deno.remove(lock).catch(() => {});
-      file.close();
-    };
+    // Held by this run now, so no other run removes it too, nor a new lock in its place.
+    if (await isSameFile(file, lock)) await Deno.remove(lock);
+  } finally {
+    file.close();
   }
-  throw new CheckpointError(`cannot lock ${path}: ${lock} keeps being replaced by other runs`);
+}
+
+/**
+ * The first `size` bytes of an open file (fewer if it is shorter), as text:
+ * enough to recognise what it is, never the whole of a large file.
+ *
+ * @example
+ * ```ts
+ * // With --allow-read:
+ * async function firstBytes(path: string): Promise<string> {
+ *   using file = await Deno.open(path);
+ *   return await readHead(file, 32);
+ * }
+ * ```
+ */
+export async function readHead(file: Deno.FsFile, size: number): Promise<string> {
+  const bytes = new Uint8Array(size);
+  let filled = 0;
+  await file.seek(0, Deno.SeekMode.Start);
+  for (let n: number | null = 0; n !== null && filled < size;) {
+    n = await file.read(bytes.subarray(filled));
+    filled += n ?? 0;
+  }
+  return new TextDecoder().decode(bytes.subarray(0, filled));
 }
 
 /**
