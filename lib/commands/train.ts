@@ -18,8 +18,17 @@ import { saveLossCurve } from "./loss_curve.ts";
 import { resolve } from "node:path";
 import process from "node:process";
 import { CheckpointError, checkWritable, loadCheckpoint, saveCheckpoint, whatIsAt } from "../train/checkpoint.ts";
-import { choiceFlag, limitedFlag, parseFlags, pathFlag, positiveFlag, UsageError, wholeFlag } from "../cli.ts";
-import { lockCheckpoint, removeStaleTemporaries } from "../train/lock.ts";
+import {
+  choiceFlag,
+  limitedFlag,
+  parseFlags,
+  pathFlag,
+  positiveFlag,
+  StopError,
+  UsageError,
+  wholeFlag,
+} from "../cli.ts";
+import { lockCheckpoint, LockError, removeStaleTemporaries } from "../train/lock.ts";
 import { latestRun, nextFreeRun } from "../train/runs.ts";
 import { parameterCount } from "../model.ts";
 import { lossChart } from "../report/chart.ts";
@@ -357,6 +366,8 @@ async function claimOut(o: TrainOptions): Promise<Claim> {
     return { release, continuing, existed: there === "checkpoint" };
   } catch (error) {
     await release();
+    // A lock that could not be written (a full disk) stops the run before it starts: exit code 1, as a failed save.
+    if (error instanceof LockError) throw new StopError(error.message);
     throw asUsageError(error);
   }
 }
