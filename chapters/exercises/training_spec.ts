@@ -50,6 +50,7 @@ const ORDER: { name: string; from: number; deps: string[] }[] = [
  * @example
  * ```ts
  * import { lectureForward } from "../02_forward.ts";
+ * import type { ExerciseInput } from "../../lib/exercise/learner.ts";
  * const { params, batch, fwd } = lectureForward();
  * kernelGradients({ params, batch, fwd, n: 32 } as ExerciseInput).W1?.shape; // [30, 64]
  * ```

@@ -62,7 +62,8 @@ export interface Limits {
   heapMb: number;
   /** The data segment of each process (its array buffers included), in MB, where prlimit exists. */
   dataMb: number;
-  /** How long exercise 9's training with the learner's gradients may run in all, in ms. */
+  /** How many steps exercise 9 trains with the learner's gradients, and how long that may take in all, in ms. */
+  trainSteps: number;
   trainMs: number;
   /** How many lines of the learner's own output are shown, and how many bytes. */
   outputLines: number;
@@ -73,8 +74,9 @@ export interface Limits {
  * The limits `deno task exercise` uses: 5 s for the learner's code (its top
  * level, then gradients()), 20 s for each process of the run in all, 30 s
  * and 512 MB for the type check, 512 MB of heap and 1 GB in all for the
- * learner's process, 2 minutes for exercise 9's training with the learner's
- * gradients, and 200 lines (64 KiB) of its output shown.
+ * learner's process, 3,000 steps in at most 2 minutes for exercise 9's
+ * training with the learner's gradients (about 30 s on a laptop), and 200
+ * lines (64 KiB) of its output shown.
  *
  * @example
  * ```ts
@@ -88,6 +90,7 @@ export const LIMITS: Limits = {
   typeCheckHeapMb: 512,
   heapMb: 512,
   dataMb: 1024,
+  trainSteps: 3000,
   trainMs: 120_000,
   outputLines: 200,
   outputBytes: 1 << 16,

@@ -1,8 +1,9 @@
 /**
  * Exercise 9's second half, once every gradient of the learner's backward
  * pass is right: training the lecture's network with it. The kernels'
- * trainer (`lib/train/trainer.ts`) runs first, for {@linkcode TRAINING}'s
- * steps, and lends its starting parameters and its batches; then a process
+ * trainer (`lib/train/trainer.ts`) runs first, for `trainSteps` steps
+ * (3,000: the learning rate 0.1, then 0.01 for the second half, as chapter
+ * 9's short run), and lends its starting parameters and its batches; then a process
  * with no permissions (train_runtime.ts) trains from the same start on the
  * same batches with chapter 2's forward pass and the learner's gradients(),
  * within `trainMs`, sending each step's loss. Back here, the parameters it
@@ -35,17 +36,8 @@ import { runBounded } from "./bounded.ts";
 import { type Limits, placeIn, prepare } from "./sandbox.ts";
 import { printProgress, reportTraining, type TrainingRun } from "./training_report.ts";
 
-/**
- * Exercise 9's training run: 3,000 steps of the lecture's network (200
- * hidden units, batches of 32), the learning rate 0.1 and then 0.01 for the
- * second half, as chapter 9's short run; a progress line every 500 steps.
- *
- * @example
- * ```ts
- * `${TRAINING.steps} steps`; // "3000 steps"
- * ```
- */
-export const TRAINING = { steps: 3000, every: 500 };
+/** A progress line every this many steps of exercise 9's training. */
+const EVERY = 500;
 
 const TRAIN_RUNTIME = fromFileUrl(new URL("./train_runtime.ts", import.meta.url));
 const TENSOR = new URL("../../tensor.ts", import.meta.url).href;
@@ -80,7 +72,7 @@ export function forwardModule(): string {
  * ```
  */
 export function kernelsRun(steps: number) {
-  const trainer = new Trainer({ steps, decayStep: steps / 2 });
+  const trainer = new Trainer({ steps, decayStep: Math.floor(steps / 2) });
   const start = mapParams((name) => clone(trainer.params[name]));
   const { batchSize: n, blockSize: B } = trainer.config;
   const Xb = new Int32Array(steps * n * B);
@@ -177,7 +169,7 @@ export async function trainWithYours(
   limits: Limits,
   shown: string,
 ): Promise<number> {
-  const { steps, every } = TRAINING;
+  const steps = limits.trainSteps;
   console.log(`\nNow the lecture's exercise 4: training with your backward pass.\n`);
   const kernels = kernelsRun(steps);
   const { config } = kernels.trainer;
@@ -193,7 +185,7 @@ export async function trainWithYours(
     lr: config.lr,
     decayStep: config.decayStep,
     decay: LR_DECAY,
-    every,
+    every: EVERY,
   };
   const ran = await runTraining(header, limits, kernels.losses);
   const params = ran.end?.ended === "trained" ? paramsOf(ran.end, kernels.start) : undefined;

@@ -143,7 +143,12 @@ export function reportTraining(r: TrainingRun): number {
     return 1;
   }
   const steps = r.losses.length;
-  console.log(`\n${curvesSideBySide(r.losses, r.kernelLosses)}\n`);
+  const reported = r.losses.filter(Number.isFinite).length;
+  console.log(
+    reported === steps
+      ? `\n${curvesSideBySide(r.losses, r.kernelLosses)}\n`
+      : `\nYour training reported the losses of ${reported} of its ${steps} steps, so there is no curve to draw.\n`,
+  );
   const split = (t: Trainer) => [t.evaluate(t.data.train), t.evaluate(t.data.dev)];
   const [mine, theirs] = [split(r.yours), split(r.kernels)];
   const first = Math.min(100, steps);
