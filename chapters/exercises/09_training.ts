@@ -6,19 +6,21 @@
  * step as one function, from the loss down to every parameter, then train
  * the network with it. The fused cross-entropy (exercise 7) and the fused
  * batchnorm (exercise 8) are allowed, and recommended: this is the backward
- * pass of chapter 9. Replace each `todo(...)` with your gradient, then run
+ * pass of chapter 9.
+ *
+ * Replace each `todo(...)` with your gradient, then check your work with
  *
  *     deno task exercise 9
  *
  * which checks every gradient on the lecture's batch (the seven parameter
  * gradients against the kernels' training step that `deno task train` runs)
  * and names the likely mistake of a wrong one. Once all are right, it trains
- * the lecture's 200-unit network with your function (the forward pass is
- * chapter 2's, the backward pass is yours), draws your loss curve beside
- * the kernels' from the same start on the same batches, calibrates
- * batchnorm, measures the loss on the training and validation sets, and
- * samples names from the network your gradients trained. Stuck on one?
- * The hints come in steps, each a little closer to the answer:
+ * the lecture's 200-unit network with your function for 3,000 steps (the
+ * forward pass is chapter 2's, the backward pass is yours), draws your loss
+ * curve beside the kernels' from the same start on the same batches,
+ * calibrates batchnorm, measures the loss on the training and validation
+ * sets, and samples names from the network your gradients trained. Stuck on
+ * one? The hints come in steps, each a little closer to the answer:
  *
  *     deno task exercise 9 --hint dhprebn            # 1. the forward line and the shapes
  *     deno task exercise 9 --hint dhprebn --level 2  # 2. the local derivative

@@ -34,7 +34,7 @@ import { LR_DECAY, Trainer } from "../../train/trainer.ts";
 import { fromFileUrl } from "../../paths.ts";
 import { runBounded } from "./bounded.ts";
 import { type Limits, placeIn, prepare } from "./sandbox.ts";
-import { printProgress, reportTraining, type TrainingRun } from "./training_report.ts";
+import { printProgress, reportTraining } from "./training_report.ts";
 
 /** A progress line every this many steps of exercise 9's training. */
 const EVERY = 500;
@@ -189,24 +189,38 @@ export async function trainWithYours(
   };
   const ran = await runTraining(header, limits, kernels.losses);
   const params = ran.end?.ended === "trained" ? paramsOf(ran.end, kernels.start) : undefined;
-  const yours = params && new Trainer(config, kernels.trainer.data, {
+  return reportTraining({
+    ...ran,
+    ...trained(kernels, params, ran.losses),
+    shown,
+    place: placeIn(prepared, shown),
+    limits,
+  });
+}
+
+/**
+ * The kernels' network and its losses, and the network trained with the
+ * learner's gradients, when its parameters came back whole (`params`): a
+ * trainer that holds them after the kernels' run's steps, to calibrate,
+ * evaluate and sample.
+ *
+ * @example
+ * ```ts
+ * const kernels = kernelsRun(2);
+ * trained(kernels, kernels.start, new Float64Array([3.3, 3.2])).yours?.step; // 2
+ * ```
+ */
+export function trained(kernels: ReturnType<typeof kernelsRun>, params: Params | undefined, losses: Float64Array) {
+  const { trainer } = kernels;
+  const yours = params && new Trainer(trainer.config, trainer.data, {
     params,
     state: {
-      step: steps,
-      generator: kernels.trainer.generatorState(),
-      lossLog10: Float32Array.from(ran.losses, Math.log10),
+      step: trainer.step,
+      generator: trainer.generatorState(),
+      lossLog10: Float32Array.from(losses, Math.log10),
       bnmean: null,
       bnvar: null,
     },
   });
-  const run: TrainingRun = {
-    ...ran,
-    yours,
-    kernels: kernels.trainer,
-    kernelLosses: kernels.losses,
-    shown,
-    place: placeIn(prepared, shown),
-    limits,
-  };
-  return reportTraining(run);
+  return { yours, kernels: trainer, kernelLosses: kernels.losses };
 }

@@ -1,10 +1,19 @@
 // Exercise 9 end to end: a learner's backward pass checked, then the network
 // trained with it in the sandbox, beside the kernels' run. A short run (300
 // steps) keeps each test to seconds. Needs --allow-read --allow-write
-// --allow-run; plain `deno test` skips these visibly.
+// --allow-run; plain `deno test` skips these visibly, except the notebook's
+// training, which needs none but takes a while.
 
 import assert from "node:assert/strict";
 import { canUseFiles, checkText, edited, fsTest as test, SKIP, solvedStub } from "./testing.ts";
+import { trainInNotebook } from "./notebook_training.ts";
+import { quietly } from "../../testing.ts";
+import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
+import { backpropFirstLayer } from "../../../chapters/06_first_layer.ts";
+import { crossEntropyBackward } from "../../../chapters/07_fused_cross_entropy.ts";
+import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
+import type { ExerciseInput } from "../../exercise/learner.ts";
+import type { Tensor } from "../../tensor.ts";
 
 if (!canUseFiles) console.log(`training_fs_test.ts: ${SKIP}`);
 
@@ -121,8 +130,28 @@ fsTest("the training process loads only modules that hold no correct value", asy
     "lib/exercise/hooks.ts",
     "lib/exercise/learner.ts",
     "lib/exercise/marks.ts",
+    "lib/exercise/training_loop.ts",
     "lib/exercise/training_wire.ts",
     "lib/exercise/wire.ts",
     "lib/tensor.ts",
   ]);
+});
+
+/** The whole backward pass from the chapters' functions, as exercise 9 asks for it. */
+function chapters({ fwd, params, batch }: ExerciseInput): Record<string, Tensor> {
+  const dlogits = crossEntropyBackward(fwd.logits, batch.Yb); // [n, 27]
+  const { dh, dW2, db2, dhpreact } = backpropOutputLayer(dlogits, fwd, params);
+  const dbngain = fwd.bnraw.mul(dhpreact).sum(0, true); // [1, nHidden]
+  const dbnbias = dhpreact.sum(0, true); // [1, nHidden]
+  const dhprebn = batchnormBackward(dhpreact, fwd.bnraw, fwd.bnvarInv, params.bngain); // [n, nHidden]
+  const { dembcat, dW1, db1, demb, dC } = backpropFirstLayer(dhprebn, fwd, params, batch.Xb);
+  return { dlogits, dh, dW2, db2, dhpreact, dbngain, dbnbias, dhprebn, dembcat, dW1, db1, demb, dC };
+}
+
+Deno.test("in a notebook, a whole backward pass that is right trains beside the kernels and samples", async () => {
+  const { output } = await quietly(() => trainInNotebook(9, chapters, 40));
+  assert.match(output, /All 13 gradients of exercise 9 are right/);
+  assert.match(output, /step 40 of 40: loss \d\.\d{4} \(the kernels' \d\.\d{4}\)/);
+  assert.match(output, /val loss, batchnorm calibrated\s+\d\.\d{4}\s+\d\.\d{4}/);
+  assert.match(output, /Your backward pass trained the network as well as the kernels do: 40 steps/);
 });

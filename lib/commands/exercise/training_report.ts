@@ -27,8 +27,8 @@ import type { Limits } from "./sandbox.ts";
 
 /** What the training run came to, for {@linkcode reportTraining}. */
 export interface TrainingRun {
-  /** The training process. */
-  run: BoundedRun;
+  /** The training process (none when a notebook trained in its own kernel). */
+  run?: BoundedRun;
   /** Its end frame, when it sent one. */
   end?: TrainEnd;
   /** The loss of each of the learner's steps (NaN for a step not reported). */
@@ -116,17 +116,17 @@ function stopText(r: TrainingRun): string {
   if (r.end?.ended === "trained") {
     return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
   }
-  if (r.run.killed) {
+  if (r.run?.killed) {
     return `Training with your backward pass took more than ${
       r.limits.trainMs / 1000
     } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
   }
-  return `Your code ended the training process (exit code ${r.run.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`;
+  return `Your code ended the training process (exit code ${r.run?.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`;
 }
 
 /** The learner's output while training, as much as was kept. */
 function learnerOutput(r: TrainingRun): string[] {
-  if (r.run.out.length === 0) return [];
+  if (!r.run || r.run.out.length === 0) return [];
   const cut = r.run.cut > 0 ? [`… ${r.run.cut.toLocaleString("en-US")} more lines cut`] : [];
   return ["Your code printed, while training:", ...r.run.out, ...cut, ""];
 }
