@@ -41,8 +41,9 @@ Deno.test("the two loss curves share one scale, side by side", () => {
 
 Deno.test("a training that stopped says where, and fails", async () => {
   const { trainer } = kernelsRun(1);
+  const process = { status: { success: true, code: 0, signal: null }, out: [], cut: 0, stderr: "", ms: 10 };
   const run: TrainingRun = {
-    run: { status: { success: true, code: 0, signal: null }, out: [], cut: 0, stderr: "", ms: 10 },
+    run: process,
     end: {
       ended: "stopped",
       step: 1,
@@ -64,7 +65,7 @@ Deno.test("a training that stopped says where, and fails", async () => {
     /Training stopped at step 1 of 3: your gradients\(\) threw: 09_training\.ts:7:3: Cannot add\./,
   );
   const { output: killed } = await quietly(() =>
-    Promise.resolve(reportTraining({ ...run, end: undefined, run: { ...run.run, killed: "deadline" } }))
+    Promise.resolve(reportTraining({ ...run, end: undefined, run: { ...process, killed: "deadline" } }))
   );
   assert.match(killed.replace(/\s+/g, " "), /took more than 120 s, so it was stopped after step 0 of 3/);
 });
