@@ -112,14 +112,17 @@ export interface TrainingLoop {
  * @example
  * ```ts
  * import { tensor } from "../tensor.ts";
- * const params = { W: tensor([1]) } as unknown as Params;
+ * import type { Forward, Params } from "../model.ts";
+ * // One parameter, b2 = [1], and a loss of b2²: two steps at lr 0.5 take it to 0.
+ * const params = { b2: tensor([1]) } as unknown as Params;
  * const run: TrainingLoop = {
  *   params, X: { data: new Int32Array(2), shape: [2, 1] }, Y: { data: new Int32Array(2), shape: [2] },
  *   n: 1, steps: 2, lr: 0.5, decayStep: 2, decay: 0.1, every: 1,
- *   forward: (p) => ({ loss: p.W.data[0] ** 2 }) as unknown as Forward, // a loss of W²
+ *   forward: (p) => ({ loss: p.b2.data[0] ** 2 }) as unknown as Forward,
  *   onProgress: () => {},
  * };
- * trainWith(run, ({ params }) => ({ dW: params.W.mul(2) })).ended; // "trained": W went 1 → 0 → 0
+ * trainWith(run, ({ params }) => ({ db2: params.b2.mul(2) })).ended; // "trained"
+ * params.b2.data[0]; // 0
  * ```
  */
 export function trainWith(run: TrainingLoop, backward: Backward): TrainEnd {
