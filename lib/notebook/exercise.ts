@@ -89,6 +89,15 @@ function intro(doc: string, chapter: number, path: string): string {
   return [...paragraphs.slice(0, from), here, ...paragraphs.slice(to + 1)].join("\n\n");
 }
 
+/** The imports cell: the stub's imports, then the check's functions, each moved to `dir`. */
+function importCell(imports: string[], path: string, dir: string, check: CheckFunction): string {
+  const names = [check.input, check.name, check.summary, ...(check.train ? [check.train] : [])];
+  return [
+    ...imports.map((s) => moveImport(s, path, dir)),
+    moveImport(`import { ${names.join(", ")} } from "./${check.module}";`, "x", dir),
+  ].join("\n");
+}
+
 /**
  * The notebook of the exercise whose stub is `stub`, for the directory `dir`.
  *
@@ -125,18 +134,7 @@ export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: s
         `Save As, e.g. \`mine_${basename(stub.path).replace(/\.ts$/, ".ipynb")}\`): its imports are relative, so a ` +
         `copy in another folder fails with \`Module not found\`.*`,
     ),
-    code(
-      [
-        ...imports.map((s) => moveImport(s, stub.path, dir)),
-        moveImport(
-          `import { ${
-            [check.input, check.name, check.summary, ...(check.train ? [check.train] : [])].join(", ")
-          } } from "./${check.module}";`,
-          "x",
-          dir,
-        ),
-      ].join("\n"),
-    ),
+    code(importCell(imports, stub.path, dir, check)),
     markdown("The lecture's first batch, its forward pass, and the correct gradient flowing in from above:"),
     code(
       [
