@@ -32,6 +32,7 @@ import { mapParams, PARAM_NAMES, type Params } from "../../model.ts";
 import { clone, indexTensor, Tensor } from "../../tensor.ts";
 import { LR_DECAY, Trainer } from "../../train/trainer.ts";
 import { fromFileUrl } from "../../paths.ts";
+import { wrap } from "../../report/print.ts";
 import { runBounded } from "./bounded.ts";
 import { type Limits, placeIn, prepare } from "./sandbox.ts";
 import { printProgress, reportTraining } from "./training_report.ts";
@@ -170,9 +171,18 @@ export async function trainWithYours(
   shown: string,
 ): Promise<number> {
   const steps = limits.trainSteps;
-  console.log(`\nNow the lecture's exercise 4: training with your backward pass.\n`);
   const kernels = kernelsRun(steps);
   const { config } = kernels.trainer;
+  console.log(`\nNow the lecture's exercise 4: training with your backward pass.\n`);
+  console.log(
+    wrap(
+      `${
+        steps.toLocaleString("en-US")
+      } steps of the lecture's ${config.nHidden}-unit network, from the start and on the batches of the kernels' run, in a process with no permissions (at most ${
+        limits.trainMs / 1000
+      } s):`,
+    ) + "\n",
+  );
   const prepared = prepare(spec, path, text);
   const header: TrainHeader = {
     forward: forwardModule(),
