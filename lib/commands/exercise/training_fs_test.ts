@@ -1,8 +1,8 @@
 // Exercise 9 end to end: a learner's backward pass checked, then the network
 // trained with it in the sandbox, beside the kernels' run. A short run (300
 // steps) keeps each test to seconds. Needs --allow-read --allow-write
-// --allow-run; plain `deno test` skips these visibly, except the notebook's
-// training, which needs none but takes a while.
+// --allow-run; plain `deno test` skips these visibly (the notebook's training
+// needs none, but is skipped with them: it takes a while).
 
 import assert from "node:assert/strict";
 import { canUseFiles, checkText, edited, fsTest as test, SKIP, solvedStub } from "./testing.ts";
@@ -148,7 +148,7 @@ function chapters({ fwd, params, batch }: ExerciseInput): Record<string, Tensor>
   return { dlogits, dh, dW2, db2, dhpreact, dbngain, dbnbias, dhprebn, dembcat, dW1, db1, demb, dC };
 }
 
-Deno.test("in a notebook, a whole backward pass that is right trains beside the kernels and samples", async () => {
+fsTest("in a notebook, a whole backward pass that is right trains beside the kernels and samples", async () => {
   const { output } = await quietly(() => trainInNotebook(9, chapters, 40));
   assert.match(output, /All 13 gradients of exercise 9 are right/);
   assert.match(output, /step 40 of 40: loss \d\.\d{4} \(the kernels' \d\.\d{4}\)/);
