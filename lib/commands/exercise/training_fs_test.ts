@@ -155,3 +155,19 @@ fsTest("in a notebook, a whole backward pass that is right trains beside the ker
   assert.match(output, /val loss, batchnorm calibrated\s+\d\.\d{4}\s+\d\.\d{4}/);
   assert.match(output, /Your backward pass trained the network as well as the kernels do: 40 steps/);
 });
+
+fsTest("a training that never ends is stopped at its limit, and one that ends itself is told so", async (ws) => {
+  const at200 = (code: string) =>
+    edited(solvedStub(9), [["return { dlogits,", `if (W1.shape[1] === 200) ${code}\n  return { dlogits,`]]);
+  const forever = await checkText(ws, 9, at200("for (;;) {}"), { ...SHORT, trainMs: 4000 });
+  assert.equal(forever.result, 1);
+  assert.match(forever.flat, /All 13 gradients of exercise 9 are right/);
+  assert.match(
+    forever.flat,
+    /Training with your backward pass took more than 4 s, so it was stopped after step 0 of 300/,
+  );
+  assert.ok(forever.ms < 60_000, `took ${forever.ms} ms`);
+  const exits = await checkText(ws, 9, at200("Deno.exit(3);"), SHORT);
+  assert.equal(exits.result, 1);
+  assert.match(exits.flat, /Your code ended the training process \(exit code 3\) after step 0 of 300/);
+});
