@@ -1,5 +1,6 @@
 /**
- * What each exercise asks for: the gradients of chapters 3 to 8, the forward
+ * What each exercise asks for: the gradients of chapters 3 to 8 (and, in
+ * exercise 9, all of them at once: training_spec.ts), the forward
  * line each inverts, the order and dependencies, the hints, and the separate
  * contributions of the tensors used twice (so a missed one can be named).
  *
@@ -23,8 +24,10 @@ import stub5 from "./05_batchnorm.ts" with { type: "text" };
 import stub6 from "./06_first_layer.ts" with { type: "text" };
 import stub7 from "./07_fused_cross_entropy.ts" with { type: "text" };
 import stub8 from "./08_fused_batchnorm.ts" with { type: "text" };
+import stub9 from "./09_training.ts" with { type: "text" };
 import type { ExerciseInput, ExerciseSpec } from "../../lib/exercise/checker.ts";
 import type { Term } from "../../lib/exercise/diagnose.ts";
+import { trainingExercise } from "./training_spec.ts";
 import { add, indexTensor, mul, oneHot, ones, pow, softmax, sub, sum, type Tensor, zeros } from "../../lib/tensor.ts";
 
 /** Whether two tensors hold the same numbers, bit for bit. */
@@ -589,3 +592,6 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
     ],
   },
 };
+
+// Exercise 9 takes its gradients from exercises 4 to 8.
+EXERCISES[9] = trainingExercise(EXERCISES, stub9);

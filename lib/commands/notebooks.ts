@@ -62,7 +62,7 @@ export interface GeneratedNotebook {
  *
  * @example
  * ```ts
- * generateNotebooks().length; // 15: nine chapters, six exercises
+ * generateNotebooks().length; // 16: nine chapters, seven exercises
  * ```
  */
 export function generateNotebooks(): GeneratedNotebook[] {
@@ -81,6 +81,7 @@ export function generateNotebooks(): GeneratedNotebook[] {
         input: "exerciseInput",
         summary: "notebookSummary",
         module: "lib/commands/exercise/notebook_api.ts",
+        train: spec.trains ? "trainInNotebook" : undefined,
       },
     ),
   }));

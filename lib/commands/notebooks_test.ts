@@ -18,6 +18,7 @@ import nb12 from "../../chapters/notebooks/exercises/05_batchnorm.ipynb" with { 
 import nb13 from "../../chapters/notebooks/exercises/06_first_layer.ipynb" with { type: "text" };
 import nb14 from "../../chapters/notebooks/exercises/07_fused_cross_entropy.ipynb" with { type: "text" };
 import nb15 from "../../chapters/notebooks/exercises/08_fused_batchnorm.ipynb" with { type: "text" };
+import nb16 from "../../chapters/notebooks/exercises/09_training.ipynb" with { type: "text" };
 import { sources } from "../notebook/ipynb.ts";
 import { editedCopyPath, generateNotebooks, notebooksCommand, parseNotebook } from "./notebooks.ts";
 import { UsageError } from "../cli.ts";
@@ -40,6 +41,7 @@ const COMMITTED = new Map<string, string>([
   ["chapters/notebooks/exercises/06_first_layer.ipynb", nb13],
   ["chapters/notebooks/exercises/07_fused_cross_entropy.ipynb", nb14],
   ["chapters/notebooks/exercises/08_fused_batchnorm.ipynb", nb15],
+  ["chapters/notebooks/exercises/09_training.ipynb", nb16],
 ]);
 
 const FIX = "run `deno task notebooks`, then `deno task notebooks --execute` to refresh the outputs";

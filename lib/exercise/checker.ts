@@ -66,7 +66,7 @@ export interface GradientSpec {
 
 /** One exercise: a chapter with its gradients left for the learner. */
 export interface ExerciseSpec {
-  /** The chapter number, 3 to 8. */
+  /** The chapter number, 3 to 9. */
   chapter: number;
   /** The chapter's title. */
   title: string;
@@ -78,6 +78,16 @@ export interface ExerciseSpec {
   source: string;
   /** The function of the chapter that computes these gradients. */
   solvedIn: string;
+  /** Where `--solution` says the solution comes from, when not "chapter N (solvedIn)" (exercise 9's: chapters 4 to 8). */
+  solvedBy?: string;
+  /**
+   * The gradients this exercise is checked against instead of TensorFlow.js's,
+   * by the reference's names: exercise 9's seven parameter gradients from the
+   * kernels' training step.
+   */
+  reference?: (input: ExerciseInput) => Partial<Gradients>;
+  /** Whether, once every gradient is right, `deno task exercise` trains the network with them (exercise 9). */
+  trains?: boolean;
   /** The correct upstream gradients the exercise starts from (for the chain-rule diagnosis). */
   given: GivenGradient[];
   /** The gradients, in the order the chapter computes them. */

@@ -55,6 +55,12 @@ export interface CheckFunction {
   summary: string;
   /** The module, e.g. `lib/commands/exercise/notebook_api.ts`. */
   module: string;
+  /**
+   * For an exercise that trains the network (9): the function, from the same
+   * module, that checks the learner's whole gradients() and trains with it,
+   * called as `train(chapter, gradients)`.
+   */
+  train?: string;
 }
 
 /**
@@ -81,6 +87,15 @@ function intro(doc: string, chapter: number, path: string): string {
     `the answer with its pieces named, and only \`--solution NAME\` the chapter's own line. ` +
     `\`deno task exercise --api\` lists every tensor operation, and the lecture's PyTorch as you write it here.`;
   return [...paragraphs.slice(0, from), here, ...paragraphs.slice(to + 1)].join("\n\n");
+}
+
+/** The imports cell: the stub's imports, then the check's functions, each moved to `dir`. */
+function importCell(imports: string[], path: string, dir: string, check: CheckFunction): string {
+  const names = [check.input, check.name, check.summary, ...(check.train ? [check.train] : [])];
+  return [
+    ...imports.map((s) => moveImport(s, path, dir)),
+    moveImport(`import { ${names.join(", ")} } from "./${check.module}";`, "x", dir),
+  ].join("\n");
 }
 
 /**
@@ -119,16 +134,7 @@ export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: s
         `Save As, e.g. \`mine_${basename(stub.path).replace(/\.ts$/, ".ipynb")}\`): its imports are relative, so a ` +
         `copy in another folder fails with \`Module not found\`.*`,
     ),
-    code(
-      [
-        ...imports.map((s) => moveImport(s, stub.path, dir)),
-        moveImport(
-          `import { ${check.input}, ${check.name}, ${check.summary} } from "./${check.module}";`,
-          "x",
-          dir,
-        ),
-      ].join("\n"),
-    ),
+    code(importCell(imports, stub.path, dir, check)),
     markdown("The lecture's first batch, its forward pass, and the correct gradient flowing in from above:"),
     code(
       [
@@ -153,6 +159,31 @@ export function exerciseNotebook(stub: SourceFile, notes: GradientNote[], dir: s
         `of each cell above:`,
     ),
     code(`console.log(${check.summary}(${chapter}));`),
+    ...(check.train ? trainingCells(stub, chapter, check.train) : []),
   );
   return notebook(cells);
+}
+
+/**
+ * The cells that train with the learner's backward pass: the stub's whole
+ * gradients() to fill in (the lines from the cells above, as one function),
+ * then the call that checks it and trains the network with it.
+ */
+function trainingCells(stub: SourceFile, chapter: number, train: string) {
+  const start = stub.text.indexOf("export function gradients(");
+  const end = stub.text.indexOf("\n}\n", start);
+  if (start === -1 || end === -1) throw new SyntaxError(`${stub.path} has no function gradients(input) to train with`);
+  return [
+    markdown(
+      `## Training with your backward pass\n\nThe lecture's exercise 4. Write the lines of the cells above into ` +
+        `one function, \`gradients\` below (it starts as the stub does: replace each \`todo(…)\`), and run the cell ` +
+        `after it. It checks your function on the lecture's batch, as \`deno task exercise ${chapter}\` does; once ` +
+        `every gradient is right, it trains the lecture's 200-unit network with it (chapter 2's forward pass, your ` +
+        `backward pass) beside the kernels' run from the same start on the same batches, calibrates batchnorm, ` +
+        `gives the loss on the training and validation sets, and samples names from both networks. Write sizes as ` +
+        `the tensors give them, never as numbers: the check has 64 hidden units, the training 200.`,
+    ),
+    code(stub.text.slice(start + "export ".length, end + 2)),
+    code(`${train}(${chapter}, gradients);`),
+  ];
 }

@@ -86,3 +86,16 @@ Deno.test("a stub without todo lines or a gradient the spec does not know is ref
     { message: /x\/04_x\.ts: its doc must say how to check/ },
   );
 });
+
+Deno.test("an exercise that trains ends with the whole function to fill in and the call that trains with it", () => {
+  const train = { ...CHECK, train: "trainInNotebook" };
+  const cells = sources(
+    exerciseNotebook({ path: "chapters/exercises/09_x.ts", text: STUB }, notes, "chapters/notebooks/exercises", train),
+  );
+  assert.match(cells[1][1], /import \{ exerciseInput, notebookChecker, notebookSummary, trainInNotebook \} from/);
+  const at = cells.findIndex(([, text]) => text === "console.log(notebookSummary(9));");
+  assert.match(cells[at + 1][1], /^## Training with your backward pass\n\nThe lecture's exercise 4\./);
+  assert.equal(cells[at + 2][1], STUB.slice(STUB.indexOf("function gradients("), -1));
+  assert.equal(cells[at + 3][1], "trainInNotebook(9, gradients);");
+  assert.equal(cells.length, at + 4);
+});

@@ -28,6 +28,7 @@ import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint, type HintLevel } from "./hints.ts";
 import { LIMITS, type Limits, runInSandbox } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
+import { trainWithYours } from "./training.ts";
 import { wholeApiCard } from "../../exercise/api_card.ts";
 
 /**
@@ -76,7 +77,8 @@ async function readLearnerFile(path: string, shown: string): Promise<string> {
  * Checks the learner's file at `path` in the sandbox (see sandbox.ts: its
  * imports and types first, then run with no permissions, within `limits`)
  * and prints what the learner's code printed, then the verdicts or the
- * located errors; the exit code.
+ * located errors; for an exercise that trains (9), once every gradient is
+ * right, trains the network with them (training.ts). The exit code.
  */
 async function checkFile(spec: ExerciseSpec, path: string, limits: Limits): Promise<number> {
   const shown = relative(Deno.cwd(), path);
@@ -84,7 +86,8 @@ async function checkFile(spec: ExerciseSpec, path: string, limits: Limits): Prom
   const run = await runInSandbox(spec, path, text, limits, shown);
   const report = reportRun(run, shown, text, limits);
   console.log(report.text);
-  return report.code;
+  if (report.code !== 0 || !spec.trains) return report.code;
+  return await trainWithYours(spec, path, text, limits, shown);
 }
 
 /** For tests of `--watch`: a signal that stops watching, and a call each time it starts waiting for a save. */
@@ -173,7 +176,7 @@ function parseRequest(args: string[]): Request {
   if (positionals.length > 1) throw new UsageError(`exercise takes one number, got ${positionals.join(" ")}`);
   const spec = EXERCISES[Number(positionals[0])];
   if (!/^\d+$/.test(positionals[0]) || !spec) {
-    throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 8`);
+    throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 9`);
   }
   if (values.level !== undefined && values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
   return {

@@ -9,9 +9,9 @@ import project from "../../../deno.json" with { type: "json" };
 import typecheck from "./typecheck.json" with { type: "json" };
 
 Deno.test("exercise mode's bad input is one clear line", async () => {
-  await assert.rejects(() => exerciseCommand(["9"]), {
+  await assert.rejects(() => exerciseCommand(["10"]), {
     name: "UsageError",
-    message: /no exercise "9": exercises are chapters 3 to 8/,
+    message: /no exercise "10": exercises are chapters 3 to 9/,
   });
   await assert.rejects(() => exerciseCommand(["3", "--level", "2"]), { message: "--level goes with --hint NAME" });
   await assert.rejects(() => exerciseCommand(["3", "--hint", "dprobs", "--level", "4"]), UsageError);

@@ -48,7 +48,7 @@ export function hint(spec: ExerciseSpec, name: string, level: HintLevel | "solut
   }
   if (level === "solution") {
     const lines = extractSolution(spec.source, spec.solvedIn, g.solution ?? [name]);
-    return `The solution from chapter ${spec.chapter} (${spec.solvedIn}):\n\n${
+    return `The solution from ${spec.solvedBy ?? `chapter ${spec.chapter} (${spec.solvedIn})`}:\n\n${
       lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")
     }`;
   }

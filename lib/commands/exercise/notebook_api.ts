@@ -7,7 +7,9 @@
  * is (cell_check.ts), so `bngain * dhpreact` gets the same message; then
  * {@linkcode checkOne} gives the verdict and the diagnosis, and a wrong or
  * unfinished gradient hands the cells below the correct value, so one
- * mistake never cascades.
+ * mistake never cascades. Exercise 9's notebook ends with the whole
+ * backward pass as one function, which {@linkcode trainInNotebook} checks
+ * and trains the network with.
  *
  * @example
  * ```ts
@@ -29,6 +31,8 @@ import { formatVerdicts } from "../../exercise/verdicts.ts";
 import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
 import { typeCheckCell } from "./cell_check.ts";
 import { editDistance } from "../../spelling.ts";
+
+export { trainInNotebook } from "./notebook_training.ts";
 
 /**
  * What every exercise receives, as `deno task exercise N` gives it: the

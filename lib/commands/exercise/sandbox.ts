@@ -45,7 +45,7 @@ import { type CallReport, type Commit, type Header, pack, readMark, toBase64 } f
 import { fromFileUrl, toFileUrl } from "../../paths.ts";
 import { dirname, relative } from "node:path";
 import { type BoundedRun, type Control, runBounded } from "./bounded.ts";
-import { exerciseContext, exerciseInput } from "./context.ts";
+import { contextFor, exerciseInput } from "./context.ts";
 import { correctGradients } from "../../exercise/checker.ts";
 
 /** The limits on a check of a learner's file. */
@@ -62,6 +62,9 @@ export interface Limits {
   heapMb: number;
   /** The data segment of each process (its array buffers included), in MB, where prlimit exists. */
   dataMb: number;
+  /** How many steps exercise 9 trains with the learner's gradients, and how long that may take in all, in ms. */
+  trainSteps: number;
+  trainMs: number;
   /** How many lines of the learner's own output are shown, and how many bytes. */
   outputLines: number;
   outputBytes: number;
@@ -71,7 +74,9 @@ export interface Limits {
  * The limits `deno task exercise` uses: 5 s for the learner's code (its top
  * level, then gradients()), 20 s for each process of the run in all, 30 s
  * and 512 MB for the type check, 512 MB of heap and 1 GB in all for the
- * learner's process, and 200 lines (64 KiB) of its output shown.
+ * learner's process, 3,000 steps in at most 2 minutes for exercise 9's
+ * training with the learner's gradients (about 30 s on a laptop), and 200
+ * lines (64 KiB) of its output shown.
  *
  * @example
  * ```ts
@@ -85,6 +90,8 @@ export const LIMITS: Limits = {
   typeCheckHeapMb: 512,
   heapMb: 512,
   dataMb: 1024,
+  trainSteps: 3000,
+  trainMs: 120_000,
   outputLines: 200,
   outputBytes: 1 << 16,
 };
@@ -340,7 +347,7 @@ function headerOf(spec: ExerciseSpec, prepared: Prepared, feed?: Header["feed"])
 
 /** The reply to a commit: the gradient's correct value (nothing, for a name the exercise does not know). */
 function answerer(spec: ExerciseSpec): (name: string) => string {
-  const correct = correctGradients(spec, exerciseContext());
+  const correct = correctGradients(spec, contextFor(spec));
   return (name) => {
     const t = Object.hasOwn(correct, name) ? correct[name] : undefined;
     return `${JSON.stringify({ name, shape: t ? t.shape : [0], f32: t ? toBase64(t.data) : "" })}\n`;
@@ -382,7 +389,7 @@ export async function runInSandbox(
   const ran = { ...base, out: first.run.out, cut: first.run.cut };
   if (!first.report) return { ...ran, stop: first.stop };
   if (first.report.ended === "load") return { ...ran, stop: { why: "load", report: first.report } };
-  const context = exerciseContext();
+  const context = contextFor(spec);
   const asWritten = readAsWritten(first.report, prepared.lines);
   const feed = feedFor(spec, asWritten, context);
   let threw = "";

@@ -1,0 +1,183 @@
+/**
+ * What exercise 9's training run comes to, as the learner reads it: a
+ * progress line as the losses arrive, then either why the training stopped
+ * (a limit, a throw at a step, gradients of the wrong shape) or the two loss
+ * curves side by side (the learner's and the kernels', from the same start
+ * on the same batches), the losses after calibrating batchnorm, and names
+ * sampled from each network.
+ *
+ * @example
+ * ```ts
+ * import { curvesSideBySide } from "./training_report.ts";
+ * const falling = Float64Array.from({ length: 100 }, (_, i) => 3.3 - i / 100);
+ * console.log(curvesSideBySide(falling, falling)); // two charts of log10(loss), one beside the other
+ * ```
+ * @module
+ */
+
+import asciichart from "asciichart";
+import { windowMeans } from "../../report/chart.ts";
+import { table, wrap } from "../../report/print.ts";
+import type { Trainer } from "../../train/trainer.ts";
+import type { TrainEnd } from "../../exercise/training_wire.ts";
+import type { Thrown } from "../../exercise/wire.ts";
+import { plainRefusal } from "../../exercise/judge.ts";
+import type { BoundedRun } from "./bounded.ts";
+import type { Limits } from "./sandbox.ts";
+
+/** What the training run came to, for {@linkcode reportTraining}. */
+export interface TrainingRun {
+  /** The training process (none when a notebook trained in its own kernel). */
+  run?: BoundedRun;
+  /** Its end frame, when it sent one. */
+  end?: TrainEnd;
+  /** The loss of each of the learner's steps (NaN for a step not reported). */
+  losses: Float64Array;
+  /** How long the process ran, in ms. */
+  ms: number;
+  /** The network the learner's gradients trained, when its parameters came back whole. */
+  yours?: Trainer;
+  /** The kernels' network after the same steps, and its losses. */
+  kernels: Trainer;
+  kernelLosses: Float64Array;
+  /** The learner's file as named in messages, and where a place in its program is in it. */
+  shown: string;
+  place: (at: NonNullable<Thrown["at"]>) => string | undefined;
+  limits: Limits;
+}
+
+/** The mean of `values` over [from, to). */
+const meanOf = (values: Float64Array, from: number, to: number) =>
+  values.subarray(Math.max(0, from), to).reduce((a, b) => a + b, 0) / (to - Math.max(0, from));
+
+/**
+ * One progress line: the learner's mean loss over the last window of steps
+ * beside the kernels' over the same steps, and the time per step.
+ *
+ * @example
+ * ```ts
+ * const losses = new Float64Array([3, 2.5]);
+ * printProgress(2, 10, losses, losses, 10); // "  step 2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step"
+ * ```
+ */
+export function printProgress(step: number, steps: number, yours: Float64Array, kernels: Float64Array, ms: number) {
+  const window = Math.min(step, 500);
+  const mine = meanOf(yours, step - window, step);
+  const theirs = meanOf(kernels, step - window, step);
+  console.log(
+    `  step ${step.toLocaleString("en-US").padStart(steps.toLocaleString("en-US").length)} of ${
+      steps.toLocaleString("en-US")
+    }: loss ${mine.toFixed(4)} (the kernels' ${theirs.toFixed(4)}), ${(ms / step).toFixed(1)} ms a step`,
+  );
+}
+
+/** A chart of log10 of `losses`, averaged over windows, drawn between `min` and `max`. */
+function curve(losses: Float64Array, points: number, min: number, max: number): string[] {
+  const { means } = windowMeans(Float32Array.from(losses, Math.log10), points);
+  return asciichart.plot(means, { height: 10, min, max, format: (x: number) => x.toFixed(3).padStart(6) }).split(
+    "\n",
+  );
+}
+
+/**
+ * The learner's loss curve and the kernels', side by side on the same scale:
+ * log10 of the loss, averaged over windows of steps.
+ *
+ * @example
+ * ```ts
+ * const losses = Float64Array.from({ length: 60 }, (_, i) => 3 - i / 60);
+ * curvesSideBySide(losses, losses).split("\n")[0].includes("the kernels'"); // true
+ * ```
+ */
+export function curvesSideBySide(yours: Float64Array, kernels: Float64Array, points = 30): string {
+  const { window, means } = windowMeans(Float32Array.from(yours, Math.log10), points);
+  const theirs = windowMeans(Float32Array.from(kernels, Math.log10), points).means;
+  const all = [...means, ...theirs].filter(Number.isFinite);
+  const [min, max] = [Math.min(...all), Math.max(...all)];
+  const left = curve(yours, points, min, max);
+  const right = curve(kernels, points, min, max);
+  const width = Math.max(...left.map((l) => l.length)) + 4;
+  const rows = left.map((l, i) => `${l.padEnd(width)}${right[i] ?? ""}`.trimEnd());
+  const head = `${"  yours".padEnd(width)}  the kernels'`;
+  return `log10(loss), mean over windows of ${window.toLocaleString("en-US")} steps:\n\n${head}\n${rows.join("\n")}`;
+}
+
+/** Why the training stopped, when it did not send its parameters back. */
+function stopText(r: TrainingRun): string {
+  const steps = r.losses.length;
+  const reached = r.losses.findIndex(Number.isNaN);
+  const at = reached === -1 ? steps : reached;
+  if (r.end?.ended === "stopped") {
+    const threw = r.end.threw;
+    const where = threw?.at && r.place(threw.at);
+    const what = threw ? `: ${where ? `${where}: ` : ""}${threw.value ? threw.text : plainRefusal(threw.text)}` : "";
+    return `Training stopped at step ${r.end.step} of ${steps}: ${r.end.why}${what}.`;
+  }
+  if (r.end?.ended === "trained") {
+    return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
+  }
+  if (r.run?.killed) {
+    return `Training with your backward pass took more than ${
+      r.limits.trainMs / 1000
+    } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
+  }
+  return `Your code ended the training process (exit code ${r.run?.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`;
+}
+
+/** The learner's output while training, as much as was kept. */
+function learnerOutput(r: TrainingRun): string[] {
+  if (!r.run || r.run.out.length === 0) return [];
+  const cut = r.run.cut > 0 ? [`… ${r.run.cut.toLocaleString("en-US")} more lines cut`] : [];
+  return ["Your code printed, while training:", ...r.run.out, ...cut, ""];
+}
+
+/**
+ * Prints what the training came to (see the module doc) and returns the
+ * exit code: 0 when it ran to the end and the learner's network does as
+ * well as the kernels' (its validation loss within 0.05 of theirs).
+ */
+export function reportTraining(r: TrainingRun): number {
+  for (const line of learnerOutput(r)) console.log(line);
+  if (!r.yours) {
+    console.log(wrap(stopText(r)));
+    return 1;
+  }
+  const steps = r.losses.length;
+  const reported = r.losses.filter(Number.isFinite).length;
+  console.log(
+    reported === steps
+      ? `\n${curvesSideBySide(r.losses, r.kernelLosses)}\n`
+      : `\nYour training reported the losses of ${reported} of its ${steps} steps, so there is no curve to draw.\n`,
+  );
+  const split = (t: Trainer) => [t.evaluate(t.data.train), t.evaluate(t.data.dev)];
+  const [mine, theirs] = [split(r.yours), split(r.kernels)];
+  const first = Math.min(100, steps);
+  const rows: (string | number)[][] = [
+    ["", "yours", "the kernels'"],
+    [
+      `loss, mean of the first ${first} steps`,
+      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, 0, first).toFixed(4)),
+    ],
+    [
+      `loss, mean of the last ${first} steps`,
+      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, steps - first, steps).toFixed(4)),
+    ],
+    ["train loss, batchnorm calibrated", mine[0].toFixed(4), theirs[0].toFixed(4)],
+    ["val loss, batchnorm calibrated", mine[1].toFixed(4), theirs[1].toFixed(4)],
+  ];
+  console.log(`${table(rows)}\n`);
+  const [a, b] = [r.yours.sample(20), r.kernels.sample(20)];
+  console.log(`Twenty names from each network (the lecture's seed, 2147483647 + 10):\n`);
+  console.log(`${table([["yours", "the kernels'"], ...a.map((name, i) => [name, b[i]])])}\n`);
+  const learned = mine[1] <= theirs[1] + 0.05;
+  console.log(wrap(
+    learned
+      ? `Your backward pass trained the network as well as the kernels do: ${steps.toLocaleString("en-US")} steps in ${
+        (r.ms / 1000).toFixed(1)
+      } s. The full 200,000-step run is deno task train.`
+      : `Your network's val loss, ${mine[1].toFixed(4)}, is well above the kernels' ${
+        theirs[1].toFixed(4)
+      }: your gradients() does something else at this size than on the check's batch (a size written as a number?).`,
+  ));
+  return learned ? 0 : 1;
+}
