@@ -207,10 +207,19 @@ function flatIndex(object: string, indices: string[]): string {
 function perRow({ object, indices, assigned }: Access): string {
   const idx = indices[1];
   if (!assigned) return `${object}.pickPerRow(${idx}) picks entry [i, ${idx}[i]] of every row i`;
-  const whole = `oneHot(${idx}, ${object}.shape[1]).mul(${assigned.value})`;
-  return `to put ${assigned.value} at [i, ${idx}[i]] of every row i, build the tensor whole: ${object} = ${
-    assigned.op === "=" ? whole : `${object}.add(${whole})`
-  } (oneHot makes the mask of those entries)`;
+  const mask = `oneHot(${idx}, ${object}.shape[1])`;
+  const whole = `${mask}.mul(${assigned.value})`;
+  const mark = "(oneHot makes the mask of those entries)";
+  switch (assigned.op) {
+    case "=":
+      return `to put ${assigned.value} at [i, ${idx}[i]] of every row i, build the tensor whole: ${object} = ${whole} ${mark}`;
+    case "+=":
+      return `to add ${assigned.value} at [i, ${idx}[i]] of every row i, add a whole tensor: ${object} = ${object}.add(${whole}) ${mark}`;
+    case "-=":
+      return `to subtract ${assigned.value} at [i, ${idx}[i]] of every row i, subtract a whole tensor: ${object} = ${object}.sub(${whole}) ${mark}`;
+    default:
+      return `to change entry [i, ${idx}[i]] of every row i, build a whole tensor from the mask ${mask} and combine it with ${object} ${mark}`;
+  }
 }
 
 /** What to write for a row lookup or scatter with an index tensor, `C[Xb]`, `dC[Xb] += demb`. */

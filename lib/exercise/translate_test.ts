@@ -103,6 +103,25 @@ Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write 
     asIndex,
     /to put -1 \/ n at \[i, Yb\[i\]\] of every row i, build the tensor whole: dlogprobs = oneHot\(Yb, dlogprobs\.shape\[1\]\)\.mul\(-1 \/ n\)/,
   );
+  // The lecture's `dlogits[range(n), Yb] -= 1` keeps its sign: a subtraction is translated to .sub, an addition to .add.
+  const minus = at(
+    "TS2538",
+    "Type 'IndexTensor' cannot be used as an index type.",
+    "  dlogits[range(n), Yb] -= 1;",
+    "range",
+  );
+  assertTranslates(
+    "index with [ ]",
+    minus,
+    /to subtract 1 at \[i, Yb\[i\]\] of every row i, subtract a whole tensor: dlogits = dlogits\.sub\(oneHot\(Yb, dlogits\.shape\[1\]\)\.mul\(1\)\)/,
+  );
+  const plus = at(
+    "TS2538",
+    "Type 'IndexTensor' cannot be used as an index type.",
+    "  dlogits[range(n), Yb] += 1;",
+    "range",
+  );
+  assertTranslates("index with [ ]", plus, /dlogits = dlogits\.add\(oneHot\(Yb, dlogits\.shape\[1\]\)\.mul\(1\)\)/);
   assertTranslates(
     "index with [ ]",
     at("TS2538", "Type 'IndexTensor' cannot be used as an index type.", "  const l = logprobs[range(n), Yb];", "range"),
