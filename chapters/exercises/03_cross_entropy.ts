@@ -34,7 +34,9 @@
  * number: `mul(-0.5, x)`. The operations:
  *
  *     a.add(b)                     Elementwise a + b, with broadcasting; b may be a number.
+ *     a.sub(b)                     Elementwise a - b, with broadcasting; b may be a number.
  *     a.mul(b)                     Elementwise a * b, with broadcasting; b may be a number.
+ *     a.div(b)                     Elementwise a / b, with broadcasting; b may be a number.
  *     t.pow(exponent)              Elementwise t ** exponent.
  *     t.neg()                      Elementwise -t.
  *     t.sum(axis?, keepdim?)       The sum over axis, keeping it as size 1 if keepdim; of everything without an

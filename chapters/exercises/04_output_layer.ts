@@ -33,8 +33,10 @@
  * Every method is also a function of the tensor first (`a.mul(b)` is `mul(a, b)`), so a formula may start with a
  * number: `mul(-0.5, x)`. The operations:
  *
+ *     a.add(b)                Elementwise a + b, with broadcasting; b may be a number.
  *     a.sub(b)                Elementwise a - b, with broadcasting; b may be a number.
  *     a.mul(b)                Elementwise a * b, with broadcasting; b may be a number.
+ *     a.div(b)                Elementwise a / b, with broadcasting; b may be a number.
  *     t.pow(exponent)         Elementwise t ** exponent.
  *     t.sum(axis?, keepdim?)  The sum over axis, keeping it as size 1 if keepdim; of everything without an axis.
  *     a.matmul(b)             The matrix product a @ b, [n, k] by [k, m] giving [n, m].

@@ -47,6 +47,7 @@
  * Every method is also a function of the tensor first (`a.mul(b)` is `mul(a, b)`), so a formula may start with a
  * number: `mul(-0.5, x)`. The operations:
  *
+ *     a.add(b)                        Elementwise a + b, with broadcasting; b may be a number.
  *     a.sub(b)                        Elementwise a - b, with broadcasting; b may be a number.
  *     a.mul(b)                        Elementwise a * b, with broadcasting; b may be a number.
  *     a.div(b)                        Elementwise a / b, with broadcasting; b may be a number.

@@ -179,6 +179,29 @@ export function usedOperations(code: string, api: Api = readApi()): string[] {
   }).map((e) => e.name);
 }
 
+/**
+ * The four elementwise operations every formula is built from: a stub's card
+ * always lists them, whether or not its chapter's solution uses each one, so
+ * a learner who writes `a.add(b)` where the solution wrote `a.sub(neg(b))`
+ * finds it at hand.
+ */
+const ARITHMETIC: readonly string[] = ["add", "sub", "mul", "div"];
+
+/**
+ * The operations a stub's card lists: the four of arithmetic, then those the
+ * chapter's solution uses ({@linkcode usedOperations}), each once, in the
+ * order of lib/tensor.ts.
+ *
+ * @example
+ * ```ts
+ * stubOperations("const dW2 = h.T.matmul(dlogits);"); // ["add", "sub", "mul", "div", "matmul", "T"]
+ * ```
+ */
+export function stubOperations(solution: string, api: Api = readApi()): string[] {
+  const used = new Set([...ARITHMETIC, ...usedOperations(solution, api)]);
+  return api.entries.map((e) => e.name).filter((name) => used.has(name));
+}
+
 /** How wide the card's lines may be, so a stub's ` * ` and the code indent stay within 120 columns. */
 const WIDTH = 112;
 
