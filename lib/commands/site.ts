@@ -34,6 +34,10 @@ import { exerciseInput } from "./exercise/context.ts";
  */
 export const EXERCISE_PAGES: readonly number[] = [3, 4, 5, 6, 7, 8];
 
+/** A hint without its last words, which name the command's next flag: the page has a button for the next level. */
+const withoutFlags = (text: string) =>
+  text.replace(/\s*\((?:More|The\s+chapter's\s+own\s+lines):\s[^()]*\)\.?\s*$/, "");
+
 /**
  * What exercise `chapter`'s page shows: the stub, each gradient's hints
  * and solution as `deno task exercise N --hint/--solution` prints them, and
@@ -54,7 +58,11 @@ export function exercisePageData(chapter: number): ExercisePageData {
     stub: spec.stub,
     gradients: spec.gradients.map((g) => ({
       name: g.name,
-      hints: [hint(spec, g.name, 1, input), hint(spec, g.name, 2), hint(spec, g.name, 3)],
+      hints: [hint(spec, g.name, 1, input), hint(spec, g.name, 2), hint(spec, g.name, 3)].map(withoutFlags) as [
+        string,
+        string,
+        string,
+      ],
       solution: hint(spec, g.name, "solution"),
     })),
     apiCard: wholeApiCard(),

@@ -190,7 +190,9 @@ async function writeChapterPages(
   for (const [k, c] of chapters.entries()) {
     const worker = `js/${basename(c.path).replace(/\.ts$/, ".js")}`;
     const bundle = { worker, bytes: await scriptBytes(join(dir, "js"), basename(worker)) };
-    const page = chapterPage(c, outputs[k], bundle, link(chapters[k - 1]), link(chapters[k + 1]));
+    const exercise = exercises.find((e) => e.chapter === c.number);
+    const toExercise = exercise && { href: exerciseHref(exercise.chapter), text: `Exercise ${exercise.chapter}` };
+    const page = chapterPage(c, outputs[k], bundle, link(chapters[k - 1]), link(chapters[k + 1]), toExercise);
     unreadable.push(...page.unreadable.map((f) => `${href(c)}: ${f}`));
     await writePage(dir, pages, href(c), page.html);
   }

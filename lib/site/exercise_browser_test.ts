@@ -186,6 +186,10 @@ async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<vo
     const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
     assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
     assert.equal(said.code, 1);
+    // Done start to finish: the chapter's own lines in place of the todos pass.
+    const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
+    assert.equal(solved.code, 0, `exercise ${chapter} solved:\n${solved.text}`);
+    assert.match(solved.text, /are right\. Well done!$/);
     assert.deepEqual(problems, [], `exercise ${chapter}: ${problems.join("; ")}`);
     await page.close();
   }
@@ -212,6 +216,17 @@ async function checkRightAnswers(b: TestBrowser, base: string, tmp: string): Pro
   }
 }
 
+/** Screenshots of an exercise page with a diagnosis, at a laptop's width and a phone's. */
+async function screenshots(page: Page): Promise<void> {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewport({ width, height: 900 });
+    await page.$eval("#result", (e) => e.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, `exercise-${width}.png`) });
+  }
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
 /** Three planted mistakes: the page names each as the CLI does; what each said is written down. */
 async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const notes: string[] = [];
@@ -225,6 +240,7 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
     assert.match(inPage.text, mistake.said);
     const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
     assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
+    if (mistake === MISTAKES[0]) await screenshots(page);
     notes.push(
       `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
     );
@@ -332,14 +348,17 @@ Deno.test({
       const b = browser!;
       const step = (name: string, fn: () => Promise<void>) => t.step({ name: `${name}${skipped}`, ignore, fn });
       await step(
-        "every exercise page loads cleanly and checks its stub as the CLI does",
+        "every exercise page loads cleanly, checks its stub as the CLI does, and passes the chapter's solution",
         () => checkStubs(b, base, tmp),
       );
       await step(
         "exercises 3 and 5, right with functions and with methods, get the CLI's verdicts",
         () => checkRightAnswers(b, base, tmp),
       );
-      await step("three planted mistakes each get the CLI's diagnosis, and a type error its message", () => checkMistakes(b, base, tmp));
+      await step(
+        "three planted mistakes each get the CLI's diagnosis, and a type error its message",
+        () => checkMistakes(b, base, tmp),
+      );
       await step(
         "a while (true) is stopped with the CLI's located message, and the page answers meanwhile",
         () => checkRunaway(b, base, tmp),

@@ -15,10 +15,9 @@
  * @module
  */
 
-import type { ExercisePageData } from "../exercise_page.ts";
 import { type ExerciseEditor, makeEditor } from "./exercise_editor.ts";
 import { ExerciseStore } from "./exercise_store.ts";
-import type { FromChecker, ToChecker } from "./exercise_wire.ts";
+import type { ExercisePageData, FromChecker, ToChecker } from "./exercise_wire.ts";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

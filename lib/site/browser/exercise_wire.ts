@@ -70,3 +70,23 @@ export type FromRunner =
   | { kind: "commit"; commit: Commit }
   | { kind: "out"; text: string }
   | { kind: "report"; report: CallReport };
+
+/** One gradient's help: its hints in steps (1: the forward line, 2: the local derivative, 3: the structure), and its solution. */
+export interface GradientHelp {
+  name: string;
+  hints: [string, string, string];
+  solution: string;
+}
+
+/** What an exercise page shows, made at build time from the exercise's spec. */
+export interface ExercisePageData {
+  chapter: number;
+  title: string;
+  /** The file name `deno task exercise N` checks in chapters/yours/. */
+  file: string;
+  /** The stub, as `deno task exercise N` first copies it. */
+  stub: string;
+  gradients: GradientHelp[];
+  /** The API at hand: every tensor operation, and the lecture's PyTorch as written here. */
+  apiCard: string;
+}
