@@ -13,10 +13,24 @@
 
 import { dirname, join, relative } from "node:path";
 
-/** The page scripts of the exercise pages, in lib/site/browser/: the page's, and the learner's worker. */
+/**
+ * The page scripts of the exercise pages, in lib/site/browser/: the page's, and the learner's worker.
+ *
+ * @example
+ * ```ts
+ * EXERCISE_SCRIPTS; // ["exercise", "exercise_runner"]
+ * ```
+ */
 export const EXERCISE_SCRIPTS = ["exercise", "exercise_runner"];
 
-/** The entry of the checker's worker, bundled as `js/exercise_check.js`. */
+/**
+ * The entry of the checker's worker, bundled as `js/exercise_check.js`.
+ *
+ * @example
+ * ```ts
+ * CHECKER_ENTRY; // "exercise_check.ts"
+ * ```
+ */
 export const CHECKER_ENTRY = "exercise_check.ts";
 
 /**
@@ -46,6 +60,11 @@ export function checkerEntry(root: string, scratch: string): string {
  * and the modules a learner's file may import with everything they import,
  * by their paths under `/exercise/` (where the learner's file is taken to be
  * `/exercise/chapters/yours/NN_name.ts`).
+ *
+ * @example
+ * ```ts
+ * `js/${TYPECHECK_FILE}`; // "js/typecheck.json"
+ * ```
  */
 export const TYPECHECK_FILE = "typecheck.json";
 

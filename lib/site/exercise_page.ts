@@ -81,11 +81,13 @@ Open takes one back. The checker loads ${
 gradients.</p>
 ${TOOLBAR}
 <p id="message" class="message" role="status" aria-live="polite"></p>
+<details class="api"><summary>The API at hand: every tensor operation, and the lecture's PyTorch as you write it here</summary><pre>${
+    escapeHtml(data.apiCard)
+  }</pre></details>
 <div id="editor" class="editor"></div>
 <section aria-labelledby="result-title"><h2 id="result-title">What the checker says</h2>
 <pre id="result" class="result" aria-live="polite">Not checked yet.</pre></section>
 ${hintsHtml(data)}
-<details class="api"><summary>The API at hand</summary><pre>${escapeHtml(data.apiCard)}</pre></details>
 <script type="application/json" id="exercise-data">${json}</script>`;
   return layout({
     title: `Exercise ${data.chapter}`,

@@ -73,7 +73,7 @@ function heard(m: FromChecker): void {
   if (m.kind === "ready") {
     ui.ready = true;
     document.body.dataset.state = "ready";
-    say(`The checker is ready (${(m.ms / 1000).toFixed(1)} s to compute the reference gradients).`);
+    say(`The checker is ready (loaded in ${(m.ms / 1000).toFixed(1)} s).`);
     if (ui.waiting) check();
   } else if (m.kind === "status" && m.id === ui.asked) {
     say(m.text);

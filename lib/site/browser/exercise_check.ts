@@ -91,7 +91,16 @@ function refusals(spec: ExerciseSpec, text: string): { line: number; column: num
   });
 }
 
-/** The learner's syntax errors, as TypeScript's parser reports them (code, message, place). */
+/**
+ * The learner's syntax errors, as TypeScript's parser reports them (code,
+ * message, place): what is said when the type checker's files could not be
+ * loaded.
+ *
+ * @example
+ * ```ts ignore
+ * syntaxErrors("const a = ;\n", "03_cross_entropy.ts")[0].code; // "TS1109"
+ * ```
+ */
 export function syntaxErrors(text: string, file: string): SourceError[] {
   const out = ts.transpileModule(text, {
     fileName: file,
@@ -166,15 +175,34 @@ async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDep
   return { ...ran, verdict: judge(spec, asWritten, threw, context) };
 }
 
-/** Where a place in the program is in the learner's file: `file:line:col`, or undefined for the checker's lines. */
+/**
+ * Where a place in the program is in the learner's file: `file:line:col`,
+ * or undefined for the checker's lines. Mirrors the sandbox's placeIn().
+ *
+ * @example
+ * ```ts ignore
+ * placeIn(prepared, "chapters/yours/03_cross_entropy.ts")({ line: 94, column: 18 }); // "chapters/yours/03_cross_entropy.ts:94:18"
+ * ```
+ */
 export function placeIn(prepared: Prepared, shown: string) {
   return (at: { line: number; column: number }) =>
     at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
 }
 
-/** One check of the learner's `text` as exercise `spec`'s file: what the terminal would print, and the exit code. */
+/**
+ * One check of the learner's `text` as exercise `spec`'s file: what the
+ * terminal would print, the exit code, and the marks for the editor;
+ * `status` hears each step as it starts.
+ *
+ * @example
+ * ```ts ignore
+ * const said = await checkText(EXERCISES[3], text, deps, (step) => console.log(step));
+ * said.code; // 0 when every gradient is right
+ * ```
+ */
 export async function checkText(spec: ExerciseSpec, text: string, deps: CheckDeps, status: (t: string) => void) {
   const shown = `chapters/yours/${spec.file}`; // as the terminal names it, run from the repository
+  status(deps.types ? "Type checking…" : "Reading your file…");
   const types = deps.types ? deps.types.errors(FOLDER.replace("file://", "") + spec.file, text) : undefined;
   if (types && types.length > 0) return reportCheck({ types }, shown, text);
   const syntax = types ? [] : syntaxErrors(text, spec.file);
@@ -195,8 +223,14 @@ async function loadTypes(deps: CheckDeps): Promise<void> {
 }
 
 /**
- * Answers the page's requests: each check in turn. Computes the exercise's
- * context (TensorFlow.js's gradients) once, before saying it is ready.
+ * Answers the page's requests: each check in turn. Loads the type checker's
+ * files and computes the exercise's context (TensorFlow.js's gradients)
+ * once, before saying it is ready.
+ *
+ * @example
+ * ```ts ignore
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * ```
  */
 export function serveChecks(deps: CheckDeps): void {
   const scope = globalThis as unknown as {

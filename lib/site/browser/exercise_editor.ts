@@ -81,6 +81,10 @@ export function makeEditor(parent: HTMLElement, text: string, handlers: EditorHa
     mark(marks) {
       const diagnostics = marks.map((m) => diagnosticOf(view, m)).filter((d): d is Diagnostic => d !== undefined);
       view.dispatch(setDiagnostics(view.state, diagnostics));
+      // The first message's line in sight (the editor scrolls itself, not the page).
+      if (diagnostics.length > 0) {
+        view.dispatch({ effects: EditorView.scrollIntoView(diagnostics[0].from, { y: "center" }) });
+      }
       return diagnosticCount(view.state);
     },
   };

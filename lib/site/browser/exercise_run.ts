@@ -77,6 +77,12 @@ function reader(
  * Runs `header`'s program once in a new learner's worker, handing over
  * `answers` in the fed call, within `limits`; `imports` names the modules
  * the program shares with the worker.
+ *
+ * @example
+ * ```ts ignore
+ * const once = await runOnce(header, {}, imports, WEB_LIMITS);
+ * once.stop?.why; // "timer" for a gradients() that never returns
+ * ```
  */
 export function runOnce(
   header: Header,

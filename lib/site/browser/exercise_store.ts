@@ -22,7 +22,19 @@ export interface TextStorage {
   setItem(key: string, value: string): void;
 }
 
-/** One exercise's texts in `storage`. */
+/**
+ * One exercise's texts in `storage`.
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, string>();
+ * const storage = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v) };
+ * const store = new ExerciseStore(storage, 3, "stub");
+ * store.save("mine");
+ * store.reset("mine"); // "stub"
+ * store.undo("stub"); // "mine"
+ * ```
+ */
 export class ExerciseStore {
   #storage: TextStorage;
   #key: string;

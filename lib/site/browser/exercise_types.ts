@@ -44,7 +44,15 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
-/** The type checker of an exercise page: the library and the allowed modules kept, the learner's file checked. */
+/**
+ * The type checker of an exercise page: the library and the allowed modules kept, the learner's file checked.
+ *
+ * @example
+ * ```ts ignore
+ * const checker = new TypeChecker(files);
+ * checker.errors("/exercise/chapters/yours/03_cross_entropy.ts", "const x: number = 'a';\n")[0].code; // "TS2322"
+ * ```
+ */
 export class TypeChecker {
   #files: Map<string, string>;
   #parsed = new Map<string, ts.SourceFile>();
