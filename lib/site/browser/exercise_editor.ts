@@ -83,7 +83,8 @@ export function makeEditor(parent: HTMLElement, text: string, handlers: EditorHa
       view.dispatch(setDiagnostics(view.state, diagnostics));
       // The first message's line in sight (the editor scrolls itself, not the page).
       if (diagnostics.length > 0) {
-        view.dispatch({ effects: EditorView.scrollIntoView(diagnostics[0].from, { y: "center" }) });
+        const block = view.lineBlockAt(diagnostics[0].from);
+        view.scrollDOM.scrollTop = Math.max(0, block.top - view.scrollDOM.clientHeight / 2);
       }
       return diagnosticCount(view.state);
     },
