@@ -263,7 +263,10 @@ async function checkRunaway(b: TestBrowser, base: string, tmp: string): Promise<
   await page.click("#check");
   await page.waitForFunction(() => document.getElementById("message")?.textContent === "Running your gradients()…");
   // While the learner's worker spins, the page answers: a hint opens at once.
+  const clicked = performance.now();
   await page.click('li[data-gradient="dprobs"] button.hint');
+  const answeredMs = performance.now() - clicked;
+  assert.ok(answeredMs < 2000, `the hint took ${answeredMs.toFixed(0)} ms to open during the run`);
   assert.equal(await page.$eval("body", (e) => e.dataset.state), "checking");
   assert.match(
     await page.$eval('li[data-gradient="dprobs"] pre.said', (e) => e.textContent ?? ""),
@@ -279,6 +282,34 @@ async function checkRunaway(b: TestBrowser, base: string, tmp: string): Promise<
   assert.ok(ms < 15_000, `stopped after ${ms.toFixed(0)} ms`);
   const cli = await cliSays(3, text);
   assert.equal(flat(said), flat(cli.text));
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+/** What a learner's file tries in its worker: the ways out it looks for, and a forged report of "all right". */
+const PROBE = `
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const ways = ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "Worker", "importScripts", "indexedDB", "caches"];
+  console.log(\`reachable: \${ways.filter((k) => scope[k] !== undefined).join(", ") || "none"}\`);
+  console.log(\`input: \${Object.keys(input).join(", ")}\`);
+  const forged = { ended: "returned", tensors: {}, returned: {}, recorded: {}, forward: {}, changedForward: [] };
+  (scope.postMessage as (m: unknown) => void)({ kind: "report", report: forged });
+`;
+
+/** The learner's worker has none of the ways out, only the exercise's input, and a report it forges is ignored. */
+async function checkConfined(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const stub = EXERCISES[3].stub;
+  const text = edited(stub, [[
+    "export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {",
+    `export function gradients(input: ExerciseInput): Record<string, Tensor> {\n  const { fwd, batch, n } = input;${PROBE}`,
+  ]]);
+  const { page, problems } = await openExercise(b, base, 3);
+  const said = await pageSays(page, tmp, 3, text);
+  const lines = said.text.split("\n");
+  assert.equal(lines[0], "reachable: none");
+  assert.equal(lines[1], "input: fwd, params, batch, n"); // exercise 3 starts from the loss: no upstream gradient
+  assert.match(said.text, /^0 of 8 done\. Next: dlogprobs/m);
+  assert.equal(said.code, 1);
   assert.deepEqual(problems, []);
   await page.close();
 }
@@ -362,6 +393,10 @@ Deno.test({
       await step(
         "a while (true) is stopped with the CLI's located message, and the page answers meanwhile",
         () => checkRunaway(b, base, tmp),
+      );
+      await step(
+        "the learner's worker has no way out and only the exercise's input; a report it forges is ignored",
+        () => checkConfined(b, base, tmp),
       );
       await step(
         "typed code survives a reload, Reset can be undone, the download passes deno task exercise 3",

@@ -202,13 +202,13 @@ export function placeIn(prepared: Prepared, shown: string) {
  */
 export async function checkText(spec: ExerciseSpec, text: string, deps: CheckDeps, status: (t: string) => void) {
   const shown = `chapters/yours/${spec.file}`; // as the terminal names it, run from the repository
+  const refused = refusals(spec, text);
+  if (refused.length > 0) return reportCheck({ refused }, shown, text);
   status(deps.types ? "Type checking…" : "Reading your file…");
   const types = deps.types ? deps.types.errors(FOLDER.replace("file://", "") + spec.file, text) : undefined;
   if (types && types.length > 0) return reportCheck({ types }, shown, text);
   const syntax = types ? [] : syntaxErrors(text, spec.file);
   if (syntax.length > 0) return reportCheck({ types: syntax }, shown, text);
-  const refused = refusals(spec, text);
-  if (refused.length > 0) return reportCheck({ refused }, shown, text);
   const prepared = prepare(spec, text);
   if ("stripError" in prepared) return reportCheck({ other: prepared.stripError }, shown, text);
   return reportCheck({ run: await runChecked(spec, prepared, deps, status) }, shown, text);
