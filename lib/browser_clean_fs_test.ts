@@ -31,7 +31,17 @@ const CORE = [
 ];
 
 /** Packages a page can load: pure JavaScript. Anything else not relative (node:, jsr:, other npm) is refused. */
-const PAGE_PACKAGES = new Set(["@tensorflow/tfjs", "asciichart"]);
+const PAGE_PACKAGES = new Set([
+  "@tensorflow/tfjs",
+  "asciichart",
+  "codemirror",
+  "@codemirror/state",
+  "@codemirror/view",
+  "@codemirror/lang-javascript",
+  "@codemirror/lint",
+  "typescript",
+  "ts-blank-space",
+]);
 
 /**
  * Findings ("path:line …", as the test prints them) tolerated until the other

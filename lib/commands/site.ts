@@ -17,6 +17,57 @@ import { buildSite, SiteFolderError } from "../site/build.ts";
 import { BundleError } from "../site/bundle.ts";
 import { CellRunError } from "../site/outputs.ts";
 import { serveSite } from "../site/serve.ts";
+import type { ExercisePageData } from "../site/exercise_page.ts";
+import { wholeApiCard } from "../exercise/api_card.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { hint } from "./exercise/hints.ts";
+import { exerciseInput } from "./exercise/context.ts";
+
+/**
+ * The exercises that get a page in the site, each checked there as
+ * `deno task exercise N` checks it. A new exercise is one number more here.
+ *
+ * @example
+ * ```ts
+ * EXERCISE_PAGES[0]; // 3
+ * ```
+ */
+export const EXERCISE_PAGES: readonly number[] = [3, 4, 5, 6, 7, 8];
+
+/** A hint without its last words, which name the command's next flag: the page has a button for the next level. */
+const withoutFlags = (text: string) =>
+  text.replace(/\s*\((?:More|The\s+chapter's\s+own\s+lines):\s[^()]*\)\.?\s*$/, "");
+
+/**
+ * What exercise `chapter`'s page shows: the stub, each gradient's hints
+ * and solution as `deno task exercise N --hint/--solution` prints them, and
+ * the API card of `deno task exercise --api`.
+ *
+ * @example
+ * ```ts
+ * exercisePageData(3).gradients[0].name; // "dlogprobs"
+ * ```
+ */
+export function exercisePageData(chapter: number): ExercisePageData {
+  const spec = EXERCISES[chapter];
+  const input = exerciseInput();
+  return {
+    chapter,
+    title: spec.title,
+    file: spec.file,
+    stub: spec.stub,
+    gradients: spec.gradients.map((g) => ({
+      name: g.name,
+      hints: [hint(spec, g.name, 1, input), hint(spec, g.name, 2), hint(spec, g.name, 3)].map(withoutFlags) as [
+        string,
+        string,
+        string,
+      ],
+      solution: hint(spec, g.name, "solution"),
+    })),
+    apiCard: wholeApiCard(),
+  };
+}
 
 /**
  * Where the site is built, relative to the repository (git ignores it).
@@ -67,7 +118,8 @@ export async function siteCommand(args: string[]): Promise<number> {
   const started = performance.now();
   let built;
   try {
-    built = await buildSite({ root, out: SITE_DIR, log: (line) => console.log(line) });
+    const exercises = EXERCISE_PAGES.map(exercisePageData);
+    built = await buildSite({ root, out: SITE_DIR, log: (line) => console.log(line), exercises });
   } catch (error) {
     if (error instanceof SiteFolderError) throw new UsageError(error.message);
     // A chapter that fails, or a bundle that cannot be made: the build had to stop.

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { main } from "../../main.ts";
 import { quietly } from "../testing.ts";
-import { siteCommand } from "./site.ts";
+import { EXERCISE_PAGES, exercisePageData, siteCommand } from "./site.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { hint } from "./exercise/hints.ts";
+import { wholeApiCard } from "../exercise/api_card.ts";
 
 Deno.test("deno task site --help says what it builds and how to serve it, and exits 0", async () => {
   const { result, output } = await quietly(() => siteCommand(["--help"]));
@@ -16,4 +19,21 @@ Deno.test("a bad flag of deno task site is one line, before anything is built", 
     message: "--port 70,000 is more than the limit of 65,535",
   });
   await assert.rejects(() => siteCommand(["--serv"]), { name: "UsageError", message: /did you mean --serve\?/ });
+});
+
+Deno.test("each exercise page gets its stub, every gradient's three hints without the flags, and the solution", () => {
+  assert.deepEqual(EXERCISE_PAGES, [3, 4, 5, 6, 7, 8]);
+  for (const chapter of EXERCISE_PAGES) {
+    const data = exercisePageData(chapter);
+    const spec = EXERCISES[chapter];
+    assert.equal(data.stub, spec.stub);
+    assert.deepEqual(data.gradients.map((g) => g.name), spec.gradients.map((g) => g.name));
+    for (const g of data.gradients) {
+      assert.equal(g.hints.length, 3);
+      for (const h of g.hints) assert.doesNotMatch(h, /--hint|--solution|--level/, `${chapter} ${g.name}: ${h}`);
+      assert.ok(hint(spec, g.name, 2).startsWith(g.hints[1]), `${chapter} ${g.name}: hint 2 is the CLI's`);
+      assert.equal(g.solution, hint(spec, g.name, "solution"));
+    }
+    assert.equal(data.apiCard, wholeApiCard());
+  }
 });

@@ -30,6 +30,8 @@ import { runCells } from "./outputs.ts";
 import { trainingPage } from "./training_page.ts";
 import type { CellOutput } from "./run/messages.ts";
 import { toFileUrl } from "../paths.ts";
+import { CHECKER_ENTRY, checkerEntry, EXERCISE_SCRIPTS, TYPECHECK_FILE, typecheckFiles } from "./exercise_build.ts";
+import { exerciseHref, exercisePage, type ExercisePageData } from "./exercise_page.ts";
 
 /**
  * The file an earlier build leaves in its folder, so that the next one may replace the folder.
@@ -42,7 +44,7 @@ import { toFileUrl } from "../paths.ts";
 export const BUILD_MARK = ".made-by-deno-task-site";
 
 /** The pages' own scripts, in `lib/site/browser/`. */
-const PAGE_SCRIPTS = ["chapter", "training", "train_worker"];
+const PAGE_SCRIPTS = ["chapter", "training", "train_worker", ...EXERCISE_SCRIPTS];
 
 /** What to build and where. */
 export interface BuildOptions {
@@ -52,6 +54,8 @@ export interface BuildOptions {
   out: string;
   /** Where progress lines go. */
   log: (line: string) => void;
+  /** The exercises that get a page, made from their specs (by the command, which may read them). */
+  exercises?: ExercisePageData[];
 }
 
 /** A page that was written, with its size. */
@@ -144,7 +148,8 @@ async function bundleAll(chapters: ChapterCells[], root: string, dir: string, sc
     const target = relative(scratch, join(root, "lib/site/browser", `${script}.ts`));
     await Deno.writeTextFile(join(scratch, `${script}.ts`), `import "./${target}";\n`);
   }
-  const entries = [...chapters.map((c) => basename(c.path)), ...PAGE_SCRIPTS.map((s) => `${s}.ts`)];
+  await Deno.writeTextFile(join(scratch, CHECKER_ENTRY), checkerEntry(root, scratch));
+  const entries = [...chapters.map((c) => basename(c.path)), ...PAGE_SCRIPTS.map((s) => `${s}.ts`), CHECKER_ENTRY];
   await bundleForBrowser(entries.map((e) => join(scratch, e)), join(dir, "js"), root, scratch);
 }
 
@@ -154,18 +159,40 @@ async function writePage(dir: string, pages: BuiltPage[], file: string, html: st
   pages.push({ file, bytes: new TextEncoder().encode(html).length });
 }
 
+/** Writes the exercises' pages. */
+async function writeExercisePages(exercises: ExercisePageData[], root: string, dir: string, pages: BuiltPage[]) {
+  if (exercises.length === 0) return;
+  const typecheck = JSON.stringify(await typecheckFiles(root));
+  await Deno.writeTextFile(join(dir, "js", TYPECHECK_FILE), typecheck);
+  const bytes = await scriptBytes(join(dir, "js"), "exercise_check.js") + new TextEncoder().encode(typecheck).length;
+  const link = (e: ExercisePageData | undefined) =>
+    e && { href: exerciseHref(e.chapter), text: `Exercise ${e.chapter}` };
+  for (const [k, e] of exercises.entries()) {
+    const html = exercisePage(e, bytes, link(exercises[k - 1]), link(exercises[k + 1]));
+    await writePage(dir, pages, exerciseHref(e.chapter), html);
+  }
+}
+
 /** Writes the index and the chapters' pages. */
-async function writeChapterPages(chapters: ChapterCells[], outputs: CellOutput[][][], dir: string): Promise<BuiltSite> {
+async function writeChapterPages(
+  chapters: ChapterCells[],
+  outputs: CellOutput[][][],
+  dir: string,
+  exercises: ExercisePageData[],
+): Promise<BuiltSite> {
   const pages: BuiltPage[] = [];
   const unreadable: string[] = [];
   const href = (c: ChapterCells) => basename(c.path).replace(/\.ts$/, ".html");
   const link = (c: ChapterCells | undefined) => c && { href: href(c), text: `${c.number}. ${c.title}` };
   const listed = chapters.map((c) => ({ number: c.number, title: c.title, href: href(c), summary: summaryOf(c.doc) }));
-  await writePage(dir, pages, "index.html", indexPage(listed));
+  const exerciseLinks = exercises.map((e) => ({ href: exerciseHref(e.chapter), text: `${e.chapter}. ${e.title}` }));
+  await writePage(dir, pages, "index.html", indexPage(listed, exerciseLinks));
   for (const [k, c] of chapters.entries()) {
     const worker = `js/${basename(c.path).replace(/\.ts$/, ".js")}`;
     const bundle = { worker, bytes: await scriptBytes(join(dir, "js"), basename(worker)) };
-    const page = chapterPage(c, outputs[k], bundle, link(chapters[k - 1]), link(chapters[k + 1]));
+    const exercise = exercises.find((e) => e.chapter === c.number);
+    const toExercise = exercise && { href: exerciseHref(exercise.chapter), text: `Exercise ${exercise.chapter}` };
+    const page = chapterPage(c, outputs[k], bundle, link(chapters[k - 1]), link(chapters[k + 1]), toExercise);
     unreadable.push(...page.unreadable.map((f) => `${href(c)}: ${f}`));
     await writePage(dir, pages, href(c), page.html);
   }
@@ -191,7 +218,9 @@ export async function buildSite(o: BuildOptions): Promise<BuiltSite> {
   o.log("Bundling the pages' scripts, TensorFlow.js and the kernels for the browser…");
   await bundleAll(chapters, o.root, dir, scratch);
   await copyAssets(o.root, dir);
-  const built = await writeChapterPages(chapters, outputs, dir);
+  const built = await writeChapterPages(chapters, outputs, dir, o.exercises ?? []);
+  await writeExercisePages(o.exercises ?? [], o.root, dir, built.pages);
+  // The training page last, as the site's header lists it.
   const training = trainingPage(await scriptBytes(join(dir, "js"), "train_worker.js"));
   await writePage(dir, built.pages, "training.html", training);
   await Deno.remove(scratch, { recursive: true });

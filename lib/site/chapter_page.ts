@@ -99,6 +99,7 @@ export function chapterPage(
   bundle: RunBundle,
   prev?: PageLink,
   next?: PageLink,
+  exercise?: PageLink,
 ): { html: string; unreadable: string[] } {
   const prose = new Prose();
   const parts: string[] = [];
@@ -112,6 +113,13 @@ export function chapterPage(
   // The Run bar goes after the introduction and the imports, before the first cell.
   const first = parts.findIndex((p) => p.startsWith('<section class="cell"'));
   parts.splice(first === -1 ? parts.length : first, 0, runBar(c, bundle));
+  if (exercise) {
+    parts.push(
+      `<p class="exercise-link"><a href="${escapeHtml(exercise.href)}">${
+        escapeHtml(exercise.text)
+      }</a>: derive this chapter's gradients yourself, checked in the page as <code>deno task exercise ${c.number}</code> checks them.</p>`,
+    );
+  }
   parts.push(
     `<p class="source">This page is made from <code>${
       escapeHtml(c.path)

@@ -11,7 +11,7 @@
  */
 
 import { escapeHtml } from "./html.ts";
-import { layout } from "./page.ts";
+import { layout, type PageLink } from "./page.ts";
 import { Prose } from "./prose.ts";
 
 /** A chapter as the index lists it. */
@@ -66,7 +66,7 @@ Download the checkpoint for \`deno task sample\`, or open one made by \`deno tas
  * indexPage([]).includes("<h1>"); // true
  * ```
  */
-export function indexPage(chapters: readonly ChapterEntry[]): string {
+export function indexPage(chapters: readonly ChapterEntry[], exercises: readonly PageLink[] = []): string {
   const prose = new Prose();
   const list = chapters.map((c) =>
     `<li><a href="${escapeHtml(c.href)}">${c.number}. ${escapeHtml(c.title)}</a>${prose.html(c.summary)}</li>`
@@ -78,7 +78,13 @@ export function indexPage(chapters: readonly ChapterEntry[]): string {
 ${list}
 </ol>
 <h2 id="exercises">Do it yourself</h2>
-<div class="prose">${prose.html(EXERCISES)}</div>
+<div class="prose">${prose.html(EXERCISES)}</div>${
+    exercises.length > 0
+      ? `\n<p>Or in this browser, checked as the terminal checks them:</p>\n<ol class="exercises">${
+        exercises.map((e) => `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.text)}</a></li>`).join("\n")
+      }</ol>`
+      : ""
+  }
 <h2 id="training">Training</h2>
 <div class="prose">${prose.html(TRAINING)}</div>
 <p><a href="training.html">Train the network in your browser</a></p>

@@ -1,0 +1,257 @@
+/**
+ * The checker's worker of an exercise page: what `deno task exercise N`
+ * does in its own process, here in a worker of its own. It reads the
+ * learner's text with TypeScript's parser (its syntax errors, in the
+ * checker's translated words), refuses imports other than lib/tensor.ts and
+ * lib/exercise/learner.ts, rewrites the file with lib/exercise/instrument.ts,
+ * strips its types (ts-blank-space: every line and column stays where it
+ * was), and runs it in the learner's worker (exercise_runner.ts), a new one
+ * for each call, which has nothing but the exercise's input and is
+ * terminated at the time limit. The verdicts, stars and diagnoses are
+ * computed here, by lib/exercise/judge.ts, from the numbers sent back.
+ *
+ * The exercises' specs and input come from the entry the build writes
+ * (which may import the chapters), through {@linkcode serveChecks}.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveChecks } from "./exercise_check.ts";
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * ```
+ * @module
+ */
+
+import ts from "typescript";
+import tsBlankSpace from "ts-blank-space";
+import type { ExerciseContext, ExerciseInput, ExerciseSpec } from "../../exercise/checker.ts";
+import { correctGradients } from "../../exercise/checker.ts";
+import { instrument } from "../../exercise/instrument.ts";
+import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
+import { type Header, pack, toBase64 } from "../../exercise/wire.ts";
+import { type Prepared, reportCheck, type Run, WEB_LIMITS } from "./exercise_report.ts";
+import type { SourceError } from "../../exercise/translate.ts";
+import { TypeChecker } from "./exercise_types.ts";
+import { runOnce } from "./exercise_run.ts";
+import type { Answer, FromChecker, ToChecker } from "./exercise_wire.ts";
+
+/** What the checker's worker is given by the build's entry: the exercises and how to make their input. */
+export interface CheckDeps {
+  specs: Record<number, ExerciseSpec>;
+  input: () => ExerciseInput;
+  context: () => ExerciseContext;
+  /** The type checker, once its files are loaded (until then, or when they cannot be, the parser's errors only). */
+  types?: TypeChecker;
+}
+
+/** Where the learner's file is taken to live, to resolve its imports as `chapters/yours/` does. */
+const FOLDER = "file:///exercise/chapters/yours/";
+const IMPORTS = {
+  tensor: "file:///exercise/lib/tensor.ts",
+  learner: "file:///exercise/lib/exercise/learner.ts",
+  hooks: "file:///exercise/lib/exercise/hooks.ts",
+};
+
+/**
+ * The learner's text rewritten to run: its gradients hooked, its imports
+ * absolute, two lines that import the hooks and export gradients(), and its
+ * types stripped (positions kept). Mirrors the sandbox's prepare().
+ */
+function prepare(spec: ExerciseSpec, text: string): Prepared | { stripError: string } {
+  const ready = instrument(text, FOLDER + spec.file, spec.gradients.map((g) => g.name), "__exercise");
+  const lastLine = text.split("\n").length;
+  const code = `${ready.code}\nimport * as __exercise from "${IMPORTS.hooks}";\n` +
+    `export const __gradients = typeof gradients === "undefined" ? undefined : gradients;\n`;
+  const unsupported: string[] = [];
+  const js = tsBlankSpace(code, (node) => unsupported.push(node.getText().split("\n")[0]));
+  if (unsupported.length > 0) {
+    return { stripError: `it uses TypeScript that has no plain JavaScript form here: ${unsupported[0]}` };
+  }
+  return { ...ready, code: js, lastLine };
+}
+
+/** The imports of the learner's file other than lib/tensor.ts and lib/exercise/learner.ts, located. */
+function refusals(spec: ExerciseSpec, text: string): { line: number; column: number; message: string }[] {
+  const found = ts.preProcessFile(text, true, true).importedFiles;
+  const source = ts.createSourceFile(spec.file, text, ts.ScriptTarget.ESNext);
+  const allowed = [IMPORTS.tensor, IMPORTS.learner];
+  return found.filter((f) => {
+    try {
+      return !allowed.includes(new URL(f.fileName, FOLDER + spec.file).href);
+    } catch {
+      return true;
+    }
+  }).map((f) => {
+    const at = source.getLineAndCharacterOfPosition(f.pos);
+    const message = /lib\/exercise\/checker\.ts$/.test(f.fileName)
+      ? `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";`
+      : `${
+        JSON.stringify(f.fileName)
+      } is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)`;
+    return { line: at.line + 1, column: at.character + 1, message };
+  });
+}
+
+/**
+ * The learner's syntax errors, as TypeScript's parser reports them (code,
+ * message, place): what is said when the type checker's files could not be
+ * loaded.
+ *
+ * @example
+ * ```ts ignore
+ * syntaxErrors("const a = ;\n", "03_cross_entropy.ts")[0].code; // "TS1109"
+ * ```
+ */
+export function syntaxErrors(text: string, file: string): SourceError[] {
+  const out = ts.transpileModule(text, {
+    fileName: file,
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+  });
+  const lines = text.split("\n");
+  return (out.diagnostics ?? []).filter((d) => d.start !== undefined).map((d) => {
+    const at = d.file!.getLineAndCharacterOfPosition(d.start!);
+    return {
+      code: `TS${d.code}`,
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0],
+      sourceLine: lines[at.line] ?? "",
+      line: at.line + 1,
+      column: at.character + 1,
+    };
+  });
+}
+
+const GIVEN = ["dlogits", "dhpreact", "dhprebn"] as const;
+
+/** What the learner's worker is told: mirrors the sandbox's header (the input without what it withholds). */
+function headerOf(spec: ExerciseSpec, prepared: Prepared, input: ExerciseInput, feed?: Header["feed"]): Header {
+  const { dlogits: _, dhpreact: __, dhprebn: ___, ...rest } = input;
+  const starts = spec.given.length > 0 ? `it starts from ${spec.given.join(" and ")}` : "it starts from the loss";
+  return {
+    chapter: spec.chapter,
+    gradients: spec.gradients.map((g) => ({ name: g.name, deps: g.deps })),
+    lines: prepared.lines,
+    program: prepared.code,
+    input: pack({ ...rest, ...Object.fromEntries(spec.given.map((name) => [name, input[name]])) }),
+    withheld: Object.fromEntries(
+      GIVEN.filter((name) => !spec.given.includes(name)).map((name) => [
+        name,
+        `exercise ${spec.chapter} does not give input.${name}: ${starts}`,
+      ]),
+    ),
+    feed,
+  };
+}
+
+/** The correct values the fed call hands over, as the sandbox's replies carry them. */
+function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[]): Record<string, Answer> {
+  const correct = correctGradients(spec, context);
+  return Object.fromEntries(
+    names.filter((n) => Object.hasOwn(correct, n)).map((n) => [n, {
+      shape: [...correct[n].shape],
+      f32: toBase64(correct[n].data),
+    }]),
+  );
+}
+
+/** Runs the learner's text as exercise `spec`: the call as written, then (when a line's upstream is wrong) the fed call. */
+async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDeps, status: (t: string) => void) {
+  const context = deps.context();
+  status("Running your gradients()…");
+  const header = headerOf(spec, prepared, deps.input());
+  const first = await runOnce(header, {}, IMPORTS, WEB_LIMITS);
+  const ran: Run = { prepared, out: first.out, cut: first.cut };
+  if (!first.report) return { ...ran, stop: first.stop };
+  if (first.report.ended === "load") return { ...ran, stop: { why: "load" as const, report: first.report } };
+  const asWritten = readAsWritten(first.report, prepared.lines);
+  const feed = feedFor(spec, asWritten, context);
+  let threw = "";
+  if (feed) {
+    status("Checking each line on correct upstream values…");
+    const answers = answersFor(spec, context, feed.substitutes);
+    const fed = await runOnce(headerOf(spec, prepared, deps.input(), feed), answers, IMPORTS, WEB_LIMITS);
+    if (!fed.report) return { ...ran, stop: fed.stop };
+    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, `chapters/yours/${spec.file}`));
+  }
+  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
+}
+
+/**
+ * Where a place in the program is in the learner's file: `file:line:col`,
+ * or undefined for the checker's lines. Mirrors the sandbox's placeIn().
+ *
+ * @example
+ * ```ts ignore
+ * placeIn(prepared, "chapters/yours/03_cross_entropy.ts")({ line: 94, column: 18 }); // "chapters/yours/03_cross_entropy.ts:94:18"
+ * ```
+ */
+export function placeIn(prepared: Prepared, shown: string) {
+  return (at: { line: number; column: number }) =>
+    at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
+}
+
+/**
+ * One check of the learner's `text` as exercise `spec`'s file: what the
+ * terminal would print, the exit code, and the marks for the editor;
+ * `status` hears each step as it starts.
+ *
+ * @example
+ * ```ts ignore
+ * const said = await checkText(EXERCISES[3], text, deps, (step) => console.log(step));
+ * said.code; // 0 when every gradient is right
+ * ```
+ */
+export async function checkText(spec: ExerciseSpec, text: string, deps: CheckDeps, status: (t: string) => void) {
+  const shown = `chapters/yours/${spec.file}`; // as the terminal names it, run from the repository
+  const refused = refusals(spec, text);
+  if (refused.length > 0) return reportCheck({ refused }, shown, text);
+  status(deps.types ? "Type checking…" : "Reading your file…");
+  const types = deps.types ? deps.types.errors(FOLDER.replace("file://", "") + spec.file, text) : undefined;
+  if (types && types.length > 0) return reportCheck({ types }, shown, text);
+  const syntax = types ? [] : syntaxErrors(text, spec.file);
+  if (syntax.length > 0) return reportCheck({ types: syntax }, shown, text);
+  const prepared = prepare(spec, text);
+  if ("stripError" in prepared) return reportCheck({ other: prepared.stripError }, shown, text);
+  return reportCheck({ run: await runChecked(spec, prepared, deps, status) }, shown, text);
+}
+
+/** Loads the type checker's files (`typecheck.json`, beside this worker's script); without them, syntax only. */
+async function loadTypes(deps: CheckDeps): Promise<void> {
+  try {
+    const response = await fetch(new URL("typecheck.json", self.location.href));
+    if (response.ok) deps.types = new TypeChecker(await response.json());
+  } catch { /* offline from a folder without the file: the parser's errors only */ }
+}
+
+/**
+ * Answers the page's requests: each check in turn. Loads the type checker's
+ * files and computes the exercise's context (TensorFlow.js's gradients)
+ * once, before saying it is ready.
+ *
+ * @example
+ * ```ts ignore
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * ```
+ */
+export function serveChecks(deps: CheckDeps): void {
+  const scope = globalThis as unknown as {
+    postMessage(message: FromChecker): void;
+    onmessage: ((event: MessageEvent<ToChecker>) => void) | null;
+  };
+  const post = (m: FromChecker) => scope.postMessage(m);
+  const started = performance.now();
+  let queue = loadTypes(deps).then(() => {
+    deps.context();
+    post({ kind: "ready", ms: performance.now() - started });
+  });
+  scope.onmessage = (event: MessageEvent<ToChecker>) => {
+    const ask = event.data;
+    queue = queue.then(async () => {
+      const t0 = performance.now();
+      const spec = deps.specs[ask.chapter];
+      const said = spec
+        ? await checkText(spec, ask.text, deps, (text) => post({ kind: "status", id: ask.id, text }))
+        : { text: `there is no exercise ${ask.chapter}`, code: 2, marks: [] };
+      post({ kind: "result", id: ask.id, ...said, ms: performance.now() - t0 });
+    });
+  };
+}

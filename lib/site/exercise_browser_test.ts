@@ -1,0 +1,436 @@
+// The exercise pages in a real browser: `deno task site`'s build (with the exercise pages) into a temporary folder,
+// served on 127.0.0.1, loaded in Debian's headless Chromium by puppeteer-core. Every exercise page loads cleanly and
+// checks its stub; in exercises 3 and 5 a correct answer, written with functions and with methods, gets the verdicts
+// `deno task exercise N` prints for the same file, and so do three planted mistakes (what each said goes to
+// site-screenshots/exercise-mistakes.txt); a `while (true)` is stopped with the located message while the page stays
+// responsive; code typed into the editor survives a reload, Reset keeps it for Undo, and the downloaded file passes
+// `deno task exercise N`. Needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run
+// grants them, and installs Chromium); without them, or without Chromium, it skips and says why.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Page } from "puppeteer-core";
+import { fromFileUrl } from "../paths.ts";
+import { chromiumPath, openBrowser, type TestBrowser } from "./browser_testing.ts";
+import { buildSite } from "./build.ts";
+import { serveSite } from "./serve.ts";
+import { exerciseHref } from "./exercise_page.ts";
+import { EXERCISE_PAGES, exercisePageData } from "../commands/site.ts";
+import { checkText, edited, solvedStub } from "../commands/exercise/testing.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
+import { explainErrors } from "../exercise/translate.ts";
+import { typecheckFiles } from "./exercise_build.ts";
+
+const ROOT = fromFileUrl(new URL("../..", import.meta.url));
+const SHOTS = join(ROOT, "site-screenshots");
+
+const granted = async (descriptor: Deno.PermissionDescriptor) =>
+  (await Deno.permissions.query(descriptor)).state === "granted";
+const permitted = (await granted({ name: "read" })) && (await granted({ name: "write" })) &&
+  (await granted({ name: "run" })) && (await granted({ name: "net", host: "127.0.0.1" })) &&
+  (await granted({ name: "env" }));
+const notPermitted = permitted
+  ? undefined
+  : "needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants them)";
+const chromium = permitted ? await chromiumPath() : null;
+const noBrowser = notPermitted ??
+  (chromium ? undefined : "no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)");
+if (noBrowser) console.log(`exercise_browser_test.ts: the browser tests skipped: ${noBrowser}`);
+
+/** Exercise 3's gradients written with functions only, and with methods only. */
+const FORMS_3: Record<string, string[]> = {
+  functions: [
+    "const dlogprobs = mul(oneHot(Yb, vocabSize), -1 / n); // [n, 27]",
+    "const dprobs = mul(pow(probs, -1), dlogprobs); // [n, 27]",
+    "const dcountsSumInv = sum(mul(counts, dprobs), 1, true); // [n, 1]",
+    "const dcountsSum = mul(neg(pow(countsSum, -2)), dcountsSumInv); // [n, 1]",
+    "let dcounts = mul(countsSumInv, dprobs); // [n, 27]",
+    "dcounts = add(dcounts, mul(ones([n, vocabSize]), dcountsSum)); // [n, 27]",
+    "const dnormLogits = mul(counts, dcounts); // [n, 27]",
+    "const dlogitMaxes = sum(neg(dnormLogits), 1, true); // [n, 1]",
+    "let dlogits = clone(dnormLogits); // [n, 27]",
+    "dlogits = add(dlogits, mul(oneHot(indexTensor(logitArgmax.data, [n]), vocabSize), dlogitMaxes)); // [n, 27]",
+  ],
+  methods: [
+    "const dlogprobs = oneHot(Yb, vocabSize).mul(-1 / n); // [n, 27]",
+    "const dprobs = probs.pow(-1).mul(dlogprobs); // [n, 27]",
+    "const dcountsSumInv = counts.mul(dprobs).sum(1, true); // [n, 1]",
+    "const dcountsSum = countsSum.pow(-2).neg().mul(dcountsSumInv); // [n, 1]",
+    "let dcounts = countsSumInv.mul(dprobs); // [n, 27]",
+    "dcounts = dcounts.add(ones([n, vocabSize]).mul(dcountsSum)); // [n, 27]",
+    "const dnormLogits = counts.mul(dcounts); // [n, 27]",
+    "const dlogitMaxes = dnormLogits.neg().sum(1, true); // [n, 1]",
+    "let dlogits = dnormLogits.clone(); // [n, 27]",
+    "dlogits = dlogits.add(oneHot(indexTensor(logitArgmax.data, [n]), vocabSize).mul(dlogitMaxes)); // [n, 27]",
+  ],
+};
+
+/** Exercise 5's gradients written with functions only, and with methods only. */
+const FORMS_5: Record<string, string[]> = {
+  functions: [
+    "const dbngain = sum(mul(bnraw, dhpreact), 0, true); // [1, 64]",
+    "const dbnbias = sum(dhpreact, 0, true); // [1, 64]",
+    "const dbnraw = mul(bngain, dhpreact); // [n, 64]",
+    "const dbnvarInv = sum(mul(bndiff, dbnraw), 0, true); // [1, 64]",
+    "const dbnvar = mul(mul(-0.5, pow(add(bnvar, 1e-5), -1.5)), dbnvarInv); // [1, 64]",
+    "const dbndiff2 = mul(mul(1 / (n - 1), ones(bndiff2.shape)), dbnvar); // [n, 64]",
+    "let dbndiff = mul(bnvarInv, dbnraw); // [n, 64]",
+    "dbndiff = add(dbndiff, mul(mul(2, bndiff), dbndiff2)); // [n, 64]",
+    "const dbnmeani = sum(neg(dbndiff), 0, true); // [1, 64]",
+    "let dhprebn = clone(dbndiff); // [n, 64]",
+    "dhprebn = add(dhprebn, mul(1 / n, mul(ones(dhprebn.shape), dbnmeani))); // [n, 64]",
+  ],
+  methods: [
+    "const dbngain = bnraw.mul(dhpreact).sum(0, true); // [1, 64]",
+    "const dbnbias = dhpreact.sum(0, true); // [1, 64]",
+    "const dbnraw = bngain.mul(dhpreact); // [n, 64]",
+    "const dbnvarInv = bndiff.mul(dbnraw).sum(0, true); // [1, 64]",
+    "const dbnvar = bnvar.add(1e-5).pow(-1.5).mul(-0.5).mul(dbnvarInv); // [1, 64]",
+    "const dbndiff2 = ones(bndiff2.shape).mul(1 / (n - 1)).mul(dbnvar); // [n, 64]",
+    "let dbndiff = bnvarInv.mul(dbnraw); // [n, 64]",
+    "dbndiff = dbndiff.add(bndiff.mul(2).mul(dbndiff2)); // [n, 64]",
+    "const dbnmeani = dbndiff.neg().sum(0, true); // [1, 64]",
+    "let dhprebn = dbndiff.clone(); // [n, 64]",
+    "dhprebn = dhprebn.add(ones(dhprebn.shape).mul(dbnmeani).mul(1 / n)); // [n, 64]",
+  ],
+};
+
+/** Exercise `chapter`'s stub with its todo lines replaced by `lines`. */
+function answered(chapter: number, lines: string[]): string {
+  const stub = EXERCISES[chapter].stub;
+  const todos = [...stub.matchAll(/^ {2}const \w+ = todo\(\w+\);.*\n/gm)];
+  assert.equal(todos.length, EXERCISES[chapter].gradients.length);
+  const first = todos[0].index!;
+  const last = todos.at(-1)!;
+  return stub.slice(0, first) + lines.map((l) => `  ${l}\n`).join("") + stub.slice(last.index! + last[0].length);
+}
+
+/** Mistakes a learner makes, planted in correct files: three wrong gradients, and a type error. */
+const MISTAKES: { what: string; chapter: number; text: () => string; said: RegExp }[] = [
+  {
+    what: "exercise 3, dlogprobs without the 1/n of the mean",
+    chapter: 3,
+    text: () => edited(solvedStub(3), [["oneHot(Yb, vocabSize).mul(-1 / n)", "oneHot(Yb, vocabSize).mul(-1)"]]),
+    said: / wrong/,
+  },
+  {
+    what: "exercise 3, dcounts without its second contribution (through countsSum)",
+    chapter: 3,
+    text: () => edited(solvedStub(3), [[/\n {2}dcounts = add\(dcounts, [^\n]*/, ""]]),
+    said: / wrong/,
+  },
+  {
+    what: "exercise 5, dbndiff2 with 1/n where the forward pass has 1/(n − 1)",
+    chapter: 5,
+    text: () => edited(solvedStub(5), [["mul(1 / (n - 1), ones(bndiff2.shape))", "mul(1 / n, ones(bndiff2.shape))"]]),
+    said: / wrong/,
+  },
+  {
+    what: "exercise 3, dprobs written with `*`, as in PyTorch",
+    chapter: 3,
+    text: () => edited(solvedStub(3), [["mul(pow(probs, -1), dlogprobs)", "pow(probs, -1) * dlogprobs"]]),
+    said: /does not multiply tensors/,
+  },
+];
+
+/** What `deno task exercise N` says of `text`, after its first line, with its file named as in the page. */
+async function cliSays(chapter: number, text: string): Promise<{ text: string; code: number }> {
+  const workspace = join(ROOT, `chapters/yours-web-test-${crypto.randomUUID().slice(0, 8)}/`);
+  try {
+    const { result, output } = await checkText(workspace, chapter, text);
+    const shown = `chapters/${workspace.split("/").at(-2)}/${EXERCISES[chapter].file}`;
+    const said = output.replace(/^Exercise \d+\. [^\n]*\n\n/, "").replaceAll(
+      shown,
+      `chapters/yours/${EXERCISES[chapter].file}`,
+    );
+    return { text: said.trimEnd(), code: result };
+  } finally {
+    await Deno.remove(workspace, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The text with its white space collapsed: the terminal wraps a longer file name elsewhere. */
+const flat = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/** An exercise page, opened and its checker ready. */
+async function openExercise(b: TestBrowser, base: string, chapter: number) {
+  const watched = await b.open(base + exerciseHref(chapter), 1280);
+  await watched.page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+  return watched;
+}
+
+/** The learner's text as the page keeps it in the browser's storage. */
+const storedText = (page: Page, chapter: number) =>
+  page.evaluate((c) => localStorage.getItem(`backprop-ninja:exercise:${c}:code`), chapter);
+
+/** Opens `text` in the page as the exercise's file (through Open), then checks it; what the page said. */
+async function pageSays(page: Page, tmp: string, chapter: number, text: string) {
+  const file = join(tmp, EXERCISES[chapter].file);
+  await Deno.writeTextFile(file, text);
+  await (await page.$("input#open"))!.uploadFile(file);
+  await page.waitForFunction((t) => document.getElementById("message")?.textContent?.startsWith(t), {}, "Opened ");
+  assert.equal(await storedText(page, chapter), text);
+  const before = Number(await page.$eval("body", (e) => e.dataset.checked ?? "0"));
+  await page.click("#check");
+  await page.waitForFunction((n) => Number(document.body.dataset.checked ?? "0") > n, { timeout: 60_000 }, before);
+  return {
+    text: await page.$eval("#result", (e) => e.textContent ?? ""),
+    code: Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.code)),
+  };
+}
+
+/** Each exercise page loads with no problem, and its stub gets the verdicts of `deno task exercise N` on the stub. */
+async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  for (const chapter of EXERCISE_PAGES) {
+    const { page, problems } = await openExercise(b, base, chapter);
+    const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
+    assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
+    assert.equal(said.code, 1);
+    // Done start to finish: the chapter's own lines in place of the todos pass.
+    const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
+    assert.equal(solved.code, 0, `exercise ${chapter} solved:\n${solved.text}`);
+    assert.match(solved.text, /(?:are|is) right\. Well done!$/);
+    assert.deepEqual(problems, [], `exercise ${chapter}: ${problems.join("; ")}`);
+    await page.close();
+  }
+  const cli = await cliSays(3, EXERCISES[3].stub);
+  const { page } = await openExercise(b, base, 3);
+  assert.equal(flat((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text), flat(cli.text));
+  await page.close();
+}
+
+/** Exercises 3 and 5, right, written with functions and with methods: the CLI's verdicts, all right. */
+async function checkRightAnswers(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  for (const [chapter, forms] of [[3, FORMS_3], [5, FORMS_5]] as const) {
+    const { page, problems } = await openExercise(b, base, chapter);
+    for (const [form, lines] of Object.entries(forms)) {
+      const text = answered(chapter, lines);
+      const [inPage, cli] = [await pageSays(page, tmp, chapter, text), await cliSays(chapter, text)];
+      assert.equal(cli.code, 0, `the CLI on exercise ${chapter} with ${form}:\n${cli.text}`);
+      assert.equal(inPage.code, 0, `the page on exercise ${chapter} with ${form}:\n${inPage.text}`);
+      assert.equal(flat(inPage.text), flat(cli.text), `exercise ${chapter} with ${form}`);
+      assert.match(inPage.text, /are right\. Well done!$/);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+}
+
+/** Screenshots of an exercise page with a diagnosis, at a laptop's width and a phone's. */
+async function screenshots(page: Page): Promise<void> {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewport({ width, height: 900 });
+    await page.$eval("h1", (e) => e.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, `exercise-${width}.png`), fullPage: true });
+  }
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
+/** Three planted mistakes: the page names each as the CLI does; what each said is written down. */
+async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const notes: string[] = [];
+  for (const mistake of MISTAKES) {
+    const { page, problems } = await openExercise(b, base, mistake.chapter);
+    const text = mistake.text();
+    const [inPage, cli] = [await pageSays(page, tmp, mistake.chapter, text), await cliSays(mistake.chapter, text)];
+    assert.equal(inPage.code, 1);
+    assert.equal(cli.code, 1);
+    assert.equal(flat(inPage.text), flat(cli.text), mistake.what);
+    assert.match(inPage.text, mistake.said);
+    const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
+    assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
+    if (mistake === MISTAKES[0]) await screenshots(page);
+    notes.push(
+      `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
+    );
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await Deno.writeTextFile(join(SHOTS, "exercise-mistakes.txt"), `${notes.join("\n\n")}\n`);
+}
+
+/** A `while (true)` in gradients() is stopped with the CLI's located message; the page answers meanwhile. */
+async function checkRunaway(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const text = edited(solvedStub(3), [[/\n {2}const dprobs = /, "\n  while (true) {}\n  const dprobs = "]]);
+  const { page, problems } = await openExercise(b, base, 3);
+  const file = join(tmp, EXERCISES[3].file);
+  await Deno.writeTextFile(file, text);
+  await (await page.$("input#open"))!.uploadFile(file);
+  await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Opened "));
+  const started = performance.now();
+  await page.click("#check");
+  await page.waitForFunction(() => document.getElementById("message")?.textContent === "Running your gradients()…");
+  // While the learner's worker spins, the page answers: a hint opens at once.
+  const clicked = performance.now();
+  await page.click('li[data-gradient="dprobs"] button.hint');
+  const answeredMs = performance.now() - clicked;
+  assert.ok(answeredMs < 2000, `the hint took ${answeredMs.toFixed(0)} ms to open during the run`);
+  assert.equal(await page.$eval("body", (e) => e.dataset.state), "checking");
+  assert.match(
+    await page.$eval('li[data-gradient="dprobs"] pre.said', (e) => e.textContent ?? ""),
+    /^1\. dprobs inverts/,
+  );
+  await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
+  const ms = performance.now() - started;
+  const said = await page.$eval("#result", (e) => e.textContent ?? "");
+  assert.match(
+    flat(said),
+    /^Your gradients\(\) ran for 5 s without returning, so it was stopped\. It was running after line 93 \(dlogprobs\), before line 95 \(dprobs\) of chapters\/yours\/03_cross_entropy\.ts: /,
+  );
+  assert.ok(ms < 15_000, `stopped after ${ms.toFixed(0)} ms`);
+  const cli = await cliSays(3, text);
+  assert.equal(flat(said), flat(cli.text));
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+/** What a learner's file tries in its worker: the ways out it looks for, and a forged report of "all right". */
+const PROBE = `
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const ways = ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "Worker", "importScripts", "indexedDB", "caches"];
+  console.log(\`reachable: \${ways.filter((k) => scope[k] !== undefined).join(", ") || "none"}\`);
+  console.log(\`input: \${Object.keys(input).join(", ")}\`);
+  const forged = { ended: "returned", tensors: {}, returned: {}, recorded: {}, forward: {}, changedForward: [] };
+  (scope.postMessage as (m: unknown) => void)({ kind: "report", report: forged });
+`;
+
+/** The learner's worker has none of the ways out, only the exercise's input, and a report it forges is ignored. */
+async function checkConfined(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const stub = EXERCISES[3].stub;
+  const text = edited(stub, [[
+    "export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {",
+    `export function gradients(input: ExerciseInput): Record<string, Tensor> {\n  const { fwd, batch, n } = input;${PROBE}`,
+  ]]);
+  const { page, problems } = await openExercise(b, base, 3);
+  const said = await pageSays(page, tmp, 3, text);
+  const lines = said.text.split("\n");
+  assert.equal(lines[0], "reachable: none");
+  assert.equal(lines[1], "input: fwd, params, batch, n"); // exercise 3 starts from the loss: no upstream gradient
+  assert.match(said.text, /^0 of 8 done\. Next: dlogprobs/m);
+  assert.equal(said.code, 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+/** Waits until a file exists and its size stops changing (a download being written). */
+async function settledFile(path: string, timeoutMs = 30_000): Promise<string> {
+  let last = -1;
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+    const size = (await Deno.stat(path).catch(() => null))?.size ?? -1;
+    if (size > 0 && size === last) return await Deno.readTextFile(path);
+    last = size;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`${path} did not appear within ${timeoutMs / 1000} s`);
+}
+
+/** Code typed into the editor survives a reload; Reset keeps it for Undo; the download passes the CLI. */
+async function checkKeeping(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const { page, problems } = await openExercise(b, base, 3);
+  await pageSays(page, tmp, 3, answered(3, FORMS_3.methods));
+  await page.click(".cm-content");
+  await page.keyboard.down("Control");
+  await page.keyboard.press("End");
+  await page.keyboard.up("Control");
+  await page.keyboard.type("\n// typed in the page");
+  const typed = (await storedText(page, 3))!;
+  assert.ok(typed.endsWith("\n// typed in the page"), `the stored text ends ${JSON.stringify(typed.slice(-40))}`);
+  await page.reload({ waitUntil: "networkidle0" });
+  await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+  // What the editor holds after the reload, as Download gives it: the typed text.
+  const downloads = join(tmp, "downloads");
+  await Deno.mkdir(downloads, { recursive: true });
+  const cdp = await page.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  await page.click("#download");
+  const downloaded = await settledFile(join(downloads, EXERCISES[3].file));
+  assert.equal(downloaded, typed);
+  await page.click("#reset");
+  assert.equal(await storedText(page, 3), EXERCISES[3].stub);
+  await page.click("#undo-reset");
+  assert.equal(await storedText(page, 3), typed);
+  const cli = await cliSays(3, downloaded);
+  assert.equal(cli.code, 0, cli.text);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+Deno.test({
+  name: notPermitted
+    ? `the exercise pages check as deno task exercise does (skipped: ${notPermitted})`
+    : "the exercise pages check in headless Chromium as deno task exercise does",
+  ignore: notPermitted !== undefined,
+  async fn(t) {
+    const out = await Deno.makeTempDir({ prefix: "site-exercises-" });
+    const tmp = await Deno.makeTempDir({ prefix: "site-exercise-files-" });
+    const server = serveSite(out, 0);
+    const base = `http://127.0.0.1:${server.addr.port}/`;
+    let browser: TestBrowser | null = null;
+    try {
+      const exercises = EXERCISE_PAGES.map(exercisePageData);
+      const built = await buildSite({ root: ROOT, out, log: () => {}, exercises });
+      const pages = built.pages.map((p) => p.file).filter((f) => f.startsWith("exercise_"));
+      assert.deepEqual(pages, EXERCISE_PAGES.map(exerciseHref));
+      const ignore = noBrowser !== undefined;
+      const skipped = ignore ? ` (skipped: ${noBrowser})` : "";
+      if (!ignore) browser = await openBrowser(chromium!);
+      const b = browser!;
+      const step = (name: string, fn: () => Promise<void>) => t.step({ name: `${name}${skipped}`, ignore, fn });
+      await step(
+        "every exercise page loads cleanly, checks its stub as the CLI does, and passes the chapter's solution",
+        () => checkStubs(b, base, tmp),
+      );
+      await step(
+        "exercises 3 and 5, right with functions and with methods, get the CLI's verdicts",
+        () => checkRightAnswers(b, base, tmp),
+      );
+      await step(
+        "three planted mistakes each get the CLI's diagnosis, and a type error its message",
+        () => checkMistakes(b, base, tmp),
+      );
+      await step(
+        "a while (true) is stopped with the CLI's located message, and the page answers meanwhile",
+        () => checkRunaway(b, base, tmp),
+      );
+      await step(
+        "the learner's worker has no way out and only the exercise's input; a report it forges is ignored",
+        () => checkConfined(b, base, tmp),
+      );
+      await step(
+        "typed code survives a reload, Reset can be undone, the download passes deno task exercise 3",
+        () => checkKeeping(b, base, tmp),
+      );
+    } finally {
+      await browser?.close();
+      await server.shutdown();
+      await Deno.remove(out, { recursive: true });
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: `the pages' type check passes the stubs and finds \`*\` and a misspelt name as deno check does${
+    notPermitted ? ` (skipped: ${notPermitted})` : ""
+  }`,
+  ignore: notPermitted !== undefined,
+  async fn() {
+    // Loaded here: TypeScript reads the environment as it loads.
+    const { TypeChecker } = await import("./browser/exercise_types.ts");
+    const checker = new TypeChecker(await typecheckFiles(ROOT));
+    const path = (chapter: number) => `/exercise/chapters/yours/${EXERCISES[chapter].file}`;
+    for (const chapter of EXERCISE_PAGES) assert.deepEqual(checker.errors(path(chapter), EXERCISES[chapter].stub), []);
+    const stub = EXERCISES[3].stub;
+    const line = stub.split("\n").findIndex((l) => l.includes("const dprobs = todo(probs);")) + 1;
+    const times = checker.errors(path(3), stub.replace("todo(probs);", "probs * dlogprobs;"));
+    assert.ok(times.some((e) => e.code === "TS2362" && e.line === line), JSON.stringify(times));
+    assert.deepEqual(explainErrors(times).map((e) => e.text), [
+      "`*` does not multiply tensors: write probs.mul(dlogprobs) or mul(probs, dlogprobs)",
+    ]);
+    const misspelt = checker.errors(path(3), stub.replace("todo(probs);", "mull(probs, dlogprobs);"));
+    assert.deepEqual(misspelt.map((e) => [e.code, e.line]), [["TS2552", line]]);
+    assert.match(misspelt[0].message, /^Cannot find name 'mull'\. Did you mean 'mul'\?$/);
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * The exercise pages in the site's build: the entry of the checker's worker
+ * (written into the build's scratch folder, since only it may import the
+ * exercises' specs and the chapters that make their input), and the pages.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkerEntry } from "./exercise_build.ts";
+ * await Deno.writeTextFile("site/.cells/exercise_check.ts", checkerEntry("/repo", "/repo/site/.cells"));
+ * ```
+ * @module
+ */
+
+import { dirname, join, relative } from "node:path";
+
+/**
+ * The page scripts of the exercise pages, in lib/site/browser/: the page's, and the learner's worker.
+ *
+ * @example
+ * ```ts
+ * EXERCISE_SCRIPTS; // ["exercise", "exercise_runner"]
+ * ```
+ */
+export const EXERCISE_SCRIPTS = ["exercise", "exercise_runner"];
+
+/**
+ * The entry of the checker's worker, bundled as `js/exercise_check.js`.
+ *
+ * @example
+ * ```ts
+ * CHECKER_ENTRY; // "exercise_check.ts"
+ * ```
+ */
+export const CHECKER_ENTRY = "exercise_check.ts";
+
+/**
+ * The text of the checker's entry, to be written into `scratch`: the
+ * exercises' specs and input (from chapters/ and lib/commands/exercise/)
+ * handed to lib/site/browser/exercise_check.ts.
+ *
+ * @example
+ * ```ts
+ * checkerEntry("/repo", "/repo/site/.cells").includes('"../../chapters/exercises/specs.ts"'); // true
+ * ```
+ */
+export function checkerEntry(root: string, scratch: string): string {
+  const from = (path: string) => JSON.stringify(relative(scratch, join(root, path)));
+  return [
+    `import { EXERCISES } from ${from("chapters/exercises/specs.ts")};`,
+    `import { exerciseContext, exerciseInput } from ${from("lib/commands/exercise/context.ts")};`,
+    `import { serveChecks } from ${from("lib/site/browser/exercise_check.ts")};`,
+    "serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The file the checker's worker type-checks with, written as `js/typecheck.json`:
+ * TypeScript's standard library (lib.esnext.d.ts and what it references),
+ * and the modules a learner's file may import with everything they import,
+ * by their paths under `/exercise/` (where the learner's file is taken to be
+ * `/exercise/chapters/yours/NN_name.ts`).
+ *
+ * @example
+ * ```ts
+ * `js/${TYPECHECK_FILE}`; // "js/typecheck.json"
+ * ```
+ */
+export const TYPECHECK_FILE = "typecheck.json";
+
+/** TypeScript's library files from `lib.esnext.d.ts` on, through their `/// <reference lib>` lines, by file name. */
+async function standardLibrary(root: string): Promise<Record<string, string>> {
+  const dir = join(root, "node_modules/typescript/lib");
+  const files: Record<string, string> = {};
+  const queue = ["esnext"];
+  while (queue.length > 0) {
+    const name = `lib.${queue.pop()!.toLowerCase()}.d.ts`;
+    if (files[name] !== undefined) continue;
+    files[name] = await Deno.readTextFile(join(dir, name));
+    for (const m of files[name].matchAll(/^\/\/\/ <reference lib="([^"]+)" \/>/gm)) queue.push(m[1]);
+  }
+  return files;
+}
+
+/** `entries` (paths from `root`) and every module they import, relatively, by path from `root`. */
+async function moduleClosure(root: string, entries: string[]): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const path = queue.pop()!;
+    if (files[path] !== undefined) continue;
+    files[path] = await Deno.readTextFile(join(root, path));
+    for (const m of files[path].matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/gm)) {
+      if (m[1].endsWith(".ts")) queue.push(join(dirname(path), m[1])); // a text import (names.txt) is not typed
+    }
+  }
+  return files;
+}
+
+/**
+ * The files of {@linkcode TYPECHECK_FILE}: the standard library by its file
+ * name, the modules by `/exercise/PATH`.
+ *
+ * @example
+ * ```ts ignore
+ * Object.keys(await typecheckFiles("/repo")).includes("/exercise/lib/tensor.ts"); // true
+ * ```
+ */
+export async function typecheckFiles(root: string): Promise<Record<string, string>> {
+  const modules = await moduleClosure(root, ["lib/tensor.ts", "lib/exercise/learner.ts"]);
+  return {
+    ...await standardLibrary(root),
+    ...Object.fromEntries(Object.entries(modules).map(([path, text]) => [`/exercise/${path}`, text])),
+  };
+}

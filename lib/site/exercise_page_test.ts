@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { exerciseHref, exercisePage } from "./exercise_page.ts";
+import { checkerEntry } from "./exercise_build.ts";
+
+const data = {
+  chapter: 3,
+  title: "Backprop through cross-entropy",
+  file: "03_cross_entropy.ts",
+  stub: "// </script><script>alert(1)</script>\nexport function gradients() {}\n",
+  gradients: [{ name: "dprobs", hints: ["one", "two", "three"] as [string, string, string], solution: "sol" }],
+  apiCard: "a.mul(b)  Elementwise a * b",
+};
+
+Deno.test("an exercise page has the buttons, a hint row per gradient, and its data as JSON that cannot close the script", () => {
+  const html = exercisePage(data, 6_200_000, undefined, { href: exerciseHref(4), text: "Exercise 4" });
+  for (const id of ["check", "reset", "undo-reset", "download", "open", "editor", "result", "exercise-data"]) {
+    assert.match(html, new RegExp(`id="${id}"`));
+  }
+  assert.match(html, /<li data-gradient="dprobs"><code>dprobs<\/code>/);
+  assert.match(html, /The checker loads 6\.2 MB/);
+  assert.match(html, /href="exercise_04\.html"/);
+  const json = html.match(/<script type="application\/json" id="exercise-data">([^]*?)<\/script>/)![1];
+  assert.deepEqual(JSON.parse(json), data);
+  assert.match(html, /a\.mul\(b\) {2}Elementwise a \* b/);
+});
+
+Deno.test("the checker's entry imports the specs and the input from the chapters, relative to the scratch folder", () => {
+  const entry = checkerEntry("/repo", "/repo/site/.cells");
+  assert.match(entry, /^import \{ EXERCISES \} from "\.\.\/\.\.\/chapters\/exercises\/specs\.ts";$/m);
+  assert.match(entry, /from "\.\.\/\.\.\/lib\/commands\/exercise\/context\.ts";$/m);
+  assert.match(entry, /^serveChecks\(\{ specs: EXERCISES, input: exerciseInput, context: exerciseContext \}\);$/m);
+});
