@@ -92,18 +92,7 @@ Deno.test("`@` is a syntax error, said as matmul", () => {
   assert.equal(explainTypeError("TS1005", "',' expected.", "f(1;", 4), "',' expected.");
 });
 
-Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write for the lecture's line", () => {
-  const layout =
-    /^a Tensor is not indexed with \[ \]: its numbers are a flat, row-major \.data with a \.shape \(entry \[i, j\] of a \[rows, cols\] tensor is \.data\[i \* cols \+ j\]\)\. Here, /;
-  const set = "  dlogprobs[range(n), Yb] = -1 / n;";
-  const asIndex = at("TS2538", "Type 'IndexTensor' cannot be used as an index type.", set, "range");
-  assertTranslates("index with [ ]", asIndex, layout);
-  assertTranslates(
-    "index with [ ]",
-    asIndex,
-    /to put -1 \/ n at \[i, Yb\[i\]\] of every row i, build the tensor whole: dlogprobs = oneHot\(Yb, dlogprobs\.shape\[1\]\)\.mul\(-1 \/ n\)/,
-  );
-  // The lecture's `dlogits[range(n), Yb] -= 1` keeps its sign: a subtraction is translated to .sub, an addition to .add.
+Deno.test("a per-row update keeps its sign: -= is translated to .sub, += to .add", () => {
   const minus = at(
     "TS2538",
     "Type 'IndexTensor' cannot be used as an index type.",
@@ -122,6 +111,19 @@ Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write 
     "range",
   );
   assertTranslates("index with [ ]", plus, /dlogits = dlogits\.add\(oneHot\(Yb, dlogits\.shape\[1\]\)\.mul\(1\)\)/);
+});
+
+Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write for the lecture's line", () => {
+  const layout =
+    /^a Tensor is not indexed with \[ \]: its numbers are a flat, row-major \.data with a \.shape \(entry \[i, j\] of a \[rows, cols\] tensor is \.data\[i \* cols \+ j\]\)\. Here, /;
+  const set = "  dlogprobs[range(n), Yb] = -1 / n;";
+  const asIndex = at("TS2538", "Type 'IndexTensor' cannot be used as an index type.", set, "range");
+  assertTranslates("index with [ ]", asIndex, layout);
+  assertTranslates(
+    "index with [ ]",
+    asIndex,
+    /to put -1 \/ n at \[i, Yb\[i\]\] of every row i, build the tensor whole: dlogprobs = oneHot\(Yb, dlogprobs\.shape\[1\]\)\.mul\(-1 \/ n\)/,
+  );
   assertTranslates(
     "index with [ ]",
     at("TS2538", "Type 'IndexTensor' cannot be used as an index type.", "  const l = logprobs[range(n), Yb];", "range"),
