@@ -30,7 +30,7 @@
 
 import { Layout } from "./layout";
 import { at, fma, store16, storeLanes } from "./simd";
-import { matmul, sumRows, transpose } from "./matmul";
+import { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Embedding: out[i, j·E + e] = C[X[i, j], e]
@@ -40,6 +40,24 @@ export function embeddingForward(out: usize, X: usize, C: usize, n: i32, B: i32,
     const row = at(C, load<i32>(X + (<usize>i << 2)) * E);
     const o = at(out, i * E);
     for (let e = 0; e < E; e++) store<f32>(at(o, e), load<f32>(at(row, e)));
+  }
+}
+
+/**
+ * dC[X[i, j]] += dembcat[i, j], from dembcat transposed (doutT [B·E, n], as
+ * matmulT leaves it): the caller zeroes dC first.
+ */
+export function embeddingBackwardT(dC: usize, doutT: usize, X: usize, n: i32, B: i32, E: i32): void {
+  const stride = <usize>n << 2;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < B; j++) {
+      const row = at(dC, load<i32>(X + (<usize>(i * B + j) << 2)) * E);
+      let o = at(doutT, j * E * n + i);
+      for (let e = 0; e < E; e++) {
+        store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(o));
+        o += stride;
+      }
+    }
   }
 }
 
@@ -55,28 +73,13 @@ export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i
 // ---------------------------------------------------------------------------
 // The matrix product, the transpose and the row sums are in matmul.as.ts.
 
-export { matmul, transpose, sumRows } from "./matmul";
+export { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
 
 export function linearForward(out: usize, inp: usize, W: usize, b: usize, n: i32, I: i32, O: i32): void {
   matmul(out, inp, W, n, O, I, I, 1, b);
-}
-
-/**
- * dinp = dout @ Wᵀ (skipped when dinp is 0), dW = inpᵀ @ dout, db = Σ_rows dout.
- * `transposed` has room for Wᵀ.
- */
-export function linearBackward(
-  dinp: usize, dW: usize, db: usize, dout: usize, inp: usize, W: usize, transposed: usize, n: i32, I: i32, O: i32,
-): void {
-  if (dinp != 0) {
-    transpose(transposed, W, I, O);
-    matmul(dinp, dout, transposed, n, I, O, O, 1, 0);
-  }
-  matmul(dW, inp, dout, I, O, n, 1, I, 0);
-  sumRows(db, dout, n, O);
 }
 
 // ---------------------------------------------------------------------------
@@ -315,44 +318,64 @@ const EXP = memory.data<f32>([
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(lanes));
 }
 
-/** The mean cross-entropy of logits [n, V] against Y [n]; the softmax goes to probs. */
-export function crossEntropyForward(probs: usize, logits: usize, Y: usize, n: i32, V: i32): f64 {
+/**
+ * Softmax, cross-entropy and its fused backward (chapter 7) in one pass, on
+ * the logits transposed: logitsT [V, n], one row a character, so four
+ * examples sit side by side in a vector and every sum over the characters
+ * is an addition of vectors, without moving numbers across lanes. Writes
+ * dlogitsT = (softmax − onehot(Y)) / n, also [V, n], and db2 (its row sums);
+ * returns the mean loss. In a last, partial vector of examples the lanes
+ * past n hold the next row's numbers: they are computed and not stored.
+ */
+export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: usize, n: i32, V: i32): f64 {
   let loss: f64 = 0;
-  const lowest = f32x4.splat(-Infinity);
-  for (let i = 0; i < n; i++) {
-    const l = at(logits, i * V);
-    const p = at(probs, i * V);
-    // The row's largest logit, in every lane.
-    let m = lowest;
-    for (let v = 0; v < V; v += 4) m = f32x4.pmax(m, v128.bitselect(v128.load(at(l, v)), lowest, laneMask(V - v)));
-    m = f32x4.pmax(m, f32x4.shuffle(m, m, 2, 3, 0, 1));
-    m = f32x4.pmax(m, f32x4.shuffle(m, m, 1, 0, 3, 2));
-    // The exponentials and their sum (lanes past the row count zero).
-    let sum = f32x4.splat(0);
-    for (let v = 0; v < V; v += 4) {
-      const e = v128.and(exp4(f32x4.sub(v128.load(at(l, v)), m)), laneMask(V - v));
-      storeLanes(at(p, v), e, V - v);
+  const invN = f32x4.splat(1 / <f32>n);
+  const one = f32x4.splat(1);
+  const rowBytes = <usize>n << 2;
+  for (let m = 0; m < n; m += 4) {
+    const lanes = min(4, n - m);
+    const y = v128.load(Y + (<usize>m << 2)); // the four examples' targets, int32
+    const l0 = at(logitsT, m), d0 = at(dlogitsT, m);
+    // The largest logit of each example, then the exponentials, their sums, and the target's logit.
+    let top = v128.load(l0);
+    for (let j = 1; j < V; j++) top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+    let sum = f32x4.splat(0), target = sum;
+    for (let j = 0; j < V; j++) {
+      const o = <usize>j * rowBytes;
+      const l = f32x4.sub(v128.load(l0 + o), top);
+      const e = exp4(l);
+      storeLanes(d0 + o, e, lanes);
       sum = f32x4.add(sum, e);
+      target = v128.bitselect(l, target, i32x4.eq(y, i32x4.splat(j)));
     }
-    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 2, 3, 0, 1));
-    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 1, 0, 3, 2));
-    const total = f32x4.extract_lane(sum, 0);
-    const inv = f32x4.splat(1 / total);
-    for (let v = 0; v < V; v += 4) storeLanes(at(p, v), f32x4.mul(v128.load(at(p, v)), inv), V - v);
-    const y = load<i32>(Y + (<usize>i << 2));
-    loss -= <f64>(load<f32>(at(l, y)) - f32x4.extract_lane(m, 0) - Mathf.log(total));
+    // dlogits = (e / sum − onehot) / n.
+    const inv = f32x4.div(one, sum);
+    for (let j = 0; j < V; j++) {
+      const o = <usize>j * rowBytes;
+      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), one);
+      storeLanes(d0 + o, f32x4.mul(f32x4.sub(f32x4.mul(v128.load(d0 + o), inv), hot), invN), lanes);
+    }
+    // −log p[y] = log sum − (l[y] − max), for the lanes that are examples.
+    loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 0)) - f32x4.extract_lane(target, 0));
+    if (lanes > 1) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 1)) - f32x4.extract_lane(target, 1));
+    if (lanes > 2) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 2)) - f32x4.extract_lane(target, 2));
+    if (lanes > 3) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 3)) - f32x4.extract_lane(target, 3));
   }
+  sumColumns(db2, dlogitsT, V, n);
   return loss / <f64>n;
 }
 
-/** The fused backward of chapter 7: dlogits = (probs − onehot(Y)) / n. */
-export function crossEntropyBackward(dlogits: usize, probs: usize, Y: usize, n: i32, V: i32): void {
-  const invN = f32x4.splat(1 / <f32>n);
-  for (let i = 0; i < n; i++) {
-    const r = i * V;
-    for (let v = 0; v < V; v += 4) storeLanes(at(dlogits, r + v), f32x4.mul(v128.load(at(probs, r + v)), invN), V - v);
-    const y = at(dlogits, r + load<i32>(Y + (<usize>i << 2)));
-    store<f32>(y, load<f32>(y) - 1 / <f32>n);
+/** out[r] = Σ_c inp[r, c] over the `cols` numbers of each of `rows` rows (the last vector masked). */
+function sumColumns(out: usize, inp: usize, rows: i32, cols: i32): void {
+  const mask = laneMask(cols & 3);
+  for (let r = 0; r < rows; r++) {
+    const p = at(inp, r * cols);
+    let s = f32x4.splat(0);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) s = f32x4.add(s, v128.load(at(p, c)));
+    if (c < cols) s = f32x4.add(s, v128.and(v128.load(at(p, c)), mask));
+    s = f32x4.add(s, f32x4.shuffle(s, s, 2, 3, 0, 1));
+    store<f32>(at(out, r), f32x4.extract_lane(f32x4.add(s, f32x4.shuffle(s, s, 1, 0, 3, 2)), 0));
   }
 }
 
@@ -376,18 +399,23 @@ export function step(layout: usize, lr: f32): f64 {
   embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
   linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
   batchnormTanhForward(s.h, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
-  linearForward(s.logits, s.h, s.W2, s.b2, n, H, V);
-  const loss = crossEntropyForward(s.probs, s.logits, s.Y, n, V);
+  // logitsᵀ [V, n] = W2ᵀ [V, H] · hᵀ + b2, and the loss with its gradient, also transposed.
+  matmulT(s.logits, s.h, s.W2, n, V, H, s.b2);
+  const loss = crossEntropyT(s.dlogits, s.db2, s.logits, s.Y, n, V);
   if (!isFinite(loss)) return loss;
 
-  crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
-  linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
+  // dh = dlogits @ W2ᵀ (dlogits read through its transpose), dW2ᵀ = dlogitsᵀ @ h.
+  matmul(s.dh, s.dlogits, s.W2, n, H, V, 1, n, 0);
+  matmul(s.dW2, s.dlogits, s.h, V, H, n, n, 1, 0);
   batchnormTanhBackward(
     s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, s.scratch, n, H,
   );
-  linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
+  // dembcatᵀ [I, n] = W1 [I, H] · dhprebnᵀ, dW1 = embcatᵀ @ dhprebn, db1 = Σ_rows dhprebn.
+  matmulT(s.dembcat, s.dhprebn, s.W1, n, I, H, 0);
+  matmul(s.dW1, s.embcat, s.dhprebn, I, H, n, 1, I, 0);
+  sumRows(s.db1, s.dhprebn, n, H);
   memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
-  embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);
+  embeddingBackwardT(s.dC, s.dembcat, s.X, n, s.B, s.E);
 
   sgdUpdate(s.params, s.grads, s.paramCount, lr);
   return loss;
