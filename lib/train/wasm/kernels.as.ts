@@ -101,22 +101,75 @@ export function batchnormForward(
 }
 
 /**
- * batchnormForward and tanhForward in one pass over the rows: h = tanh(gain·bnraw + bias),
- * the same arithmetic, without storing hpreact and reading it back.
+ * batchnormForward and tanhForward together: h = tanh(gain·bnraw + bias),
+ * the same arithmetic, sixteen hidden units at a time. For each sixteen the
+ * rows are read three times while they are still in the cache: for the
+ * sums, for the squared deviations, and to normalise them, with the mean and
+ * 1/√(variance + ε) kept in registers throughout; hpreact is never stored.
  */
 export function batchnormTanhForward(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32,
 ): void {
-  batchnormStats(varInv, mean, variance, inp, n, H);
-  for (let i = 0; i < n; i++) {
-    const r = i * H;
-    for (let h = 0; h < H; h += 4) {
-      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
-      storeLanes(at(bnraw, r + h), x, H - h);
-      storeLanes(at(out, r + h), tanh4(fma(v128.load(at(gain, h)), x, v128.load(at(bias, h)))), H - h);
+  const invN = f32x4.splat(1 / <f32>n);
+  const invBessel = f32x4.splat(1 / <f32>(n - 1));
+  const one = f32x4.splat(1);
+  const eps = f32x4.splat(1e-5);
+  const rowBytes = <usize>H << 2;
+  for (let c = 0; c < H; c += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32));
+      s3 = f32x4.add(s3, v128.load(p, 48));
+      p += rowBytes;
+    }
+    const m0 = f32x4.mul(s0, invN), m1 = f32x4.mul(s1, invN), m2 = f32x4.mul(s2, invN), m3 = f32x4.mul(s3, invN);
+    s0 = s1 = s2 = s3 = f32x4.splat(0);
+    p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
+      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
+      s0 = fma(d0, d0, s0);
+      s1 = fma(d1, d1, s1);
+      s2 = fma(d2, d2, s2);
+      s3 = fma(d3, d3, s3);
+      p += rowBytes;
+    }
+    s0 = f32x4.mul(s0, invBessel);
+    s1 = f32x4.mul(s1, invBessel);
+    s2 = f32x4.mul(s2, invBessel);
+    s3 = f32x4.mul(s3, invBessel);
+    store16(mean, c, H, m0, m1, m2, m3);
+    store16(variance, c, H, s0, s1, s2, s3);
+    const r0 = f32x4.div(one, f32x4.sqrt(f32x4.add(s0, eps))), r1 = f32x4.div(one, f32x4.sqrt(f32x4.add(s1, eps)));
+    const r2 = f32x4.div(one, f32x4.sqrt(f32x4.add(s2, eps))), r3 = f32x4.div(one, f32x4.sqrt(f32x4.add(s3, eps)));
+    store16(varInv, c, H, r0, r1, r2, r3);
+    const left = H - c, g = at(gain, c), b = at(bias, c);
+    p = at(inp, c);
+    let q = at(bnraw, c), o = at(out, c);
+    for (let i = 0; i < n; i++) {
+      normaliseTanh(p, q, o, g, b, m0, r0, left);
+      normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1, left - 4);
+      normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2, left - 8);
+      normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3, left - 12);
+      p += rowBytes;
+      q += rowBytes;
+      o += rowBytes;
     }
   }
+}
+
+/** Four units of one row: bnraw = (x − mean)·varInv, h = tanh(gain·bnraw + bias); `lanes` of them exist. */
+@inline function normaliseTanh(
+  x: usize, bnraw: usize, out: usize, gain: usize, bias: usize, m: v128, r: v128, lanes: i32,
+): void {
+  if (lanes <= 0) return;
+  const y = f32x4.mul(f32x4.sub(v128.load(x), m), r);
+  storeLanes(bnraw, y, lanes);
+  storeLanes(out, tanh4(fma(v128.load(gain), y, v128.load(bias))), lanes);
 }
 
 /** The batch's mean, its Bessel-corrected variance, and 1/√(variance + 1e-5), per hidden unit. */
@@ -180,13 +233,17 @@ export function batchnormBackward(
 }
 
 /**
- * tanhBackward and batchnormBackward with one pass fewer: each row's
+ * tanhBackward and batchnormBackward (and db1, the next layer's bias
+ * gradient) with fewer passes, sixteen hidden units at a time: each row's
  * dhpreact = (1 − h²)·dh is stored and summed into dbias and dgain (the
- * same sums, row after row) in one pass, then dinp as batchnormBackward.
+ * same sums, row after row) in one pass; then, eight units at a time with
+ * their constants in registers, dinp = k1·dhpreact − k0 − k2·bnraw as in
+ * batchnormBackward, summed into db1 (row after row, as sumRows does) as it
+ * is stored.
  */
 export function batchnormTanhBackward(
-  dinp: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize, varInv: usize,
-  gain: usize, scratch: usize, n: i32, H: i32,
+  dinp: usize, db1: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize,
+  varInv: usize, gain: usize, n: i32, H: i32,
 ): void {
   const one = f32x4.splat(1);
   for (let c = 0; c < H; c += 16) {
@@ -211,8 +268,43 @@ export function batchnormTanhBackward(
     }
     store16(dbias, c, H, s0, s1, s2, s3);
     store16(dgain, c, H, g0, g1, g2, g3);
+    inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s0, s1, g0, g1, c, n, H);
+    if (H - c > 8) inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s2, s3, g2, g3, c + 8, n, H);
   }
-  batchnormInputGradient(dinp, dgain, dbias, dhpreact, bnraw, varInv, gain, scratch, n, H);
+}
+
+/**
+ * Units c to c + 7 of batchnorm's input gradient, from their dbias (sb0,
+ * sb1) and dgain (sg0, sg1): dinp = k1·dout − k0 − k2·bnraw with the
+ * constants of batchnormInputGradient, and db1 = Σ_rows dinp.
+ */
+@inline function inputGradient8(
+  dinp: usize, db1: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize,
+  sb0: v128, sb1: v128, sg0: v128, sg1: v128, c: i32, n: i32, H: i32,
+): void {
+  const invN = f32x4.splat(1 / <f32>n);
+  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
+  const k10 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c))); // gain·varInv
+  const k11 = f32x4.mul(v128.load(at(gain, c + 4)), v128.load(at(varInv, c + 4)));
+  const scale0 = f32x4.mul(k10, invN), scale1 = f32x4.mul(k11, invN);
+  const k00 = f32x4.mul(scale0, sb0), k01 = f32x4.mul(scale1, sb1);
+  const k20 = f32x4.mul(scale0, f32x4.mul(bessel, sg0)), k21 = f32x4.mul(scale1, f32x4.mul(bessel, sg1));
+  const left = H - c, rowBytes = <usize>H << 2;
+  let t0 = f32x4.splat(0), t1 = t0;
+  let p = at(dout, c), q = at(bnraw, c), o = at(dinp, c);
+  for (let i = 0; i < n; i++) {
+    const v0 = f32x4.sub(f32x4.sub(f32x4.mul(k10, v128.load(p)), k00), f32x4.mul(k20, v128.load(q)));
+    const v1 = f32x4.sub(f32x4.sub(f32x4.mul(k11, v128.load(p, 16)), k01), f32x4.mul(k21, v128.load(q, 16)));
+    storeLanes(o, v0, left);
+    if (left > 4) storeLanes(o + 16, v1, left - 4);
+    t0 = f32x4.add(t0, v0);
+    t1 = f32x4.add(t1, v1);
+    p += rowBytes;
+    q += rowBytes;
+    o += rowBytes;
+  }
+  storeLanes(at(db1, c), t0, left);
+  if (left > 4) storeLanes(at(db1, c + 4), t1, left - 4);
 }
 
 /** dinp = k1·dout − k0 − k2·bnraw, from dgain and dbias (see batchnormBackward). */
@@ -247,7 +339,7 @@ export function batchnormTanhBackward(
 const TANH = memory.data<f32>([
   7.90531110763549805, -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
   1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03, 1.19825839466702e-06, 1.18534705686654e-04,
-  2.26843463243900e-03, 4.89352518554385e-03,
+  2.26843463243900e-03, 4.89352518554385e-03, -7.90531110763549805,
 ]);
 
 @inline function coefficient(k: i32): v128 {
@@ -255,8 +347,7 @@ const TANH = memory.data<f32>([
 }
 
 @inline function tanh4(x: v128): v128 {
-  const limit = coefficient(0);
-  const c = f32x4.pmin(f32x4.pmax(x, f32x4.neg(limit)), limit);
+  const c = f32x4.pmin(f32x4.pmax(x, coefficient(12)), coefficient(0)); // x within ±7.9053
   const x2 = f32x4.mul(c, c);
   let p = coefficient(1);
   for (let k = 2; k <= 7; k++) p = fma(p, x2, coefficient(k));
@@ -408,12 +499,11 @@ export function step(layout: usize, lr: f32): f64 {
   matmul(s.dh, s.dlogits, s.W2, n, H, V, 1, n, 0);
   matmul(s.dW2, s.dlogits, s.h, V, H, n, n, 1, 0);
   batchnormTanhBackward(
-    s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, s.scratch, n, H,
+    s.dhprebn, s.db1, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, n, H,
   );
-  // dembcatᵀ [I, n] = W1 [I, H] · dhprebnᵀ, dW1 = embcatᵀ @ dhprebn, db1 = Σ_rows dhprebn.
+  // dembcatᵀ [I, n] = W1 [I, H] · dhprebnᵀ, dW1 = embcatᵀ @ dhprebn.
   matmulT(s.dembcat, s.dhprebn, s.W1, n, I, H, 0);
   matmul(s.dW1, s.embcat, s.dhprebn, I, H, n, 1, I, 0);
-  sumRows(s.db1, s.dhprebn, n, H);
   memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
   embeddingBackwardT(s.dC, s.dembcat, s.X, n, s.B, s.E);
 
