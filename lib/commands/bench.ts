@@ -47,8 +47,9 @@ Flags:
   --kernels K        the kernels the sweep times: wasm or ts   (wasm)
   --python PATH      a Python with torch                      (/usr/bin/python3)
   --native PATH      also time a native peer of the step, each round: it is run as
-                     PATH --steps N --runs 1 --noeval --data data/names.txt and prints median_ms=MS
-                     (../shared/bench/native/mlp.c does; its variant=NAME names it in the table)
+                     PATH --steps 20 --runs R --noeval --data data/names.txt and prints median_ms=MS,
+                     the median over R runs of 20 steps, as ours is timed (../shared/bench/native/mlp.c
+                     does; its variant=NAME names it in the table)
   -h, --help         this text`;
 
 /**
@@ -69,6 +70,9 @@ export function stepFlops({ n, B, E, H, V }: { n: number; B: number; E: number; 
   const params = V * E + I * H + H + H * V + V + 2 * H;
   return matmuls + 41 * n * H + 8 * n * V + 2 * params;
 }
+
+/** The steps in one timed group of the WebAssembly step, and of a native peer's. */
+const GROUP = 20;
 
 /** The seed of the generator the bench draws its batches from (not the trainer's: its batches are its own). */
 const BENCH_SEED = 12345;
@@ -253,7 +257,7 @@ function implementations(
   };
   const train = (trainer: Trainer) => ({ Xb, Yb }: Batch) => void trainer.trainOnBatch(Xb.data, Yb.data);
   return [
-    [WASM, () => timeSteps(batches, train(wasm), budget, 20)],
+    [WASM, () => timeSteps(batches, train(wasm), budget, GROUP)],
     ["TypeScript kernels (lib/train/kernels.ts)", () => timeSteps(batches, train(ts), budget, 10)],
     ["tensor module (chapter 9)", () => timeSteps(batches, plainStep, budget, 2)],
     ["TensorFlow.js autograd (CPU)", () => timeSteps(batches, tfStep, budget, 2)],
@@ -295,12 +299,16 @@ function printComparison(
 }
 
 /**
- * Runs a native peer of the step (`--native PATH`) for `steps` steps on the
- * lecture's names. Returns its name in the table and its ms/step (the
- * `median_ms=` it prints), or a one-line reason why there is none.
+ * Runs a native peer of the step (`--native PATH`) on the lecture's names,
+ * timed as ours is: `runs` runs of {@linkcode GROUP} steps each, of which it
+ * prints the median (`median_ms=`). (One long run would be timed by the clock
+ * from start to end, every moment another process had the core included,
+ * where ours is the median of short groups of steps: on a shared machine the
+ * two differed by 4×.) Returns its name in the table and its ms/step, or a
+ * one-line reason why there is none.
  */
-async function nativeTime(path: string, steps: number): Promise<{ name: string; ms: number } | string> {
-  const args = ["--steps", String(steps), "--runs", "1", "--noeval", "--data", "data/names.txt"];
+async function nativeTime(path: string, runs: number): Promise<{ name: string; ms: number } | string> {
+  const args = ["--steps", String(GROUP), "--runs", String(runs), "--noeval", "--data", "data/names.txt"];
   let output;
   try {
     output = await new Deno.Command(path, { args, stdout: "piped", stderr: "piped" }).output();
@@ -345,7 +353,7 @@ async function compare(data: TrainingData, python: string, natives: string[], qu
   for (let round = 0; round < rounds; round++) {
     for (const [name, time] of ours) keep(name, time());
     for (const path of natives.filter((path) => !failed.has(path))) {
-      const native = await nativeTime(path, quick ? 2000 : 10_000);
+      const native = await nativeTime(path, quick ? 16 : 64);
       if (typeof native === "string") failed.set(path, native);
       else keep(native.name, native.ms);
     }

@@ -21,6 +21,13 @@
 //   it, so the backward kernels write (`=`) instead of accumulating (`+=`),
 //   which saves zeroing them each step. The exception is dC: a row of C used
 //   at several positions collects all their gradients, so it is zeroed first.
+// - Every product runs along the 200 hidden units, as a native step written
+//   for speed does: W2 is held transposed, W2ᵀ [V, H] (nn.Linear's layout;
+//   step.ts turns it on the way in and out), the logits and dlogits are kept
+//   transposed, [V, n], and so is dembcat, [B·E, n] (`matmulT`). No weight is
+//   transposed during a step, no product has rows of 27 or 30 numbers to
+//   split into vectors of four, and softmax with cross-entropy runs across
+//   four examples at a time (`crossEntropyT`), in one pass with its backward.
 
 // ---------------------------------------------------------------------------
 // Where everything is: a `Layout` record, written once by step.ts. Its fields
@@ -30,7 +37,7 @@
 
 import { Layout } from "./layout";
 import { at, fma, store16, storeLanes } from "./simd";
-import { matmul, sumRows, transpose } from "./matmul";
+import { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Embedding: out[i, j·E + e] = C[X[i, j], e]
@@ -40,6 +47,24 @@ export function embeddingForward(out: usize, X: usize, C: usize, n: i32, B: i32,
     const row = at(C, load<i32>(X + (<usize>i << 2)) * E);
     const o = at(out, i * E);
     for (let e = 0; e < E; e++) store<f32>(at(o, e), load<f32>(at(row, e)));
+  }
+}
+
+/**
+ * dC[X[i, j]] += dembcat[i, j], from dembcat transposed (doutT [B·E, n], as
+ * matmulT leaves it): the caller zeroes dC first.
+ */
+export function embeddingBackwardT(dC: usize, doutT: usize, X: usize, n: i32, B: i32, E: i32): void {
+  const stride = <usize>n << 2;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < B; j++) {
+      const row = at(dC, load<i32>(X + (<usize>(i * B + j) << 2)) * E);
+      let o = at(doutT, j * E * n + i);
+      for (let e = 0; e < E; e++) {
+        store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(o));
+        o += stride;
+      }
+    }
   }
 }
 
@@ -55,28 +80,13 @@ export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i
 // ---------------------------------------------------------------------------
 // The matrix product, the transpose and the row sums are in matmul.as.ts.
 
-export { matmul, transpose, sumRows } from "./matmul";
+export { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
 // Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
 
 export function linearForward(out: usize, inp: usize, W: usize, b: usize, n: i32, I: i32, O: i32): void {
   matmul(out, inp, W, n, O, I, I, 1, b);
-}
-
-/**
- * dinp = dout @ Wᵀ (skipped when dinp is 0), dW = inpᵀ @ dout, db = Σ_rows dout.
- * `transposed` has room for Wᵀ.
- */
-export function linearBackward(
-  dinp: usize, dW: usize, db: usize, dout: usize, inp: usize, W: usize, transposed: usize, n: i32, I: i32, O: i32,
-): void {
-  if (dinp != 0) {
-    transpose(transposed, W, I, O);
-    matmul(dinp, dout, transposed, n, I, O, O, 1, 0);
-  }
-  matmul(dW, inp, dout, I, O, n, 1, I, 0);
-  sumRows(db, dout, n, O);
 }
 
 // ---------------------------------------------------------------------------
@@ -98,22 +108,75 @@ export function batchnormForward(
 }
 
 /**
- * batchnormForward and tanhForward in one pass over the rows: h = tanh(gain·bnraw + bias),
- * the same arithmetic, without storing hpreact and reading it back.
+ * batchnormForward and tanhForward together: h = tanh(gain·bnraw + bias),
+ * the same arithmetic, sixteen hidden units at a time. For each sixteen the
+ * rows are read three times while they are still in the cache: for the
+ * sums, for the squared deviations, and to normalise them, with the mean and
+ * 1/√(variance + ε) kept in registers throughout; hpreact is never stored.
  */
 export function batchnormTanhForward(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32,
 ): void {
-  batchnormStats(varInv, mean, variance, inp, n, H);
-  for (let i = 0; i < n; i++) {
-    const r = i * H;
-    for (let h = 0; h < H; h += 4) {
-      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
-      storeLanes(at(bnraw, r + h), x, H - h);
-      storeLanes(at(out, r + h), tanh4(fma(v128.load(at(gain, h)), x, v128.load(at(bias, h)))), H - h);
+  const invN = f32x4.splat(1 / <f32>n);
+  const invBessel = f32x4.splat(1 / <f32>(n - 1));
+  const one = f32x4.splat(1);
+  const eps = f32x4.splat(1e-5);
+  const rowBytes = <usize>H << 2;
+  for (let c = 0; c < H; c += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32));
+      s3 = f32x4.add(s3, v128.load(p, 48));
+      p += rowBytes;
+    }
+    const m0 = f32x4.mul(s0, invN), m1 = f32x4.mul(s1, invN), m2 = f32x4.mul(s2, invN), m3 = f32x4.mul(s3, invN);
+    s0 = s1 = s2 = s3 = f32x4.splat(0);
+    p = at(inp, c);
+    for (let i = 0; i < n; i++) {
+      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
+      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
+      s0 = fma(d0, d0, s0);
+      s1 = fma(d1, d1, s1);
+      s2 = fma(d2, d2, s2);
+      s3 = fma(d3, d3, s3);
+      p += rowBytes;
+    }
+    s0 = f32x4.mul(s0, invBessel);
+    s1 = f32x4.mul(s1, invBessel);
+    s2 = f32x4.mul(s2, invBessel);
+    s3 = f32x4.mul(s3, invBessel);
+    store16(mean, c, H, m0, m1, m2, m3);
+    store16(variance, c, H, s0, s1, s2, s3);
+    const r0 = f32x4.div(one, f32x4.sqrt(f32x4.add(s0, eps))), r1 = f32x4.div(one, f32x4.sqrt(f32x4.add(s1, eps)));
+    const r2 = f32x4.div(one, f32x4.sqrt(f32x4.add(s2, eps))), r3 = f32x4.div(one, f32x4.sqrt(f32x4.add(s3, eps)));
+    store16(varInv, c, H, r0, r1, r2, r3);
+    const left = H - c, g = at(gain, c), b = at(bias, c);
+    p = at(inp, c);
+    let q = at(bnraw, c), o = at(out, c);
+    for (let i = 0; i < n; i++) {
+      normaliseTanh(p, q, o, g, b, m0, r0, left);
+      normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1, left - 4);
+      normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2, left - 8);
+      normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3, left - 12);
+      p += rowBytes;
+      q += rowBytes;
+      o += rowBytes;
     }
   }
+}
+
+/** Four units of one row: bnraw = (x − mean)·varInv, h = tanh(gain·bnraw + bias); `lanes` of them exist. */
+@inline function normaliseTanh(
+  x: usize, bnraw: usize, out: usize, gain: usize, bias: usize, m: v128, r: v128, lanes: i32,
+): void {
+  if (lanes <= 0) return;
+  const y = f32x4.mul(f32x4.sub(v128.load(x), m), r);
+  storeLanes(bnraw, y, lanes);
+  storeLanes(out, tanh4(fma(v128.load(gain), y, v128.load(bias))), lanes);
 }
 
 /** The batch's mean, its Bessel-corrected variance, and 1/√(variance + 1e-5), per hidden unit. */
@@ -177,13 +240,17 @@ export function batchnormBackward(
 }
 
 /**
- * tanhBackward and batchnormBackward with one pass fewer: each row's
+ * tanhBackward and batchnormBackward (and db1, the next layer's bias
+ * gradient) with fewer passes, sixteen hidden units at a time: each row's
  * dhpreact = (1 − h²)·dh is stored and summed into dbias and dgain (the
- * same sums, row after row) in one pass, then dinp as batchnormBackward.
+ * same sums, row after row) in one pass; then, eight units at a time with
+ * their constants in registers, dinp = k1·dhpreact − k0 − k2·bnraw as in
+ * batchnormBackward, summed into db1 (row after row, as sumRows does) as it
+ * is stored.
  */
 export function batchnormTanhBackward(
-  dinp: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize, varInv: usize,
-  gain: usize, scratch: usize, n: i32, H: i32,
+  dinp: usize, db1: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize,
+  varInv: usize, gain: usize, n: i32, H: i32,
 ): void {
   const one = f32x4.splat(1);
   for (let c = 0; c < H; c += 16) {
@@ -208,8 +275,43 @@ export function batchnormTanhBackward(
     }
     store16(dbias, c, H, s0, s1, s2, s3);
     store16(dgain, c, H, g0, g1, g2, g3);
+    inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s0, s1, g0, g1, c, n, H);
+    if (H - c > 8) inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s2, s3, g2, g3, c + 8, n, H);
   }
-  batchnormInputGradient(dinp, dgain, dbias, dhpreact, bnraw, varInv, gain, scratch, n, H);
+}
+
+/**
+ * Units c to c + 7 of batchnorm's input gradient, from their dbias (sb0,
+ * sb1) and dgain (sg0, sg1): dinp = k1·dout − k0 − k2·bnraw with the
+ * constants of batchnormInputGradient, and db1 = Σ_rows dinp.
+ */
+@inline function inputGradient8(
+  dinp: usize, db1: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize,
+  sb0: v128, sb1: v128, sg0: v128, sg1: v128, c: i32, n: i32, H: i32,
+): void {
+  const invN = f32x4.splat(1 / <f32>n);
+  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
+  const k10 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c))); // gain·varInv
+  const k11 = f32x4.mul(v128.load(at(gain, c + 4)), v128.load(at(varInv, c + 4)));
+  const scale0 = f32x4.mul(k10, invN), scale1 = f32x4.mul(k11, invN);
+  const k00 = f32x4.mul(scale0, sb0), k01 = f32x4.mul(scale1, sb1);
+  const k20 = f32x4.mul(scale0, f32x4.mul(bessel, sg0)), k21 = f32x4.mul(scale1, f32x4.mul(bessel, sg1));
+  const left = H - c, rowBytes = <usize>H << 2;
+  let t0 = f32x4.splat(0), t1 = t0;
+  let p = at(dout, c), q = at(bnraw, c), o = at(dinp, c);
+  for (let i = 0; i < n; i++) {
+    const v0 = f32x4.sub(f32x4.sub(f32x4.mul(k10, v128.load(p)), k00), f32x4.mul(k20, v128.load(q)));
+    const v1 = f32x4.sub(f32x4.sub(f32x4.mul(k11, v128.load(p, 16)), k01), f32x4.mul(k21, v128.load(q, 16)));
+    storeLanes(o, v0, left);
+    if (left > 4) storeLanes(o + 16, v1, left - 4);
+    t0 = f32x4.add(t0, v0);
+    t1 = f32x4.add(t1, v1);
+    p += rowBytes;
+    q += rowBytes;
+    o += rowBytes;
+  }
+  storeLanes(at(db1, c), t0, left);
+  if (left > 4) storeLanes(at(db1, c + 4), t1, left - 4);
 }
 
 /** dinp = k1·dout − k0 − k2·bnraw, from dgain and dbias (see batchnormBackward). */
@@ -244,7 +346,7 @@ export function batchnormTanhBackward(
 const TANH = memory.data<f32>([
   7.90531110763549805, -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
   1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03, 1.19825839466702e-06, 1.18534705686654e-04,
-  2.26843463243900e-03, 4.89352518554385e-03,
+  2.26843463243900e-03, 4.89352518554385e-03, -7.90531110763549805,
 ]);
 
 @inline function coefficient(k: i32): v128 {
@@ -252,8 +354,7 @@ const TANH = memory.data<f32>([
 }
 
 @inline function tanh4(x: v128): v128 {
-  const limit = coefficient(0);
-  const c = f32x4.pmin(f32x4.pmax(x, f32x4.neg(limit)), limit);
+  const c = f32x4.pmin(f32x4.pmax(x, coefficient(12)), coefficient(0)); // x within ±7.9053
   const x2 = f32x4.mul(c, c);
   let p = coefficient(1);
   for (let k = 2; k <= 7; k++) p = fma(p, x2, coefficient(k));
@@ -315,44 +416,64 @@ const EXP = memory.data<f32>([
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(lanes));
 }
 
-/** The mean cross-entropy of logits [n, V] against Y [n]; the softmax goes to probs. */
-export function crossEntropyForward(probs: usize, logits: usize, Y: usize, n: i32, V: i32): f64 {
+/**
+ * Softmax, cross-entropy and its fused backward (chapter 7) in one pass, on
+ * the logits transposed: logitsT [V, n], one row a character, so four
+ * examples sit side by side in a vector and every sum over the characters
+ * is an addition of vectors, without moving numbers across lanes. Writes
+ * dlogitsT = (softmax − onehot(Y)) / n, also [V, n], and db2 (its row sums);
+ * returns the mean loss. In a last, partial vector of examples the lanes
+ * past n hold the next row's numbers: they are computed and not stored.
+ */
+export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: usize, n: i32, V: i32): f64 {
   let loss: f64 = 0;
-  const lowest = f32x4.splat(-Infinity);
-  for (let i = 0; i < n; i++) {
-    const l = at(logits, i * V);
-    const p = at(probs, i * V);
-    // The row's largest logit, in every lane.
-    let m = lowest;
-    for (let v = 0; v < V; v += 4) m = f32x4.pmax(m, v128.bitselect(v128.load(at(l, v)), lowest, laneMask(V - v)));
-    m = f32x4.pmax(m, f32x4.shuffle(m, m, 2, 3, 0, 1));
-    m = f32x4.pmax(m, f32x4.shuffle(m, m, 1, 0, 3, 2));
-    // The exponentials and their sum (lanes past the row count zero).
-    let sum = f32x4.splat(0);
-    for (let v = 0; v < V; v += 4) {
-      const e = v128.and(exp4(f32x4.sub(v128.load(at(l, v)), m)), laneMask(V - v));
-      storeLanes(at(p, v), e, V - v);
+  const invN = f32x4.splat(1 / <f32>n);
+  const one = f32x4.splat(1);
+  const rowBytes = <usize>n << 2;
+  for (let m = 0; m < n; m += 4) {
+    const lanes = min(4, n - m);
+    const y = v128.load(Y + (<usize>m << 2)); // the four examples' targets, int32
+    const l0 = at(logitsT, m), d0 = at(dlogitsT, m);
+    // The largest logit of each example, then the exponentials, their sums, and the target's logit.
+    let top = v128.load(l0);
+    for (let j = 1; j < V; j++) top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+    let sum = f32x4.splat(0), target = sum;
+    for (let j = 0; j < V; j++) {
+      const o = <usize>j * rowBytes;
+      const l = f32x4.sub(v128.load(l0 + o), top);
+      const e = exp4(l);
+      storeLanes(d0 + o, e, lanes);
       sum = f32x4.add(sum, e);
+      target = v128.bitselect(l, target, i32x4.eq(y, i32x4.splat(j)));
     }
-    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 2, 3, 0, 1));
-    sum = f32x4.add(sum, f32x4.shuffle(sum, sum, 1, 0, 3, 2));
-    const total = f32x4.extract_lane(sum, 0);
-    const inv = f32x4.splat(1 / total);
-    for (let v = 0; v < V; v += 4) storeLanes(at(p, v), f32x4.mul(v128.load(at(p, v)), inv), V - v);
-    const y = load<i32>(Y + (<usize>i << 2));
-    loss -= <f64>(load<f32>(at(l, y)) - f32x4.extract_lane(m, 0) - Mathf.log(total));
+    // dlogits = (e / sum − onehot) / n.
+    const inv = f32x4.div(one, sum);
+    for (let j = 0; j < V; j++) {
+      const o = <usize>j * rowBytes;
+      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), one);
+      storeLanes(d0 + o, f32x4.mul(f32x4.sub(f32x4.mul(v128.load(d0 + o), inv), hot), invN), lanes);
+    }
+    // −log p[y] = log sum − (l[y] − max), for the lanes that are examples.
+    loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 0)) - f32x4.extract_lane(target, 0));
+    if (lanes > 1) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 1)) - f32x4.extract_lane(target, 1));
+    if (lanes > 2) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 2)) - f32x4.extract_lane(target, 2));
+    if (lanes > 3) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 3)) - f32x4.extract_lane(target, 3));
   }
+  sumColumns(db2, dlogitsT, V, n);
   return loss / <f64>n;
 }
 
-/** The fused backward of chapter 7: dlogits = (probs − onehot(Y)) / n. */
-export function crossEntropyBackward(dlogits: usize, probs: usize, Y: usize, n: i32, V: i32): void {
-  const invN = f32x4.splat(1 / <f32>n);
-  for (let i = 0; i < n; i++) {
-    const r = i * V;
-    for (let v = 0; v < V; v += 4) storeLanes(at(dlogits, r + v), f32x4.mul(v128.load(at(probs, r + v)), invN), V - v);
-    const y = at(dlogits, r + load<i32>(Y + (<usize>i << 2)));
-    store<f32>(y, load<f32>(y) - 1 / <f32>n);
+/** out[r] = Σ_c inp[r, c] over the `cols` numbers of each of `rows` rows (the last vector masked). */
+function sumColumns(out: usize, inp: usize, rows: i32, cols: i32): void {
+  const mask = laneMask(cols & 3);
+  for (let r = 0; r < rows; r++) {
+    const p = at(inp, r * cols);
+    let s = f32x4.splat(0);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) s = f32x4.add(s, v128.load(at(p, c)));
+    if (c < cols) s = f32x4.add(s, v128.and(v128.load(at(p, c)), mask));
+    s = f32x4.add(s, f32x4.shuffle(s, s, 2, 3, 0, 1));
+    store<f32>(at(out, r), f32x4.extract_lane(f32x4.add(s, f32x4.shuffle(s, s, 1, 0, 3, 2)), 0));
   }
 }
 
@@ -376,18 +497,22 @@ export function step(layout: usize, lr: f32): f64 {
   embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
   linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
   batchnormTanhForward(s.h, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
-  linearForward(s.logits, s.h, s.W2, s.b2, n, H, V);
-  const loss = crossEntropyForward(s.probs, s.logits, s.Y, n, V);
+  // logitsᵀ [V, n] = W2ᵀ [V, H] · hᵀ + b2, and the loss with its gradient, also transposed.
+  matmulT(s.logits, s.h, s.W2, n, V, H, s.b2);
+  const loss = crossEntropyT(s.dlogits, s.db2, s.logits, s.Y, n, V);
   if (!isFinite(loss)) return loss;
 
-  crossEntropyBackward(s.dlogits, s.probs, s.Y, n, V);
-  linearBackward(s.dh, s.dW2, s.db2, s.dlogits, s.h, s.W2, s.transposed, n, H, V);
+  // dh = dlogits @ W2ᵀ (dlogits read through its transpose), dW2ᵀ = dlogitsᵀ @ h.
+  matmul(s.dh, s.dlogits, s.W2, n, H, V, 1, n, 0);
+  matmul(s.dW2, s.dlogits, s.h, V, H, n, n, 1, 0);
   batchnormTanhBackward(
-    s.dhprebn, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, s.scratch, n, H,
+    s.dhprebn, s.db1, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, n, H,
   );
-  linearBackward(s.dembcat, s.dW1, s.db1, s.dhprebn, s.embcat, s.W1, s.transposed, n, I, H);
+  // dembcatᵀ [I, n] = W1 [I, H] · dhprebnᵀ, dW1 = embcatᵀ @ dhprebn.
+  matmulT(s.dembcat, s.dhprebn, s.W1, n, I, H, 0);
+  matmul(s.dW1, s.embcat, s.dhprebn, I, H, n, 1, I, 0);
   memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
-  embeddingBackward(s.dC, s.dembcat, s.X, n, s.B, s.E);
+  embeddingBackwardT(s.dC, s.dembcat, s.X, n, s.B, s.E);
 
   sgdUpdate(s.params, s.grads, s.paramCount, lr);
   return loss;

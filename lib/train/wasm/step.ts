@@ -133,6 +133,27 @@ function layOut(arena: Arena, dims: StepDims): Record<LayoutField | "layout", nu
 type ParamName = typeof PARAM_NAMES[number];
 
 /**
+ * Writes the transpose of `inp` (`[rows, cols]`, row-major) into `out`
+ * (`[cols, rows]`) and returns `out`.
+ *
+ * @example
+ * ```ts
+ * transposeInto(new Float32Array(6), [1, 2, 3, 4, 5, 6], 2, 3); // [1, 4, 2, 5, 3, 6]
+ * ```
+ */
+export function transposeInto<T extends Float32Array | Float64Array>(
+  out: T,
+  inp: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): T {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = inp[r * cols + c];
+  }
+  return out;
+}
+
+/**
  * One instance of the WebAssembly kernels laid out for one network and batch
  * size: a {@linkcode TrainStep} in float32.
  *
@@ -150,9 +171,15 @@ export class WasmStep implements TrainStep {
   readonly Xb: Int32Array;
   /** The batch's targets `[n]`. */
   readonly Yb: Int32Array;
-  /** The parameters, float32, in the lecture's shapes (row-major), inside the module's memory. */
+  /**
+   * The parameters, float32, row-major, inside the module's memory: in the
+   * lecture's shapes, except W2, which is held transposed, `[V, H]` (as
+   * `nn.Linear` keeps its weight), so that every product of the step runs
+   * along the hidden units. {@linkcode WasmStep.acquire} and
+   * {@linkcode WasmStep.release} turn it.
+   */
   readonly params: Record<ParamName, Float32Array>;
-  /** Their gradients from the last step. */
+  /** Their gradients from the last step, in the same shapes (dW2 transposed too). */
   readonly grads: Record<ParamName, Float32Array>;
   /** The bytes its buffers take in the module's memory (which grows in whole 64 KiB pages). */
   readonly bytes: number;
@@ -195,14 +222,20 @@ export class WasmStep implements TrainStep {
     return this.#kernels.step(this.#layout, lr);
   }
 
-  /** Copies the parameters into the module's memory. */
+  /** Copies the parameters into the module's memory (W2 transposed). */
   acquire(params: Params): void {
-    for (const name of PARAM_NAMES) this.params[name].set(params[name].data);
+    for (const name of PARAM_NAMES) {
+      if (name === "W2") transposeInto(this.params.W2, params.W2.data, this.dims.H, this.dims.V);
+      else this.params[name].set(params[name].data);
+    }
   }
 
-  /** Writes the parameters back from the module's memory. */
+  /** Writes the parameters back from the module's memory (W2 in the lecture's shape again). */
   release(params: Params): void {
-    for (const name of PARAM_NAMES) params[name].data.set(this.params[name]);
+    for (const name of PARAM_NAMES) {
+      if (name === "W2") transposeInto(params.W2.data, this.params.W2, this.dims.V, this.dims.H);
+      else params[name].data.set(this.params[name]);
+    }
   }
 
   /** Copies `batch` into the module's memory, then {@linkcode WasmStep.step}. */
@@ -212,8 +245,10 @@ export class WasmStep implements TrainStep {
     return this.step(lr);
   }
 
-  /** The gradients of the last step, as float64 copies. */
+  /** The gradients of the last step, as float64 copies in the lecture's shapes. */
   gradients(): Readonly<ParamArrays> {
-    return Object.fromEntries(PARAM_NAMES.map((name) => [name, Float64Array.from(this.grads[name])])) as ParamArrays;
+    const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, Float64Array.from(this.grads[name])]));
+    grads.W2 = transposeInto(new Float64Array(this.grads.W2.length), this.grads.W2, this.dims.V, this.dims.H);
+    return grads as ParamArrays;
   }
 }
