@@ -47,9 +47,9 @@ export function checkerEntry(root: string, scratch: string): string {
   const from = (path: string) => JSON.stringify(relative(scratch, join(root, path)));
   return [
     `import { EXERCISES } from ${from("chapters/exercises/specs.ts")};`,
-    `import { exerciseContext, exerciseInput } from ${from("lib/commands/exercise/context.ts")};`,
+    `import { contextFor, exerciseInput } from ${from("lib/commands/exercise/context.ts")};`,
     `import { serveChecks } from ${from("lib/site/browser/exercise_check.ts")};`,
-    "serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });",
+    "serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });",
     "",
   ].join("\n");
 }

@@ -28,7 +28,7 @@ Deno.test("the checker's entry imports the specs and the input from the chapters
   const entry = checkerEntry("/repo", "/repo/site/.cells");
   assert.match(entry, /^import \{ EXERCISES \} from "\.\.\/\.\.\/chapters\/exercises\/specs\.ts";$/m);
   assert.match(entry, /from "\.\.\/\.\.\/lib\/commands\/exercise\/context\.ts";$/m);
-  assert.match(entry, /^serveChecks\(\{ specs: EXERCISES, input: exerciseInput, context: exerciseContext \}\);$/m);
+  assert.match(entry, /^serveChecks\(\{ specs: EXERCISES, input: exerciseInput, context: contextFor \}\);$/m);
 });
 
 Deno.test("exercise pages carry a CSP with no eval and no other origin; only exercise 9's has the training", () => {

@@ -86,6 +86,7 @@ function train(): void {
   ui.check.disabled = ui.train!.disabled = true;
   ui.stopTraining!.disabled = false;
   byId("train-result").hidden = true;
+  byId("train-progress").textContent = "The kernels' run starts…";
   say("Training…");
   ui.checker!.postMessage(ask);
 }

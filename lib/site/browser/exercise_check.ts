@@ -16,7 +16,7 @@
  * @example
  * ```ts ignore
  * import { serveChecks } from "./exercise_check.ts";
- * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });
  * ```
  * @module
  */
@@ -38,7 +38,8 @@ import type { Answer, FromChecker, ToChecker } from "./exercise_wire.ts";
 export interface CheckDeps {
   specs: Record<number, ExerciseSpec>;
   input: () => ExerciseInput;
-  context: () => ExerciseContext;
+  /** The context exercise `spec` is judged in: TensorFlow.js's gradients, and its own reference (exercise 9's, the kernels' step). */
+  context: (spec: ExerciseSpec) => ExerciseContext;
   /** The type checker, once its files are loaded (until then, or when they cannot be, the parser's errors only). */
   types?: TypeChecker;
   /** The last text of each exercise that checked right: exercise 9 trains only with it. */
@@ -193,7 +194,7 @@ function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[
 
 /** Runs the learner's text as exercise `spec`: the call as written, then (when a line's upstream is wrong) the fed call. */
 async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDeps, status: (t: string) => void) {
-  const context = deps.context();
+  const context = deps.context(spec);
   status("Running your gradients()…");
   const header = headerOf(spec, prepared, deps.input());
   const first = await runOnce(header, {}, IMPORTS, WEB_LIMITS);
@@ -317,7 +318,7 @@ export async function trainText(
  *
  * @example
  * ```ts ignore
- * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });
  * ```
  */
 export function serveChecks(deps: CheckDeps): void {
@@ -328,7 +329,8 @@ export function serveChecks(deps: CheckDeps): void {
   const post = (m: FromChecker) => scope.postMessage(m);
   const started = performance.now();
   let queue = loadTypes(deps).then(() => {
-    deps.context();
+    const common = Object.values(deps.specs).find((spec) => !spec.reference); // TensorFlow.js's part, shared by all
+    if (common) deps.context(common);
     post({ kind: "ready", ms: performance.now() - started });
   });
   scope.onmessage = (event: MessageEvent<ToChecker>) => {
