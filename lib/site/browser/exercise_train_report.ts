@@ -138,7 +138,7 @@ function stopText(r: TrainingRun): string {
       r.limits.ms / 1000
     } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
   }
-  if (r.why === "stopped") return `You stopped the training after step ${at} of ${steps}.`;
+  if (r.why === "stopped") return `You stopped the training after step ${count(at)} of ${count(steps)}.`;
   return `Your code ended the training's worker after step ${at} of ${steps}, so the training did not finish.`;
 }
 
