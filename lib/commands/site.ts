@@ -22,6 +22,7 @@ import { wholeApiCard } from "../exercise/api_card.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { hint } from "./exercise/hints.ts";
 import { exerciseInput } from "./exercise/context.ts";
+import { LIMITS } from "./exercise/sandbox.ts";
 
 /**
  * The exercises that get a page in the site, each checked there as
@@ -32,7 +33,7 @@ import { exerciseInput } from "./exercise/context.ts";
  * EXERCISE_PAGES[0]; // 3
  * ```
  */
-export const EXERCISE_PAGES: readonly number[] = [3, 4, 5, 6, 7, 8];
+export const EXERCISE_PAGES: readonly number[] = [3, 4, 5, 6, 7, 8, 9];
 
 /** A hint without its last words, which name the command's next flag: the page has a button for the next level. */
 const withoutFlags = (text: string) =>
@@ -66,6 +67,8 @@ export function exercisePageData(chapter: number): ExercisePageData {
       solution: hint(spec, g.name, "solution"),
     })),
     apiCard: wholeApiCard(),
+    // Exercise 9 trains as the CLI does: its steps, within its time.
+    training: chapter === 9 ? { steps: LIMITS.trainSteps, ms: LIMITS.trainMs } : undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "../../main.ts";
 import { quietly } from "../testing.ts";
 import { EXERCISE_PAGES, exercisePageData, siteCommand } from "./site.ts";
+import { LIMITS } from "./exercise/sandbox.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { hint } from "./exercise/hints.ts";
 import { wholeApiCard } from "../exercise/api_card.ts";
@@ -22,7 +23,7 @@ Deno.test("a bad flag of deno task site is one line, before anything is built", 
 });
 
 Deno.test("each exercise page gets its stub, every gradient's three hints without the flags, and the solution", () => {
-  assert.deepEqual(EXERCISE_PAGES, [3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(EXERCISE_PAGES, [3, 4, 5, 6, 7, 8, 9]);
   for (const chapter of EXERCISE_PAGES) {
     const data = exercisePageData(chapter);
     const spec = EXERCISES[chapter];
@@ -35,5 +36,7 @@ Deno.test("each exercise page gets its stub, every gradient's three hints withou
       assert.equal(g.solution, hint(spec, g.name, "solution"));
     }
     assert.equal(data.apiCard, wholeApiCard());
+    // Only exercise 9 trains, with the CLI's steps and time limit.
+    assert.deepEqual(data.training, chapter === 9 ? { steps: LIMITS.trainSteps, ms: LIMITS.trainMs } : undefined);
   }
 });

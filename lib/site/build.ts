@@ -30,7 +30,15 @@ import { runCells } from "./outputs.ts";
 import { trainingPage } from "./training_page.ts";
 import type { CellOutput } from "./run/messages.ts";
 import { toFileUrl } from "../paths.ts";
-import { CHECKER_ENTRY, checkerEntry, EXERCISE_SCRIPTS, TYPECHECK_FILE, typecheckFiles } from "./exercise_build.ts";
+import {
+  CHECKER_ENTRY,
+  checkerEntry,
+  EXERCISE_SCRIPTS,
+  TRAINER_ENTRY,
+  trainerEntry,
+  TYPECHECK_FILE,
+  typecheckFiles,
+} from "./exercise_build.ts";
 import { exerciseHref, exercisePage, type ExercisePageData } from "./exercise_page.ts";
 
 /**
@@ -149,7 +157,13 @@ async function bundleAll(chapters: ChapterCells[], root: string, dir: string, sc
     await Deno.writeTextFile(join(scratch, `${script}.ts`), `import "./${target}";\n`);
   }
   await Deno.writeTextFile(join(scratch, CHECKER_ENTRY), checkerEntry(root, scratch));
-  const entries = [...chapters.map((c) => basename(c.path)), ...PAGE_SCRIPTS.map((s) => `${s}.ts`), CHECKER_ENTRY];
+  await Deno.writeTextFile(join(scratch, TRAINER_ENTRY), trainerEntry(root, scratch));
+  const entries = [
+    ...chapters.map((c) => basename(c.path)),
+    ...PAGE_SCRIPTS.map((s) => `${s}.ts`),
+    CHECKER_ENTRY,
+    TRAINER_ENTRY,
+  ];
   await bundleForBrowser(entries.map((e) => join(scratch, e)), join(dir, "js"), root, scratch);
 }
 

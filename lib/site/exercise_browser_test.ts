@@ -1,12 +1,14 @@
 // The exercise pages in a real browser: `deno task site`'s build (with the exercise pages) into a temporary folder,
 // served on 127.0.0.1, loaded in Debian's headless Chromium by puppeteer-core. Every exercise page loads cleanly and
 // checks its stub; in exercises 3 and 5 a correct answer, written with functions and with methods, gets the verdicts
-// `deno task exercise N` prints for the same file, and so do three planted mistakes (what each said goes to
-// site-screenshots/exercise-mistakes.txt); a `while (true)` is stopped with the located message while the page stays
-// responsive; code typed into the editor survives a reload, Reset keeps it for Undo, and the downloaded file passes
-// `deno task exercise N`. Needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run
-// grants them, and installs Chromium); without them, or without Chromium, it skips and says why.
-
+// `deno task exercise N` prints for the same file, and so do four planted mistakes, one in exercise 9 (what each said
+// goes to site-screenshots/exercise-mistakes.txt); a `while (true)` is stopped with the located message while the page
+// stays responsive; the learner's worker can reach nothing, and the page's CSP forbids code from strings there; an
+// import() of a computed module is refused before running; exercise 9's solution trains the CLI's 3,000 steps beside
+// the kernels' run (site-screenshots/exercise-9-training.txt), and Stop stops a run; code typed into the editor
+// survives a reload, Reset keeps it for Undo, and the downloaded file passes `deno task exercise N`. Needs --allow-read
+// --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants them, and installs Chromium); without
+// them, or without Chromium, it skips and says why.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
@@ -105,7 +107,7 @@ function answered(chapter: number, lines: string[]): string {
   return stub.slice(0, first) + lines.map((l) => `  ${l}\n`).join("") + stub.slice(last.index! + last[0].length);
 }
 
-/** Mistakes a learner makes, planted in correct files: three wrong gradients, and a type error. */
+/** Mistakes a learner makes, planted in correct files: four wrong gradients (one in exercise 9), and a type error. */
 const MISTAKES: { what: string; chapter: number; text: () => string; said: RegExp }[] = [
   {
     what: "exercise 3, dlogprobs without the 1/n of the mean",
@@ -123,6 +125,12 @@ const MISTAKES: { what: string; chapter: number; text: () => string; said: RegEx
     what: "exercise 5, dbndiff2 with 1/n where the forward pass has 1/(n − 1)",
     chapter: 5,
     text: () => edited(solvedStub(5), [["mul(1 / (n - 1), ones(bndiff2.shape))", "mul(1 / n, ones(bndiff2.shape))"]]),
+    said: / wrong/,
+  },
+  {
+    what: "exercise 9, dhpreact with tanh's derivative as 1 − h, without the square",
+    chapter: 9,
+    text: () => edited(solvedStub(9), [["sub(1, h.pow(2)).mul(dh)", "sub(1, h).mul(dh)"]]),
     said: / wrong/,
   },
   {
@@ -275,9 +283,14 @@ async function checkRunaway(b: TestBrowser, base: string, tmp: string): Promise<
   await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
   const ms = performance.now() - started;
   const said = await page.$eval("#result", (e) => e.textContent ?? "");
-  assert.match(
-    flat(said),
-    /^Your gradients\(\) ran for 5 s without returning, so it was stopped\. It was running after line 93 \(dlogprobs\), before line 95 \(dprobs\) of chapters\/yours\/03_cross_entropy\.ts: /,
+  const lineOf = (what: string) => text.split("\n").findIndex((l) => l.includes(what)) + 1;
+  assert.ok(
+    flat(said).startsWith(
+      `Your gradients() ran for 5 s without returning, so it was stopped. It was running after line ${
+        lineOf("const dlogprobs = ")
+      } (dlogprobs), before line ${lineOf("const dprobs = ")} (dprobs) of chapters/yours/03_cross_entropy.ts: `,
+    ),
+    said,
   );
   assert.ok(ms < 15_000, `stopped after ${ms.toFixed(0)} ms`);
   const cli = await cliSays(3, text);
@@ -292,6 +305,18 @@ const PROBE = `
   const ways = ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "Worker", "importScripts", "indexedDB", "caches"];
   console.log(\`reachable: \${ways.filter((k) => scope[k] !== undefined).join(", ") || "none"}\`);
   console.log(\`input: \${Object.keys(input).join(", ")}\`);
+  const strings: [string, () => unknown][] = [
+    ["new Function", () => new Function("return 1")()],
+    ["eval", () => (0, eval)("1")],
+    ["import in a string", () => new Function("return import('https://example.com/x.js')")()],
+  ];
+  for (const [what, f] of strings) {
+    try {
+      console.log(\`\${what}: ran \${String(f())}\`);
+    } catch (error) {
+      console.log(\`\${what}: \${(error as Error).name}\`);
+    }
+  }
   const forged = { ended: "returned", tensors: {}, returned: {}, recorded: {}, forward: {}, changedForward: [] };
   (scope.postMessage as (m: unknown) => void)({ kind: "report", report: forged });
 `;
@@ -308,8 +333,94 @@ async function checkConfined(b: TestBrowser, base: string, tmp: string): Promise
   const lines = said.text.split("\n");
   assert.equal(lines[0], "reachable: none");
   assert.equal(lines[1], "input: fwd, params, batch, n"); // exercise 3 starts from the loss: no upstream gradient
+  // The page's Content-Security-Policy holds in the learner's worker: no code from a string, so no import() in one.
+  assert.deepEqual(lines.slice(2, 5), ["new Function: EvalError", "eval: EvalError", "import in a string: EvalError"]);
   assert.match(said.text, /^0 of 8 done\. Next: dlogprobs/m);
   assert.equal(said.code, 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+/** An import() of a computed module and import.meta are refused before the file runs, each located. */
+async function checkImportCalls(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const text = edited(EXERCISES[3].stub, [[
+    "export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {",
+    `export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {
+  const where = "https://example" + ".com/x.js";
+  void import(where);
+  console.log(import.meta.url);`,
+  ]]);
+  const line = text.split("\n").findIndex((l) => l.includes("void import(where)")) + 1;
+  const { page, problems } = await openExercise(b, base, 3);
+  const said = await pageSays(page, tmp, 3, text);
+  assert.equal(said.code, 1);
+  assert.match(
+    said.text,
+    /^chapters\/yours\/03_cross_entropy\.ts imports what an exercise file may not, so it was not run:/,
+  );
+  const file = "chapters/yours/03_cross_entropy.ts";
+  assert.ok(flat(said.text).includes(`${file}:${line}:8: import(…) of a computed module is refused:`), said.text);
+  assert.ok(flat(said.text).includes(`${file}:${line + 1}:15: import.meta is refused:`), said.text);
+  assert.deepEqual(problems, []); // nothing was requested from example.com
+  await page.close();
+}
+
+/** The numbers of a row of the training's loss table: the learner's and the kernels'. */
+function lossRow(text: string, label: string): [number, number] {
+  const row = text.split("\n").find((l) => l.startsWith(label));
+  assert.ok(row, `the training's table has a row "${label}":\n${text}`);
+  const [yours, kernels] = row.slice(label.length).trim().split(/\s+/).map(Number);
+  return [yours, kernels];
+}
+
+/**
+ * Exercise 9 start to finish: the chapters' solution checks right, then trains the CLI's 3,000 steps in the page
+ * beside the kernels' run, its losses falling, both curves drawn, names sampled; Stop stops a second run.
+ */
+async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  const { page, problems } = await openExercise(b, base, 9);
+  assert.equal(await page.$eval("#train", (e) => (e as HTMLButtonElement).disabled), true);
+  assert.equal((await pageSays(page, tmp, 9, solvedStub(9))).code, 0);
+  const started = performance.now();
+  await page.click("#train");
+  await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+  // While the learner's worker trains, the page answers: a hint opens at once.
+  const clicked = performance.now();
+  await page.click('li[data-gradient="dh"] button.hint');
+  assert.ok(performance.now() - clicked < 2000, "the page did not answer while training");
+  await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 200_000 });
+  const ms = performance.now() - started;
+  const said = await page.$eval("#train-result", (e) => e.textContent ?? "");
+  assert.equal(await page.$eval("#train-result", (e) => (e as HTMLElement).dataset.code), "0", said);
+  assert.match(
+    await page.$eval("#train-progress", (e) => e.textContent ?? ""),
+    /^step 3,000 of 3,000: loss \d\.\d{4} \(the kernels' \d\.\d{4}\)/,
+  );
+  const [first, last] = [
+    lossRow(said, "loss, mean of the first 100 steps"),
+    lossRow(said, "loss, mean of the last 100 steps"),
+  ];
+  assert.ok(last[0] < first[0] - 0.3, `the losses did not fall: ${first[0]} → ${last[0]}`);
+  const val = lossRow(said, "val loss, batchnorm calibrated");
+  assert.ok(Math.abs(val[0] - val[1]) < 0.05, `val loss ${val[0]}, the kernels' ${val[1]}`);
+  const names = said.slice(said.indexOf("\nyours ") + 1).split("\n").slice(1, 21).map((l) => l.trim().split(/\s+/));
+  assert.equal(names.length, 20);
+  assert.ok(names.every((n) => n.length === 2 && /^[a-z]+$/.test(n[0])), said);
+  assert.match(flat(said), /Your backward pass trained the network as well as the kernels do: 3,000 steps in/);
+  assert.equal(await page.$$eval("#train-chart polyline", (l) => l.length), 2);
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, "exercise-9-trained.png"), fullPage: true });
+  await Deno.writeTextFile(join(SHOTS, "exercise-9-training.txt"), `in ${(ms / 1000).toFixed(1)} s:\n${said}\n`);
+  // Stop: a second run, stopped once the learner's training has started.
+  await page.click("#train");
+  await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+  await page.click("#stop-training");
+  await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 30_000 });
+  assert.match(
+    await page.$eval("#train-result", (e) => e.textContent ?? ""),
+    /^You stopped the training after step \d+ of 3,000\.$/,
+  );
+  assert.equal(await page.$eval("#check", (e) => (e as HTMLButtonElement).disabled), false);
   assert.deepEqual(problems, []);
   await page.close();
 }
@@ -397,6 +508,14 @@ Deno.test({
       await step(
         "the learner's worker has no way out and only the exercise's input; a report it forges is ignored",
         () => checkConfined(b, base, tmp),
+      );
+      await step(
+        "an import() of a computed module and import.meta are refused before running, each located",
+        () => checkImportCalls(b, base, tmp),
+      );
+      await step(
+        "exercise 9: the chapters' solution trains 3,000 steps in the page beside the kernels', and Stop stops it",
+        () => checkTraining(b, base, tmp),
       );
       await step(
         "typed code survives a reload, Reset can be undone, the download passes deno task exercise 3",

@@ -47,9 +47,40 @@ export function checkerEntry(root: string, scratch: string): string {
   const from = (path: string) => JSON.stringify(relative(scratch, join(root, path)));
   return [
     `import { EXERCISES } from ${from("chapters/exercises/specs.ts")};`,
-    `import { exerciseContext, exerciseInput } from ${from("lib/commands/exercise/context.ts")};`,
+    `import { contextFor, exerciseInput } from ${from("lib/commands/exercise/context.ts")};`,
     `import { serveChecks } from ${from("lib/site/browser/exercise_check.ts")};`,
-    "serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });",
+    "serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The entry of exercise 9's training worker, bundled as `js/exercise_trainer.js`.
+ *
+ * @example
+ * ```ts
+ * TRAINER_ENTRY; // "exercise_trainer.ts"
+ * ```
+ */
+export const TRAINER_ENTRY = "exercise_trainer.ts";
+
+/**
+ * The text of the training worker's entry, to be written into `scratch`:
+ * chapter 2's forward pass (the lines the learner read, as the CLI's
+ * training process runs them) handed to
+ * lib/site/browser/exercise_train_run.ts.
+ *
+ * @example
+ * ```ts
+ * trainerEntry("/repo", "/repo/site/.cells").includes('"../../chapters/02_forward.ts"'); // true
+ * ```
+ */
+export function trainerEntry(root: string, scratch: string): string {
+  const from = (path: string) => JSON.stringify(relative(scratch, join(root, path)));
+  return [
+    `import { forward } from ${from("chapters/02_forward.ts")};`,
+    `import { serveTraining } from ${from("lib/site/browser/exercise_train_run.ts")};`,
+    "serveTraining(forward);",
     "",
   ].join("\n");
 }

@@ -48,6 +48,45 @@ derivative, the structure of the answer. The chapter's own lines show only when 
 <ol class="hints">${rows.join("\n")}</ol></section>`;
 }
 
+/**
+ * The exercise pages' Content-Security-Policy: scripts and workers only from
+ * the site itself and from `blob:` (the learner's module is loaded from
+ * one), no `eval` or `new Function` (WebAssembly may compile: the kernels
+ * of exercise 9's run), requests only to the site itself. So code in the
+ * page or its workers can reach no other origin, not even through an
+ * `import()` written inside a string.
+ *
+ * @example
+ * ```ts
+ * EXERCISE_CSP.includes("script-src 'self' blob: 'wasm-unsafe-eval'"); // true
+ * ```
+ */
+export const EXERCISE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' blob: 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+/** Exercise 9's training: what it does, its buttons, and where its progress, chart and results go. */
+function trainingHtml(training: { steps: number; ms: number }): string {
+  return `<section class="training" aria-labelledby="training-title"><h2 id="training-title">Training with your backward pass</h2>
+<p>Once every gradient is right, Train does what <code>deno task exercise 9</code> does next: the kernels train the
+lecture's network for ${training.steps.toLocaleString("en-US")} steps, then your <code>gradients()</code> trains it from
+the same start on the same batches, in a worker of its own that is stopped after ${training.ms / 1000} s. The worker
+sends back the parameters; the page calibrates batchnorm, measures both networks' losses and samples names from each.</p>
+<div class="buttons"><button id="train" type="button" disabled>Train with your gradients()</button>
+<button id="stop-training" type="button" class="secondary" disabled>Stop</button></div>
+<p id="train-progress" class="message" role="status" aria-live="polite"></p>
+<div id="train-chart" class="chart"></div>
+<pre id="train-result" class="result" hidden></pre></section>`;
+}
+
 /** The buttons above the editor. */
 const TOOLBAR = `<div class="buttons exercise-buttons">
 <button id="check" type="button" title="Ctrl-Enter or ⌘-Enter">Check</button>
@@ -87,6 +126,7 @@ ${TOOLBAR}
 <div id="editor" class="editor"></div>
 <section aria-labelledby="result-title"><h2 id="result-title">What the checker says</h2>
 <pre id="result" class="result" aria-live="polite">Not checked yet.</pre></section>
+${data.training ? trainingHtml(data.training) : ""}
 ${hintsHtml(data)}
 <script type="application/json" id="exercise-data">${json}</script>`;
   return layout({
@@ -98,5 +138,6 @@ ${hintsHtml(data)}
     prev,
     next,
     bodyAttributes: `data-checker="js/exercise_check.js" data-chapter="${data.chapter}" data-state="loading"`,
+    csp: EXERCISE_CSP,
   });
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { exerciseHref, exercisePage } from "./exercise_page.ts";
-import { checkerEntry } from "./exercise_build.ts";
+import { checkerEntry, trainerEntry } from "./exercise_build.ts";
 
 const data = {
   chapter: 3,
@@ -28,5 +28,26 @@ Deno.test("the checker's entry imports the specs and the input from the chapters
   const entry = checkerEntry("/repo", "/repo/site/.cells");
   assert.match(entry, /^import \{ EXERCISES \} from "\.\.\/\.\.\/chapters\/exercises\/specs\.ts";$/m);
   assert.match(entry, /from "\.\.\/\.\.\/lib\/commands\/exercise\/context\.ts";$/m);
-  assert.match(entry, /^serveChecks\(\{ specs: EXERCISES, input: exerciseInput, context: exerciseContext \}\);$/m);
+  assert.match(entry, /^serveChecks\(\{ specs: EXERCISES, input: exerciseInput, context: contextFor \}\);$/m);
+});
+
+Deno.test("exercise pages carry a CSP with no eval and no other origin; only exercise 9's has the training", () => {
+  const html = exercisePage(data, 1);
+  const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)![1];
+  assert.match(csp, /script-src 'self' blob: 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(csp, /'unsafe-eval'|https?:|\*/);
+  assert.match(csp, /connect-src 'self';/);
+  assert.doesNotMatch(html, /id="train"/);
+  const nine = exercisePage({ ...data, chapter: 9, training: { steps: 3000, ms: 120_000 } }, 1);
+  for (const id of ["train", "stop-training", "train-progress", "train-chart", "train-result"]) {
+    assert.match(nine, new RegExp(`id="${id}"`));
+  }
+  assert.match(nine, /for 3,000 steps/);
+  assert.match(nine, /stopped after 120 s/);
+});
+
+Deno.test("the training worker's entry hands chapter 2's forward pass to the training loop", () => {
+  const entry = trainerEntry("/repo", "/repo/site/.cells");
+  assert.match(entry, /^import \{ forward \} from "\.\.\/\.\.\/chapters\/02_forward\.ts";$/m);
+  assert.match(entry, /^serveTraining\(forward\);$/m);
 });

@@ -55,6 +55,8 @@ export interface PageParts {
   section?: "chapters" | "training";
   /** Attributes of `<body>` such as `data-worker="js/03.js"` (already escaped). */
   bodyAttributes?: string;
+  /** The page's Content-Security-Policy, as a `<meta http-equiv>` (none when absent). */
+  csp?: string;
 }
 
 /**
@@ -115,7 +117,11 @@ export function layout(p: PageParts): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${
+    p.csp
+      ? `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(p.csp)}">\n`
+      : ""
+  }<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${escapeHtml(p.title)} · ${SITE_NAME}</title>
 ${

@@ -17,6 +17,7 @@
 
 import { type ExerciseEditor, makeEditor } from "./exercise_editor.ts";
 import { ExerciseStore } from "./exercise_store.ts";
+import { blobWorker } from "./blob_worker.ts";
 import type { ExercisePageData, FromChecker, ToChecker } from "./exercise_wire.ts";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -29,6 +30,9 @@ const ui = {
   undo: byId<HTMLButtonElement>("undo-reset"),
   download: byId<HTMLButtonElement>("download"),
   open: byId<HTMLInputElement>("open"),
+  /** Exercise 9's training (absent on the other pages). */
+  train: document.getElementById("train") as HTMLButtonElement | null,
+  stopTraining: document.getElementById("stop-training") as HTMLButtonElement | null,
   message: byId<HTMLElement>("message"),
   result: byId<HTMLElement>("result"),
   editor: null as ExerciseEditor | null,
@@ -68,8 +72,43 @@ function check(): void {
   ui.checker!.postMessage(ask);
 }
 
+/** Train: exercise 9's network trained with the learner's gradients(), beside the kernels' run. */
+function train(): void {
+  const ask: ToChecker = {
+    kind: "train",
+    id: ++ui.asked,
+    chapter: ui.data.chapter,
+    text: ui.editor!.text(),
+    steps: ui.data.training!.steps,
+    ms: ui.data.training!.ms,
+  };
+  document.body.dataset.state = "training";
+  ui.check.disabled = ui.train!.disabled = true;
+  ui.stopTraining!.disabled = false;
+  byId("train-result").hidden = true;
+  byId("train-progress").textContent = "The kernels' run starts…";
+  say("Training…");
+  ui.checker!.postMessage(ask);
+}
+
+/** What exercise 9's training said: its progress and chart, then what it came to. */
+function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void {
+  if (m.kind === "training") byId("train-progress").textContent = m.text;
+  if (m.svg) byId("train-chart").innerHTML = m.svg; // drawn by the checker from numbers: no text of the learner's
+  if (m.kind === "training") return;
+  const result = byId("train-result");
+  result.textContent = m.text;
+  result.dataset.code = String(m.code);
+  result.hidden = false;
+  ui.check.disabled = ui.train!.disabled = false;
+  ui.stopTraining!.disabled = true;
+  document.body.dataset.state = "trained";
+  say(`Trained in ${(m.ms / 1000).toFixed(1)} s${m.code === 0 ? ": your backward pass trains the network." : "."}`);
+}
+
 /** Shows what the checker said. */
 function heard(m: FromChecker): void {
+  if ((m.kind === "training" || m.kind === "trained") && m.id === ui.asked) return heardTraining(m);
   if (m.kind === "ready") {
     ui.ready = true;
     document.body.dataset.state = "ready";
@@ -83,6 +122,7 @@ function heard(m: FromChecker): void {
     document.body.dataset.checked = String(m.id);
     ui.result.dataset.marks = String(ui.editor!.mark(m.marks));
     ui.check.disabled = false;
+    if (ui.train) ui.train.disabled = m.code !== 0;
     document.body.dataset.state = "checked";
     say(`Checked in ${(m.ms / 1000).toFixed(1)} s${m.code === 0 ? ": all right." : "."}`);
   }
@@ -90,7 +130,7 @@ function heard(m: FromChecker): void {
 
 /** Starts the checker's worker. */
 function startChecker(): void {
-  ui.checker = new Worker(document.body.dataset.checker!, { type: "module" });
+  ui.checker = blobWorker(new URL(document.body.dataset.checker!, location.href));
   ui.checker.onmessage = (event: MessageEvent<FromChecker>) => heard(event.data);
   ui.checker.onerror = (event) => {
     document.body.dataset.state = "failed";
@@ -159,6 +199,14 @@ function wireButtons(): void {
     if (previous !== null) replaceText(previous, "Undone: the version before is back (and the one you left is kept).");
   };
   ui.download.onclick = download;
+  if (ui.train && ui.stopTraining) {
+    ui.train.onclick = train;
+    ui.stopTraining.onclick = () => {
+      ui.stopTraining!.disabled = true;
+      ui.checker!.postMessage({ kind: "stop" } satisfies ToChecker);
+      say("Stopping the training…");
+    };
+  }
   ui.open.onchange = () => void open();
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {

@@ -16,7 +16,7 @@
  * @example
  * ```ts ignore
  * import { serveChecks } from "./exercise_check.ts";
- * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });
  * ```
  * @module
  */
@@ -38,9 +38,14 @@ import type { Answer, FromChecker, ToChecker } from "./exercise_wire.ts";
 export interface CheckDeps {
   specs: Record<number, ExerciseSpec>;
   input: () => ExerciseInput;
-  context: () => ExerciseContext;
+  /** The context exercise `spec` is judged in: TensorFlow.js's gradients, and its own reference (exercise 9's, the kernels' step). */
+  context: (spec: ExerciseSpec) => ExerciseContext;
   /** The type checker, once its files are loaded (until then, or when they cannot be, the parser's errors only). */
   types?: TypeChecker;
+  /** The last text of each exercise that checked right: exercise 9 trains only with it. */
+  passed?: Record<number, string>;
+  /** Stops exercise 9's training in progress (the Stop button). */
+  stop?: () => void;
 }
 
 /** Where the learner's file is taken to live, to resolve its imports as `chapters/yours/` does. */
@@ -69,26 +74,60 @@ function prepare(spec: ExerciseSpec, text: string): Prepared | { stripError: str
   return { ...ready, code: js, lastLine };
 }
 
+const REFUSED_TAIL =
+  "an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)";
+
+/**
+ * Every `import(…)` call of a computed module and every `import.meta` in the
+ * learner's file, located (the CLI's sandbox, with no permissions, refuses
+ * them when they run; here they never run). An `import("…")` of a written
+ * name is among the imports refusals() reads.
+ */
+function importCalls(source: ts.SourceFile): { pos: number; message: string }[] {
+  const found: { pos: number; message: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [what] = node.arguments;
+      if (!what || !ts.isStringLiteralLike(what)) {
+        found.push({
+          pos: node.getStart(source),
+          message: `import(…) of a computed module is refused: ${REFUSED_TAIL}`,
+        });
+      }
+    } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      found.push({ pos: node.getStart(source), message: `import.meta is refused: ${REFUSED_TAIL}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 /** The imports of the learner's file other than lib/tensor.ts and lib/exercise/learner.ts, located. */
 function refusals(spec: ExerciseSpec, text: string): { line: number; column: number; message: string }[] {
   const found = ts.preProcessFile(text, true, true).importedFiles;
-  const source = ts.createSourceFile(spec.file, text, ts.ScriptTarget.ESNext);
+  const source = ts.createSourceFile(spec.file, text, ts.ScriptTarget.ESNext, true);
   const allowed = [IMPORTS.tensor, IMPORTS.learner];
-  return found.filter((f) => {
+  const located = (pos: number, message: string) => {
+    const at = source.getLineAndCharacterOfPosition(pos);
+    return { line: at.line + 1, column: at.character + 1, message };
+  };
+  const written = found.filter((f) => {
     try {
       return !allowed.includes(new URL(f.fileName, FOLDER + spec.file).href);
     } catch {
       return true;
     }
-  }).map((f) => {
-    const at = source.getLineAndCharacterOfPosition(f.pos);
-    const message = /lib\/exercise\/checker\.ts$/.test(f.fileName)
-      ? `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";`
-      : `${
-        JSON.stringify(f.fileName)
-      } is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)`;
-    return { line: at.line + 1, column: at.character + 1, message };
-  });
+  }).map((f) =>
+    located(
+      f.pos,
+      /lib\/exercise\/checker\.ts$/.test(f.fileName)
+        ? `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";`
+        : `${JSON.stringify(f.fileName)} is refused: ${REFUSED_TAIL}`,
+    )
+  );
+  const calls = importCalls(source).map((c) => located(c.pos, c.message));
+  return [...written, ...calls].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /**
@@ -155,7 +194,7 @@ function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[
 
 /** Runs the learner's text as exercise `spec`: the call as written, then (when a line's upstream is wrong) the fed call. */
 async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDeps, status: (t: string) => void) {
-  const context = deps.context();
+  const context = deps.context(spec);
   status("Running your gradients()…");
   const header = headerOf(spec, prepared, deps.input());
   const first = await runOnce(header, {}, IMPORTS, WEB_LIMITS);
@@ -217,9 +256,59 @@ export async function checkText(spec: ExerciseSpec, text: string, deps: CheckDep
 /** Loads the type checker's files (`typecheck.json`, beside this worker's script); without them, syntax only. */
 async function loadTypes(deps: CheckDeps): Promise<void> {
   try {
-    const response = await fetch(new URL("typecheck.json", self.location.href));
+    const response = await fetch(new URL("typecheck.json", import.meta.url));
     if (response.ok) deps.types = new TypeChecker(await response.json());
   } catch { /* offline from a folder without the file: the parser's errors only */ }
+}
+
+/**
+ * Exercise 9's training with the learner's `ask.text`, which must be the
+ * text that last checked right (as the CLI trains only after every gradient
+ * is right): the kernels' run, then the learner's training worker
+ * (exercise_train.ts, loaded only when asked); `progress` hears each line
+ * and the chart so far.
+ *
+ * @example
+ * ```ts ignore
+ * const said = await trainText({ kind: "train", id: 2, chapter: 9, text, steps: 3000, ms: 120_000 }, deps, show);
+ * ```
+ */
+export async function trainText(
+  ask: ToChecker & { kind: "train" },
+  deps: CheckDeps,
+  progress: (text: string, svg: string) => void,
+): Promise<{ text: string; code: number; names: string[][]; svg: string }> {
+  const spec = deps.specs[ask.chapter];
+  if (!spec || spec.chapter !== 9) {
+    return { text: `exercise ${ask.chapter} does not train`, code: 2, names: [], svg: "" };
+  }
+  if (deps.passed?.[9] !== ask.text) {
+    return {
+      text: "Check your file first: the network is trained once every gradient is right.",
+      code: 1,
+      names: [],
+      svg: "",
+    };
+  }
+  const prepared = prepare(spec, ask.text);
+  if ("stripError" in prepared) return { text: prepared.stripError, code: 1, names: [], svg: "" };
+  const { trainInPage } = await import("./exercise_train.ts");
+  const { curvesSvg } = await import("./exercise_train_report.ts");
+  let last = 0;
+  try {
+    return await trainInPage(prepared.code, { steps: ask.steps, ms: ask.ms }, IMPORTS, {
+      progress: (text, yours, kernels) => {
+        if (performance.now() - last < 200) return; // the chart at most five times a second
+        last = performance.now();
+        progress(text, curvesSvg(yours, kernels));
+      },
+      onStop: (stop) => deps.stop = stop,
+      place: placeIn(prepared, `chapters/yours/${spec.file}`),
+      workerUrl: new URL("exercise_trainer.js", import.meta.url),
+    });
+  } finally {
+    deps.stop = undefined;
+  }
 }
 
 /**
@@ -229,7 +318,7 @@ async function loadTypes(deps: CheckDeps): Promise<void> {
  *
  * @example
  * ```ts ignore
- * serveChecks({ specs: EXERCISES, input: exerciseInput, context: exerciseContext });
+ * serveChecks({ specs: EXERCISES, input: exerciseInput, context: contextFor });
  * ```
  */
 export function serveChecks(deps: CheckDeps): void {
@@ -240,17 +329,24 @@ export function serveChecks(deps: CheckDeps): void {
   const post = (m: FromChecker) => scope.postMessage(m);
   const started = performance.now();
   let queue = loadTypes(deps).then(() => {
-    deps.context();
+    const common = Object.values(deps.specs).find((spec) => !spec.reference); // TensorFlow.js's part, shared by all
+    if (common) deps.context(common);
     post({ kind: "ready", ms: performance.now() - started });
   });
   scope.onmessage = (event: MessageEvent<ToChecker>) => {
     const ask = event.data;
+    if (ask.kind === "stop") return void deps.stop?.(); // at once, not after what is queued
     queue = queue.then(async () => {
       const t0 = performance.now();
       const spec = deps.specs[ask.chapter];
+      if (ask.kind === "train") {
+        const said = await trainText(ask, deps, (text, svg) => post({ kind: "training", id: ask.id, text, svg }));
+        return post({ kind: "trained", id: ask.id, ...said, ms: performance.now() - t0 });
+      }
       const said = spec
         ? await checkText(spec, ask.text, deps, (text) => post({ kind: "status", id: ask.id, text }))
         : { text: `there is no exercise ${ask.chapter}`, code: 2, marks: [] };
+      if (said.code === 0) (deps.passed ??= {})[ask.chapter] = ask.text;
       post({ kind: "result", id: ask.id, ...said, ms: performance.now() - t0 });
     });
   };

@@ -20,6 +20,7 @@
 import type { CallReport, Commit, Header } from "../../exercise/wire.ts";
 import type { Answer, FromRunner, RunRequest } from "./exercise_wire.ts";
 import type { Stop, WebLimits } from "./exercise_report.ts";
+import { blobWorker } from "./blob_worker.ts";
 
 /** What one call came to: its report (or why it stopped), the commits it made, the learner's output. */
 export interface Once {
@@ -89,12 +90,12 @@ export function runOnce(
   answers: Record<string, Answer>,
   imports: RunRequest["imports"],
   limits: WebLimits,
-  workerUrl = new URL("exercise_runner.js", self.location.href),
+  workerUrl = new URL("exercise_runner.js", import.meta.url),
 ): Promise<Once> {
   const once: Once = { commits: new Map(), out: [], cut: 0 };
   const state: MarkState = {};
   const request: RunRequest = { nonce: nonce(), header, imports, answers };
-  const worker = new Worker(workerUrl, { type: "module" });
+  const worker = blobWorker(workerUrl);
   return new Promise((resolve) => {
     const started = performance.now();
     const end = (stop?: Stop) => {

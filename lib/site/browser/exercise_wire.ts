@@ -15,13 +15,15 @@
 
 import type { CallReport, Commit, Header } from "../../exercise/wire.ts";
 
-/** The page to the checker's worker: check this text as exercise `chapter`'s file. */
-export interface ToChecker {
-  kind: "check";
-  id: number;
-  chapter: number;
-  text: string;
-}
+/**
+ * The page to the checker's worker: check this text as exercise `chapter`'s
+ * file; train with it (exercise 9, once it checked right: `steps` steps
+ * within `ms`); stop the training.
+ */
+export type ToChecker =
+  | { kind: "check"; id: number; chapter: number; text: string }
+  | { kind: "train"; id: number; chapter: number; text: string; steps: number; ms: number }
+  | { kind: "stop" };
 
 /** A place in the learner's file a message points at (1-based), with the message. */
 export interface EditorMark {
@@ -45,7 +47,11 @@ export type FromChecker =
     /** The places the text names, for the editor. */
     marks: EditorMark[];
     ms: number;
-  };
+  }
+  /** Exercise 9's training as it goes: a line of progress, and the chart of both curves so far. */
+  | { kind: "training"; id: number; text: string; svg: string }
+  /** What the training came to, as the CLI prints it; the names sampled from each network, side by side. */
+  | { kind: "trained"; id: number; text: string; code: number; names: string[][]; svg: string; ms: number };
 
 /** A correct value handed over in the fed call, as the sandbox's reply sends it. */
 export interface Answer {
@@ -89,4 +95,6 @@ export interface ExercisePageData {
   gradients: GradientHelp[];
   /** The API at hand: every tensor operation, and the lecture's PyTorch as written here. */
   apiCard: string;
+  /** Exercise 9: its training's steps and time limit, the CLI's `trainSteps` and `trainMs`. */
+  training?: { steps: number; ms: number };
 }
