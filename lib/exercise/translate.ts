@@ -55,9 +55,18 @@ const OPS: Record<string, { verb: string; method: string }> = {
   "**": { verb: "raise", method: "pow" },
 };
 
-/** An operand as written: a name or number with member accesses, calls and indexing (`fwd.probs`, `x.pow(2)`). */
-const OPERAND = String.raw`-?[\w$]+(?:\.[\w$]+|\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])*`;
+/** A number as written: `2`, `-0.5`, `1e-5`, `.5`. */
+const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
+/** Brackets of up to two levels: `(bnvar + 1e-5)`, `(-0.5 * pow(x, 2))`. */
+const PARENS = String.raw`\((?:[^()]|\([^()]*\))*\)`;
+/**
+ * An operand as written: a number, a name or a bracketed expression, with
+ * member accesses, calls and indexing (`fwd.probs`, `x.pow(2)`, `1e-5`).
+ */
+const OPERAND = String.raw`-?(?:${NUMBER}|[\w$]+|${PARENS})(?:\.[\w$]+|${PARENS}|\[[^\[\]]*\])*`;
 const OPERATOR = String.raw`\*\*|[-+*/@]`;
+/** The operands of a product or quotient before an operator: `1.0 / n` in `1.0 / n * ones(…)`. */
+const FACTORS = String.raw`(?:${OPERAND}\s*(?:\*\*|[*/])\s*)*${OPERAND}`;
 
 /**
  * The binary operation at `column` of `line`: the operand starting there and
@@ -67,14 +76,19 @@ function operationAt(line: string, column: number): { a: string; op: string; b: 
   const rest = line.slice(column - 1);
   const ahead = rest.match(new RegExp(`^(${OPERAND})\\s*(${OPERATOR})\\s*(${OPERAND})`));
   if (ahead) return { a: ahead[1], op: ahead[2], b: ahead[3] };
-  const behind = line.slice(0, column - 1).match(new RegExp(`(${OPERAND})\\s*(${OPERATOR})\\s*$`));
+  const behind = line.slice(0, column - 1).match(new RegExp(`(?<![\\w$.)\\]])(${FACTORS})\\s*(${OPERATOR})\\s*$`));
   const right = rest.match(new RegExp(`^${OPERAND}`))?.[0];
   return behind && right ? { a: behind[1], op: behind[2], b: right } : undefined;
 }
 
-/** How to write `a op b` here: `a.mul(b) or mul(a, b)`; with a number first, what a number allows. */
-function callFor(method: string, a: string, b: string): string {
-  if (!/^-?[\d.]+$/.test(a)) return `${a}.${method}(${b}) or ${method}(${a}, ${b})`;
+/**
+ * How to write `a op b` here: `a.mul(b) or mul(a, b)`; with a number first,
+ * or an expression that may be one (`1.0 / n`), what a number allows.
+ */
+function callFor(method: string, a: string, b: string, aMayBeNumber = false): string {
+  const numberFirst = aMayBeNumber || new RegExp(`^-?${NUMBER}$`).test(a) || new RegExp(`^${FACTORS}$`).test(a) &&
+      !new RegExp(`^${OPERAND}$`).test(a);
+  if (!numberFirst) return `${a}.${method}(${b}) or ${method}(${a}, ${b})`;
   return method === "add" || method === "mul"
     ? `${b}.${method}(${a}) or ${method}(${a}, ${b})`
     : `${method}(${a}, ${b})`;
@@ -97,20 +111,38 @@ const compoundAssignment: Translation = {
   },
 };
 
-/** `a * b`, `1 - h`, `h ** 2` on tensors. */
+/** What to say of the operation at `column`: the operator, and both ways to call it. */
+function explainOperation(message: string, sourceLine: string, column: number, aMayBeNumber: boolean) {
+  const at = operationAt(sourceLine, column);
+  const op = at?.op ?? message.match(/Operator '([-+*/])'/)?.[1] ?? "";
+  if (op === "**") {
+    return `\`**\` does not raise a tensor to a power: write ${at!.a}.pow(${at!.b}) or pow(${at!.a}, ${at!.b})`;
+  }
+  const which = OPS[op];
+  return which &&
+    `\`${op}\` does not ${which.verb} tensors: write ${
+      callFor(which.method, at?.a ?? "a", at?.b ?? "b", aMayBeNumber)
+    }`;
+}
+
+/** `a * b`, `h ** 2` on tensors: the left-hand operand (or both) is not a number. */
 const arithmetic: Translation = {
   name: "arithmetic operator",
-  explain({ code, message, sourceLine, column }) {
-    if (!ARITHMETIC.includes(code)) return undefined;
-    const at = operationAt(sourceLine, column);
-    const op = at?.op ?? message.match(/Operator '([-+*/])'/)?.[1] ?? "";
-    if (op === "**") {
-      return `\`**\` does not raise a tensor to a power: write ${at!.a}.pow(${at!.b}) or pow(${at!.a}, ${at!.b})`;
-    }
-    const which = OPS[op];
-    return which &&
-      `\`${op}\` does not ${which.verb} tensors: write ${callFor(which.method, at?.a ?? "a", at?.b ?? "b")}`;
-  },
+  explain: ({ code, message, sourceLine, column }) =>
+    ["TS2362", "TS2365"].includes(code) ? explainOperation(message, sourceLine, column, false) : undefined,
+};
+
+/**
+ * `n * dhpreact`, `1 - h`: only the right-hand operand is not a number, so
+ * the left one may be (`n`, `1.0 / n`), and the advice is what a number
+ * allows. When the left one is a Tensor too, the compiler also reports it,
+ * and {@linkcode arithmetic} says it for both.
+ */
+const arithmeticRight: Translation = {
+  name: "arithmetic operator, right-hand side",
+  yieldsTo: ["arithmetic operator"],
+  explain: ({ code, message, sourceLine, column }) =>
+    code === "TS2363" ? explainOperation(message, sourceLine, column, true) : undefined,
 };
 
 /** Reassigning a const. */
@@ -373,7 +405,7 @@ const tensorProperty: Translation = {
 /** A number where a Tensor belongs: what `-x` (or `a * b`) on tensors made. */
 const numberForTensor: Translation = {
   name: "number for a Tensor",
-  causedBy: ["arithmetic operator", "compound assignment"],
+  causedBy: ["arithmetic operator", "arithmetic operator, right-hand side", "compound assignment"],
   explain({ code, message, sourceLine, column }) {
     if (!["TS2322", "TS2345"].includes(code) || !/'number'.*'Tensor/.test(message)) return undefined;
     const name = sourceLine.slice(column - 1).match(/^[\w$]+/)?.[0];
@@ -406,6 +438,7 @@ const unknownName: Translation = {
 export const TRANSLATIONS: readonly Translation[] = [
   compoundAssignment,
   arithmetic,
+  arithmeticRight,
   constReassigned,
   matmulOperator,
   indexWithBrackets,

@@ -51,9 +51,13 @@ Deno.test("an operator on tensors says the method and the function to call", () 
     at("TS2362", LEFT, product, "probs"),
     /^`\*` does not multiply tensors: write probs\.mul\(dlogprobs\) or mul\(probs, dlogprobs\)$/,
   );
-  assertTranslates("arithmetic operator", at("TS2363", RIGHT, product, "dlogprobs"), /write probs\.mul\(dlogprobs\)/);
   assertTranslates(
-    "arithmetic operator",
+    "arithmetic operator, right-hand side",
+    at("TS2363", RIGHT, product, "dlogprobs"),
+    /write dlogprobs\.mul\(probs\) or mul\(probs, dlogprobs\)/,
+  );
+  assertTranslates(
+    "arithmetic operator, right-hand side",
     at("TS2363", RIGHT, "  const d = sub(1, h.pow(2)).mul(1 - h);", "h)"),
     /^`-` does not subtract tensors: write sub\(1, h\)$/,
   );
@@ -253,5 +257,44 @@ Deno.test("explainErrors keeps the causes: one message per habit on a line", () 
     [4, "a Tensor is not inde"],
     [5, "`*` does not multipl"],
     [6, "True is Python's: Ty"],
+  ]);
+});
+
+// Seen by a learner in the browser page: a number written with an exponent, a factor of a product written before a
+// Tensor, and a bracketed left operand each got advice that did not compile, or the compiler's own words.
+Deno.test("the operands of an operator are read whole: 1e-5, 1.0 / n, a bracketed expression", () => {
+  assertTranslates(
+    "arithmetic operator",
+    at(
+      "TS2365",
+      "Operator '+' cannot be applied to types 'Tensor' and 'number'.",
+      "  const s = bnvar + 1e-5;",
+      "bnvar",
+    ),
+    /^`\+` does not add tensors: write bnvar\.add\(1e-5\) or add\(bnvar, 1e-5\)$/,
+  );
+  const line = "  const dhprebn = 1.0 / n * ones(hprebn.shape).mul(dbnmeani);";
+  assertTranslates(
+    "arithmetic operator, right-hand side",
+    at("TS2363", RIGHT, line, "ones"),
+    /^`\*` does not multiply tensors: write ones\(hprebn\.shape\)\.mul\(dbnmeani\)\.mul\(1\.0 \/ n\) or mul\(1\.0 \/ n, ones\(hprebn\.shape\)\.mul\(dbnmeani\)\)$/,
+  );
+  assertTranslates(
+    "arithmetic operator, right-hand side",
+    at("TS2363", RIGHT, "  const d = n * dhpreact;", "dhpreact"),
+    /write dhpreact\.mul\(n\) or mul\(n, dhpreact\)$/,
+  );
+  assertTranslates(
+    "arithmetic operator",
+    at("TS2362", LEFT, "  const d = (-0.5 * bnvar.pow(-1.5)) * dbnvarInv;", "(-0.5"),
+    /^`\*` does not multiply tensors: write \(-0\.5 \* bnvar\.pow\(-1\.5\)\)\.mul\(dbnvarInv\)/,
+  );
+});
+
+Deno.test("a product of two tensors is said once, though the compiler reports both sides", () => {
+  const product = "  const d = probs * dlogprobs;";
+  const said = explainErrors([at("TS2362", LEFT, product, "probs", 7), at("TS2363", RIGHT, product, "dlogprobs", 7)]);
+  assert.deepEqual(said.map((s) => s.text), [
+    "`*` does not multiply tensors: write probs.mul(dlogprobs) or mul(probs, dlogprobs)",
   ]);
 });
