@@ -39,6 +39,8 @@ const PAGE_PACKAGES = new Set([
   "@codemirror/view",
   "@codemirror/lang-javascript",
   "@codemirror/lint",
+  "@codemirror/language",
+  "@lezer/highlight",
   "typescript",
   "ts-blank-space",
 ]);

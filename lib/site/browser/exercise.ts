@@ -103,7 +103,9 @@ function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void 
   ui.check.disabled = ui.train!.disabled = false;
   ui.stopTraining!.disabled = true;
   document.body.dataset.state = "trained";
-  say(`Trained in ${(m.ms / 1000).toFixed(1)} s${m.code === 0 ? ": your backward pass trains the network." : "."}`);
+  const seconds = (m.ms / 1000).toFixed(1);
+  if (m.text.startsWith("You stopped")) say(`Stopped after ${seconds} s.`);
+  else say(`Trained in ${seconds} s${m.code === 0 ? ": your backward pass trains the network." : "."}`);
 }
 
 /** Shows what the checker said. */

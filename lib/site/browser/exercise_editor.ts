@@ -17,8 +17,38 @@ import { basicSetup, EditorView } from "codemirror";
 import { Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { javascript } from "@codemirror/lang-javascript";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { tags } from "@lezer/highlight";
 import { type Diagnostic, diagnosticCount, lintGutter, setDiagnostics } from "@codemirror/lint";
 import type { EditorMark } from "./exercise_wire.ts";
+
+/**
+ * The tokens' colours from the page's own palette (site.css's variables), so
+ * that the code reads in the dark theme as in the light one: CodeMirror's
+ * default colours are made for a light background.
+ */
+const PAGE_COLOURS = HighlightStyle.define([
+  {
+    tag: [
+      tags.keyword,
+      tags.definitionKeyword,
+      tags.moduleKeyword,
+      tags.operatorKeyword,
+      tags.modifier,
+      tags.controlKeyword,
+    ],
+    color: "var(--keyword)",
+  },
+  { tag: [tags.string, tags.regexp], color: "var(--string)" },
+  { tag: [tags.number, tags.bool, tags.null], color: "var(--number)" },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment, tags.docComment], color: "var(--comment)" },
+  { tag: [tags.typeName, tags.className], color: "var(--type)" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--title)" },
+  {
+    tag: [tags.variableName, tags.propertyName, tags.definition(tags.variableName), tags.operator],
+    color: "var(--fg)",
+  },
+]);
 
 /** What the page does on an edit and on Ctrl-Enter. */
 export interface EditorHandlers {
@@ -64,6 +94,7 @@ export function makeEditor(parent: HTMLElement, text: string, handlers: EditorHa
     extensions: [
       Prec.highest(keymap.of([{ key: "Mod-Enter", run: check }])),
       basicSetup,
+      syntaxHighlighting(PAGE_COLOURS),
       javascript({ typescript: true }),
       lintGutter(),
       EditorView.updateListener.of((update) => {
