@@ -51,8 +51,9 @@ and its **Run** button computes it all again on your machine.`;
 const EXERCISES =
   `Reading solved gradients teaches less than deriving them. Chapters 3 to 8 also come as exercises, with
 every gradient left as \`todo(…)\` like the lecture's notebook, and a checker that says which line is wrong and why
-(the chain rule left out, a sum over the wrong axis, Bessel's correction…). The exercises run on your machine, from a
-clone of the repository: \`deno task exercise 3\`, or the exercise notebooks in Jupyter.`;
+(the chain rule left out, a sum over the wrong axis, Bessel's correction…); exercise 9 is the lecture's exercise 4, the
+whole backward pass, then the network trained with it. They run on your machine, from a clone of the repository
+(\`deno task exercise 3\`, or the exercise notebooks in Jupyter), and in this browser.`;
 
 const TRAINING = `The training page trains the lecture's network in this tab, on the same WebAssembly kernels as
 \`deno task train\`: the flags as a form, a live loss curve, Stop and Continue, then the losses and twenty sampled names.
@@ -80,9 +81,9 @@ ${list}
 <h2 id="exercises">Do it yourself</h2>
 <div class="prose">${prose.html(EXERCISES)}</div>${
     exercises.length > 0
-      ? `\n<p>Or in this browser, checked as the terminal checks them:</p>\n<ol class="exercises">${
+      ? `\n<p>In this browser, checked as the terminal checks them:</p>\n<ul class="exercises">${
         exercises.map((e) => `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.text)}</a></li>`).join("\n")
-      }</ol>`
+      }</ul>`
       : ""
   }
 <h2 id="training">Training</h2>
