@@ -39,6 +39,43 @@ export async function chromiumPath(): Promise<string | null> {
   return null;
 }
 
+/** Whether a browser test can run here, and if not, why. */
+export interface BrowserGate {
+  /** Chromium's path, or null when it is absent or the permissions to look for it are missing. */
+  chromium: string | null;
+  /** Why tests that need the permissions are skipped; undefined when they are granted. */
+  notPermitted?: string;
+  /** Why tests that need Chromium too are skipped; undefined when they can run. */
+  skip?: string;
+}
+
+/**
+ * Whether the browser tests of `file` can run here: they need read, write,
+ * run, env and 127.0.0.1 permissions (as `.ci/run` grants them) and Debian's
+ * Chromium. When they cannot, it prints why once, so the skip is visible.
+ *
+ * @example
+ * ```ts ignore
+ * const gate = await browserGate("site_browser_test.ts");
+ * if (gate.chromium) await openBrowser(gate.chromium);
+ * ```
+ */
+export async function browserGate(file: string): Promise<BrowserGate> {
+  const granted = async (descriptor: Deno.PermissionDescriptor) =>
+    (await Deno.permissions.query(descriptor)).state === "granted";
+  const permitted = (await granted({ name: "read" })) && (await granted({ name: "write" })) &&
+    (await granted({ name: "run" })) && (await granted({ name: "net", host: "127.0.0.1" })) &&
+    (await granted({ name: "env" }));
+  const notPermitted = permitted
+    ? undefined
+    : "needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants them)";
+  const chromium = permitted ? await chromiumPath() : null;
+  const skip = notPermitted ??
+    (chromium ? undefined : "no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)");
+  if (skip) console.log(`${file}: the browser tests skipped: ${skip}`);
+  return { chromium, notPermitted, skip };
+}
+
 /** A page being watched: what went wrong on it, and how many bytes it loaded. */
 export interface WatchedPage {
   page: Page;

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fromFileUrl } from "../paths.ts";
 import type { Page } from "puppeteer-core";
-import { chromiumPath, openBrowser, type TestBrowser } from "./browser_testing.ts";
+import { browserGate, openBrowser, type TestBrowser } from "./browser_testing.ts";
 import { buildSite } from "./build.ts";
 import { serveSite } from "./serve.ts";
 
@@ -20,18 +20,7 @@ const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
 const WIDTHS = [390, 1280];
 
-const granted = async (descriptor: Deno.PermissionDescriptor) =>
-  (await Deno.permissions.query(descriptor)).state === "granted";
-const permitted = (await granted({ name: "read" })) && (await granted({ name: "write" })) &&
-  (await granted({ name: "run" })) && (await granted({ name: "net", host: "127.0.0.1" })) &&
-  (await granted({ name: "env" }));
-const notPermitted = permitted
-  ? undefined
-  : "needs --allow-read --allow-write --allow-run --allow-net=127.0.0.1 --allow-env (.ci/run grants them)";
-const chromium = permitted ? await chromiumPath() : null;
-const noBrowser = notPermitted ??
-  (chromium ? undefined : "no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)");
-if (noBrowser) console.log(`site_browser_test.ts: the browser tests skipped: ${noBrowser}`);
+const { chromium, notPermitted, skip: noBrowser } = await browserGate("site_browser_test.ts");
 
 /** Runs `deno` with `args` in the repository; its standard output, or a failure with what it said. */
 async function deno(...args: string[]): Promise<string> {
