@@ -21,7 +21,7 @@ import { EXERCISE_PAGES, exercisePageData } from "../commands/site.ts";
 import { checkText, edited, solvedStub } from "../commands/exercise/testing.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { explainErrors } from "../exercise/translate.ts";
-import { typecheckFiles } from "./exercise_build.ts";
+import { pageStub, typecheckFiles } from "./exercise_build.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
@@ -159,6 +159,24 @@ async function openExercise(b: TestBrowser, base: string, chapter: number) {
 /** The learner's text as the page keeps it in the browser's storage. */
 const storedText = (page: Page, chapter: number) =>
   page.evaluate((c) => localStorage.getItem(`backprop-ninja:exercise:${c}:code`), chapter);
+
+/**
+ * Records every text the page's status line shows, into `window.statusLog`
+ * (polled every 50 ms: the seconds of a wait are counted there too). Given
+ * to `evaluate` after a load, or to `evaluateOnNewDocument` to see a load.
+ */
+function logStatus(): void {
+  const log: string[] = (globalThis as unknown as { statusLog: string[] }).statusLog = [];
+  setInterval(() => {
+    const text = document.getElementById("message")?.textContent ?? "";
+    if (text !== log.at(-1)) log.push(text);
+  }, 50);
+}
+
+/** What the status line showed since {@linkcode logStatus}, with the seconds of waits left out, each once. */
+const statusSeen = async (page: Page) =>
+  [...new Set(await page.evaluate(() => (globalThis as unknown as { statusLog: string[] }).statusLog))]
+    .map((t) => t.replace(/ \d+ s$/, ""));
 
 /** Opens `text` in the page as the exercise's file (through Open), then checks it; what the page said. */
 async function pageSays(page: Page, tmp: string, chapter: number, text: string) {
@@ -370,6 +388,7 @@ async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise
   const { page, problems } = await openExercise(b, base, 9);
   assert.equal(await page.$eval("#train", (e) => (e as HTMLButtonElement).disabled), true);
   assert.equal((await pageSays(page, tmp, 9, solvedStub(9))).code, 0);
+  await page.evaluate(logStatus);
   const started = performance.now();
   await page.click("#train");
   await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
@@ -397,6 +416,16 @@ async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise
   assert.ok(names.every((n) => n.length === 2 && /^[a-z]+$/.test(n[0])), said);
   assert.match(flat(said), /Your backward pass trained the network as well as the kernels do: 3,000 steps in/);
   assert.equal(await page.$$eval("#train-chart polyline", (l) => l.length), 2);
+  // The status line said what was happening, the seconds after the last step included.
+  const seen = await statusSeen(page);
+  for (
+    const phase of [
+      "The kernels' run first: the curve yours is compared with…",
+      "Training with your gradients()…",
+      "Calibrating batchnorm and evaluating both networks, then sampling names…",
+    ]
+  ) assert.ok(seen.includes(phase), `the status line never said "${phase}": ${JSON.stringify(seen)}`);
+  assert.match(seen.at(-1)!, /^Trained in \d+\.\d s: your backward pass trains the network\.$/);
   await Deno.mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, "exercise-9-trained.png"), fullPage: true });
   await Deno.writeTextFile(join(SHOTS, "exercise-9-training.txt"), `in ${(ms / 1000).toFixed(1)} s:\n${said}\n`);
@@ -426,6 +455,98 @@ async function settledFile(path: string, timeoutMs = 30_000): Promise<string> {
   assert.fail(`${path} did not appear within ${timeoutMs / 1000} s`);
 }
 
+/** The status line, and whether Undo shows and what it says. */
+const undoState = (page: Page) =>
+  page.evaluate(() => ({
+    message: document.getElementById("message")!.textContent,
+    undo: (document.getElementById("undo-reset") as HTMLButtonElement).hidden
+      ? null
+      : document.getElementById("undo-reset")!.textContent,
+  }));
+
+/**
+ * Reset, then Undo reset: the learner's text is back once, and Undo is
+ * gone (not a swap); after a Reset and an edit, Undo is gone too, and the
+ * edit kept.
+ */
+async function checkUndo(page: Page, typed: string): Promise<void> {
+  const stub = pageStub(EXERCISES[3].stub, false);
+  assert.equal(await page.$eval("#exercise-data", (e) => JSON.parse(e.textContent!).stub), stub);
+  assert.equal((await undoState(page)).undo, null, "Undo shows before anything to undo");
+  await page.click("#reset");
+  assert.equal(await storedText(page, 3), stub);
+  assert.deepEqual(await undoState(page), {
+    message: "Back to the stub; your version is kept: Undo reset brings it back, until you edit.",
+    undo: "Undo reset",
+  });
+  await page.click("#undo-reset");
+  assert.equal(await storedText(page, 3), typed);
+  assert.deepEqual(await undoState(page), { message: "Reset undone: your version is back.", undo: null });
+  await page.click("#reset");
+  await page.keyboard.type("x");
+  assert.equal(await storedText(page, 3), stub.replace("todo(logprobs)", "xtodo(logprobs)"), "typed at the first todo");
+  assert.deepEqual(await undoState(page), {
+    message: "You edited after the reset, so Undo reset is gone (Ctrl-Z in the editor still steps back).",
+    undo: null,
+  });
+  await page.reload({ waitUntil: "networkidle0" });
+  assert.equal((await undoState(page)).undo, null, "Undo came back after a reload");
+  assert.equal(await storedText(page, 3), stub.replace("todo(logprobs)", "xtodo(logprobs)"));
+}
+
+/**
+ * A learner's first visit (nothing stored): the status line says what loads,
+ * the editor opens on the first todo with the function in sight (the page
+ * itself stays at its top), and its doc speaks of the page's buttons, not
+ * of the terminal's commands. Two hints then the solution: all three show.
+ */
+async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
+  const { page, problems } = await b.open(base + exerciseHref(3), 1280);
+  await page.evaluate(() => localStorage.clear());
+  await page.evaluateOnNewDocument(logStatus);
+  await page.reload({ waitUntil: "networkidle0" });
+  await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+  const seen = await statusSeen(page);
+  assert.ok(seen.includes("Loading the checker: TypeScript and TensorFlow.js…"), JSON.stringify(seen));
+  assert.match(seen.at(-1)!, /^The checker is ready \(loaded in \d+\.\d s\)\.$/);
+  const editor = await page.evaluate(() => {
+    const scroller = document.querySelector(".cm-scroller")!.getBoundingClientRect();
+    const lines = [...document.querySelectorAll<HTMLElement>(".cm-line")].filter((l) => {
+      const r = l.getBoundingClientRect();
+      return r.top >= scroller.top - 1 && r.bottom <= scroller.bottom + 1;
+    }).map((l) => l.textContent);
+    return {
+      lines,
+      cursorLine: document.querySelector(".cm-activeLine")?.textContent,
+      focused: document.activeElement?.classList.contains("cm-content"),
+      pageScroll: scrollY,
+      doc: JSON.parse(document.getElementById("exercise-data")!.textContent!).stub as string,
+    };
+  });
+  assert.equal(editor.cursorLine, "  const dlogprobs = todo(logprobs); // [n, 27]");
+  assert.equal(editor.focused, true, "the editor has the focus, its cursor on the first todo");
+  assert.equal(editor.pageScroll, 0, "the page scrolled away from its top");
+  assert.ok(editor.lines.some((l) => l?.startsWith("export function gradients(")), JSON.stringify(editor.lines));
+  assert.ok(editor.lines.includes(editor.cursorLine), JSON.stringify(editor.lines));
+  assert.match(editor.doc, /press Check \(Ctrl-Enter, ⌘-Enter on a Mac\)/);
+  assert.doesNotMatch(editor.doc, /deno task exercise 3 --hint|--watch|--solution/);
+  await page.screenshot({ path: join(SHOTS, "exercise-first-visit.png") });
+  // Hints, then the solution under them.
+  const row = 'li[data-gradient="dprobs"]';
+  await page.click(`${row} button.hint`);
+  await page.click(`${row} button.hint`);
+  await page.click(`${row} button.solution`);
+  const said = await page.$eval(`${row} pre.said`, (e) => e.textContent ?? "");
+  assert.match(
+    said,
+    /^1\. dprobs inverts [^]*\n\n2\. dprobs: [^]*\n\nThe solution from chapter 3 [^]*const dprobs = /,
+    said,
+  );
+  assert.equal(await page.$eval(`${row} button.solution`, (e) => (e as HTMLButtonElement).disabled), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
 /** Code typed into the editor survives a reload; Reset keeps it for Undo; the download passes the CLI. */
 async function checkKeeping(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const { page, problems } = await openExercise(b, base, 3);
@@ -447,10 +568,7 @@ async function checkKeeping(b: TestBrowser, base: string, tmp: string): Promise<
   await page.click("#download");
   const downloaded = await settledFile(join(downloads, EXERCISES[3].file));
   assert.equal(downloaded, typed);
-  await page.click("#reset");
-  assert.equal(await storedText(page, 3), EXERCISES[3].stub);
-  await page.click("#undo-reset");
-  assert.equal(await storedText(page, 3), typed);
+  await checkUndo(page, typed);
   const cli = await cliSays(3, downloaded);
   assert.equal(cli.code, 0, cli.text);
   assert.deepEqual(problems, []);
@@ -507,7 +625,11 @@ Deno.test({
         () => checkTraining(b, base, tmp),
       );
       await step(
-        "typed code survives a reload, Reset can be undone, the download passes deno task exercise 3",
+        "a first visit: the status line says what loads, the editor opens on the first todo, hints and solution show",
+        () => checkFirstVisit(b, base),
+      );
+      await step(
+        "typed code survives a reload, Reset can be undone once, until an edit; the download passes the CLI",
         () => checkKeeping(b, base, tmp),
       );
     } finally {

@@ -144,3 +144,55 @@ export async function typecheckFiles(root: string): Promise<Record<string, strin
     ...Object.fromEntries(Object.entries(modules).map(([path, text]) => [`/exercise/${path}`, text])),
   };
 }
+
+/** `text` as the lines of a JSDoc paragraph, ` * ` before each, none longer than `width`. */
+function docLines(text: string, width = 80): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && ` * ${line} ${word}`.length > width) {
+      lines.push(` * ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, ` * ${line}`];
+}
+
+/**
+ * What the page's copy of a stub says about checking, in place of the
+ * terminal's commands: the page's buttons.
+ */
+function pageCheckingText(training: boolean): string {
+  return "Replace each `todo(...)` with your gradient, then press Check (Ctrl-Enter, ⌘-Enter on a Mac): it says " +
+    "which gradients are right and, for a wrong one, the likely mistake." +
+    (training ? " Once every gradient is right, Train trains the lecture's network with your function." : "") +
+    " Stuck on one? Under the editor, each gradient's Hint button gives its hints in steps, each a little closer " +
+    "to the answer, and Solution the chapter's own line. Every tensor operation, and the lecture's PyTorch as you " +
+    "write it here, is in the card above the editor.";
+}
+
+/**
+ * A stub as an exercise page holds it: the same file, with the paragraphs
+ * of its doc on checking in a terminal (from "Replace each `todo(...)`" to
+ * "every time you save.", the `deno task exercise N --hint` commands among
+ * them) replaced by how the page checks: its buttons. A stub without those
+ * paragraphs is returned as it is. `training` says whether the page has
+ * Train (exercise 9).
+ *
+ * @example
+ * ```ts
+ * const stub = "/**\n * Replace each `todo(...)` with your gradient, then check your work with\n *\n" +
+ *   " *     deno task exercise 3\n *\n * checks again every time you save.\n *\n * Chapter 3 solves it.\n *\/\n";
+ * const page = pageStub(stub, false);
+ * page.includes("press Check"); // true
+ * page.includes("deno task"); // false
+ * page.includes(" * Chapter 3 solves it."); // true
+ * ```
+ */
+export function pageStub(stub: string, training: boolean): string {
+  const lines = stub.split("\n");
+  const from = lines.findIndex((l) => l.startsWith(" * Replace each `todo(...)`"));
+  const to = lines.findIndex((l, i) => i >= from && l.includes("every time you save."));
+  if (from === -1 || to === -1) return stub;
+  return [...lines.slice(0, from), ...docLines(pageCheckingText(training)), ...lines.slice(to + 1)].join("\n");
+}

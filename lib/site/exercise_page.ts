@@ -16,6 +16,7 @@
  */
 
 import { formatSize } from "./chapter_page.ts";
+import { pageStub } from "./exercise_build.ts";
 import { escapeHtml } from "./html.ts";
 import { layout, type PageLink } from "./page.ts";
 import type { ExercisePageData } from "./browser/exercise_wire.ts";
@@ -107,7 +108,9 @@ const TOOLBAR = `<div class="buttons exercise-buttons">
  * ```
  */
 export function exercisePage(data: ExercisePageData, checkerBytes: number, prev?: PageLink, next?: PageLink): string {
-  const json = JSON.stringify(data).replaceAll("<", "\\u003c");
+  // The page's copy of the stub says how the page checks, not the terminal's commands.
+  const copy = { ...data, stub: pageStub(data.stub, data.training !== undefined) };
+  const json = JSON.stringify(copy).replaceAll("<", "\\u003c");
   const main = `<h1>Exercise ${data.chapter}. ${escapeHtml(data.title)}</h1>
 <p>Replace each <code>todo(...)</code> with your gradient, then press Check (or Ctrl-Enter, ⌘-Enter on a Mac). The
 checker is the one of <code>deno task exercise ${data.chapter}</code>: it says which gradients are right and, for a
@@ -119,7 +122,7 @@ Open takes one back. The checker loads ${
   } when the page opens: TypeScript's compiler with its standard library, and TensorFlow.js for the reference
 gradients.</p>
 ${TOOLBAR}
-<p id="message" class="message" role="status" aria-live="polite"></p>
+<p id="message" class="message" role="status" aria-live="polite">Loading the editor…</p>
 <details class="api"><summary>The API at hand: every tensor operation, and the lecture's PyTorch as you write it here</summary><pre>${
     escapeHtml(data.apiCard)
   }</pre></details>
@@ -134,7 +137,7 @@ ${hintsHtml(data)}
     description: `Exercise ${data.chapter} of the backprop ninja tutorial: ${data.title}, checked in your browser.`,
     main,
     scripts: ["js/exercise.js"],
-    section: "chapters",
+    section: "exercises",
     prev,
     next,
     bodyAttributes: `data-checker="js/exercise_check.js" data-chapter="${data.chapter}" data-state="loading"`,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { exerciseHref, exercisePage } from "./exercise_page.ts";
 import { checkerEntry, trainerEntry } from "./exercise_build.ts";
+import { EXERCISES } from "../../chapters/exercises/specs.ts";
 
 const data = {
   chapter: 3,
@@ -50,4 +51,30 @@ Deno.test("the training worker's entry hands chapter 2's forward pass to the tra
   const entry = trainerEntry("/repo", "/repo/site/.cells");
   assert.match(entry, /^import \{ forward \} from "\.\.\/\.\.\/chapters\/02_forward\.ts";$/m);
   assert.match(entry, /^serveTraining\(forward\);$/m);
+});
+
+Deno.test("each page's copy of its stub speaks of the page's buttons, not of the terminal's commands; the rest is kept", () => {
+  for (const spec of Object.values(EXERCISES)) {
+    const training = spec.chapter === 9 ? { steps: 3000, ms: 120_000 } : undefined;
+    const html = exercisePage({ ...data, chapter: spec.chapter, stub: spec.stub, training }, 1);
+    const json = html.match(/<script type="application\/json" id="exercise-data">([^]*?)<\/script>/)![1];
+    const stub: string = JSON.parse(json).stub;
+    assert.match(spec.stub, new RegExp(`deno task exercise ${spec.chapter} --hint`), "the terminal's stub has them");
+    assert.doesNotMatch(stub, /deno task exercise \d+ --(?:hint|solution|watch)|deno task exercise --api/);
+    const prose = stub.replaceAll("\n * ", " "); // the doc's lines joined
+    assert.match(prose, /Replace each `todo\(\.\.\.\)` with your gradient, then press Check \(Ctrl-Enter, ⌘-Enter/);
+    assert.match(prose, /Hint button gives its hints in steps/);
+    assert.equal(/Train trains the lecture's network/.test(prose), spec.chapter === 9);
+    assert.ok(stub.split("\n").every((l) => l.length <= 120), `exercise ${spec.chapter}: a line over 120 columns`);
+    // The code is the terminal stub's, line for line, from the doc's end on.
+    const code = (text: string) => text.slice(text.indexOf("\n */\n"));
+    assert.equal(code(stub), code(spec.stub));
+  }
+});
+
+Deno.test("an exercise page's top bar links to the exercises' list, as the current section; its status line starts", () => {
+  const html = exercisePage(data, 1);
+  assert.match(html, /<nav aria-label="Site">.*<a href="index\.html#exercises" aria-current="page">Exercises<\/a>/s);
+  assert.doesNotMatch(html, /href="index\.html#chapters" aria-current/);
+  assert.match(html, /<p id="message" class="message" role="status" aria-live="polite">Loading the editor…<\/p>/);
 });

@@ -1,7 +1,8 @@
 /**
  * The frame every page of the site shares: the document head (the
  * stylesheets, a colour scheme that follows the system's light or dark
- * setting), a header with the site's name and its two sections, a skip link
+ * setting), a header with the site's name and its sections (the chapters,
+ * the exercises' list, the training page), a skip link
  * for keyboard users, the page's own content, an optional table of contents
  * and previous/next links.
  *
@@ -52,7 +53,7 @@ export interface PageParts {
   /** Stylesheets besides the site's own. */
   styles?: string[];
   /** Which section of the header this page is in. */
-  section?: "chapters" | "training";
+  section?: "chapters" | "exercises" | "training";
   /** Attributes of `<body>` such as `data-worker="js/03.js"` (already escaped). */
   bodyAttributes?: string;
   /** The page's Content-Security-Policy, as a `<meta http-equiv>` (none when absent). */
@@ -134,9 +135,9 @@ ${[...styles, ...scripts].join("\n")}
 <body${p.bodyAttributes ? ` ${p.bodyAttributes}` : ""}>
 <a class="skip" href="#content">Skip to the content</a>
 <header class="site"><a class="home" href="index.html">${SITE_NAME}</a>
-<nav aria-label="Site"><a href="index.html#chapters"${current("chapters")}>Chapters</a> <a href="training.html"${
-    current("training")
-  }>Training</a></nav></header>
+<nav aria-label="Site"><a href="index.html#chapters"${current("chapters")}>Chapters</a> <a href="index.html#exercises"${
+    current("exercises")
+  }>Exercises</a> <a href="training.html"${current("training")}>Training</a></nav></header>
 <div class="page${toc ? " with-toc" : ""}">
 ${toc}
 <main id="content" tabindex="-1">

@@ -42,14 +42,44 @@ const ui = {
   asked: 0,
   ready: false,
   waiting: false,
+  /** The timer that counts the seconds of a wait in the status line, and exercise 9's training's phase. */
+  ticker: undefined as ReturnType<typeof setInterval> | undefined,
+  phase: "",
 };
 
-const say = (text: string) => ui.message.textContent = text;
+/** Says `text` in the status line (ending a wait's count). */
+function say(text: string): void {
+  clearInterval(ui.ticker);
+  ui.ticker = undefined;
+  ui.message.textContent = text;
+}
+
+/** Says `text` in the status line with the seconds it has lasted, counted until the next thing said. */
+function sayWaiting(text: string): void {
+  say(text);
+  const started = performance.now();
+  ui.ticker = setInterval(() => {
+    ui.message.textContent = `${text} ${Math.round((performance.now() - started) / 1000)} s`;
+  }, 1000);
+}
+
+/** Shows Undo (as "Undo reset" or "Undo open") while the last Reset or Open can be undone; true when it went. */
+function showUndo(): boolean {
+  const undoable = ui.store!.undoable();
+  const went = !ui.undo.hidden && undoable === null;
+  ui.undo.hidden = undoable === null;
+  if (undoable) ui.undo.textContent = `Undo ${undoable.what}`;
+  return went;
+}
 
 /** Saves the learner's text; says so once when the browser refuses (the text stays in the editor). */
 function save(text: string): void {
   try {
     ui.store!.save(text);
+    const what = ui.undo.textContent?.replace(/^Undo /, "");
+    if (showUndo()) {
+      say(`You edited after the ${what}, so Undo ${what} is gone (Ctrl-Z in the editor still steps back).`);
+    }
     if (document.body.dataset.saved === "no") say("Saved again in this browser.");
     document.body.dataset.saved = "yes";
   } catch (error) {
@@ -62,7 +92,7 @@ function save(text: string): void {
 function check(): void {
   if (!ui.ready) {
     ui.waiting = true;
-    say("The checker is still loading; your code is checked as soon as it is ready.");
+    sayWaiting("The checker is still loading (TypeScript and TensorFlow.js); your code is checked once it is ready…");
     return;
   }
   const ask: ToChecker = { kind: "check", id: ++ui.asked, chapter: ui.data.chapter, text: ui.editor!.text() };
@@ -87,13 +117,34 @@ function train(): void {
   ui.stopTraining!.disabled = false;
   byId("train-result").hidden = true;
   byId("train-progress").textContent = "The kernels' run starts…";
-  say("Training…");
+  ui.phase = "";
+  trainingPhase("The kernels' run starts");
   ui.checker!.postMessage(ask);
+}
+
+/**
+ * What exercise 9's training is doing, from its progress line, in the status
+ * line: the kernels' run, yours, then (after your last step, a few seconds
+ * with no progress) batchnorm's calibration, the losses and the samples.
+ */
+function trainingPhase(progress: string): void {
+  const [, step, steps] = progress.match(/^step ([\d,]+) of ([\d,]+)/) ?? [];
+  const phase = progress.startsWith("The kernels' run")
+    ? "The kernels' run first: the curve yours is compared with…"
+    : step === undefined
+    ? ui.phase
+    : step === steps
+    ? "Calibrating batchnorm and evaluating both networks, then sampling names…"
+    : "Training with your gradients()…";
+  if (phase === ui.phase) return;
+  ui.phase = phase;
+  sayWaiting(phase);
 }
 
 /** What exercise 9's training said: its progress and chart, then what it came to. */
 function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void {
   if (m.kind === "training") byId("train-progress").textContent = m.text;
+  if (m.kind === "training") trainingPhase(m.text);
   if (m.svg) byId("train-chart").innerHTML = m.svg; // drawn by the checker from numbers: no text of the learner's
   if (m.kind === "training") return;
   const result = byId("train-result");
@@ -132,6 +183,7 @@ function heard(m: FromChecker): void {
 
 /** Starts the checker's worker. */
 function startChecker(): void {
+  sayWaiting("Loading the checker: TypeScript and TensorFlow.js…");
   ui.checker = blobWorker(new URL(document.body.dataset.checker!, location.href));
   ui.checker.onmessage = (event: MessageEvent<FromChecker>) => heard(event.data);
   ui.checker.onerror = (event) => {
@@ -140,13 +192,33 @@ function startChecker(): void {
   };
 }
 
-/** Replaces the editor's text with `next`, keeping the current one as the version Undo brings back. */
-function replaceText(next: string, why: string): void {
-  ui.store!.replace(ui.editor!.text(), next);
-  ui.editor!.setText(next);
+/** Puts `text` in the editor, with no marks, the cursor on the first todo and the focus there. */
+function showText(text: string): void {
+  ui.editor!.setText(text);
   ui.editor!.mark([]);
-  ui.undo.hidden = false;
+  ui.editor!.showWork(true);
+}
+
+/** Replaces the editor's text with `next`, keeping the current one as the version Undo brings back. */
+function replaceText(next: string, what: "reset" | "open", why: string): void {
+  try {
+    ui.store!.replace(ui.editor!.text(), next, what);
+  } catch (error) {
+    return say(`This browser could not keep your text (${(error as Error).name}), so it was left as it is.`);
+  }
+  showText(next);
+  showUndo();
   say(why);
+}
+
+/** Undo: brings back the text the last Reset or Open replaced, once. */
+function undo(): void {
+  const undoable = ui.store!.undoable();
+  const previous = ui.store!.undo();
+  ui.undo.hidden = true;
+  if (undoable === null || previous === null) return say("There is nothing to undo.");
+  showText(previous);
+  say(`${undoable.what === "reset" ? "Reset" : "Open"} undone: your version is back.`);
 }
 
 /** Download: the editor's text as the file `deno task exercise N` checks. */
@@ -167,26 +239,34 @@ async function open(): Promise<void> {
   if (file.size > 1 << 20) {
     return void say(`${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MB: not an exercise file.`);
   }
-  replaceText(await file.text(), `Opened ${file.name}. Undo brings back what was here.`);
+  replaceText(await file.text(), "open", `Opened ${file.name}. Undo open brings back what was here, until you edit.`);
 }
 
-/** The hints' buttons: each press of Hint shows the next level; Solution shows the chapter's lines. */
+/**
+ * The hints' buttons: each press of Hint shows the next level; Solution
+ * shows the chapter's lines under the hints already open.
+ */
 function wireHints(): void {
   for (const row of document.querySelectorAll<HTMLElement>("ol.hints li")) {
     const help = ui.data.gradients.find((g) => g.name === row.dataset.gradient)!;
     const hint = row.querySelector<HTMLButtonElement>("button.hint")!;
+    const solution = row.querySelector<HTMLButtonElement>("button.solution")!;
     const said = row.querySelector<HTMLElement>("pre.said")!;
-    let level = 0;
-    hint.onclick = () => {
-      level = Math.min(level + 1, 3);
-      said.textContent = help.hints.slice(0, level).map((h, i) => `${i + 1}. ${h}`).join("\n\n");
+    const shown = { level: 0, solution: false };
+    const show = () => {
+      const hints = help.hints.slice(0, shown.level).map((h, i) => `${i + 1}. ${h}`);
+      said.textContent = [...hints, ...(shown.solution ? [help.solution] : [])].join("\n\n");
       said.hidden = false;
-      hint.textContent = `Hint ${Math.min(level + 1, 3)}`;
-      hint.disabled = level === 3;
     };
-    row.querySelector<HTMLButtonElement>("button.solution")!.onclick = () => {
-      said.textContent = help.solution;
-      said.hidden = false;
+    hint.onclick = () => {
+      shown.level = Math.min(shown.level + 1, 3);
+      hint.textContent = `Hint ${Math.min(shown.level + 1, 3)}`;
+      hint.disabled = shown.level === 3;
+      show();
+    };
+    solution.onclick = () => {
+      shown.solution = solution.disabled = true;
+      show();
     };
   }
 }
@@ -195,11 +275,12 @@ function wireHints(): void {
 function wireButtons(): void {
   ui.check.onclick = check;
   ui.reset.onclick = () =>
-    replaceText(ui.data.stub, "Back to the stub. Your version is kept: Undo reset brings it back.");
-  ui.undo.onclick = () => {
-    const previous = ui.store!.previous();
-    if (previous !== null) replaceText(previous, "Undone: the version before is back (and the one you left is kept).");
-  };
+    ui.editor!.text() === ui.data.stub ? say("This is the stub already: there is nothing to reset.") : replaceText(
+      ui.data.stub,
+      "reset",
+      "Back to the stub; your version is kept: Undo reset brings it back, until you edit.",
+    );
+  ui.undo.onclick = undo;
   ui.download.onclick = download;
   if (ui.train && ui.stopTraining) {
     ui.train.onclick = train;
@@ -221,7 +302,8 @@ function wireButtons(): void {
 function main(): void {
   ui.store = new ExerciseStore(localStorage, ui.data.chapter, ui.data.stub);
   ui.editor = makeEditor(byId("editor"), ui.store.text(), { onEdit: save, onCheck: check });
-  ui.undo.hidden = ui.store.previous() === null;
+  showUndo();
+  ui.editor.showWork(true);
   wireButtons();
   wireHints();
   startChecker();

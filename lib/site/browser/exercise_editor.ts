@@ -21,6 +21,7 @@ import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { tags } from "@lezer/highlight";
 import { type Diagnostic, diagnosticCount, lintGutter, setDiagnostics } from "@codemirror/lint";
 import type { EditorMark } from "./exercise_wire.ts";
+import { workPlace } from "./exercise_place.ts";
 
 /**
  * The tokens' colours from the page's own palette (site.css's variables), so
@@ -64,6 +65,8 @@ export interface ExerciseEditor {
   setText(text: string): void;
   /** Shows the checker's messages at their lines (none clears them); how many are shown. */
   mark(marks: EditorMark[]): number;
+  /** Puts the cursor where the learner works (see {@linkcode workPlace}), with the function in sight. */
+  showWork(focus?: boolean): void;
 }
 
 /** A mark as CodeMirror's diagnostic: from its column to the end of its line. */
@@ -118,6 +121,19 @@ export function makeEditor(parent: HTMLElement, text: string, handlers: EditorHa
         view.scrollDOM.scrollTop = Math.max(0, block.top - view.scrollDOM.clientHeight / 2);
       }
       return diagnosticCount(view.state);
+    },
+    showWork(focus = false) {
+      const { cursor, top } = workPlace(view.state.doc.toString());
+      view.dispatch({ selection: { anchor: cursor } });
+      // The editor scrolls, not the page (as scrollIntoView would); again once the fonts are in, for the lines' heights.
+      const scroll = () =>
+        view.requestMeasure({
+          read: () => view.lineBlockAt(top).top,
+          write: (y) => view.scrollDOM.scrollTop = y,
+        });
+      scroll();
+      void document.fonts.ready.then(scroll);
+      if (focus) view.contentDOM.focus({ preventScroll: true });
     },
   };
 }

@@ -12,6 +12,7 @@ function memoryStorage(): TextStorage & { full: boolean; items: Map<string, stri
       if (this.full) throw new DOMException("the quota is exceeded", "QuotaExceededError");
       items.set(key, value);
     },
+    removeItem: (key) => void items.delete(key),
   };
 }
 
@@ -23,16 +24,42 @@ Deno.test("the store gives the stub first, then the last text saved, also to a n
   assert.equal(new ExerciseStore(storage, 4, "stub 4").text(), "stub 4", "each exercise has its own text");
 });
 
-Deno.test("Reset keeps the learner's text, and Undo brings it back, keeping the stub in its place", () => {
+Deno.test("Reset keeps the learner's text, and Undo brings it back once; then there is nothing to undo", () => {
   const store = new ExerciseStore(memoryStorage(), 5, "stub");
   store.save("mine");
   assert.equal(store.previous(), null);
+  assert.equal(store.undoable(), null);
+  assert.equal(store.undo(), null);
   assert.equal(store.reset("mine"), "stub");
   assert.equal(store.text(), "stub");
-  assert.equal(store.previous(), "mine");
-  assert.equal(store.undo("stub"), "mine");
+  assert.deepEqual(store.undoable(), { what: "reset", previous: "mine" });
+  assert.equal(store.undo(), "mine");
   assert.equal(store.text(), "mine");
-  assert.equal(store.previous(), "stub");
+  assert.equal(store.undoable(), null, "an undo is used once: it is not a swap");
+  assert.equal(store.undo(), null);
+  assert.equal(store.text(), "mine");
+});
+
+Deno.test("an edit after a Reset or an Open ends its undo, across a reload, and the version before stays kept", () => {
+  const storage = memoryStorage();
+  const store = new ExerciseStore(storage, 3, "stub");
+  store.save("mine");
+  store.replace("mine", "opened file", "open");
+  assert.deepEqual(new ExerciseStore(storage, 3, "stub").undoable(), { what: "open", previous: "mine" });
+  store.save("opened file, edited");
+  assert.equal(new ExerciseStore(storage, 3, "stub").undoable(), null);
+  assert.equal(store.undo(), null);
+  assert.equal(store.text(), "opened file, edited", "the edits are not dropped");
+  assert.equal(store.previous(), "mine", "the version before the Open is still kept");
+});
+
+Deno.test("a replacement record of an older page or a damaged one is nothing to undo", () => {
+  const storage = memoryStorage();
+  const store = new ExerciseStore(storage, 3, "stub");
+  storage.items.set("backprop-ninja:exercise:3:previous", "mine");
+  assert.equal(store.undoable(), null);
+  storage.items.set("backprop-ninja:exercise:3:replaced", "{not json");
+  assert.equal(store.undoable(), null);
 });
 
 Deno.test("a full storage throws on save, and the text saved before stays", () => {
