@@ -45,6 +45,8 @@ const ui = {
   /** The timer that counts the seconds of a wait in the status line, and exercise 9's training's phase. */
   ticker: undefined as ReturnType<typeof setInterval> | undefined,
   phase: "",
+  /** Exercise 9's last line of progress. */
+  progress: "",
 };
 
 /** Says `text` in the status line (ending a wait's count). */
@@ -116,7 +118,7 @@ function train(): void {
   ui.check.disabled = ui.train!.disabled = true;
   ui.stopTraining!.disabled = false;
   byId("train-result").hidden = true;
-  byId("train-progress").textContent = "The kernels' run starts…";
+  byId("train-progress").textContent = ui.progress = "The kernels' run starts…";
   ui.phase = "";
   trainingPhase("The kernels' run starts");
   ui.checker!.postMessage(ask);
@@ -139,12 +141,15 @@ function trainingPhase(progress: string): void {
   if (phase === ui.phase) return;
   ui.phase = phase;
   sayWaiting(phase);
+  // Under the chart too, where the learner looks, until the training's results replace it.
+  if (step !== undefined && step === steps) byId("train-progress").textContent = `${progress}. ${phase}`;
 }
 
 /** What exercise 9's training said: its progress and chart, then what it came to. */
 function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void {
-  if (m.kind === "training") byId("train-progress").textContent = m.text;
+  if (m.kind === "training") byId("train-progress").textContent = ui.progress = m.text;
   if (m.kind === "training") trainingPhase(m.text);
+  else byId("train-progress").textContent = ui.progress;
   if (m.svg) byId("train-chart").innerHTML = m.svg; // drawn by the checker from numbers: no text of the learner's
   if (m.kind === "training") return;
   const result = byId("train-result");
