@@ -242,6 +242,27 @@ async function screenshots(page: Page): Promise<void> {
   await page.setViewport({ width: 1280, height: 900 });
 }
 
+/**
+ * The checker's message at its marked line, on hover: the size of its text
+ * (not the window's width), just above or below the line.
+ */
+async function checkTooltip(page: Page): Promise<void> {
+  const mark = (await page.$(".cm-lintRange-error"))!;
+  await mark.hover();
+  await page.waitForSelector(".cm-tooltip-hover", { timeout: 5_000 });
+  const [tip, line, editor] = await Promise.all(
+    [".cm-tooltip-hover", ".cm-lintRange-error", ".editor"].map((s) =>
+      page.$eval(s, (e) => e.getBoundingClientRect().toJSON() as DOMRect)
+    ),
+  );
+  const rem = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  assert.ok(tip.width <= 34 * rem + 1, `the tooltip is ${tip.width} px wide`);
+  assert.ok(tip.width < editor.width, `the tooltip is ${tip.width} px wide, the editor ${editor.width}`);
+  const gap = Math.min(Math.abs(tip.bottom - line.top), Math.abs(tip.top - line.bottom));
+  assert.ok(gap < 8, `the tooltip is ${gap} px from its line`);
+  await page.mouse.move(0, 0);
+}
+
 /** Three planted mistakes: the page names each as the CLI does; what each said is written down. */
 async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const notes: string[] = [];
@@ -256,6 +277,7 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
     const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
     assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
     if (mistake === MISTAKES[0]) await screenshots(page);
+    if (mistake === MISTAKES.at(-1)) await checkTooltip(page);
     notes.push(
       `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
     );
