@@ -504,6 +504,16 @@ async function checkUndo(page: Page, typed: string): Promise<void> {
   await page.click("#undo-reset");
   assert.equal(await storedText(page, 3), typed);
   assert.deepEqual(await undoState(page), { message: "Reset undone: your version is back.", undo: null });
+  // The editor's own Ctrl-Z steps back through a Reset as well, and Undo reset goes.
+  await page.click("#reset");
+  await page.keyboard.down("Control");
+  await page.keyboard.press("z");
+  await page.keyboard.up("Control");
+  assert.equal(await storedText(page, 3), typed);
+  assert.deepEqual(await undoState(page), {
+    message: "Your version is back (the editor's Ctrl-Z undid the reset).",
+    undo: null,
+  });
   await page.click("#reset");
   await page.keyboard.type("x");
   assert.equal(await storedText(page, 3), stub.replace("todo(logprobs)", "xtodo(logprobs)"), "typed at the first todo");

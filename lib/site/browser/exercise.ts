@@ -42,8 +42,9 @@ const ui = {
   asked: 0,
   ready: false,
   waiting: false,
-  /** The timer that counts the seconds of a wait in the status line, and exercise 9's training's phase. */
+  /** The timer that counts the seconds of a wait in the status line. */
   ticker: undefined as ReturnType<typeof setInterval> | undefined,
+  /** What exercise 9's training is doing, as the status line says it. */
   phase: "",
   /** Exercise 9's last line of progress. */
   progress: "",
@@ -80,7 +81,11 @@ function save(text: string): void {
     ui.store!.save(text);
     const what = ui.undo.textContent?.replace(/^Undo /, "");
     if (showUndo()) {
-      say(`You edited after the ${what}, so Undo ${what} is gone (Ctrl-Z in the editor still steps back).`);
+      say(
+        text === ui.store!.previous()
+          ? `Your version is back (the editor's Ctrl-Z undid the ${what}).`
+          : `You edited after the ${what}, so Undo ${what} is gone (Ctrl-Z in the editor still steps back).`,
+      );
     }
     if (document.body.dataset.saved === "no") say("Saved again in this browser.");
     document.body.dataset.saved = "yes";
@@ -219,10 +224,15 @@ function replaceText(next: string, what: "reset" | "open", why: string): void {
 /** Undo: brings back the text the last Reset or Open replaced, once. */
 function undo(): void {
   const undoable = ui.store!.undoable();
-  const previous = ui.store!.undo();
   ui.undo.hidden = true;
-  if (undoable === null || previous === null) return say("There is nothing to undo.");
-  showText(previous);
+  if (undoable === null) return say("There is nothing to undo.");
+  try {
+    ui.store!.undo();
+  } catch (error) {
+    ui.undo.hidden = false;
+    return say(`This browser could not keep your version (${(error as Error).name}): nothing was changed.`);
+  }
+  showText(undoable.previous);
   say(`${undoable.what === "reset" ? "Reset" : "Open"} undone: your version is back.`);
 }
 
