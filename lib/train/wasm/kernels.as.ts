@@ -541,8 +541,11 @@ const EXP = memory.data<f32>([
   const c = f32x4.pmax(x, expConstant(0));
   const k = f32x4.nearest(f32x4.mul(c, expConstant(1)));
   const r = fma(k, f32x4.neg(expConstant(3)), fma(k, f32x4.neg(expConstant(2)), c));
-  let p = expConstant(4);
-  for (let j = 5; j <= 9; j++) p = fma(p, r, expConstant(j));
+  let p = fma(expConstant(4), r, expConstant(5));
+  p = fma(p, r, expConstant(6));
+  p = fma(p, r, expConstant(7));
+  p = fma(p, r, expConstant(8));
+  p = fma(p, r, expConstant(9));
   const y = f32x4.add(fma(p, f32x4.mul(r, r), r), f32x4.splat(1));
   const twoK = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
   return f32x4.mul(y, twoK);
@@ -565,15 +568,19 @@ const EXP = memory.data<f32>([
 export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: usize, n: i32, V: i32): f64 {
   let loss: f64 = 0;
   const invN = f32x4.splat(1 / <f32>n);
-  const one = f32x4.splat(1);
   const rowBytes = <usize>n << 2;
   for (let m = 0; m < n; m += 4) {
     const lanes = min(4, n - m);
     const y = v128.load(Y + (<usize>m << 2)); // the four examples' targets, int32
     const l0 = at(logitsT, m), d0 = at(dlogitsT, m);
-    // The largest logit of each example, then the exponentials, their sums, and the target's logit.
-    let top = v128.load(l0);
-    for (let j = 1; j < V; j++) top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+    // The largest logit of each example (two chains of comparisons, of the even and the odd characters), then
+    // the exponentials, their sums, and the target's logit.
+    let top = v128.load(l0), other = top;
+    for (let j = 1; j < V; j += 2) {
+      top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+      if (j + 1 < V) other = f32x4.pmax(other, v128.load(l0 + <usize>(j + 1) * rowBytes));
+    }
+    top = f32x4.pmax(top, other);
     let sum = f32x4.splat(0), target = sum;
     for (let j = 0; j < V; j++) {
       const o = <usize>j * rowBytes;
@@ -583,21 +590,41 @@ export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: us
       sum = f32x4.add(sum, e);
       target = v128.bitselect(l, target, i32x4.eq(y, i32x4.splat(j)));
     }
-    // dlogits = (e / sum − onehot) / n.
-    const inv = f32x4.div(one, sum);
+    // dlogits = e / (n·sum) − onehot / n.
+    const scale = f32x4.div(invN, sum);
     for (let j = 0; j < V; j++) {
       const o = <usize>j * rowBytes;
-      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), one);
-      storeLanes(d0 + o, f32x4.mul(f32x4.sub(f32x4.mul(v128.load(d0 + o), inv), hot), invN), lanes);
+      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), invN);
+      storeLanes(d0 + o, f32x4.sub(f32x4.mul(v128.load(d0 + o), scale), hot), lanes);
     }
-    // −log p[y] = log sum − (l[y] − max), for the lanes that are examples.
-    loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 0)) - f32x4.extract_lane(target, 0));
-    if (lanes > 1) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 1)) - f32x4.extract_lane(target, 1));
-    if (lanes > 2) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 2)) - f32x4.extract_lane(target, 2));
-    if (lanes > 3) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 3)) - f32x4.extract_lane(target, 3));
+    loss += exampleLosses(sum, target, lanes);
   }
   sumColumns(db2, dlogitsT, V, n);
   return loss / <f64>n;
+}
+
+/**
+ * Σ −log p[y] = Σ (log sum − (l[y] − max)) over the first `lanes` examples
+ * of a vector. Their logarithms are taken as one, of the product of their
+ * sums in float64 (each sum is between 1 and V, so the product of four
+ * cannot overflow): one call of `Math.log` for four examples.
+ */
+@inline function exampleLosses(sum: v128, target: v128, lanes: i32): f64 {
+  let product = <f64>f32x4.extract_lane(sum, 0);
+  let targets = <f64>f32x4.extract_lane(target, 0);
+  if (lanes > 1) {
+    product *= <f64>f32x4.extract_lane(sum, 1);
+    targets += <f64>f32x4.extract_lane(target, 1);
+  }
+  if (lanes > 2) {
+    product *= <f64>f32x4.extract_lane(sum, 2);
+    targets += <f64>f32x4.extract_lane(target, 2);
+  }
+  if (lanes > 3) {
+    product *= <f64>f32x4.extract_lane(sum, 3);
+    targets += <f64>f32x4.extract_lane(target, 3);
+  }
+  return Math.log(product) - targets;
 }
 
 /** out[r] = Σ_c inp[r, c] over the `cols` numbers of each of `rows` rows (the last vector masked). */
