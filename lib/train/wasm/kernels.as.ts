@@ -646,10 +646,15 @@ function sumColumns(out: usize, inp: usize, rows: i32, cols: i32): void {
 
 export function sgdUpdate(params: usize, grads: usize, count: i32, lr: f32): void {
   const rate = f32x4.splat(lr);
-  for (let i = 0; i < count; i += 4) {
-    const p = at(params, i);
-    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(at(grads, i)))));
+  const end = params + (<usize>count << 2);
+  let p = params, g = grads;
+  for (; p + 64 <= end; p += 64, g += 64) {
+    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(g))));
+    v128.store(p, f32x4.sub(v128.load(p, 16), f32x4.mul(rate, v128.load(g, 16))), 16);
+    v128.store(p, f32x4.sub(v128.load(p, 32), f32x4.mul(rate, v128.load(g, 32))), 32);
+    v128.store(p, f32x4.sub(v128.load(p, 48), f32x4.mul(rate, v128.load(g, 48))), 48);
   }
+  for (; p < end; p += 16, g += 16) v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(g))));
 }
 
 // ---------------------------------------------------------------------------
