@@ -346,9 +346,14 @@ export function batchnormTanhBackward(
   for (; c < H; c += 4) backwardColumns4(dinp, db1, dgain, dbias, dhpreact, dh, h, bnraw, varInv, gain, n, H, c);
 }
 
-/** 1 − a·b, in one fused instruction where the processor has one. */
-@inline function oneMinus(a: v128, b: v128): v128 {
-  return f32x4.relaxed_nmadd(a, b, f32x4.splat(1));
+/**
+ * dhpreact = (1 − h²)·dh, from four numbers of h at `t` and of dh at `y`,
+ * computed as dh − h²·dh: a multiplication and a fused multiply-add, and no
+ * constant 1 (a constant vector is rebuilt each time round a loop).
+ */
+@inline function tanhGradient(t: usize, y: usize, offset: usize): v128 {
+  const h = v128.load(t + offset), dh = v128.load(y + offset);
+  return f32x4.relaxed_nmadd(f32x4.mul(h, h), dh, dh);
 }
 
 /** Units c to c + 15 of the first pass: dhpreact = (1 − h²)·dh, stored, and its sums into dbias and dgain. */
@@ -359,10 +364,8 @@ function backwardColumns16(
   let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, g0 = s0, g1 = s0, g2 = s0, g3 = s0;
   for (let r = first; r < end; r += rowBytes) {
     const t = h + r, y = dh + r, x = bnraw + r, o = dhpreact + r;
-    const d0 = f32x4.mul(oneMinus(v128.load(t), v128.load(t)), v128.load(y));
-    const d1 = f32x4.mul(oneMinus(v128.load(t, 16), v128.load(t, 16)), v128.load(y, 16));
-    const d2 = f32x4.mul(oneMinus(v128.load(t, 32), v128.load(t, 32)), v128.load(y, 32));
-    const d3 = f32x4.mul(oneMinus(v128.load(t, 48), v128.load(t, 48)), v128.load(y, 48));
+    const d0 = tanhGradient(t, y, 0), d1 = tanhGradient(t, y, 16);
+    const d2 = tanhGradient(t, y, 32), d3 = tanhGradient(t, y, 48);
     v128.store(o, d0);
     v128.store(o, d1, 16);
     v128.store(o, d2, 32);
@@ -432,7 +435,7 @@ function backwardColumns4(
   const rowBytes = <usize>H << 2, first = <usize>c << 2, end = first + <usize>n * rowBytes, lanes = H - c;
   let s = f32x4.splat(0), g = s;
   for (let r = first; r < end; r += rowBytes) {
-    const d = f32x4.mul(oneMinus(v128.load(h + r), v128.load(h + r)), v128.load(dh + r));
+    const d = tanhGradient(h + r, dh + r, 0);
     storeLanes(dhpreact + r, d, lanes);
     s = f32x4.add(s, d);
     g = fma(d, v128.load(bnraw + r), g);
@@ -538,7 +541,7 @@ export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): v
 // 2e-7, Cephes' own measure for this polynomial.
 const EXP = memory.data<f32>([
   -87.0, 1.44269504088896341, 0.693359375, -2.12194440e-4,
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0,
 ]);
 
 @inline function expConstant(k: i32): v128 {
@@ -555,8 +558,10 @@ const EXP = memory.data<f32>([
   p = fma(p, r, expConstant(7));
   p = fma(p, r, expConstant(8));
   p = fma(p, r, expConstant(9));
-  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), f32x4.splat(1));
-  const twoK = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const one = expConstant(10);
+  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), one);
+  // The bits of 2ᵏ are (k + 127)·2²³, which is k·2²³ plus the bits of 1.
+  const twoK = i32x4.add(i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23), one);
   return f32x4.mul(y, twoK);
 }
 
