@@ -400,14 +400,15 @@ function inputGradient8(
 ): void {
   const k10 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c))); // gain·varInv
   const k11 = f32x4.mul(v128.load(at(gain, c + 4)), v128.load(at(varInv, c + 4)));
-  const k00 = inputConstant0(k10, v128.load(at(dbias, c)), n), k01 = inputConstant0(k11, v128.load(at(dbias, c + 4)), n);
+  const negK00 = inputConstant0(k10, v128.load(at(dbias, c)), n);
+  const negK01 = inputConstant0(k11, v128.load(at(dbias, c + 4)), n);
   const k20 = inputConstant2(k10, v128.load(at(dgain, c)), n), k21 = inputConstant2(k11, v128.load(at(dgain, c + 4)), n);
   const rowBytes = <usize>H << 2, first = <usize>c << 2, end = first + <usize>n * rowBytes;
   let t0 = f32x4.splat(0), t1 = t0;
   for (let r = first; r < end; r += rowBytes) {
     const p = dout + r, q = bnraw + r;
-    const v0 = f32x4.relaxed_nmadd(k20, v128.load(q), f32x4.sub(f32x4.mul(k10, v128.load(p)), k00));
-    const v1 = f32x4.relaxed_nmadd(k21, v128.load(q, 16), f32x4.sub(f32x4.mul(k11, v128.load(p, 16)), k01));
+    const v0 = inputGradient(k10, negK00, k20, v128.load(p), v128.load(q));
+    const v1 = inputGradient(k11, negK01, k21, v128.load(p, 16), v128.load(q, 16));
     v128.store(dinp + r, v0);
     v128.store(dinp + r, v1, 16);
     t0 = f32x4.add(t0, v0);
@@ -417,9 +418,14 @@ function inputGradient8(
   v128.store(at(db1, c), t1, 16);
 }
 
-/** k0 = gain·varInv/n · dbias, from k1 = gain·varInv. */
+/** −k0 = −gain·varInv/n · dbias, from k1 = gain·varInv (negated, for inputGradient). */
 @inline function inputConstant0(k1: v128, dbias: v128, n: i32): v128 {
-  return f32x4.mul(f32x4.mul(k1, f32x4.splat(1 / <f32>n)), dbias);
+  return f32x4.mul(f32x4.mul(k1, f32x4.splat(-1 / <f32>n)), dbias);
+}
+
+/** dinp = k1·dout − k0 − k2·bnraw, from −k0: two fused multiply-adds. */
+@inline function inputGradient(k1: v128, negK0: v128, k2: v128, dout: v128, bnraw: v128): v128 {
+  return f32x4.relaxed_nmadd(k2, bnraw, fma(k1, dout, negK0));
 }
 
 /** k2 = gain·varInv/n · n/(n − 1) · dgain, from k1 = gain·varInv. */
@@ -443,10 +449,10 @@ function backwardColumns4(
   storeLanes(at(dbias, c), s, lanes);
   storeLanes(at(dgain, c), g, lanes);
   const k1 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c)));
-  const k0 = inputConstant0(k1, s, n), k2 = inputConstant2(k1, g, n);
+  const negK0 = inputConstant0(k1, s, n), k2 = inputConstant2(k1, g, n);
   let t = f32x4.splat(0);
   for (let r = first; r < end; r += rowBytes) {
-    const v = f32x4.relaxed_nmadd(k2, v128.load(bnraw + r), f32x4.sub(f32x4.mul(k1, v128.load(dhpreact + r)), k0));
+    const v = inputGradient(k1, negK0, k2, v128.load(dhpreact + r), v128.load(bnraw + r));
     storeLanes(dinp + r, v, lanes);
     t = f32x4.add(t, v);
   }
