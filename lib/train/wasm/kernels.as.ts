@@ -129,19 +129,41 @@ export function batchnormTanhForward(
 /**
  * Units c to c + 15 of batchnormTanhForward, all of them inside the row:
  * every store is a whole vector, and the loops test nothing but their
- * count. Each sum over the rows is kept as two, of the even and of the odd
- * rows, added at the end: eight independent chains of additions instead of
- * four, so the processor need not wait for one addition to finish before
- * starting the next.
+ * count. The mean and the variance are stored first (columnMeans16,
+ * columnVariances16), then normalised and passed through tanh row by row.
  */
 function forwardColumns16(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32, c: i32,
 ): void {
-  const rowBytes = <usize>H << 2, pairBytes = rowBytes << 1, first = at(inp, c);
-  const odd = n & 1, last = first + <usize>(n - 1) * rowBytes;
+  columnMeans16(mean, inp, n, H, c);
+  columnVariances16(variance, varInv, mean, inp, n, H, c);
+  const m = at(mean, c), v = at(varInv, c);
+  const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m3 = v128.load(m, 48);
+  const r0 = v128.load(v), r1 = v128.load(v, 16), r2 = v128.load(v, 32), r3 = v128.load(v, 48);
+  const rowBytes = <usize>H << 2, g = at(gain, c), b = at(bias, c);
+  let p = at(inp, c), q = at(bnraw, c), o = at(out, c);
+  for (let i = 0; i < n; i++) {
+    normaliseTanh(p, q, o, g, b, m0, r0);
+    normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1);
+    normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2);
+    normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3);
+    p += rowBytes;
+    q += rowBytes;
+    o += rowBytes;
+  }
+}
+
+/**
+ * The mean of units c to c + 15 over the rows. Each sum is kept as two, of
+ * the even and of the odd rows, added at the end: eight independent chains
+ * of additions instead of four, so the processor need not wait for one
+ * addition to finish before starting the next.
+ */
+@inline function columnMeans16(mean: usize, inp: usize, n: i32, H: i32, c: i32): void {
+  const rowBytes = <usize>H << 2, last = at(inp, c) + <usize>(n - 1) * rowBytes;
   let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
-  let p = first;
+  let p = at(inp, c);
   for (let i = 1; i < n; i += 2) {
     s0 = f32x4.add(s0, v128.load(p));
     s1 = f32x4.add(s1, v128.load(p, 16));
@@ -151,19 +173,31 @@ function forwardColumns16(
     t1 = f32x4.add(t1, v128.load(p + rowBytes, 16));
     t2 = f32x4.add(t2, v128.load(p + rowBytes, 32));
     t3 = f32x4.add(t3, v128.load(p + rowBytes, 48));
-    p += pairBytes;
+    p += rowBytes << 1;
   }
-  if (odd) {
+  if (n & 1) {
     s0 = f32x4.add(s0, v128.load(last));
     s1 = f32x4.add(s1, v128.load(last, 16));
     s2 = f32x4.add(s2, v128.load(last, 32));
     s3 = f32x4.add(s3, v128.load(last, 48));
   }
-  const invN = f32x4.splat(1 / <f32>n);
-  const m0 = f32x4.mul(f32x4.add(s0, t0), invN), m1 = f32x4.mul(f32x4.add(s1, t1), invN);
-  const m2 = f32x4.mul(f32x4.add(s2, t2), invN), m3 = f32x4.mul(f32x4.add(s3, t3), invN);
-  s0 = s1 = s2 = s3 = t0 = t1 = t2 = t3 = f32x4.splat(0);
-  p = first;
+  const invN = f32x4.splat(1 / <f32>n), m = at(mean, c);
+  v128.store(m, f32x4.mul(f32x4.add(s0, t0), invN));
+  v128.store(m, f32x4.mul(f32x4.add(s1, t1), invN), 16);
+  v128.store(m, f32x4.mul(f32x4.add(s2, t2), invN), 32);
+  v128.store(m, f32x4.mul(f32x4.add(s3, t3), invN), 48);
+}
+
+/**
+ * The variance of units c to c + 15 (Bessel-corrected) from their squared
+ * deviations from the stored mean, and varInv = 1/√(variance + 1e-5); the
+ * sums in two chains, as in columnMeans16.
+ */
+@inline function columnVariances16(variance: usize, varInv: usize, mean: usize, inp: usize, n: i32, H: i32, c: i32): void {
+  const rowBytes = <usize>H << 2, last = at(inp, c) + <usize>(n - 1) * rowBytes, pm = at(mean, c);
+  const m0 = v128.load(pm), m1 = v128.load(pm, 16), m2 = v128.load(pm, 32), m3 = v128.load(pm, 48);
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+  let p = at(inp, c);
   for (let i = 1; i < n; i += 2) {
     const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
     const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
@@ -177,9 +211,9 @@ function forwardColumns16(
     t1 = fma(e1, e1, t1);
     t2 = fma(e2, e2, t2);
     t3 = fma(e3, e3, t3);
-    p += pairBytes;
+    p += rowBytes << 1;
   }
-  if (odd) {
+  if (n & 1) {
     const d0 = f32x4.sub(v128.load(last), m0), d1 = f32x4.sub(v128.load(last, 16), m1);
     const d2 = f32x4.sub(v128.load(last, 32), m2), d3 = f32x4.sub(v128.load(last, 48), m3);
     s0 = fma(d0, d0, s0);
@@ -187,22 +221,10 @@ function forwardColumns16(
     s2 = fma(d2, d2, s2);
     s3 = fma(d3, d3, s3);
   }
-  const r0 = unitStats(mean, variance, varInv, c, m0, f32x4.add(s0, t0), n);
-  const r1 = unitStats(mean, variance, varInv, c + 4, m1, f32x4.add(s1, t1), n);
-  const r2 = unitStats(mean, variance, varInv, c + 8, m2, f32x4.add(s2, t2), n);
-  const r3 = unitStats(mean, variance, varInv, c + 12, m3, f32x4.add(s3, t3), n);
-  const g = at(gain, c), b = at(bias, c);
-  p = first;
-  let q = at(bnraw, c), o = at(out, c);
-  for (let i = 0; i < n; i++) {
-    normaliseTanh(p, q, o, g, b, m0, r0);
-    normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1);
-    normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2);
-    normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3);
-    p += rowBytes;
-    q += rowBytes;
-    o += rowBytes;
-  }
+  unitStats(variance, varInv, c, f32x4.add(s0, t0), n);
+  unitStats(variance, varInv, c + 4, f32x4.add(s1, t1), n);
+  unitStats(variance, varInv, c + 8, f32x4.add(s2, t2), n);
+  unitStats(variance, varInv, c + 12, f32x4.add(s3, t3), n);
 }
 
 /** Units c to c + 3 of batchnormTanhForward, as far as H reaches (the last, partial vector of a row). */
@@ -244,16 +266,13 @@ function forwardColumns4(
 }
 
 /**
- * Stores four units' mean, variance (from their sum of squared deviations,
- * Bessel-corrected) and 1/√(variance + 1e-5), and returns the last.
+ * Stores four units' variance (from their sum of squared deviations,
+ * Bessel-corrected) and varInv = 1/√(variance + 1e-5).
  */
-@inline function unitStats(mean: usize, variance: usize, varInv: usize, c: i32, m: v128, squares: v128, n: i32): v128 {
+@inline function unitStats(variance: usize, varInv: usize, c: i32, squares: v128, n: i32): void {
   const v = f32x4.mul(squares, f32x4.splat(1 / <f32>(n - 1)));
-  const r = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5))));
-  v128.store(at(mean, c), m);
   v128.store(at(variance, c), v);
-  v128.store(at(varInv, c), r);
-  return r;
+  v128.store(at(varInv, c), f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5)))));
 }
 
 /** Four units of one row: bnraw = (x − mean)·varInv, h = tanh(gain·bnraw + bias). */
@@ -423,14 +442,14 @@ function inputGradient8(
   return f32x4.mul(f32x4.mul(k1, f32x4.splat(-1 / <f32>n)), dbias);
 }
 
-/** dinp = k1·dout − k0 − k2·bnraw, from −k0: two fused multiply-adds. */
-@inline function inputGradient(k1: v128, negK0: v128, k2: v128, dout: v128, bnraw: v128): v128 {
-  return f32x4.relaxed_nmadd(k2, bnraw, fma(k1, dout, negK0));
-}
-
 /** k2 = gain·varInv/n · n/(n − 1) · dgain, from k1 = gain·varInv. */
 @inline function inputConstant2(k1: v128, dgain: v128, n: i32): v128 {
   return f32x4.mul(f32x4.mul(k1, f32x4.splat(1 / <f32>n)), f32x4.mul(f32x4.splat(<f32>n / <f32>(n - 1)), dgain));
+}
+
+/** dinp = k1·dout − k0 − k2·bnraw, from −k0: two fused multiply-adds. */
+@inline function inputGradient(k1: v128, negK0: v128, k2: v128, dout: v128, bnraw: v128): v128 {
+  return f32x4.relaxed_nmadd(k2, bnraw, fma(k1, dout, negK0));
 }
 
 /** Units c to c + 3 of batchnormTanhBackward, as far as H reaches: both passes, for one vector of units. */
