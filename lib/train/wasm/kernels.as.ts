@@ -109,74 +109,177 @@ export function batchnormForward(
 
 /**
  * batchnormForward and tanhForward together: h = tanh(gain·bnraw + bias),
- * the same arithmetic, sixteen hidden units at a time. For each sixteen the
- * rows are read three times while they are still in the cache: for the
- * sums, for the squared deviations, and to normalise them, with the mean and
- * 1/√(variance + ε) kept in registers throughout; hpreact is never stored.
+ * the same arithmetic, sixteen hidden units at a time while whole sixteens
+ * remain, then four at a time. For each group the rows are read three times
+ * while they are still in the cache: for the sums, for the squared
+ * deviations from the mean (a pass of its own, so that the variance is as
+ * accurate as the plain formula's; Σx² − n·mean² in float32 is not when the
+ * mean is large), and to normalise them, with the mean and 1/√(variance + ε)
+ * kept in registers throughout; hpreact is never stored.
  */
 export function batchnormTanhForward(
   out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
   inp: usize, gain: usize, bias: usize, n: i32, H: i32,
 ): void {
-  const invN = f32x4.splat(1 / <f32>n);
-  const invBessel = f32x4.splat(1 / <f32>(n - 1));
-  const one = f32x4.splat(1);
-  const eps = f32x4.splat(1e-5);
-  const rowBytes = <usize>H << 2;
-  for (let c = 0; c < H; c += 16) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    let p = at(inp, c);
-    for (let i = 0; i < n; i++) {
-      s0 = f32x4.add(s0, v128.load(p));
-      s1 = f32x4.add(s1, v128.load(p, 16));
-      s2 = f32x4.add(s2, v128.load(p, 32));
-      s3 = f32x4.add(s3, v128.load(p, 48));
-      p += rowBytes;
-    }
-    const m0 = f32x4.mul(s0, invN), m1 = f32x4.mul(s1, invN), m2 = f32x4.mul(s2, invN), m3 = f32x4.mul(s3, invN);
-    s0 = s1 = s2 = s3 = f32x4.splat(0);
-    p = at(inp, c);
-    for (let i = 0; i < n; i++) {
-      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
-      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
-      s0 = fma(d0, d0, s0);
-      s1 = fma(d1, d1, s1);
-      s2 = fma(d2, d2, s2);
-      s3 = fma(d3, d3, s3);
-      p += rowBytes;
-    }
-    s0 = f32x4.mul(s0, invBessel);
-    s1 = f32x4.mul(s1, invBessel);
-    s2 = f32x4.mul(s2, invBessel);
-    s3 = f32x4.mul(s3, invBessel);
-    store16(mean, c, H, m0, m1, m2, m3);
-    store16(variance, c, H, s0, s1, s2, s3);
-    const r0 = f32x4.div(one, f32x4.sqrt(f32x4.add(s0, eps))), r1 = f32x4.div(one, f32x4.sqrt(f32x4.add(s1, eps)));
-    const r2 = f32x4.div(one, f32x4.sqrt(f32x4.add(s2, eps))), r3 = f32x4.div(one, f32x4.sqrt(f32x4.add(s3, eps)));
-    store16(varInv, c, H, r0, r1, r2, r3);
-    const left = H - c, g = at(gain, c), b = at(bias, c);
-    p = at(inp, c);
-    let q = at(bnraw, c), o = at(out, c);
-    for (let i = 0; i < n; i++) {
-      normaliseTanh(p, q, o, g, b, m0, r0, left);
-      normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1, left - 4);
-      normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2, left - 8);
-      normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3, left - 12);
-      p += rowBytes;
-      q += rowBytes;
-      o += rowBytes;
-    }
+  let c = 0;
+  for (; c + 16 <= H; c += 16) forwardColumns16(out, bnraw, varInv, mean, variance, inp, gain, bias, n, H, c);
+  for (; c < H; c += 4) forwardColumns4(out, bnraw, varInv, mean, variance, inp, gain, bias, n, H, c);
+}
+
+/**
+ * Units c to c + 15 of batchnormTanhForward, all of them inside the row:
+ * every store is a whole vector, and the loops test nothing but their
+ * count. The mean and the variance are stored first (columnMeans16,
+ * columnVariances16), then normalised and passed through tanh row by row.
+ */
+function forwardColumns16(
+  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
+  inp: usize, gain: usize, bias: usize, n: i32, H: i32, c: i32,
+): void {
+  columnMeans16(mean, inp, n, H, c);
+  columnVariances16(variance, varInv, mean, inp, n, H, c);
+  const m = at(mean, c), v = at(varInv, c);
+  const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32), m3 = v128.load(m, 48);
+  const r0 = v128.load(v), r1 = v128.load(v, 16), r2 = v128.load(v, 32), r3 = v128.load(v, 48);
+  const rowBytes = <usize>H << 2, g = at(gain, c), b = at(bias, c);
+  let p = at(inp, c), q = at(bnraw, c), o = at(out, c);
+  for (let i = 0; i < n; i++) {
+    normaliseTanh(p, q, o, g, b, m0, r0);
+    normaliseTanh(p + 16, q + 16, o + 16, g + 16, b + 16, m1, r1);
+    normaliseTanh(p + 32, q + 32, o + 32, g + 32, b + 32, m2, r2);
+    normaliseTanh(p + 48, q + 48, o + 48, g + 48, b + 48, m3, r3);
+    p += rowBytes;
+    q += rowBytes;
+    o += rowBytes;
   }
 }
 
-/** Four units of one row: bnraw = (x − mean)·varInv, h = tanh(gain·bnraw + bias); `lanes` of them exist. */
-@inline function normaliseTanh(
-  x: usize, bnraw: usize, out: usize, gain: usize, bias: usize, m: v128, r: v128, lanes: i32,
+/**
+ * The mean of units c to c + 15 over the rows. Each sum is kept as two, of
+ * the even and of the odd rows, added at the end: eight independent chains
+ * of additions instead of four, so the processor need not wait for one
+ * addition to finish before starting the next.
+ */
+@inline function columnMeans16(mean: usize, inp: usize, n: i32, H: i32, c: i32): void {
+  const rowBytes = <usize>H << 2, last = at(inp, c) + <usize>(n - 1) * rowBytes;
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+  let p = at(inp, c);
+  for (let i = 1; i < n; i += 2) {
+    s0 = f32x4.add(s0, v128.load(p));
+    s1 = f32x4.add(s1, v128.load(p, 16));
+    s2 = f32x4.add(s2, v128.load(p, 32));
+    s3 = f32x4.add(s3, v128.load(p, 48));
+    t0 = f32x4.add(t0, v128.load(p + rowBytes));
+    t1 = f32x4.add(t1, v128.load(p + rowBytes, 16));
+    t2 = f32x4.add(t2, v128.load(p + rowBytes, 32));
+    t3 = f32x4.add(t3, v128.load(p + rowBytes, 48));
+    p += rowBytes << 1;
+  }
+  if (n & 1) {
+    s0 = f32x4.add(s0, v128.load(last));
+    s1 = f32x4.add(s1, v128.load(last, 16));
+    s2 = f32x4.add(s2, v128.load(last, 32));
+    s3 = f32x4.add(s3, v128.load(last, 48));
+  }
+  const invN = f32x4.splat(1 / <f32>n), m = at(mean, c);
+  v128.store(m, f32x4.mul(f32x4.add(s0, t0), invN));
+  v128.store(m, f32x4.mul(f32x4.add(s1, t1), invN), 16);
+  v128.store(m, f32x4.mul(f32x4.add(s2, t2), invN), 32);
+  v128.store(m, f32x4.mul(f32x4.add(s3, t3), invN), 48);
+}
+
+/**
+ * The variance of units c to c + 15 (Bessel-corrected) from their squared
+ * deviations from the stored mean, and varInv = 1/√(variance + 1e-5); the
+ * sums in two chains, as in columnMeans16.
+ */
+@inline function columnVariances16(variance: usize, varInv: usize, mean: usize, inp: usize, n: i32, H: i32, c: i32): void {
+  const rowBytes = <usize>H << 2, last = at(inp, c) + <usize>(n - 1) * rowBytes, pm = at(mean, c);
+  const m0 = v128.load(pm), m1 = v128.load(pm, 16), m2 = v128.load(pm, 32), m3 = v128.load(pm, 48);
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+  let p = at(inp, c);
+  for (let i = 1; i < n; i += 2) {
+    const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
+    const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
+    const e0 = f32x4.sub(v128.load(p + rowBytes), m0), e1 = f32x4.sub(v128.load(p + rowBytes, 16), m1);
+    const e2 = f32x4.sub(v128.load(p + rowBytes, 32), m2), e3 = f32x4.sub(v128.load(p + rowBytes, 48), m3);
+    s0 = fma(d0, d0, s0);
+    s1 = fma(d1, d1, s1);
+    s2 = fma(d2, d2, s2);
+    s3 = fma(d3, d3, s3);
+    t0 = fma(e0, e0, t0);
+    t1 = fma(e1, e1, t1);
+    t2 = fma(e2, e2, t2);
+    t3 = fma(e3, e3, t3);
+    p += rowBytes << 1;
+  }
+  if (n & 1) {
+    const d0 = f32x4.sub(v128.load(last), m0), d1 = f32x4.sub(v128.load(last, 16), m1);
+    const d2 = f32x4.sub(v128.load(last, 32), m2), d3 = f32x4.sub(v128.load(last, 48), m3);
+    s0 = fma(d0, d0, s0);
+    s1 = fma(d1, d1, s1);
+    s2 = fma(d2, d2, s2);
+    s3 = fma(d3, d3, s3);
+  }
+  unitStats(variance, varInv, c, f32x4.add(s0, t0), n);
+  unitStats(variance, varInv, c + 4, f32x4.add(s1, t1), n);
+  unitStats(variance, varInv, c + 8, f32x4.add(s2, t2), n);
+  unitStats(variance, varInv, c + 12, f32x4.add(s3, t3), n);
+}
+
+/** Units c to c + 3 of batchnormTanhForward, as far as H reaches (the last, partial vector of a row). */
+function forwardColumns4(
+  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
+  inp: usize, gain: usize, bias: usize, n: i32, H: i32, c: i32,
 ): void {
-  if (lanes <= 0) return;
+  const rowBytes = <usize>H << 2, first = at(inp, c), lanes = H - c;
+  let s = f32x4.splat(0);
+  let p = first;
+  for (let i = 0; i < n; i++) {
+    s = f32x4.add(s, v128.load(p));
+    p += rowBytes;
+  }
+  const m = f32x4.mul(s, f32x4.splat(1 / <f32>n));
+  s = f32x4.splat(0);
+  p = first;
+  for (let i = 0; i < n; i++) {
+    const d = f32x4.sub(v128.load(p), m);
+    s = fma(d, d, s);
+    p += rowBytes;
+  }
+  const v = f32x4.mul(s, f32x4.splat(1 / <f32>(n - 1)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5))));
+  storeLanes(at(mean, c), m, lanes);
+  storeLanes(at(variance, c), v, lanes);
+  storeLanes(at(varInv, c), r, lanes);
+  const g = v128.load(at(gain, c)), b = v128.load(at(bias, c));
+  p = first;
+  let q = at(bnraw, c), o = at(out, c);
+  for (let i = 0; i < n; i++) {
+    const y = f32x4.mul(f32x4.sub(v128.load(p), m), r);
+    storeLanes(q, y, lanes);
+    storeLanes(o, tanh4(fma(g, y, b)), lanes);
+    p += rowBytes;
+    q += rowBytes;
+    o += rowBytes;
+  }
+}
+
+/**
+ * Stores four units' variance (from their sum of squared deviations,
+ * Bessel-corrected) and varInv = 1/√(variance + 1e-5).
+ */
+@inline function unitStats(variance: usize, varInv: usize, c: i32, squares: v128, n: i32): void {
+  const v = f32x4.mul(squares, f32x4.splat(1 / <f32>(n - 1)));
+  v128.store(at(variance, c), v);
+  v128.store(at(varInv, c), f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(1e-5)))));
+}
+
+/** Four units of one row: bnraw = (x − mean)·varInv, h = tanh(gain·bnraw + bias). */
+@inline function normaliseTanh(x: usize, bnraw: usize, out: usize, gain: usize, bias: usize, m: v128, r: v128): void {
   const y = f32x4.mul(f32x4.sub(v128.load(x), m), r);
-  storeLanes(bnraw, y, lanes);
-  storeLanes(out, tanh4(fma(v128.load(gain), y, v128.load(bias))), lanes);
+  v128.store(bnraw, y);
+  v128.store(out, tanh4(fma(v128.load(gain), y, v128.load(bias))));
 }
 
 /** The batch's mean, its Bessel-corrected variance, and 1/√(variance + 1e-5), per hidden unit. */
@@ -241,77 +344,138 @@ export function batchnormBackward(
 
 /**
  * tanhBackward and batchnormBackward (and db1, the next layer's bias
- * gradient) with fewer passes, sixteen hidden units at a time: each row's
- * dhpreact = (1 − h²)·dh is stored and summed into dbias and dgain (the
- * same sums, row after row) in one pass; then, eight units at a time with
- * their constants in registers, dinp = k1·dhpreact − k0 − k2·bnraw as in
- * batchnormBackward, summed into db1 (row after row, as sumRows does) as it
- * is stored.
+ * gradient) with fewer passes, sixteen hidden units at a time while whole
+ * sixteens remain (whole vectors, no test of where a row ends), then four
+ * at a time: each row's dhpreact = (1 − h²)·dh is stored and summed into
+ * dbias and dgain (the same sums, row after row) in one pass; then, eight
+ * units at a time with their constants in registers, dinp = k1·dhpreact −
+ * k0 − k2·bnraw as in batchnormBackward, summed into db1 (row after row, as
+ * sumRows does) as it is stored.
  */
 export function batchnormTanhBackward(
   dinp: usize, db1: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize,
   varInv: usize, gain: usize, n: i32, H: i32,
 ): void {
-  const one = f32x4.splat(1);
-  for (let c = 0; c < H; c += 16) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, g0 = s0, g1 = s0, g2 = s0, g3 = s0;
-    for (let i = 0; i < n; i++) {
-      const r = i * H + c;
-      const t0 = v128.load(at(h, r)), t1 = v128.load(at(h, r + 4));
-      const t2 = v128.load(at(h, r + 8)), t3 = v128.load(at(h, r + 12));
-      const d0 = f32x4.mul(f32x4.sub(one, f32x4.mul(t0, t0)), v128.load(at(dh, r)));
-      const d1 = f32x4.mul(f32x4.sub(one, f32x4.mul(t1, t1)), v128.load(at(dh, r + 4)));
-      const d2 = f32x4.mul(f32x4.sub(one, f32x4.mul(t2, t2)), v128.load(at(dh, r + 8)));
-      const d3 = f32x4.mul(f32x4.sub(one, f32x4.mul(t3, t3)), v128.load(at(dh, r + 12)));
-      store16(at(dhpreact, i * H), c, H, d0, d1, d2, d3);
-      s0 = f32x4.add(s0, d0);
-      s1 = f32x4.add(s1, d1);
-      s2 = f32x4.add(s2, d2);
-      s3 = f32x4.add(s3, d3);
-      g0 = fma(d0, v128.load(at(bnraw, r)), g0);
-      g1 = fma(d1, v128.load(at(bnraw, r + 4)), g1);
-      g2 = fma(d2, v128.load(at(bnraw, r + 8)), g2);
-      g3 = fma(d3, v128.load(at(bnraw, r + 12)), g3);
-    }
-    store16(dbias, c, H, s0, s1, s2, s3);
-    store16(dgain, c, H, g0, g1, g2, g3);
-    inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s0, s1, g0, g1, c, n, H);
-    if (H - c > 8) inputGradient8(dinp, db1, dhpreact, bnraw, varInv, gain, s2, s3, g2, g3, c + 8, n, H);
+  let c = 0;
+  for (; c + 16 <= H; c += 16) {
+    backwardColumns16(dgain, dbias, dhpreact, dh, h, bnraw, n, H, c);
+    inputGradient8(dinp, db1, dgain, dbias, dhpreact, bnraw, varInv, gain, n, H, c);
+    inputGradient8(dinp, db1, dgain, dbias, dhpreact, bnraw, varInv, gain, n, H, c + 8);
   }
+  for (; c < H; c += 4) backwardColumns4(dinp, db1, dgain, dbias, dhpreact, dh, h, bnraw, varInv, gain, n, H, c);
 }
 
 /**
- * Units c to c + 7 of batchnorm's input gradient, from their dbias (sb0,
- * sb1) and dgain (sg0, sg1): dinp = k1·dout − k0 − k2·bnraw with the
- * constants of batchnormInputGradient, and db1 = Σ_rows dinp.
+ * dhpreact = (1 − h²)·dh, from four numbers of h at `t` and of dh at `y`,
+ * computed as dh − h²·dh: a multiplication and a fused multiply-add, and no
+ * constant 1 (a constant vector is rebuilt each time round a loop).
  */
-@inline function inputGradient8(
-  dinp: usize, db1: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize,
-  sb0: v128, sb1: v128, sg0: v128, sg1: v128, c: i32, n: i32, H: i32,
+@inline function tanhGradient(t: usize, y: usize, offset: usize): v128 {
+  const h = v128.load(t + offset), dh = v128.load(y + offset);
+  return f32x4.relaxed_nmadd(f32x4.mul(h, h), dh, dh);
+}
+
+/** Units c to c + 15 of the first pass: dhpreact = (1 − h²)·dh, stored, and its sums into dbias and dgain. */
+function backwardColumns16(
+  dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize, n: i32, H: i32, c: i32,
 ): void {
-  const invN = f32x4.splat(1 / <f32>n);
-  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
+  const rowBytes = <usize>H << 2, first = <usize>c << 2, end = first + <usize>n * rowBytes;
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, g0 = s0, g1 = s0, g2 = s0, g3 = s0;
+  for (let r = first; r < end; r += rowBytes) {
+    const t = h + r, y = dh + r, x = bnraw + r, o = dhpreact + r;
+    const d0 = tanhGradient(t, y, 0), d1 = tanhGradient(t, y, 16);
+    const d2 = tanhGradient(t, y, 32), d3 = tanhGradient(t, y, 48);
+    v128.store(o, d0);
+    v128.store(o, d1, 16);
+    v128.store(o, d2, 32);
+    v128.store(o, d3, 48);
+    s0 = f32x4.add(s0, d0);
+    s1 = f32x4.add(s1, d1);
+    s2 = f32x4.add(s2, d2);
+    s3 = f32x4.add(s3, d3);
+    g0 = fma(d0, v128.load(x), g0);
+    g1 = fma(d1, v128.load(x, 16), g1);
+    g2 = fma(d2, v128.load(x, 32), g2);
+    g3 = fma(d3, v128.load(x, 48), g3);
+  }
+  v128.store(at(dbias, c), s0);
+  v128.store(at(dbias, c), s1, 16);
+  v128.store(at(dbias, c), s2, 32);
+  v128.store(at(dbias, c), s3, 48);
+  v128.store(at(dgain, c), g0);
+  v128.store(at(dgain, c), g1, 16);
+  v128.store(at(dgain, c), g2, 32);
+  v128.store(at(dgain, c), g3, 48);
+}
+
+/**
+ * Units c to c + 7 of batchnorm's input gradient, from their dbias and
+ * dgain: dinp = k1·dout − k0 − k2·bnraw with the constants of
+ * batchnormInputGradient, and db1 = Σ_rows dinp.
+ */
+function inputGradient8(
+  dinp: usize, db1: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize,
+  n: i32, H: i32, c: i32,
+): void {
   const k10 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c))); // gain·varInv
   const k11 = f32x4.mul(v128.load(at(gain, c + 4)), v128.load(at(varInv, c + 4)));
-  const scale0 = f32x4.mul(k10, invN), scale1 = f32x4.mul(k11, invN);
-  const k00 = f32x4.mul(scale0, sb0), k01 = f32x4.mul(scale1, sb1);
-  const k20 = f32x4.mul(scale0, f32x4.mul(bessel, sg0)), k21 = f32x4.mul(scale1, f32x4.mul(bessel, sg1));
-  const left = H - c, rowBytes = <usize>H << 2;
+  const negK00 = inputConstant0(k10, v128.load(at(dbias, c)), n);
+  const negK01 = inputConstant0(k11, v128.load(at(dbias, c + 4)), n);
+  const k20 = inputConstant2(k10, v128.load(at(dgain, c)), n), k21 = inputConstant2(k11, v128.load(at(dgain, c + 4)), n);
+  const rowBytes = <usize>H << 2, first = <usize>c << 2, end = first + <usize>n * rowBytes;
   let t0 = f32x4.splat(0), t1 = t0;
-  let p = at(dout, c), q = at(bnraw, c), o = at(dinp, c);
-  for (let i = 0; i < n; i++) {
-    const v0 = f32x4.sub(f32x4.sub(f32x4.mul(k10, v128.load(p)), k00), f32x4.mul(k20, v128.load(q)));
-    const v1 = f32x4.sub(f32x4.sub(f32x4.mul(k11, v128.load(p, 16)), k01), f32x4.mul(k21, v128.load(q, 16)));
-    storeLanes(o, v0, left);
-    if (left > 4) storeLanes(o + 16, v1, left - 4);
+  for (let r = first; r < end; r += rowBytes) {
+    const p = dout + r, q = bnraw + r;
+    const v0 = inputGradient(k10, negK00, k20, v128.load(p), v128.load(q));
+    const v1 = inputGradient(k11, negK01, k21, v128.load(p, 16), v128.load(q, 16));
+    v128.store(dinp + r, v0);
+    v128.store(dinp + r, v1, 16);
     t0 = f32x4.add(t0, v0);
     t1 = f32x4.add(t1, v1);
-    p += rowBytes;
-    q += rowBytes;
-    o += rowBytes;
   }
-  storeLanes(at(db1, c), t0, left);
-  if (left > 4) storeLanes(at(db1, c + 4), t1, left - 4);
+  v128.store(at(db1, c), t0);
+  v128.store(at(db1, c), t1, 16);
+}
+
+/** −k0 = −gain·varInv/n · dbias, from k1 = gain·varInv (negated, for inputGradient). */
+@inline function inputConstant0(k1: v128, dbias: v128, n: i32): v128 {
+  return f32x4.mul(f32x4.mul(k1, f32x4.splat(-1 / <f32>n)), dbias);
+}
+
+/** k2 = gain·varInv/n · n/(n − 1) · dgain, from k1 = gain·varInv. */
+@inline function inputConstant2(k1: v128, dgain: v128, n: i32): v128 {
+  return f32x4.mul(f32x4.mul(k1, f32x4.splat(1 / <f32>n)), f32x4.mul(f32x4.splat(<f32>n / <f32>(n - 1)), dgain));
+}
+
+/** dinp = k1·dout − k0 − k2·bnraw, from −k0: two fused multiply-adds. */
+@inline function inputGradient(k1: v128, negK0: v128, k2: v128, dout: v128, bnraw: v128): v128 {
+  return f32x4.relaxed_nmadd(k2, bnraw, fma(k1, dout, negK0));
+}
+
+/** Units c to c + 3 of batchnormTanhBackward, as far as H reaches: both passes, for one vector of units. */
+function backwardColumns4(
+  dinp: usize, db1: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize,
+  varInv: usize, gain: usize, n: i32, H: i32, c: i32,
+): void {
+  const rowBytes = <usize>H << 2, first = <usize>c << 2, end = first + <usize>n * rowBytes, lanes = H - c;
+  let s = f32x4.splat(0), g = s;
+  for (let r = first; r < end; r += rowBytes) {
+    const d = tanhGradient(h + r, dh + r, 0);
+    storeLanes(dhpreact + r, d, lanes);
+    s = f32x4.add(s, d);
+    g = fma(d, v128.load(bnraw + r), g);
+  }
+  storeLanes(at(dbias, c), s, lanes);
+  storeLanes(at(dgain, c), g, lanes);
+  const k1 = f32x4.mul(v128.load(at(gain, c)), v128.load(at(varInv, c)));
+  const negK0 = inputConstant0(k1, s, n), k2 = inputConstant2(k1, g, n);
+  let t = f32x4.splat(0);
+  for (let r = first; r < end; r += rowBytes) {
+    const v = inputGradient(k1, negK0, k2, v128.load(dhpreact + r), v128.load(bnraw + r));
+    storeLanes(dinp + r, v, lanes);
+    t = f32x4.add(t, v);
+  }
+  storeLanes(at(db1, c), t, lanes);
 }
 
 /** dinp = k1·dout − k0 − k2·bnraw, from dgain and dbias (see batchnormBackward). */
@@ -342,7 +506,8 @@ export function batchnormTanhBackward(
 // tanh, as the ratio of two polynomials in x² (Eigen's float32 approximation)
 
 // The coefficients sit in memory and are broadcast by loads as they are used:
-// written as f32x4.splat constants, they would be rebuilt in every iteration.
+// written as f32x4.splat constants, they would be rebuilt in every iteration
+// (measured: the batchnorm forward took 40 % longer so).
 const TANH = memory.data<f32>([
   7.90531110763549805, -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
   1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03, 1.19825839466702e-06, 1.18534705686654e-04,
@@ -353,13 +518,21 @@ const TANH = memory.data<f32>([
   return v128.load32_splat(TANH + (<usize>k << 2));
 }
 
+// The polynomials are written out, one multiply-add a line: written as loops
+// over the coefficients, they stayed loops in the compiled module, with a
+// test and a branch between multiply-adds (the forward took over 25 % longer).
 @inline function tanh4(x: v128): v128 {
   const c = f32x4.pmin(f32x4.pmax(x, coefficient(12)), coefficient(0)); // x within ±7.9053
   const x2 = f32x4.mul(c, c);
-  let p = coefficient(1);
-  for (let k = 2; k <= 7; k++) p = fma(p, x2, coefficient(k));
-  let q = coefficient(8);
-  for (let k = 9; k <= 11; k++) q = fma(q, x2, coefficient(k));
+  let p = fma(coefficient(1), x2, coefficient(2));
+  p = fma(p, x2, coefficient(3));
+  p = fma(p, x2, coefficient(4));
+  p = fma(p, x2, coefficient(5));
+  p = fma(p, x2, coefficient(6));
+  p = fma(p, x2, coefficient(7));
+  let q = fma(coefficient(8), x2, coefficient(9));
+  q = fma(q, x2, coefficient(10));
+  q = fma(q, x2, coefficient(11));
   return f32x4.div(f32x4.mul(p, c), q);
 }
 
@@ -393,21 +566,27 @@ export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): v
 // 2e-7, Cephes' own measure for this polynomial.
 const EXP = memory.data<f32>([
   -87.0, 1.44269504088896341, 0.693359375, -2.12194440e-4,
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1.0,
 ]);
 
 @inline function expConstant(k: i32): v128 {
   return v128.load32_splat(EXP + (<usize>k << 2));
 }
 
+// The polynomial is written out, as tanh4's are.
 @inline function exp4(x: v128): v128 {
   const c = f32x4.pmax(x, expConstant(0));
   const k = f32x4.nearest(f32x4.mul(c, expConstant(1)));
   const r = fma(k, f32x4.neg(expConstant(3)), fma(k, f32x4.neg(expConstant(2)), c));
-  let p = expConstant(4);
-  for (let j = 5; j <= 9; j++) p = fma(p, r, expConstant(j));
-  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), f32x4.splat(1));
-  const twoK = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  let p = fma(expConstant(4), r, expConstant(5));
+  p = fma(p, r, expConstant(6));
+  p = fma(p, r, expConstant(7));
+  p = fma(p, r, expConstant(8));
+  p = fma(p, r, expConstant(9));
+  const one = expConstant(10);
+  const y = f32x4.add(fma(p, f32x4.mul(r, r), r), one);
+  // The bits of 2ᵏ are (k + 127)·2²³, which is k·2²³ plus the bits of 1.
+  const twoK = i32x4.add(i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23), one);
   return f32x4.mul(y, twoK);
 }
 
@@ -428,15 +607,19 @@ const EXP = memory.data<f32>([
 export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: usize, n: i32, V: i32): f64 {
   let loss: f64 = 0;
   const invN = f32x4.splat(1 / <f32>n);
-  const one = f32x4.splat(1);
   const rowBytes = <usize>n << 2;
   for (let m = 0; m < n; m += 4) {
     const lanes = min(4, n - m);
     const y = v128.load(Y + (<usize>m << 2)); // the four examples' targets, int32
     const l0 = at(logitsT, m), d0 = at(dlogitsT, m);
-    // The largest logit of each example, then the exponentials, their sums, and the target's logit.
-    let top = v128.load(l0);
-    for (let j = 1; j < V; j++) top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+    // The largest logit of each example (two chains of comparisons, of the even and the odd characters), then
+    // the exponentials, their sums, and the target's logit.
+    let top = v128.load(l0), other = top;
+    for (let j = 1; j < V; j += 2) {
+      top = f32x4.pmax(top, v128.load(l0 + <usize>j * rowBytes));
+      if (j + 1 < V) other = f32x4.pmax(other, v128.load(l0 + <usize>(j + 1) * rowBytes));
+    }
+    top = f32x4.pmax(top, other);
     let sum = f32x4.splat(0), target = sum;
     for (let j = 0; j < V; j++) {
       const o = <usize>j * rowBytes;
@@ -446,21 +629,41 @@ export function crossEntropyT(dlogitsT: usize, db2: usize, logitsT: usize, Y: us
       sum = f32x4.add(sum, e);
       target = v128.bitselect(l, target, i32x4.eq(y, i32x4.splat(j)));
     }
-    // dlogits = (e / sum − onehot) / n.
-    const inv = f32x4.div(one, sum);
+    // dlogits = e / (n·sum) − onehot / n.
+    const scale = f32x4.div(invN, sum);
     for (let j = 0; j < V; j++) {
       const o = <usize>j * rowBytes;
-      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), one);
-      storeLanes(d0 + o, f32x4.mul(f32x4.sub(f32x4.mul(v128.load(d0 + o), inv), hot), invN), lanes);
+      const hot = v128.and(i32x4.eq(y, i32x4.splat(j)), invN);
+      storeLanes(d0 + o, f32x4.sub(f32x4.mul(v128.load(d0 + o), scale), hot), lanes);
     }
-    // −log p[y] = log sum − (l[y] − max), for the lanes that are examples.
-    loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 0)) - f32x4.extract_lane(target, 0));
-    if (lanes > 1) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 1)) - f32x4.extract_lane(target, 1));
-    if (lanes > 2) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 2)) - f32x4.extract_lane(target, 2));
-    if (lanes > 3) loss += <f64>(Mathf.log(f32x4.extract_lane(sum, 3)) - f32x4.extract_lane(target, 3));
+    loss += exampleLosses(sum, target, lanes);
   }
   sumColumns(db2, dlogitsT, V, n);
   return loss / <f64>n;
+}
+
+/**
+ * Σ −log p[y] = Σ (log sum − (l[y] − max)) over the first `lanes` examples
+ * of a vector. Their logarithms are taken as one, of the product of their
+ * sums in float64 (each sum is between 1 and V, so the product of four
+ * cannot overflow): one call of `Math.log` for four examples.
+ */
+@inline function exampleLosses(sum: v128, target: v128, lanes: i32): f64 {
+  let product = <f64>f32x4.extract_lane(sum, 0);
+  let targets = <f64>f32x4.extract_lane(target, 0);
+  if (lanes > 1) {
+    product *= <f64>f32x4.extract_lane(sum, 1);
+    targets += <f64>f32x4.extract_lane(target, 1);
+  }
+  if (lanes > 2) {
+    product *= <f64>f32x4.extract_lane(sum, 2);
+    targets += <f64>f32x4.extract_lane(target, 2);
+  }
+  if (lanes > 3) {
+    product *= <f64>f32x4.extract_lane(sum, 3);
+    targets += <f64>f32x4.extract_lane(target, 3);
+  }
+  return Math.log(product) - targets;
 }
 
 /** out[r] = Σ_c inp[r, c] over the `cols` numbers of each of `rows` rows (the last vector masked). */
@@ -478,14 +681,21 @@ function sumColumns(out: usize, inp: usize, rows: i32, cols: i32): void {
 }
 
 // ---------------------------------------------------------------------------
-// SGD: p −= lr · dp over the whole parameter block (same float32 rounding as p - lr * dp)
+// SGD: p −= lr · dp over the whole parameter block (same float32 rounding as
+// p - lr * dp), sixteen numbers a step; the block's length is a multiple of
+// four (each parameter's region is padded to 16 bytes)
 
 export function sgdUpdate(params: usize, grads: usize, count: i32, lr: f32): void {
   const rate = f32x4.splat(lr);
-  for (let i = 0; i < count; i += 4) {
-    const p = at(params, i);
-    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(at(grads, i)))));
+  const end = params + (<usize>count << 2);
+  let p = params, g = grads;
+  for (; p + 64 <= end; p += 64, g += 64) {
+    v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(g))));
+    v128.store(p, f32x4.sub(v128.load(p, 16), f32x4.mul(rate, v128.load(g, 16))), 16);
+    v128.store(p, f32x4.sub(v128.load(p, 32), f32x4.mul(rate, v128.load(g, 32))), 32);
+    v128.store(p, f32x4.sub(v128.load(p, 48), f32x4.mul(rate, v128.load(g, 48))), 48);
   }
+  for (; p < end; p += 16, g += 16) v128.store(p, f32x4.sub(v128.load(p), f32x4.mul(rate, v128.load(g))));
 }
 
 // ---------------------------------------------------------------------------

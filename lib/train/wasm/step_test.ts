@@ -46,6 +46,53 @@ function tsStep(p: Arrays, X: Int32Array, Y: Int32Array, { n, B, E, H, V }: Step
   return { loss, grads: d, updated: updated as Arrays };
 }
 
+/**
+ * One WebAssembly step against the TypeScript kernels' step from the same
+ * float32 parameters: the loss, every gradient and every updated parameter,
+ * within float32 rounding.
+ */
+function checkStep(dims: StepDims): void {
+  const { n, B, E, H, V } = dims;
+  const I = B * E;
+  const w = new WasmStep(dims);
+  const shapes = { C: V * E, W1: I * H, b1: H, W2: H * V, b2: V, bngain: H, bnbias: H };
+  const p = Object.fromEntries(PARAM_NAMES.map((name) => [name, randn(shapes[name], 0.5)])) as Arrays;
+  // Start from float32 numbers, so both sides see the same parameters (the step holds W2 transposed).
+  for (const name of PARAM_NAMES) {
+    if (name === "W2") transposeInto(w.params.W2, p.W2, H, V);
+    else w.params[name].set(p[name]);
+    p[name] = Float64Array.from(
+      name === "W2" ? transposeInto(new Float32Array(H * V), w.params.W2, V, H) : w.params[name],
+    );
+  }
+  const X = Int32Array.from(g.randint(0, V, n * B));
+  X[0] = X[1] = 1; // a repeated row of C collects both gradients
+  const Y = Int32Array.from(g.randint(0, V, n));
+  w.Xb.set(X);
+  w.Yb.set(Y);
+  const lr = 0.1;
+  const want = tsStep(p, X, Y, dims, lr);
+  const loss = w.step(lr);
+  const at = JSON.stringify(dims);
+  assert.ok(
+    Math.abs(loss - want.loss) < 1e-5 * Math.max(1, want.loss),
+    `${at}: loss ${loss}, TypeScript ${want.loss}`,
+  );
+  const grads = w.gradients();
+  const updated = (name: typeof PARAM_NAMES[number]) =>
+    name === "W2" ? transposeInto(new Float32Array(H * V), w.params.W2, V, H) : w.params[name];
+  for (const name of PARAM_NAMES) {
+    const shape = [want.grads[name].length];
+    if (name === "b1") {
+      // b1's gradient is zero up to rounding (batchnorm removes the mean): rounding of sums of dhprebn,
+      // so it is measured against the size of W1's gradient, made of the same numbers.
+      const scale = Math.max(...want.grads.W1.map(Math.abs));
+      grads.b1.forEach((v, i) => assert.ok(Math.abs(v - want.grads.b1[i]) <= 1e-5 * scale, `${at} db1[${i}] ${v}`));
+    } else assertClose(grads[name], fromArray(want.grads[name], shape), `${at} d${name}`, 2e-5);
+    assertClose(updated(name), fromArray(want.updated[name], shape), `${at} updated ${name}`, 2e-6);
+  }
+}
+
 Deno.test("the WebAssembly step equals the TypeScript kernels' step within float32 rounding, ragged sizes included", () => {
   const sizes: StepDims[] = [
     { n: 32, B: 3, E: 10, H: 200, V: 27 }, // the lecture's
@@ -53,47 +100,55 @@ Deno.test("the WebAssembly step equals the TypeScript kernels' step within float
     { n: 9, B: 4, E: 5, H: 13, V: 11 },
     { n: 2, B: 1, E: 1, H: 1, V: 2 },
     { n: 37, B: 3, E: 10, H: 64, V: 30 },
+    // Batchnorm's units go sixteen at a time, then four at a time: two sixteens, a four and one unit more, over
+    // an odd number of rows; cross-entropy's examples go four at a time: one group of four and one of three.
+    { n: 7, B: 2, E: 3, H: 37, V: 9 },
   ];
-  for (const dims of sizes) {
-    const { n, B, E, H, V } = dims;
-    const I = B * E;
-    const w = new WasmStep(dims);
-    const shapes = { C: V * E, W1: I * H, b1: H, W2: H * V, b2: V, bngain: H, bnbias: H };
-    const p = Object.fromEntries(PARAM_NAMES.map((name) => [name, randn(shapes[name], 0.5)])) as Arrays;
-    // Start from float32 numbers, so both sides see the same parameters (the step holds W2 transposed).
-    for (const name of PARAM_NAMES) {
-      if (name === "W2") transposeInto(w.params.W2, p.W2, H, V);
-      else w.params[name].set(p[name]);
-      p[name] = Float64Array.from(
-        name === "W2" ? transposeInto(new Float32Array(H * V), w.params.W2, V, H) : w.params[name],
-      );
-    }
-    const X = Int32Array.from(g.randint(0, V, n * B));
-    X[0] = X[1] = 1; // a repeated row of C collects both gradients
-    const Y = Int32Array.from(g.randint(0, V, n));
-    w.Xb.set(X);
-    w.Yb.set(Y);
-    const lr = 0.1;
-    const want = tsStep(p, X, Y, dims, lr);
-    const loss = w.step(lr);
-    const at = JSON.stringify(dims);
-    assert.ok(
-      Math.abs(loss - want.loss) < 1e-5 * Math.max(1, want.loss),
-      `${at}: loss ${loss}, TypeScript ${want.loss}`,
+  for (const dims of sizes) checkStep(dims);
+});
+
+Deno.test("the WebAssembly batchnorm and tanh keep the variance accurate when the mean is far from zero", () => {
+  const kernels = instantiateKernels() as unknown as
+    & { batchnormTanhForward(...pointers: number[]): void }
+    & ReturnType<typeof instantiateKernels>;
+  // Sixteen units at a time, then four at a time: 37 units are two sixteens, a four and one more.
+  for (const [n, H] of [[32, 200], [7, 37]]) {
+    const arena = new Arena(kernels.heapBase());
+    const [pout, pbnraw, pvarInv, pmean, pvariance, pinp, pgain, pbias] = [
+      ...[n * H, n * H, H, H, H, n * H, H, H].map((size) => arena.floats(size)),
+    ];
+    arena.grow(kernels.memory);
+    const view = (at: number, size: number) => new Float32Array(kernels.memory.buffer, at, size);
+    // Inputs around 100 with a spread of about 1: Σx² − n·mean² would lose nearly all of the variance's digits
+    // in float32, while the mean of such numbers is itself known only to about 2⁻¹⁷ (their spacing is 2⁻¹⁶).
+    const inp = view(pinp, n * H);
+    inp.set(randn(n * H).map((v, i) => 100 + v * (1 + (i % H) / H)));
+    const gain = view(pgain, H), bias = view(pbias, H);
+    gain.set(randn(H, 0.5));
+    bias.set(randn(H, 0.5));
+    kernels.batchnormTanhForward(pout, pbnraw, pvarInv, pmean, pvariance, pinp, pgain, pbias, n, H);
+    const f = (size: number) => new Float64Array(size);
+    const [hpreact, bnraw, varInv, mean, variance, h] = [f(n * H), f(n * H), f(H), f(H), f(H), f(n * H)];
+    k.batchnormForward(
+      hpreact,
+      bnraw,
+      varInv,
+      mean,
+      variance,
+      Float64Array.from(inp),
+      Float64Array.from(gain),
+      Float64Array.from(bias),
+      n,
+      H,
     );
-    const grads = w.gradients();
-    const updated = (name: typeof PARAM_NAMES[number]) =>
-      name === "W2" ? transposeInto(new Float32Array(H * V), w.params.W2, V, H) : w.params[name];
-    for (const name of PARAM_NAMES) {
-      const shape = [want.grads[name].length];
-      if (name === "b1") {
-        // b1's gradient is zero up to rounding (batchnorm removes the mean): rounding of sums of dhprebn,
-        // so it is measured against the size of W1's gradient, made of the same numbers.
-        const scale = Math.max(...want.grads.W1.map(Math.abs));
-        grads.b1.forEach((v, i) => assert.ok(Math.abs(v - want.grads.b1[i]) <= 1e-5 * scale, `${at} db1[${i}] ${v}`));
-      } else assertClose(grads[name], fromArray(want.grads[name], shape), `${at} d${name}`, 2e-5);
-      assertClose(updated(name), fromArray(want.updated[name], shape), `${at} updated ${name}`, 2e-6);
-    }
+    k.tanhForward(h, hpreact, n * H);
+    const at = `[${n}, ${H}]`;
+    view(pvariance, H).forEach((v, i) =>
+      assert.ok(Math.abs(v - variance[i]) <= 1e-5 * variance[i], `${at} variance[${i}] ${v}, TypeScript ${variance[i]}`)
+    );
+    assertClose(view(pmean, H), fromArray(mean, [H]), `${at} mean`, 1e-6);
+    assertClose(view(pbnraw, n * H), fromArray(bnraw, [n * H]), `${at} bnraw`, 2e-5);
+    assertClose(view(pout, n * H), fromArray(h, [n * H]), `${at} h`, 2e-5);
   }
 });
 
@@ -152,6 +207,31 @@ Deno.test("the vectorised rational tanh is within float32 rounding of Math.tanh"
     assert.ok(Math.abs(out[i] - want) <= 4e-7, `tanh(${inp[i]}) = ${out[i]}, Math.tanh ${want}`);
   }
   assert.equal(out[20_000], 0);
+});
+
+Deno.test("the vectorised tanh keeps the sign of zero, saturates at ±1 for large and infinite inputs, passes NaN on", () => {
+  const kernels = instantiateKernels() as unknown as
+    & { tanhForward(o: number, i: number, s: number): void }
+    & ReturnType<typeof instantiateKernels>;
+  // Fourteen numbers: a whole step of eight, then a vector of four and a last, partial vector of two.
+  const values = [0, -0, 1e-30, -1e-30, 1e-3, 7.9, 7.906, -8, 20, 1e30, -3e38, Infinity, -Infinity, NaN];
+  const arena = new Arena(kernels.heapBase());
+  const [pin, pout] = [arena.floats(values.length), arena.floats(values.length)];
+  arena.grow(kernels.memory);
+  new Float32Array(kernels.memory.buffer, pin, values.length).set(values);
+  const out = new Float32Array(kernels.memory.buffer, pout, values.length);
+  kernels.tanhForward(pout, pin, values.length);
+  values.forEach((x, i) => {
+    const want = Math.tanh(Math.fround(x));
+    if (Number.isNaN(x)) assert.ok(Number.isNaN(out[i]), `tanh(NaN) = ${out[i]}`);
+    else if (x === 0) assert.ok(Object.is(out[i], x), `tanh(${Object.is(x, -0) ? "-0" : "0"}) = ${out[i]}`);
+    // Near zero, relative to the input (the absolute error there is far below any tolerance).
+    else if (Math.abs(x) < 1e-2) assert.ok(Math.abs(out[i] - want) <= 4e-7 * Math.abs(want), `tanh(${x}) = ${out[i]}`);
+    else {assert.ok(
+        Math.abs(out[i] - want) <= 4e-7 && Math.abs(out[i]) <= 1,
+        `tanh(${x}) = ${out[i]}, Math.tanh ${want}`,
+      );}
+  });
 });
 
 Deno.test("rebuilding kernels.as.ts gives exactly the committed kernels_wasm.ts", async () => {
