@@ -25,10 +25,10 @@ import ts from "typescript";
 import tsBlankSpace from "ts-blank-space";
 import type { ExerciseContext, ExerciseInput, ExerciseSpec } from "../../exercise/checker.ts";
 import { correctGradients } from "../../exercise/checker.ts";
-import { instrument } from "../../exercise/instrument.ts";
 import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
-import { type Header, pack, toBase64 } from "../../exercise/wire.ts";
-import { type Prepared, reportCheck, type Run, WEB_LIMITS } from "./exercise_report.ts";
+import { answerOf, headerOf } from "../../exercise/header.ts";
+import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
+import { reportCheck, type Run, stuckInPage, WEB_LIMITS } from "./exercise_report.ts";
 import type { SourceError } from "../../exercise/translate.ts";
 import { TypeChecker } from "./exercise_types.ts";
 import { runOnce } from "./exercise_run.ts";
@@ -57,21 +57,18 @@ const IMPORTS = {
 };
 
 /**
- * The learner's text rewritten to run: its gradients hooked, its imports
- * absolute, two lines that import the hooks and export gradients(), and its
- * types stripped (positions kept). Mirrors the sandbox's prepare().
+ * The learner's text rewritten to run (lib/exercise/prepared.ts, as the
+ * sandbox's prepare() does it), then its types stripped (positions kept).
  */
 function prepare(spec: ExerciseSpec, text: string): Prepared | { stripError: string } {
-  const ready = instrument(text, FOLDER + spec.file, spec.gradients.map((g) => g.name), "__exercise");
-  const lastLine = text.split("\n").length;
-  const code = `${ready.code}\nimport * as __exercise from "${IMPORTS.hooks}";\n` +
-    `export const __gradients = typeof gradients === "undefined" ? undefined : gradients;\n`;
+  const names = spec.gradients.map((g) => g.name);
+  const ready = prepareProgram(names, FOLDER + spec.file, text, IMPORTS.hooks);
   const unsupported: string[] = [];
-  const js = tsBlankSpace(code, (node) => unsupported.push(node.getText().split("\n")[0]));
+  const js = tsBlankSpace(ready.code, (node) => unsupported.push(node.getText().split("\n")[0]));
   if (unsupported.length > 0) {
     return { stripError: `it uses TypeScript that has no plain JavaScript form here: ${unsupported[0]}` };
   }
-  return { ...ready, code: js, lastLine };
+  return { ...ready, code: js };
 }
 
 const REFUSED_TAIL =
@@ -159,37 +156,10 @@ export function syntaxErrors(text: string, file: string): SourceError[] {
   });
 }
 
-const GIVEN = ["dlogits", "dhpreact", "dhprebn"] as const;
-
-/** What the learner's worker is told: mirrors the sandbox's header (the input without what it withholds). */
-function headerOf(spec: ExerciseSpec, prepared: Prepared, input: ExerciseInput, feed?: Header["feed"]): Header {
-  const { dlogits: _, dhpreact: __, dhprebn: ___, ...rest } = input;
-  const starts = spec.given.length > 0 ? `it starts from ${spec.given.join(" and ")}` : "it starts from the loss";
-  return {
-    chapter: spec.chapter,
-    gradients: spec.gradients.map((g) => ({ name: g.name, deps: g.deps })),
-    lines: prepared.lines,
-    program: prepared.code,
-    input: pack({ ...rest, ...Object.fromEntries(spec.given.map((name) => [name, input[name]])) }),
-    withheld: Object.fromEntries(
-      GIVEN.filter((name) => !spec.given.includes(name)).map((name) => [
-        name,
-        `exercise ${spec.chapter} does not give input.${name}: ${starts}`,
-      ]),
-    ),
-    feed,
-  };
-}
-
 /** The correct values the fed call hands over, as the sandbox's replies carry them. */
 function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[]): Record<string, Answer> {
   const correct = correctGradients(spec, context);
-  return Object.fromEntries(
-    names.filter((n) => Object.hasOwn(correct, n)).map((n) => [n, {
-      shape: [...correct[n].shape],
-      f32: toBase64(correct[n].data),
-    }]),
-  );
+  return Object.fromEntries(names.filter((n) => Object.hasOwn(correct, n)).map((n) => [n, answerOf(correct, n)]));
 }
 
 /** Runs the learner's text as exercise `spec`: the call as written, then (when a line's upstream is wrong) the fed call. */
@@ -211,21 +181,7 @@ async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDep
     if (!fed.report) return { ...ran, stop: fed.stop };
     threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, `chapters/yours/${spec.file}`));
   }
-  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
-}
-
-/**
- * Where a place in the program is in the learner's file: `file:line:col`,
- * or undefined for the checker's lines. Mirrors the sandbox's placeIn().
- *
- * @example
- * ```ts ignore
- * placeIn(prepared, "chapters/yours/03_cross_entropy.ts")({ line: 94, column: 18 }); // "chapters/yours/03_cross_entropy.ts:94:18"
- * ```
- */
-export function placeIn(prepared: Prepared, shown: string) {
-  return (at: { line: number; column: number }) =>
-    at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
+  return { ...ran, verdict: judge(spec, asWritten, threw, context, stuckInPage) };
 }
 
 /**
