@@ -112,6 +112,36 @@ export function loadText(report: CallReport, place: Place, shown: string): strin
 }
 
 /**
+ * What an exercise file may import, as a refusal ends.
+ *
+ * @example
+ * ```ts
+ * `import.meta is refused: ${ALLOWED_IMPORTS_TEXT}`;
+ * ```
+ */
+export const ALLOWED_IMPORTS_TEXT =
+  "an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)";
+
+/**
+ * What to say of an import of `specifier` that a learner's file may not
+ * make; for the checker, which stubs imported `todo` from before, the line
+ * to write instead, importing lib/exercise/learner.ts as `learner` (from
+ * the learner's folder).
+ *
+ * @example
+ * ```ts
+ * refusalText("node:fs", "../../lib/exercise/learner.ts");
+ * // '"node:fs" is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)'
+ * ```
+ */
+export function refusalText(specifier: string, learner: string): string {
+  if (/lib\/exercise\/checker\.ts$/.test(specifier)) {
+    return `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "${learner}";`;
+  }
+  return `${JSON.stringify(specifier)} is refused: ${ALLOWED_IMPORTS_TEXT}`;
+}
+
+/**
  * The imports a learner's file may not make, each located with its message:
  * what is said instead of running it.
  *

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { deadlineText, loadText, refusedText, runText, seconds, timerText, typeErrorsText } from "./check_report.ts";
+import {
+  deadlineText,
+  loadText,
+  refusalText,
+  refusedText,
+  runText,
+  seconds,
+  timerText,
+  typeErrorsText,
+} from "./check_report.ts";
 import type { CallReport } from "./wire.ts";
 
 const flat = (text: string) => text.replace(/\s+/g, " ");
@@ -69,4 +78,15 @@ Deno.test("the learner's output comes first, its places in the program named in 
   const stopped = runText({ prepared, out: [], cut: 0 }, "It stopped at f.ts:1:2: x", "f.ts", ["ab"]);
   assert.deepEqual(flat(stopped.text), flat("It stopped at f.ts:1:2: x\n    ab\n     ^"));
   assert.equal(stopped.code, 1);
+});
+
+Deno.test("an import refused says what may be imported, and the checker's old home says the line to write", () => {
+  assert.match(
+    refusalText("https://x.org/m.ts", "../l.ts"),
+    /^"https:\/\/x\.org\/m\.ts" is refused: an exercise file may import only/,
+  );
+  assert.equal(
+    refusalText("../../lib/exercise/checker.ts", "../../lib/exercise/learner.ts"),
+    'todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";',
+  );
 });

@@ -41,6 +41,7 @@ import { type DenoErrors, parseDenoErrors } from "../../exercise/errors.ts";
 import { type ModuleGraph, type Refusal, refusedImports } from "../../exercise/imports.ts";
 import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
 import { answerOf, headerOf } from "../../exercise/header.ts";
+import { refusalText } from "../../exercise/check_report.ts";
 import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
 import { type CallReport, type Commit, type Header, readMark } from "../../exercise/wire.ts";
 import { fromFileUrl, toFileUrl } from "../../paths.ts";
@@ -167,19 +168,8 @@ async function refusals(path: string, limits: Limits): Promise<Refusal[] | Stop>
   return refusedImports(JSON.parse(run.out.join("\n")) as ModuleGraph, ALLOWED_IMPORTS);
 }
 
-/**
- * What to say of an import a learner's file may not make; for the checker,
- * which stubs imported `todo` from before, the line to write instead.
- */
-function refusalText(refusal: Refusal, path: string): string {
-  const learner = relative(dirname(path), fromFileUrl(ALLOWED_IMPORTS[1]));
-  if (/lib\/exercise\/checker\.ts$/.test(refusal.specifier)) {
-    return `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "${learner}";`;
-  }
-  return `${
-    JSON.stringify(refusal.specifier)
-  } is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)`;
-}
+/** The import of lib/exercise/learner.ts from the folder of the learner's file at `path`. */
+const learnerImport = (path: string) => relative(dirname(path), fromFileUrl(ALLOWED_IMPORTS[1]));
 
 /** Whether a process died of memory: V8's heap limit, or an allocation over the cap. */
 const outOfMemory = (run: BoundedRun) =>
@@ -347,7 +337,9 @@ export async function runInSandbox(
   const base: SandboxRun = { prepared, url: toFileUrl(path).href, out: [], cut: 0 };
   const refused = await refusals(path, limits);
   if (!Array.isArray(refused)) return { ...base, stop: refused };
-  if (refused.length > 0) return { ...base, refused: refused.map((r) => ({ ...r, message: refusalText(r, path) })) };
+  if (refused.length > 0) {
+    return { ...base, refused: refused.map((r) => ({ ...r, message: refusalText(r.specifier, learnerImport(path)) })) };
+  }
   const errors = await typeCheck(path, limits);
   if ("why" in errors) return { ...base, stop: errors };
   if (errors.type.length > 0 || errors.other) return { ...base, errors };

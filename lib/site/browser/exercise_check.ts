@@ -27,6 +27,7 @@ import type { ExerciseContext, ExerciseInput, ExerciseSpec } from "../../exercis
 import { correctGradients } from "../../exercise/checker.ts";
 import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
 import { answerOf, headerOf } from "../../exercise/header.ts";
+import { ALLOWED_IMPORTS_TEXT, refusalText } from "../../exercise/check_report.ts";
 import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
 import { reportCheck, type Run, stuckInPage, WEB_LIMITS } from "./exercise_report.ts";
 import type { SourceError } from "../../exercise/translate.ts";
@@ -71,9 +72,6 @@ function prepare(spec: ExerciseSpec, text: string): Prepared | { stripError: str
   return { ...ready, code: js };
 }
 
-const REFUSED_TAIL =
-  "an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)";
-
 /**
  * Every `import(…)` call of a computed module and every `import.meta` in the
  * learner's file, located (the CLI's sandbox, with no permissions, refuses
@@ -88,11 +86,11 @@ function importCalls(source: ts.SourceFile): { pos: number; message: string }[] 
       if (!what || !ts.isStringLiteralLike(what)) {
         found.push({
           pos: node.getStart(source),
-          message: `import(…) of a computed module is refused: ${REFUSED_TAIL}`,
+          message: `import(…) of a computed module is refused: ${ALLOWED_IMPORTS_TEXT}`,
         });
       }
     } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
-      found.push({ pos: node.getStart(source), message: `import.meta is refused: ${REFUSED_TAIL}` });
+      found.push({ pos: node.getStart(source), message: `import.meta is refused: ${ALLOWED_IMPORTS_TEXT}` });
     }
     ts.forEachChild(node, visit);
   };
@@ -115,14 +113,7 @@ function refusals(spec: ExerciseSpec, text: string): { line: number; column: num
     } catch {
       return true;
     }
-  }).map((f) =>
-    located(
-      f.pos,
-      /lib\/exercise\/checker\.ts$/.test(f.fileName)
-        ? `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";`
-        : `${JSON.stringify(f.fileName)} is refused: ${REFUSED_TAIL}`,
-    )
-  );
+  }).map((f) => located(f.pos, refusalText(f.fileName, "../../lib/exercise/learner.ts")));
   const calls = importCalls(source).map((c) => located(c.pos, c.message));
   return [...written, ...calls].sort((a, b) => a.line - b.line || a.column - b.column);
 }
