@@ -39,8 +39,8 @@
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { type DenoErrors, parseDenoErrors } from "../../exercise/errors.ts";
 import { type ModuleGraph, type Refusal, refusedImports } from "../../exercise/imports.ts";
-import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
-import { answerOf, headerOf } from "../../exercise/header.ts";
+import { checkCalls } from "../../exercise/check_calls.ts";
+import { answerOf } from "../../exercise/header.ts";
 import { refusalText } from "../../exercise/check_report.ts";
 import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
 import { type CallReport, type Commit, type Header, readMark } from "../../exercise/wire.ts";
@@ -344,18 +344,10 @@ export async function runInSandbox(
   if ("why" in errors) return { ...base, stop: errors };
   if (errors.type.length > 0 || errors.other) return { ...base, errors };
   const answer = answerer(spec);
-  const first = await runOnce(headerOf(spec, prepared, exerciseInput()), answer, limits);
-  const ran = { ...base, out: first.run.out, cut: first.run.cut };
-  if (!first.report) return { ...ran, stop: first.stop };
-  if (first.report.ended === "load") return { ...ran, stop: { why: "load", report: first.report } };
-  const context = contextFor(spec);
-  const asWritten = readAsWritten(first.report, prepared.lines);
-  const feed = feedFor(spec, asWritten, context);
-  let threw = "";
-  if (feed) {
-    const fed = await runOnce(headerOf(spec, prepared, exerciseInput(), feed), answer, limits);
-    if (!fed.report) return { ...ran, stop: fed.stop };
-    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, shown));
-  }
-  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
+  const { first, end } = await checkCalls(spec, prepared, contextFor(spec), {
+    call: (header) => runOnce(header, answer, limits),
+    input: exerciseInput,
+    place: placeIn(prepared, shown),
+  });
+  return { ...base, out: first.run.out, cut: first.run.cut, ...end };
 }

@@ -25,8 +25,8 @@ import ts from "typescript";
 import tsBlankSpace from "ts-blank-space";
 import type { ExerciseContext, ExerciseInput, ExerciseSpec } from "../../exercise/checker.ts";
 import { correctGradients } from "../../exercise/checker.ts";
-import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
-import { answerOf, headerOf } from "../../exercise/header.ts";
+import { checkCalls } from "../../exercise/check_calls.ts";
+import { answerOf } from "../../exercise/header.ts";
 import { ALLOWED_IMPORTS_TEXT, refusalText } from "../../exercise/check_report.ts";
 import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
 import { reportCheck, type Run, stuckInPage, WEB_LIMITS } from "./exercise_report.ts";
@@ -157,22 +157,18 @@ function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[
 async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDeps, status: (t: string) => void) {
   const context = deps.context(spec);
   status("Running your gradients()…");
-  const header = headerOf(spec, prepared, deps.input());
-  const first = await runOnce(header, {}, IMPORTS, WEB_LIMITS);
-  const ran: Run = { prepared, out: first.out, cut: first.cut };
-  if (!first.report) return { ...ran, stop: first.stop };
-  if (first.report.ended === "load") return { ...ran, stop: { why: "load" as const, report: first.report } };
-  const asWritten = readAsWritten(first.report, prepared.lines);
-  const feed = feedFor(spec, asWritten, context);
-  let threw = "";
-  if (feed) {
-    status("Checking each line on correct upstream values…");
-    const answers = answersFor(spec, context, feed.substitutes);
-    const fed = await runOnce(headerOf(spec, prepared, deps.input(), feed), answers, IMPORTS, WEB_LIMITS);
-    if (!fed.report) return { ...ran, stop: fed.stop };
-    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, `chapters/yours/${spec.file}`));
-  }
-  return { ...ran, verdict: judge(spec, asWritten, threw, context, stuckInPage) };
+  const { first, end } = await checkCalls(spec, prepared, context, {
+    call: (header) => {
+      const answers = header.feed ? answersFor(spec, context, header.feed.substitutes) : {};
+      return runOnce(header, answers, IMPORTS, WEB_LIMITS);
+    },
+    input: deps.input,
+    place: placeIn(prepared, `chapters/yours/${spec.file}`),
+    stuck: stuckInPage,
+    onFed: () => status("Checking each line on correct upstream values…"),
+  });
+  const run: Run = { prepared, out: first.out, cut: first.cut, ...end };
+  return run;
 }
 
 /**
