@@ -335,6 +335,8 @@ export function readFed(asWritten: AsWritten, fed: CallReport, commits: Map<stri
  * The verdicts as the learner reads them (`threw`: what {@linkcode readFed}
  * said, the table, the notes) and the exit code: 0 when every gradient is
  * right, else 1. A Promise returned, or no gradients() to call, is one line.
+ * `stuck` says where the learner finds the next gradient's hints (the
+ * terminal's command unless the caller gives its own).
  *
  * @example
  * ```ts
@@ -350,6 +352,7 @@ export function judge(
   asWritten: AsWritten,
   threw: string,
   context: ExerciseContext,
+  stuck?: (name: string) => string,
 ): { text: string; code: number } {
   const { report, harmful, notes } = asWritten;
   if (report.ended === "promise") {
@@ -364,7 +367,7 @@ export function judge(
   const verdicts = verdictsOf(spec, asWritten, context);
   const text = [
     ...(threw ? [wrap(threw)] : []),
-    formatVerdicts(spec, verdicts, harmful),
+    formatVerdicts(spec, verdicts, harmful, stuck),
     ...(notes.length > 0 ? [notes.map((n) => wrap(n)).join("\n\n")] : []),
   ].join("\n\n");
   return { text, code: verdicts.every(isDone) && !harmful && !threw ? 0 : 1 };

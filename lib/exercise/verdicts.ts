@@ -49,10 +49,24 @@ export function verdictText(v: Verdict): string {
 }
 
 /**
+ * Where a learner stuck on gradient `name` of exercise `chapter` finds
+ * its hints in the terminal: the advice the summary line gives by default.
+ *
+ * @example
+ * ```ts
+ * stuckInTerminal(3)("dprobs"); // "stuck? deno task exercise 3 --hint dprobs"
+ * ```
+ */
+export function stuckInTerminal(chapter: number): (name: string) => string {
+  return (name) => `stuck? deno task exercise ${chapter} --hint ${name}`;
+}
+
+/**
  * The verdicts as a table (with the line of the learner's file that
  * computes each gradient, when known), what to do about each, and a line on
  * what to do next (`problemsBelow`: notes printed after it keep it from
- * saying "well done").
+ * saying "well done"), whose advice for the next gradient is `stuck`'s:
+ * where the learner finds its hints (the terminal's command by default).
  *
  * @example
  * ```ts
@@ -67,6 +81,7 @@ export function formatVerdicts(
   spec: Pick<ExerciseSpec, "chapter">,
   verdicts: Verdict[],
   problemsBelow = false,
+  stuck: (name: string) => string = stuckInTerminal(spec.chapter),
 ): string {
   const hasLines = verdicts.some((v) => v.line !== undefined);
   const rows: (string | number)[][] = [
@@ -89,13 +104,18 @@ export function formatVerdicts(
   return [
     table(rows),
     ...(details.length ? [details.join("\n")] : []),
-    wrap(nextStep(spec.chapter, verdicts, problemsBelow)),
+    wrap(nextStep(spec.chapter, verdicts, problemsBelow, stuck)),
   ]
     .join("\n\n");
 }
 
 /** The last line of {@linkcode formatVerdicts}: well done, or the next gradient to work on. */
-function nextStep(chapter: number, verdicts: Verdict[], problemsBelow: boolean): string {
+function nextStep(
+  chapter: number,
+  verdicts: Verdict[],
+  problemsBelow: boolean,
+  stuck: (name: string) => string,
+): string {
   const done = verdicts.filter(isDone).length;
   const next = verdicts.find((v) => !isDone(v) && v.status !== "waiting");
   const count = done === 1 ? "The 1 gradient" : `All ${done} gradients`;
@@ -103,6 +123,5 @@ function nextStep(chapter: number, verdicts: Verdict[], problemsBelow: boolean):
     ? `Every line is right, but what is said below changed your results after them: fix that too.`
     : done === verdicts.length
     ? `${count} of exercise ${chapter} ${done === 1 ? "is" : "are"} right. Well done!`
-    : `${done} of ${verdicts.length} done. Next: ${next?.name}` +
-      (next ? ` (stuck? deno task exercise ${chapter} --hint ${next.name})` : "");
+    : `${done} of ${verdicts.length} done. Next: ${next?.name}` + (next ? ` (${stuck(next.name)})` : "");
 }

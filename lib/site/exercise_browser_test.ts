@@ -21,6 +21,8 @@ import { EXERCISE_PAGES, exercisePageData } from "../commands/site.ts";
 import { checkText, edited, solvedStub } from "../commands/exercise/testing.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
 import { explainErrors } from "../exercise/translate.ts";
+import { stuckInTerminal } from "../exercise/verdicts.ts";
+import { stuckInPage } from "./browser/exercise_report.ts";
 import { pageStub, typecheckFiles } from "./exercise_build.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
@@ -149,6 +151,16 @@ async function cliSays(chapter: number, text: string): Promise<{ text: string; c
 /** The text with its white space collapsed: the terminal wraps a longer file name elsewhere. */
 const flat = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/** Where the page's summary points a stuck learner (its Hint buttons), read as a pattern of the gradient's name. */
+const STUCK_IN_PAGE = new RegExp(
+  stuckInPage("NAME").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("NAME", "([\\w$]+)"),
+  "g",
+);
+
+/** The page's text in the terminal's words: the only difference is where the summary points a stuck learner. */
+const asInTerminal = (text: string, chapter: number) =>
+  flat(text.replace(STUCK_IN_PAGE, (_, name: string) => stuckInTerminal(chapter)(name)));
+
 /** An exercise page, opened and its checker ready. */
 async function openExercise(b: TestBrowser, base: string, chapter: number) {
   const watched = await b.open(base + exerciseHref(chapter), 1280);
@@ -200,6 +212,8 @@ async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<vo
     const { page, problems } = await openExercise(b, base, chapter);
     const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
     assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
+    const next = EXERCISES[chapter].gradients[0].name;
+    assert.ok(flat(said.text).endsWith(`Next: ${next} (${stuckInPage(next)})`), said.text);
     assert.equal(said.code, 1);
     // Done start to finish: the chapter's own lines in place of the todos pass.
     const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
@@ -210,7 +224,7 @@ async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<vo
   }
   const cli = await cliSays(3, EXERCISES[3].stub);
   const { page } = await openExercise(b, base, 3);
-  assert.equal(flat((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text), flat(cli.text));
+  assert.equal(asInTerminal((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text, 3), flat(cli.text));
   await page.close();
 }
 
@@ -223,7 +237,7 @@ async function checkRightAnswers(b: TestBrowser, base: string, tmp: string): Pro
       const [inPage, cli] = [await pageSays(page, tmp, chapter, text), await cliSays(chapter, text)];
       assert.equal(cli.code, 0, `the CLI on exercise ${chapter} with ${form}:\n${cli.text}`);
       assert.equal(inPage.code, 0, `the page on exercise ${chapter} with ${form}:\n${inPage.text}`);
-      assert.equal(flat(inPage.text), flat(cli.text), `exercise ${chapter} with ${form}`);
+      assert.equal(asInTerminal(inPage.text, chapter), flat(cli.text), `exercise ${chapter} with ${form}`);
       assert.match(inPage.text, /are right\. Well done!$/);
     }
     assert.deepEqual(problems, []);
@@ -272,7 +286,7 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
     const [inPage, cli] = [await pageSays(page, tmp, mistake.chapter, text), await cliSays(mistake.chapter, text)];
     assert.equal(inPage.code, 1);
     assert.equal(cli.code, 1);
-    assert.equal(flat(inPage.text), flat(cli.text), mistake.what);
+    assert.equal(asInTerminal(inPage.text, mistake.chapter), flat(cli.text), mistake.what);
     assert.match(inPage.text, mistake.said);
     const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
     assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);

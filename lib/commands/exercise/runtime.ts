@@ -12,7 +12,9 @@
  * chapters nor the checker, so no module loaded here (which the learner's
  * code could import again) holds a correct gradient.
  *
- * Run as a module of another program it does nothing.
+ * The call itself is lib/exercise/runner.ts's, which an exercise page's
+ * learner worker makes too. Run as a module of another program it does
+ * nothing but lend its stdin, stdout and exit (train_runtime.ts uses them).
  *
  * @example
  * ```ts
@@ -23,18 +25,10 @@
  * @module
  */
 
-import { callGradients, type Channel, configure, describeThrown } from "../../exercise/hooks.ts";
-import type { ExerciseInput } from "../../exercise/learner.ts";
+import type { Channel } from "../../exercise/hooks.ts";
 import { MARK } from "../../exercise/marks.ts";
-import {
-  type CallReport,
-  type Commit,
-  floatsOf,
-  frameLine,
-  type Header,
-  toBase64,
-  unpack,
-} from "../../exercise/wire.ts";
+import { callOnce } from "../../exercise/runner.ts";
+import { type Commit, floatsOf, frameLine, type Header, toBase64 } from "../../exercise/wire.ts";
 import { Tensor } from "../../tensor.ts";
 
 // Taken before the learner's module loads, so that replacing them there changes nothing here.
@@ -44,16 +38,59 @@ const exit = Deno.exit;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Writes all of `text` to stdout. */
-function write(text: string): void {
+/**
+ * Writes all of `text` to stdout, with the stdout this process had before
+ * any learner's module loaded (train_runtime.ts writes with it too).
+ *
+ * @example
+ * ```ts ignore
+ * write("done\n");
+ * ```
+ */
+export function write(text: string): void {
   const bytes = encoder.encode(text);
   for (let at = 0; at < bytes.length;) at += writeSync(bytes.subarray(at));
 }
 
-/** The lines of stdin, read as they are needed (blocking: the learner's code waits for a correct value). */
-class Lines {
+/**
+ * Ends this process, with the `Deno.exit` it had before any learner's
+ * module loaded.
+ *
+ * @example
+ * ```ts ignore
+ * if (done) exitWith(0);
+ * ```
+ */
+export function exitWith(code: number): never {
+  return exit(code);
+}
+
+/**
+ * A `data:` URL of the TypeScript module `code`, to import it without
+ * writing it to disk.
+ *
+ * @example
+ * ```ts
+ * dataUrl("export const a = 1;"); // "data:application/typescript;base64,ZXhwb3J0IGNvbnN0IGEgPSAxOw=="
+ * ```
+ */
+export function dataUrl(code: string): string {
+  return `data:application/typescript;base64,${toBase64(encoder.encode(code))}`;
+}
+
+/**
+ * The lines of stdin, read as they are needed (blocking: the learner's code
+ * waits for a correct value; the training process reads its header so).
+ *
+ * @example
+ * ```ts ignore
+ * const header = JSON.parse(new Lines().next());
+ * ```
+ */
+export class Lines {
   #buffered = new Uint8Array(0);
 
+  /** The next line of stdin, without its newline; throws when stdin ends first. */
   next(): string {
     for (;;) {
       const nl = this.#buffered.indexOf(10);
@@ -62,7 +99,7 @@ class Lines {
         this.#buffered = this.#buffered.slice(nl + 1);
         return line;
       }
-      const chunk = new Uint8Array(1 << 16);
+      const chunk = new Uint8Array(1 << 20);
       const n = readSync(chunk);
       if (n === null) throw new Error("the checker closed the sandbox's input");
       const joined = new Uint8Array(this.#buffered.length + n);
@@ -72,30 +109,6 @@ class Lines {
     }
   }
 }
-
-/** The exercise's input, with each upstream gradient it withholds throwing when read. */
-function inputOf(header: Header): ExerciseInput {
-  const input = unpack(header.input) as ExerciseInput;
-  for (const [name, message] of Object.entries(header.withheld)) {
-    Object.defineProperty(input, name, {
-      get() {
-        throw new Error(message);
-      },
-      enumerable: false,
-    });
-  }
-  return input;
-}
-
-/** The report of a module that threw as it was loaded. */
-const loadFailed = (error: unknown): CallReport => ({
-  ended: "load",
-  threw: describeThrown(error),
-  tensors: {},
-  recorded: {},
-  forward: {},
-  changedForward: [],
-});
 
 async function main(): Promise<void> {
   const lines = new Lines();
@@ -108,19 +121,7 @@ async function main(): Promise<void> {
       return new Tensor(floatsOf(reply.f32, reply.shape.reduce((a, b) => a * b, 1)), reply.shape);
     },
   };
-  configure(channel, header);
-  const url = `data:application/typescript;base64,${toBase64(encoder.encode(header.program))}`;
-  channel.mark("timer load");
-  let module: Record<string, unknown>;
-  try {
-    module = await import(url);
-  } catch (error) {
-    channel.mark("timer off");
-    write(frameLine("report", loadFailed(error)));
-    return exit(0);
-  }
-  channel.mark("timer off");
-  write(frameLine("report", callGradients(module.__gradients, inputOf(header))));
+  write(frameLine("report", await callOnce(header, channel, () => import(dataUrl(header.program)))));
   exit(0);
 }
 

@@ -39,14 +39,18 @@
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { type DenoErrors, parseDenoErrors } from "../../exercise/errors.ts";
 import { type ModuleGraph, type Refusal, refusedImports } from "../../exercise/imports.ts";
-import { instrument, type Instrumented } from "../../exercise/instrument.ts";
-import { feedFor, judge, type Place, readAsWritten, readFed } from "../../exercise/judge.ts";
-import { type CallReport, type Commit, type Header, pack, readMark, toBase64 } from "../../exercise/wire.ts";
+import { checkCalls } from "../../exercise/check_calls.ts";
+import { answerOf } from "../../exercise/header.ts";
+import { refusalText } from "../../exercise/check_report.ts";
+import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
+import { type CallReport, type Commit, type Header, readMark } from "../../exercise/wire.ts";
 import { fromFileUrl, toFileUrl } from "../../paths.ts";
 import { dirname, relative } from "node:path";
 import { type BoundedRun, type Control, runBounded } from "./bounded.ts";
 import { contextFor, exerciseInput } from "./context.ts";
 import { correctGradients } from "../../exercise/checker.ts";
+
+export { placeIn, type Prepared } from "../../exercise/prepared.ts";
 
 /** The limits on a check of a learner's file. */
 export interface Limits {
@@ -103,16 +107,11 @@ const TYPECHECK_CONFIG = fromFileUrl(new URL("./typecheck.json", import.meta.url
 /** What a learner's file may import. */
 const ALLOWED_IMPORTS = ["../../tensor.ts", "../../exercise/learner.ts"].map((p) => new URL(p, import.meta.url).href);
 
-/** The learner's file as the sandbox runs it: the rewritten text, and how to map places back. */
-export interface Prepared extends Instrumented {
-  /** The last line of the learner's own text (the lines after it are the sandbox's). */
-  lastLine: number;
-}
-
 /**
- * The text of the learner's file at `path`, rewritten to run in the sandbox:
- * its gradients hooked, its imports absolute, and two lines that import the
- * hooks and export gradients() for the runtime.
+ * The text of the learner's file at `path`, rewritten to run in the sandbox
+ * (lib/exercise/prepared.ts): its gradients hooked, its imports absolute,
+ * and two lines that import the hooks and export gradients() for the
+ * runtime.
  *
  * @example
  * ```ts
@@ -123,27 +122,7 @@ export interface Prepared extends Instrumented {
  * ```
  */
 export function prepare(spec: ExerciseSpec, path: string, text: string): Prepared {
-  const ready = instrument(text, toFileUrl(path).href, spec.gradients.map((g) => g.name), "__exercise");
-  const lastLine = text.split("\n").length;
-  const code = `${ready.code}\nimport * as __exercise from "${HOOKS}";\n` +
-    `export const __gradients = typeof gradients === "undefined" ? undefined : gradients;\n`;
-  return { ...ready, code, lastLine };
-}
-
-/**
- * Where a place in the program the sandbox ran is in the learner's file,
- * named `shown`: `shown:line:col`, or undefined for the sandbox's own lines.
- *
- * @example
- * ```ts
- * import { specOf } from "./context.ts";
- * const prepared = prepare(specOf(3), "/tmp/03.ts", "const dprobs = f(x);\nexport function gradients() {}\n");
- * placeIn(prepared, "03.ts")({ line: 1, column: 16 }); // "03.ts:1:16"
- * ```
- */
-export function placeIn(prepared: Prepared, shown: string): Place {
-  return (at) =>
-    at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
+  return prepareProgram(spec.gradients.map((g) => g.name), toFileUrl(path).href, text, HOOKS);
 }
 
 /** What stopped a check before its verdicts. */
@@ -189,19 +168,8 @@ async function refusals(path: string, limits: Limits): Promise<Refusal[] | Stop>
   return refusedImports(JSON.parse(run.out.join("\n")) as ModuleGraph, ALLOWED_IMPORTS);
 }
 
-/**
- * What to say of an import a learner's file may not make; for the checker,
- * which stubs imported `todo` from before, the line to write instead.
- */
-function refusalText(refusal: Refusal, path: string): string {
-  const learner = relative(dirname(path), fromFileUrl(ALLOWED_IMPORTS[1]));
-  if (/lib\/exercise\/checker\.ts$/.test(refusal.specifier)) {
-    return `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "${learner}";`;
-  }
-  return `${
-    JSON.stringify(refusal.specifier)
-  } is refused: an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)`;
-}
+/** The import of lib/exercise/learner.ts from the folder of the learner's file at `path`. */
+const learnerImport = (path: string) => relative(dirname(path), fromFileUrl(ALLOWED_IMPORTS[1]));
 
 /** Whether a process died of memory: V8's heap limit, or an allocation over the cap. */
 const outOfMemory = (run: BoundedRun) =>
@@ -284,11 +252,19 @@ function markReader(
   };
 }
 
-/** One process of the run: the learner's gradients() called once, as `header` says. */
-async function runOnce(header: Header, answer: (name: string) => string, limits: Limits): Promise<Once> {
-  const state: MarkState = {};
-  const once: Omit<Once, "run"> = { commits: new Map() };
-  const run = await runBounded([
+/**
+ * The arguments of `deno` that run `script` with no permissions at all (no
+ * file, no network, no environment, no process, no import from a URL or
+ * npm, no prompt) and the heap of `limits`: the runtime of a check, and
+ * exercise 9's training process.
+ *
+ * @example
+ * ```ts
+ * noPermissions("/x/runtime.ts", LIMITS).at(-1); // "/x/runtime.ts"
+ * ```
+ */
+export function noPermissions(script: string, limits: Pick<Limits, "heapMb">): string[] {
+  return [
     "run",
     "--no-check",
     "--no-config",
@@ -298,8 +274,15 @@ async function runOnce(header: Header, answer: (name: string) => string, limits:
     "--no-prompt",
     "--quiet",
     `--v8-flags=--max-old-space-size=${limits.heapMb}`,
-    RUNTIME,
-  ], {
+    script,
+  ];
+}
+
+/** One process of the run: the learner's gradients() called once, as `header` says. */
+async function runOnce(header: Header, answer: (name: string) => string, limits: Limits): Promise<Once> {
+  const state: MarkState = {};
+  const once: Omit<Once, "run"> = { commits: new Map() };
+  const run = await runBounded(noPermissions(RUNTIME, limits), {
     deadlineMs: 2 * limits.codeMs + limits.startupMs,
     dataBytes: limits.dataMb * 2 ** 20,
     keepLines: limits.outputLines,
@@ -322,36 +305,10 @@ function stopOf(run: BoundedRun, state: MarkState): Stop {
   return { why: "exit", code: run.status.code, during: state.timed === "gradients" ? "gradients" : "load", error };
 }
 
-const GIVEN = ["dlogits", "dhpreact", "dhprebn"] as const;
-
-/** What the runtime is told: the exercise, the program, the input (without the upstreams it withholds), the feed. */
-function headerOf(spec: ExerciseSpec, prepared: Prepared, feed?: Header["feed"]): Header {
-  const input = exerciseInput();
-  const { dlogits: _, dhpreact: __, dhprebn: ___, ...rest } = input;
-  const starts = spec.given.length > 0 ? `it starts from ${spec.given.join(" and ")}` : "it starts from the loss";
-  return {
-    chapter: spec.chapter,
-    gradients: spec.gradients.map((g) => ({ name: g.name, deps: g.deps })),
-    lines: prepared.lines,
-    program: prepared.code,
-    input: pack({ ...rest, ...Object.fromEntries(spec.given.map((name) => [name, input[name]])) }),
-    withheld: Object.fromEntries(
-      GIVEN.filter((name) => !spec.given.includes(name)).map((name) => [
-        name,
-        `exercise ${spec.chapter} does not give input.${name}: ${starts}`,
-      ]),
-    ),
-    feed,
-  };
-}
-
 /** The reply to a commit: the gradient's correct value (nothing, for a name the exercise does not know). */
 function answerer(spec: ExerciseSpec): (name: string) => string {
   const correct = correctGradients(spec, contextFor(spec));
-  return (name) => {
-    const t = Object.hasOwn(correct, name) ? correct[name] : undefined;
-    return `${JSON.stringify({ name, shape: t ? t.shape : [0], f32: t ? toBase64(t.data) : "" })}\n`;
-  };
+  return (name) => `${JSON.stringify({ name, ...answerOf(correct, name) })}\n`;
 }
 
 /**
@@ -380,23 +337,17 @@ export async function runInSandbox(
   const base: SandboxRun = { prepared, url: toFileUrl(path).href, out: [], cut: 0 };
   const refused = await refusals(path, limits);
   if (!Array.isArray(refused)) return { ...base, stop: refused };
-  if (refused.length > 0) return { ...base, refused: refused.map((r) => ({ ...r, message: refusalText(r, path) })) };
+  if (refused.length > 0) {
+    return { ...base, refused: refused.map((r) => ({ ...r, message: refusalText(r.specifier, learnerImport(path)) })) };
+  }
   const errors = await typeCheck(path, limits);
   if ("why" in errors) return { ...base, stop: errors };
   if (errors.type.length > 0 || errors.other) return { ...base, errors };
   const answer = answerer(spec);
-  const first = await runOnce(headerOf(spec, prepared), answer, limits);
-  const ran = { ...base, out: first.run.out, cut: first.run.cut };
-  if (!first.report) return { ...ran, stop: first.stop };
-  if (first.report.ended === "load") return { ...ran, stop: { why: "load", report: first.report } };
-  const context = contextFor(spec);
-  const asWritten = readAsWritten(first.report, prepared.lines);
-  const feed = feedFor(spec, asWritten, context);
-  let threw = "";
-  if (feed) {
-    const fed = await runOnce(headerOf(spec, prepared, feed), answer, limits);
-    if (!fed.report) return { ...ran, stop: fed.stop };
-    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, shown));
-  }
-  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
+  const { first, end } = await checkCalls(spec, prepared, contextFor(spec), {
+    call: (header) => runOnce(header, answer, limits),
+    input: exerciseInput,
+    place: placeIn(prepared, shown),
+  });
+  return { ...base, out: first.run.out, cut: first.run.cut, ...end };
 }

@@ -87,6 +87,7 @@ fsTest(
       "lib/exercise/hooks.ts",
       "lib/exercise/learner.ts",
       "lib/exercise/marks.ts",
+      "lib/exercise/runner.ts",
       "lib/exercise/wire.ts",
       "lib/tensor.ts",
     ]);

@@ -27,15 +27,14 @@
 import chapter2 from "../../../chapters/02_forward.ts" with { type: "text" };
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { readTrainMark, type TrainEnd, type TrainHeader } from "../../exercise/training_wire.ts";
-import { floatsOf, pack } from "../../exercise/wire.ts";
-import { mapParams, PARAM_NAMES, type Params } from "../../model.ts";
-import { clone, indexTensor, Tensor } from "../../tensor.ts";
-import { LR_DECAY, Trainer } from "../../train/trainer.ts";
+import { kernelsRun, learnerHeader, paramsOf, trained } from "../../exercise/beside_kernels.ts";
 import { fromFileUrl } from "../../paths.ts";
 import { wrap } from "../../report/print.ts";
 import { runBounded } from "./bounded.ts";
-import { type Limits, placeIn, prepare } from "./sandbox.ts";
+import { type Limits, noPermissions, placeIn, prepare } from "./sandbox.ts";
 import { printProgress, reportTraining } from "./training_report.ts";
+
+export { kernelsRun, paramsOf, trained } from "../../exercise/beside_kernels.ts";
 
 /** A progress line every this many steps of exercise 9's training. */
 const EVERY = 500;
@@ -61,79 +60,12 @@ export function forwardModule(): string {
   return `${imports[0].replace("../lib/tensor.ts", TENSOR)}\n\n${chapter2.slice(start, end + 3)}`;
 }
 
-/**
- * The kernels' run: its trainer after `steps` steps (the learning rate
- * dropping halfway), where it started, its batches and its losses.
- *
- * @example
- * ```ts
- * const { Xb, losses } = kernelsRun(10);
- * Xb.shape; // [320, 3]: ten batches of 32 contexts
- * losses[0]; // about 3.8, the first batch
- * ```
- */
-export function kernelsRun(steps: number) {
-  const trainer = new Trainer({ steps, decayStep: Math.floor(steps / 2) });
-  const start = mapParams((name) => clone(trainer.params[name]));
-  const { batchSize: n, blockSize: B } = trainer.config;
-  const Xb = new Int32Array(steps * n * B);
-  const Yb = new Int32Array(steps * n);
-  const losses = new Float64Array(steps);
-  for (let step = 0; step < steps; step++) {
-    losses[step] = trainer.trainStep();
-    const batch = trainer.lastBatch();
-    Xb.set(batch.Xb, step * n * B);
-    Yb.set(batch.Yb, step * n);
-  }
-  return { trainer, start, Xb: indexTensor(Xb, [steps * n, B]), Yb: indexTensor(Yb, [steps * n]), losses };
-}
-
-/**
- * The trained parameters of an end frame, as tensors of the network's
- * shapes (`like`'s); undefined when any is missing, of another shape, or
- * not finite.
- *
- * @example
- * ```ts
- * import { toBase64 } from "../../exercise/wire.ts";
- * const { start } = kernelsRun(1);
- * const params = Object.fromEntries(Object.entries(start).map(([k, t]) => [k, { shape: t.shape, f32: toBase64(t.data) }]));
- * paramsOf({ ended: "trained", params }, start)?.W1.shape; // [30, 200]
- * paramsOf({ ended: "trained", params: { ...params, W1: params.C } }, start); // undefined
- * ```
- */
-export function paramsOf(end: TrainEnd & { ended: "trained" }, like: Params): Params | undefined {
-  try {
-    const params = mapParams((name) => {
-      const p = end.params[name];
-      if (!p || p.shape.join() !== like[name].shape.join()) throw new RangeError(`${name} is missing or off`);
-      const t = new Tensor(floatsOf(p.f32, like[name].data.length), [...like[name].shape]);
-      if (!t.data.every(Number.isFinite)) throw new RangeError(`${name} is not finite`);
-      return t;
-    });
-    return Object.keys(end.params).length === PARAM_NAMES.length ? params : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The training process: its header on stdin, progress printed as it comes, within `trainMs`. */
 async function runTraining(header: TrainHeader, limits: Limits, kernels: Float64Array) {
   const losses = new Float64Array(header.steps).fill(NaN);
   let end: TrainEnd | undefined;
   const started = performance.now();
-  const run = await runBounded([
-    "run",
-    "--no-check",
-    "--no-config",
-    "--no-lock",
-    "--no-remote",
-    "--no-npm",
-    "--no-prompt",
-    "--quiet",
-    `--v8-flags=--max-old-space-size=${limits.heapMb}`,
-    TRAIN_RUNTIME,
-  ], {
+  const run = await runBounded(noPermissions(TRAIN_RUNTIME, limits), {
     deadlineMs: limits.trainMs,
     dataBytes: limits.dataMb * 2 ** 20,
     keepLines: limits.outputLines,
@@ -184,19 +116,7 @@ export async function trainWithYours(
     ) + "\n",
   );
   const prepared = prepare(spec, path, text);
-  const header: TrainHeader = {
-    forward: forwardModule(),
-    program: prepared.code,
-    params: pack(kernels.start),
-    Xb: pack(kernels.Xb),
-    Yb: pack(kernels.Yb),
-    n: config.batchSize,
-    steps,
-    lr: config.lr,
-    decayStep: config.decayStep,
-    decay: LR_DECAY,
-    every: EVERY,
-  };
+  const header: TrainHeader = { forward: forwardModule(), ...learnerHeader(kernels, prepared.code, EVERY) };
   const ran = await runTraining(header, limits, kernels.losses);
   const params = ran.end?.ended === "trained" ? paramsOf(ran.end, kernels.start) : undefined;
   return reportTraining({
@@ -206,31 +126,4 @@ export async function trainWithYours(
     place: placeIn(prepared, shown),
     limits,
   });
-}
-
-/**
- * The kernels' network and its losses, and the network trained with the
- * learner's gradients, when its parameters came back whole (`params`): a
- * trainer that holds them after the kernels' run's steps, to calibrate,
- * evaluate and sample.
- *
- * @example
- * ```ts
- * const kernels = kernelsRun(2);
- * trained(kernels, kernels.start, new Float64Array([3.3, 3.2])).yours?.step; // 2
- * ```
- */
-export function trained(kernels: ReturnType<typeof kernelsRun>, params: Params | undefined, losses: Float64Array) {
-  const { trainer } = kernels;
-  const yours = params && new Trainer(trainer.config, trainer.data, {
-    params,
-    state: {
-      step: trainer.step,
-      generator: trainer.generatorState(),
-      lossLog10: Float32Array.from(losses, Math.log10),
-      bnmean: null,
-      bnvar: null,
-    },
-  });
-  return { yours, kernels: trainer, kernelLosses: kernels.losses };
 }

@@ -126,10 +126,13 @@ fsTest("the training process loads only modules that hold no correct value", asy
   visit(runtime); // what runs: type-only imports are not loaded
   const names = [...loaded].map((s) => s.slice(new URL("../../../", import.meta.url).href.length)).sort();
   assert.deepEqual(names, [
+    "lib/commands/exercise/runtime.ts",
     "lib/commands/exercise/train_runtime.ts",
     "lib/exercise/hooks.ts",
     "lib/exercise/learner.ts",
     "lib/exercise/marks.ts",
+    "lib/exercise/runner.ts",
+    "lib/exercise/train_runner.ts",
     "lib/exercise/training_loop.ts",
     "lib/exercise/training_wire.ts",
     "lib/exercise/wire.ts",

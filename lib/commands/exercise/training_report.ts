@@ -17,11 +17,11 @@
 
 import asciichart from "asciichart";
 import { windowMeans } from "../../report/chart.ts";
-import { table, wrap } from "../../report/print.ts";
+import { wrap } from "../../report/print.ts";
 import type { Trainer } from "../../train/trainer.ts";
 import type { TrainEnd } from "../../exercise/training_wire.ts";
 import type { Thrown } from "../../exercise/wire.ts";
-import { plainRefusal } from "../../exercise/judge.ts";
+import { progressLine, stoppedText, tooSlowText, trainedText, trainingOutput } from "../../exercise/training_report.ts";
 import type { BoundedRun } from "./bounded.ts";
 import type { Limits } from "./sandbox.ts";
 
@@ -46,29 +46,19 @@ export interface TrainingRun {
   limits: Limits;
 }
 
-/** The mean of `values` over [from, to). */
-const meanOf = (values: Float64Array, from: number, to: number) =>
-  values.subarray(Math.max(0, from), to).reduce((a, b) => a + b, 0) / (to - Math.max(0, from));
-
 /**
- * One progress line: the learner's mean loss over the last window of steps
+ * Prints one progress line (lib/exercise/training_report.ts), indented, its
+ * step aligned: the learner's mean loss over the last window of steps
  * beside the kernels' over the same steps, and the time per step.
  *
  * @example
  * ```ts
  * const losses = new Float64Array([3, 2.5]);
- * printProgress(2, 10, losses, losses, 10); // "  step 2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step"
+ * printProgress(2, 10, losses, losses, 10); // prints "  step  2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step"
  * ```
  */
 export function printProgress(step: number, steps: number, yours: Float64Array, kernels: Float64Array, ms: number) {
-  const window = Math.min(step, 500);
-  const mine = meanOf(yours, step - window, step);
-  const theirs = meanOf(kernels, step - window, step);
-  console.log(
-    `  step ${step.toLocaleString("en-US").padStart(steps.toLocaleString("en-US").length)} of ${
-      steps.toLocaleString("en-US")
-    }: loss ${mine.toFixed(4)} (the kernels' ${theirs.toFixed(4)}), ${(ms / step).toFixed(1)} ms a step`,
-  );
+  console.log(`  ${progressLine(step, steps, yours, kernels, ms, steps.toLocaleString("en-US").length)}`);
 }
 
 /** A chart of log10 of `losses`, averaged over windows, drawn between `min` and `max`. */
@@ -104,31 +94,13 @@ export function curvesSideBySide(yours: Float64Array, kernels: Float64Array, poi
 
 /** Why the training stopped, when it did not send its parameters back. */
 function stopText(r: TrainingRun): string {
-  const steps = r.losses.length;
-  const reached = r.losses.findIndex(Number.isNaN);
-  const at = reached === -1 ? steps : reached;
-  if (r.end?.ended === "stopped") {
-    const threw = r.end.threw;
-    const where = threw?.at && r.place(threw.at);
-    const what = threw ? `: ${where ? `${where}: ` : ""}${threw.value ? threw.text : plainRefusal(threw.text)}` : "";
-    return `Training stopped at step ${r.end.step} of ${steps}: ${r.end.why}${what}.`;
-  }
-  if (r.end?.ended === "trained") {
-    return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
-  }
-  if (r.run?.killed) {
-    return `Training with your backward pass took more than ${
-      r.limits.trainMs / 1000
-    } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
-  }
-  return `Your code ended the training process (exit code ${r.run?.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`;
-}
-
-/** The learner's output while training, as much as was kept. */
-function learnerOutput(r: TrainingRun): string[] {
-  if (!r.run || r.run.out.length === 0) return [];
-  const cut = r.run.cut > 0 ? [`… ${r.run.cut.toLocaleString("en-US")} more lines cut`] : [];
-  return ["Your code printed, while training:", ...r.run.out, ...cut, ""];
+  return stoppedText(
+    r,
+    (at, steps) =>
+      r.run?.killed
+        ? tooSlowText(r.limits.trainMs, at, steps)
+        : `Your code ended the training process (exit code ${r.run?.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`,
+  );
 }
 
 /**
@@ -137,7 +109,7 @@ function learnerOutput(r: TrainingRun): string[] {
  * well as the kernels' (its validation loss within 0.05 of theirs).
  */
 export function reportTraining(r: TrainingRun): number {
-  for (const line of learnerOutput(r)) console.log(line);
+  for (const line of trainingOutput(r.run?.out ?? [], r.run?.cut ?? 0)) console.log(line);
   if (!r.yours) {
     console.log(wrap(stopText(r)));
     return 1;
@@ -149,35 +121,7 @@ export function reportTraining(r: TrainingRun): number {
       ? `\n${curvesSideBySide(r.losses, r.kernelLosses)}\n`
       : `\nYour training reported the losses of ${reported} of its ${steps} steps, so there is no curve to draw.\n`,
   );
-  const split = (t: Trainer) => [t.evaluate(t.data.train), t.evaluate(t.data.dev)];
-  const [mine, theirs] = [split(r.yours), split(r.kernels)];
-  const first = Math.min(100, steps);
-  const rows: (string | number)[][] = [
-    ["", "yours", "the kernels'"],
-    [
-      `loss, mean of the first ${first} steps`,
-      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, 0, first).toFixed(4)),
-    ],
-    [
-      `loss, mean of the last ${first} steps`,
-      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, steps - first, steps).toFixed(4)),
-    ],
-    ["train loss, batchnorm calibrated", mine[0].toFixed(4), theirs[0].toFixed(4)],
-    ["val loss, batchnorm calibrated", mine[1].toFixed(4), theirs[1].toFixed(4)],
-  ];
-  console.log(`${table(rows)}\n`);
-  const [a, b] = [r.yours.sample(20), r.kernels.sample(20)];
-  console.log(`Twenty names from each network (the lecture's seed, 2147483647 + 10):\n`);
-  console.log(`${table([["yours", "the kernels'"], ...a.map((name, i) => [name, b[i]])])}\n`);
-  const learned = mine[1] <= theirs[1] + 0.05;
-  console.log(wrap(
-    learned
-      ? `Your backward pass trained the network as well as the kernels do: ${steps.toLocaleString("en-US")} steps in ${
-        (r.ms / 1000).toFixed(1)
-      } s. The full 200,000-step run is deno task train.`
-      : `Your network's val loss, ${mine[1].toFixed(4)}, is well above the kernels' ${
-        theirs[1].toFixed(4)
-      }: your gradients() does something else at this size than on the check's batch (a size written as a number?).`,
-  ));
-  return learned ? 0 : 1;
+  const said = trainedText({ ...r, yours: r.yours });
+  console.log(said.text);
+  return said.code;
 }

@@ -25,10 +25,11 @@ import ts from "typescript";
 import tsBlankSpace from "ts-blank-space";
 import type { ExerciseContext, ExerciseInput, ExerciseSpec } from "../../exercise/checker.ts";
 import { correctGradients } from "../../exercise/checker.ts";
-import { instrument } from "../../exercise/instrument.ts";
-import { feedFor, judge, readAsWritten, readFed } from "../../exercise/judge.ts";
-import { type Header, pack, toBase64 } from "../../exercise/wire.ts";
-import { type Prepared, reportCheck, type Run, WEB_LIMITS } from "./exercise_report.ts";
+import { checkCalls } from "../../exercise/check_calls.ts";
+import { answerOf } from "../../exercise/header.ts";
+import { ALLOWED_IMPORTS_TEXT, refusalText } from "../../exercise/check_report.ts";
+import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
+import { reportCheck, type Run, stuckInPage, WEB_LIMITS } from "./exercise_report.ts";
 import type { SourceError } from "../../exercise/translate.ts";
 import { TypeChecker } from "./exercise_types.ts";
 import { runOnce } from "./exercise_run.ts";
@@ -57,25 +58,19 @@ const IMPORTS = {
 };
 
 /**
- * The learner's text rewritten to run: its gradients hooked, its imports
- * absolute, two lines that import the hooks and export gradients(), and its
- * types stripped (positions kept). Mirrors the sandbox's prepare().
+ * The learner's text rewritten to run (lib/exercise/prepared.ts, as the
+ * sandbox's prepare() does it), then its types stripped (positions kept).
  */
 function prepare(spec: ExerciseSpec, text: string): Prepared | { stripError: string } {
-  const ready = instrument(text, FOLDER + spec.file, spec.gradients.map((g) => g.name), "__exercise");
-  const lastLine = text.split("\n").length;
-  const code = `${ready.code}\nimport * as __exercise from "${IMPORTS.hooks}";\n` +
-    `export const __gradients = typeof gradients === "undefined" ? undefined : gradients;\n`;
+  const names = spec.gradients.map((g) => g.name);
+  const ready = prepareProgram(names, FOLDER + spec.file, text, IMPORTS.hooks);
   const unsupported: string[] = [];
-  const js = tsBlankSpace(code, (node) => unsupported.push(node.getText().split("\n")[0]));
+  const js = tsBlankSpace(ready.code, (node) => unsupported.push(node.getText().split("\n")[0]));
   if (unsupported.length > 0) {
     return { stripError: `it uses TypeScript that has no plain JavaScript form here: ${unsupported[0]}` };
   }
-  return { ...ready, code: js, lastLine };
+  return { ...ready, code: js };
 }
-
-const REFUSED_TAIL =
-  "an exercise file may import only lib/tensor.ts and lib/exercise/learner.ts (no other file, URL or package)";
 
 /**
  * Every `import(…)` call of a computed module and every `import.meta` in the
@@ -91,11 +86,11 @@ function importCalls(source: ts.SourceFile): { pos: number; message: string }[] 
       if (!what || !ts.isStringLiteralLike(what)) {
         found.push({
           pos: node.getStart(source),
-          message: `import(…) of a computed module is refused: ${REFUSED_TAIL}`,
+          message: `import(…) of a computed module is refused: ${ALLOWED_IMPORTS_TEXT}`,
         });
       }
     } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
-      found.push({ pos: node.getStart(source), message: `import.meta is refused: ${REFUSED_TAIL}` });
+      found.push({ pos: node.getStart(source), message: `import.meta is refused: ${ALLOWED_IMPORTS_TEXT}` });
     }
     ts.forEachChild(node, visit);
   };
@@ -118,14 +113,7 @@ function refusals(spec: ExerciseSpec, text: string): { line: number; column: num
     } catch {
       return true;
     }
-  }).map((f) =>
-    located(
-      f.pos,
-      /lib\/exercise\/checker\.ts$/.test(f.fileName)
-        ? `todo and ExerciseInput now come from lib/exercise/learner.ts: write import { type ExerciseInput, todo } from "../../lib/exercise/learner.ts";`
-        : `${JSON.stringify(f.fileName)} is refused: ${REFUSED_TAIL}`,
-    )
-  );
+  }).map((f) => located(f.pos, refusalText(f.fileName, "../../lib/exercise/learner.ts")));
   const calls = importCalls(source).map((c) => located(c.pos, c.message));
   return [...written, ...calls].sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -159,73 +147,28 @@ export function syntaxErrors(text: string, file: string): SourceError[] {
   });
 }
 
-const GIVEN = ["dlogits", "dhpreact", "dhprebn"] as const;
-
-/** What the learner's worker is told: mirrors the sandbox's header (the input without what it withholds). */
-function headerOf(spec: ExerciseSpec, prepared: Prepared, input: ExerciseInput, feed?: Header["feed"]): Header {
-  const { dlogits: _, dhpreact: __, dhprebn: ___, ...rest } = input;
-  const starts = spec.given.length > 0 ? `it starts from ${spec.given.join(" and ")}` : "it starts from the loss";
-  return {
-    chapter: spec.chapter,
-    gradients: spec.gradients.map((g) => ({ name: g.name, deps: g.deps })),
-    lines: prepared.lines,
-    program: prepared.code,
-    input: pack({ ...rest, ...Object.fromEntries(spec.given.map((name) => [name, input[name]])) }),
-    withheld: Object.fromEntries(
-      GIVEN.filter((name) => !spec.given.includes(name)).map((name) => [
-        name,
-        `exercise ${spec.chapter} does not give input.${name}: ${starts}`,
-      ]),
-    ),
-    feed,
-  };
-}
-
 /** The correct values the fed call hands over, as the sandbox's replies carry them. */
 function answersFor(spec: ExerciseSpec, context: ExerciseContext, names: string[]): Record<string, Answer> {
   const correct = correctGradients(spec, context);
-  return Object.fromEntries(
-    names.filter((n) => Object.hasOwn(correct, n)).map((n) => [n, {
-      shape: [...correct[n].shape],
-      f32: toBase64(correct[n].data),
-    }]),
-  );
+  return Object.fromEntries(names.filter((n) => Object.hasOwn(correct, n)).map((n) => [n, answerOf(correct, n)]));
 }
 
 /** Runs the learner's text as exercise `spec`: the call as written, then (when a line's upstream is wrong) the fed call. */
 async function runChecked(spec: ExerciseSpec, prepared: Prepared, deps: CheckDeps, status: (t: string) => void) {
   const context = deps.context(spec);
   status("Running your gradients()…");
-  const header = headerOf(spec, prepared, deps.input());
-  const first = await runOnce(header, {}, IMPORTS, WEB_LIMITS);
-  const ran: Run = { prepared, out: first.out, cut: first.cut };
-  if (!first.report) return { ...ran, stop: first.stop };
-  if (first.report.ended === "load") return { ...ran, stop: { why: "load" as const, report: first.report } };
-  const asWritten = readAsWritten(first.report, prepared.lines);
-  const feed = feedFor(spec, asWritten, context);
-  let threw = "";
-  if (feed) {
-    status("Checking each line on correct upstream values…");
-    const answers = answersFor(spec, context, feed.substitutes);
-    const fed = await runOnce(headerOf(spec, prepared, deps.input(), feed), answers, IMPORTS, WEB_LIMITS);
-    if (!fed.report) return { ...ran, stop: fed.stop };
-    threw = readFed(asWritten, fed.report, fed.commits, placeIn(prepared, `chapters/yours/${spec.file}`));
-  }
-  return { ...ran, verdict: judge(spec, asWritten, threw, context) };
-}
-
-/**
- * Where a place in the program is in the learner's file: `file:line:col`,
- * or undefined for the checker's lines. Mirrors the sandbox's placeIn().
- *
- * @example
- * ```ts ignore
- * placeIn(prepared, "chapters/yours/03_cross_entropy.ts")({ line: 94, column: 18 }); // "chapters/yours/03_cross_entropy.ts:94:18"
- * ```
- */
-export function placeIn(prepared: Prepared, shown: string) {
-  return (at: { line: number; column: number }) =>
-    at.line <= prepared.lastLine ? `${shown}:${at.line}:${prepared.column(at.line, at.column)}` : undefined;
+  const { first, end } = await checkCalls(spec, prepared, context, {
+    call: (header) => {
+      const answers = header.feed ? answersFor(spec, context, header.feed.substitutes) : {};
+      return runOnce(header, answers, IMPORTS, WEB_LIMITS);
+    },
+    input: deps.input,
+    place: placeIn(prepared, `chapters/yours/${spec.file}`),
+    stuck: stuckInPage,
+    onFed: () => status("Checking each line on correct upstream values…"),
+  });
+  const run: Run = { prepared, out: first.out, cut: first.cut, ...end };
+  return run;
 }
 
 /**

@@ -15,13 +15,22 @@
  * @module
  */
 
-import type { Instrumented } from "../../exercise/instrument.ts";
 import type { SourceError } from "../../exercise/translate.ts";
 import { explainErrors } from "../../exercise/translate.ts";
-import { plainRefusal } from "../../exercise/judge.ts";
+import { locate } from "../../exercise/caret.ts";
+import {
+  deadlineText,
+  loadText,
+  refusedText,
+  runText,
+  timerText,
+  typeErrorsText,
+} from "../../exercise/check_report.ts";
+import { placeIn, type Prepared } from "../../exercise/prepared.ts";
 import type { CallReport } from "../../exercise/wire.ts";
-import { wrap } from "../../report/print.ts";
 import type { EditorMark } from "./exercise_wire.ts";
+
+export type { Prepared } from "../../exercise/prepared.ts";
 
 /** The limits on a check in the page: the CLI's time limit, and its cap on the learner's output. */
 export interface WebLimits {
@@ -44,10 +53,18 @@ export interface WebLimits {
  */
 export const WEB_LIMITS: WebLimits = { codeMs: 5000, startupMs: 10_000, outputLines: 200 };
 
-/** The learner's file as it runs: the rewritten text, and how to map places back. */
-export interface Prepared extends Instrumented {
-  /** The last line of the learner's own text. */
-  lastLine: number;
+/**
+ * Where a learner stuck on gradient `name` finds its hints on the page: the
+ * Hint button in that gradient's row of the Hints panel (the terminal's
+ * summary names `deno task exercise N --hint` instead).
+ *
+ * @example
+ * ```ts
+ * stuckInPage("dprobs"); // "stuck? press Hint beside dprobs"
+ * ```
+ */
+export function stuckInPage(name: string): string {
+  return `stuck? press Hint beside ${name}`;
 }
 
 /** What stopped a call before its report. */
@@ -80,82 +97,23 @@ export interface Said {
   marks: EditorMark[];
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-
-/** Where a runaway gradients() was, from the last hook it passed and the gradients' lines. */
-function whereItRan(reached: string[] | undefined, lines: Record<string, number>): string {
-  const hooked = Object.entries(lines).sort((a, b) => a[1] - b[1]);
-  if (!reached) return hooked.length > 0 ? `before line ${hooked[0][1]} (${hooked[0][0]})` : "";
-  const [, kind, line, name] = reached;
-  if (kind === "in") return `in line ${line} (${name})`;
-  const next = hooked.find(([, l]) => l > Number(line));
-  return `after line ${line} (${name})${next ? `, before line ${next[1]} (${next[0]})` : ""}`;
-}
-
 /** What to say when the time limit stopped the learner's code, or its worker ended. */
 function stopText(stop: Stop, run: Run, shown: string): string {
-  const limit = seconds(WEB_LIMITS.codeMs);
   switch (stop.why) {
-    case "timer": {
-      const where = whereItRan(stop.reached, run.prepared.lines);
-      return stop.what === "load"
-        ? `The top level of ${shown} ran for ${limit} without finishing, so it was stopped: is there a loop that never ends outside gradients()?`
-        : where
-        ? `Your gradients() ran for ${limit} without returning, so it was stopped. It was running ${where} of ${shown}: is there a loop that never ends there?`
-        : `Your gradients() ran for ${limit} without returning, so it was stopped: is there a loop that never ends?`;
-    }
+    case "timer":
+      return timerText(stop, run.prepared.lines, shown, WEB_LIMITS.codeMs);
     case "deadline":
-      return `The run of ${shown} took ${
-        seconds(stop.ms)
-      } in all without finishing, so it was stopped: a run is stopped after ${
-        seconds(2 * WEB_LIMITS.codeMs + WEB_LIMITS.startupMs)
-      }, whatever it does. Is there a loop or a timer that never ends, or did your code close its worker?`;
+      return deadlineText(
+        shown,
+        stop.ms,
+        2 * WEB_LIMITS.codeMs + WEB_LIMITS.startupMs,
+        "whatever it does. Is there a loop or a timer that never ends, or did your code close its worker?",
+      );
     case "crash":
       return `Your code's worker failed before gradients() returned, so nothing was checked: ${stop.error}`;
-    case "load": {
-      const threw = stop.report.threw!;
-      const line = threw.at && threw.at.line <= run.prepared.lastLine ? threw.at.line : undefined;
-      const at = line && `${shown}:${line}:${run.prepared.column(line, threw.at!.column)}`;
-      const text = threw.value ? threw.text : plainRefusal(threw.text);
-      return at ? `${shown} could not be run:\n\n${at}: ${text}` : `${shown} could not be run: it threw ${text}`;
-    }
+    case "load":
+      return loadText(stop.report, placeIn(run.prepared, shown), shown);
   }
-}
-
-/** The source line and a caret under `column` of line `line`. */
-function caret(lines: string[], line: number, column: number): string {
-  const source = lines[line - 1] ?? "";
-  const indent = source.length - source.trimStart().length;
-  return `    ${source.trim()}\n    ${" ".repeat(Math.max(0, column - 1 - indent))}^`;
-}
-
-/** A located message: `file:line:col: message`, then the line with a caret. */
-function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
-  return `${wrap(`${shown}:${line}:${column}: ${message}`)}\n${caret(lines, line, column)}`;
-}
-
-/** `text` with the source line and a caret under what first names a place `shown:line:col`. */
-function withCaret(text: string, shown: string, lines: string[]): string {
-  const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const first = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(text);
-  if (!first) return text;
-  const lineStart = text.lastIndexOf("\n", first.index) + 1;
-  const next = /^line \d+, /.test(text.slice(lineStart)) ? /\n(?! {4})/g : /\n\n/g;
-  next.lastIndex = first.index;
-  const end = next.exec(text)?.index ?? text.length;
-  return `${text.slice(0, end)}\n${caret(lines, Number(first[1]), Number(first[2]))}${text.slice(end)}`;
-}
-
-/** The learner's own output, with places in its program as places in its file, and what was cut. */
-function learnerOutput(run: Run, shown: string): string[] {
-  const out = run.out.map((line) =>
-    line.replace(
-      /data:application\/typescript;base64,learner:(\d+):(\d+)/g,
-      (_, l, c) => `${shown}:${l}:${run.prepared.column(Number(l), Number(c))}`,
-    )
-  );
-  if (run.cut > 0) out.push(`… ${run.cut.toLocaleString("en-US")} more line${run.cut === 1 ? "" : "s"} cut`);
-  return out;
 }
 
 /**
@@ -192,24 +150,12 @@ function textOf(found: Found, shown: string, lines: string[]): { text: string; c
     const located = explainErrors(found.types).map(({ error, text }) =>
       locate(shown, lines, error.line!, error.column, text)
     );
-    const count = located.length === 1 ? "a type error" : `${located.length} type errors`;
-    return { text: `${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`, code: 1 };
+    return { text: typeErrorsText(located, shown), code: 1 };
   }
-  if ("refused" in found) {
-    const located = found.refused.map((r) => locate(shown, lines, r.line, r.column, r.message));
-    return {
-      text: `${shown} imports what an exercise file may not, so it was not run:\n\n${located.join("\n\n")}`,
-      code: 1,
-    };
-  }
+  if ("refused" in found) return { text: refusedText(found.refused, shown, lines), code: 1 };
   if ("other" in found) return { text: `${shown} could not be run: ${found.other}`, code: 1 };
   const run = found.run;
-  const said = withCaret(run.stop ? wrap(stopText(run.stop, run, shown)) : run.verdict?.text ?? "", shown, lines);
-  const output = learnerOutput(run, shown);
-  return {
-    text: [...output, ...(output.length > 0 ? [""] : []), said].join("\n").trimEnd(),
-    code: run.verdict?.code ?? 1,
-  };
+  return runText(run, run.stop && stopText(run.stop, run, shown), shown, lines);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The learner's worker on an exercise page: it runs one call of the
  * learner's gradients() and nothing else, as the sandbox's runtime does for
- * `deno task exercise N`. It is given the learner's module (already
+ * `deno task exercise N` (both make it with lib/exercise/runner.ts). It
+ * is given the learner's module (already
  * rewritten by lib/exercise/instrument.ts and stripped of its types), the
  * exercise's input, and, in the fed call, the correct values of the
  * gradients it hands over; it sends back marks (where the code is, so the
@@ -23,60 +24,32 @@
  */
 
 import { Tensor } from "../../tensor.ts";
-import * as hooksModule from "../../exercise/hooks.ts";
-import type { ExerciseInput } from "../../exercise/learner.ts";
-import { type CallReport, type Commit, floatsOf, unpack } from "../../exercise/wire.ts";
+import { callOnce, loadFailed } from "../../exercise/runner.ts";
+import { type Commit, floatsOf } from "../../exercise/wire.ts";
 import type { FromRunner, RunRequest } from "./exercise_wire.ts";
 import { captureConsole, giveUp, loadProgram } from "./exercise_sandbox.ts";
 
-/** The exercise's input, with each upstream gradient it withholds throwing when read. */
-function inputOf(request: RunRequest): ExerciseInput {
-  const input = unpack(request.header.input) as ExerciseInput;
-  for (const [name, message] of Object.entries(request.header.withheld)) {
-    Object.defineProperty(input, name, {
-      get() {
-        throw new Error(message);
-      },
-      enumerable: false,
-    });
-  }
-  return input;
-}
-
-/** The report of a module that threw as it was loaded. */
-const loadFailed = (error: unknown): CallReport => ({
-  ended: "load",
-  threw: hooksModule.describeThrown(error),
-  tensors: {},
-  recorded: {},
-  forward: {},
-  changedForward: [],
-});
-
-/** One call of the learner's gradients(), reported through `send`. */
+/** One call of the learner's gradients() (lib/exercise/runner.ts), reported through `send`. */
 async function run(request: RunRequest, send: (message: FromRunner) => void): Promise<void> {
   const answers = request.answers;
-  hooksModule.configure({
-    mark: (text) => send({ kind: "mark", text }),
+  const channel = {
+    mark: (text: string) => send({ kind: "mark", text }),
     commit(commit: Commit) {
       send({ kind: "commit", commit });
       const a = Object.hasOwn(answers, commit.name) ? answers[commit.name] : { shape: [0], f32: "" };
       return new Tensor(floatsOf(a.f32, a.shape.reduce((x, y) => x * y, 1)), a.shape);
     },
-  }, request.header);
-  const input = inputOf(request);
-  captureConsole((text) => send({ kind: "out", text }));
-  giveUp(globalThis as unknown as Record<string, unknown>);
-  send({ kind: "mark", text: "timer load" });
-  let module: Record<string, unknown>;
-  try {
-    module = await loadProgram(request.header.program, request.imports);
-  } catch (error) {
-    send({ kind: "mark", text: "timer off" });
-    return send({ kind: "report", report: loadFailed(error) });
-  }
-  send({ kind: "mark", text: "timer off" });
-  send({ kind: "report", report: hooksModule.callGradients(module.__gradients, input) });
+  };
+  const report = await callOnce(
+    request.header,
+    channel,
+    () => loadProgram(request.header.program, request.imports),
+    () => {
+      captureConsole((text) => send({ kind: "out", text }));
+      giveUp(globalThis as unknown as Record<string, unknown>);
+    },
+  );
+  send({ kind: "report", report });
 }
 
 /** Waits for the one request, then runs it; every message carries the request's number. */

@@ -21,11 +21,9 @@
  * @module
  */
 
-import { LR_DECAY, Trainer } from "../../train/trainer.ts";
-import { mapParams, PARAM_NAMES, type Params } from "../../model.ts";
-import { clone, indexTensor, Tensor } from "../../tensor.ts";
-import { floatsOf, pack, type Thrown } from "../../exercise/wire.ts";
+import type { Thrown } from "../../exercise/wire.ts";
 import type { TrainEnd } from "../../exercise/training_wire.ts";
+import { type KernelsRun, kernelsRunSteps, learnerHeader, paramsOf, trained } from "../../exercise/beside_kernels.ts";
 import type { FromTrainRun, TrainRequest } from "./exercise_train_run.ts";
 import type { RunRequest } from "./exercise_wire.ts";
 import { blobWorker } from "./blob_worker.ts";
@@ -57,53 +55,24 @@ function yieldToMessages(): Promise<void> {
   });
 }
 
-/** The kernels' run, in slices: its trainer after `steps` steps, where it started, its batches and its losses. */
-async function kernelsRun(steps: number, hooks: TrainHooks, stopped: () => boolean) {
-  const trainer = new Trainer({ steps, decayStep: Math.floor(steps / 2) });
-  const start = mapParams((name) => clone(trainer.params[name]));
-  const { batchSize: n, blockSize: B } = trainer.config;
-  const Xb = new Int32Array(steps * n * B); // [steps · n, B]
-  const Yb = new Int32Array(steps * n); // [steps · n]
-  const losses = new Float64Array(steps).fill(NaN); // NaN: a step not yet taken, left out of the chart
-  for (let step = 0; step < steps && !stopped(); step++) {
-    losses[step] = trainer.trainStep();
-    const batch = trainer.lastBatch();
-    Xb.set(batch.Xb, step * n * B);
-    Yb.set(batch.Yb, step * n);
-    if ((step + 1) % 100 === 0) {
-      hooks.progress(`The kernels' run: step ${count(step + 1)} of ${count(steps)}…`, new Float64Array(0), losses);
+/**
+ * The kernels' run (lib/exercise/beside_kernels.ts), letting the worker's
+ * messages in every 100 steps; undefined when Stop was pressed first.
+ */
+async function kernelsRun(steps: number, hooks: TrainHooks, stopped: () => boolean): Promise<KernelsRun | undefined> {
+  const run = kernelsRunSteps(steps);
+  for (let next = run.next(); !stopped(); next = run.next()) {
+    if (next.done) return next.value;
+    if (next.value.step % 100 === 0) {
+      const progress = `The kernels' run: step ${count(next.value.step)} of ${count(steps)}…`;
+      hooks.progress(progress, new Float64Array(0), next.value.losses);
       await yieldToMessages();
     }
   }
-  return { trainer, start, Xb: indexTensor(Xb, [steps * n, B]), Yb: indexTensor(Yb, [steps * n]), losses };
+  return undefined;
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
-
-/**
- * The trained parameters of an end frame, as tensors of the network's
- * shapes (`like`'s); undefined when any is missing, of another shape, or
- * not finite. Mirrors the CLI's paramsOf().
- *
- * @example
- * ```ts ignore
- * paramsOf({ ended: "trained", params: {} }, start); // undefined
- * ```
- */
-export function paramsOf(end: TrainEnd & { ended: "trained" }, like: Params): Params | undefined {
-  try {
-    const params = mapParams((name) => {
-      const p = Object.hasOwn(end.params, name) ? end.params[name] : undefined;
-      if (!p || p.shape.join() !== like[name].shape.join()) throw new RangeError(`${name} is missing or off`);
-      const t = new Tensor(floatsOf(p.f32, like[name].data.length), [...like[name].shape]);
-      if (!t.data.every(Number.isFinite)) throw new RangeError(`${name} is not finite`);
-      return t;
-    });
-    return Object.keys(end.params).length === PARAM_NAMES.length ? params : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A number the learner's code cannot guess. */
 function nonce(): string {
@@ -168,38 +137,11 @@ export async function trainInPage(
   let stopped = false;
   hooks.onStop(() => stopped = true);
   const kernels = await kernelsRun(limits.steps, hooks, () => stopped);
-  if (stopped) {
+  if (stopped || !kernels) {
     return { text: "You stopped the kernels' run before your training started.", code: 1, names: [], svg: "" };
   }
-  const { config } = kernels.trainer;
-  const request: TrainRequest = {
-    nonce: nonce(),
-    imports,
-    header: {
-      program,
-      params: pack(kernels.start),
-      Xb: pack(kernels.Xb),
-      Yb: pack(kernels.Yb),
-      n: config.batchSize,
-      steps: limits.steps,
-      lr: config.lr,
-      decayStep: config.decayStep,
-      decay: LR_DECAY,
-      every: 100,
-    },
-  };
+  const request: TrainRequest = { nonce: nonce(), imports, header: learnerHeader(kernels, program, 100) };
   const ran = await runLearner(request, limits, kernels.losses, hooks);
   const params = ran.end?.ended === "trained" ? paramsOf(ran.end, kernels.start) : undefined;
-  const { trainer } = kernels;
-  const yours = params && new Trainer(trainer.config, trainer.data, {
-    params,
-    state: {
-      step: trainer.step,
-      generator: trainer.generatorState(),
-      lossLog10: Float32Array.from(ran.losses, Math.log10),
-      bnmean: null,
-      bnvar: null,
-    },
-  });
-  return trainingReport({ ...ran, yours, kernels: trainer, kernelLosses: kernels.losses, limits, place: hooks.place });
+  return trainingReport({ ...ran, ...trained(kernels, params, ran.losses), limits, place: hooks.place });
 }

@@ -17,9 +17,9 @@
  * @module
  */
 
-import { table, wrap } from "../../report/print.ts";
+import { wrap } from "../../report/print.ts";
 import { ticks } from "../../report/svg.ts";
-import { plainRefusal } from "../../exercise/judge.ts";
+import { stoppedText, tooSlowText, trainedText, trainingOutput } from "../../exercise/training_report.ts";
 import type { TrainEnd } from "../../exercise/training_wire.ts";
 import type { Thrown } from "../../exercise/wire.ts";
 import type { Trainer } from "../../train/trainer.ts";
@@ -46,28 +46,7 @@ export interface TrainingRun {
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-/** The mean of `values` over [from, to). */
-const meanOf = (values: Float64Array, from: number, to: number) =>
-  values.subarray(Math.max(0, from), to).reduce((a, b) => a + b, 0) / (to - Math.max(0, from));
-
-/**
- * One progress line, as the CLI prints it: the learner's mean loss over the
- * last window of steps beside the kernels' over the same steps, and the
- * time per step.
- *
- * @example
- * ```ts
- * const losses = new Float64Array([3, 2.5]);
- * progressLine(2, 10, losses, losses, 10); // "step 2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step"
- * ```
- */
-export function progressLine(step: number, steps: number, yours: Float64Array, kernels: Float64Array, ms: number) {
-  const window = Math.min(step, 500);
-  const [mine, theirs] = [meanOf(yours, step - window, step), meanOf(kernels, step - window, step)];
-  return `step ${count(step)} of ${count(steps)}: loss ${mine.toFixed(4)} (the kernels' ${theirs.toFixed(4)}), ${
-    (ms / step).toFixed(1)
-  } ms a step`;
-}
+export { progressLine } from "../../exercise/training_report.ts";
 
 /** Means of log10 of the finite (positive) losses over windows of `window` steps: [middle step, mean] for each window that has one. */
 function windowed(losses: Float64Array, window: number): [number, number][] {
@@ -121,51 +100,15 @@ export function curvesSvg(yours: Float64Array, kernels: Float64Array, width = 64
 
 /** Why the training stopped, when it did not send its parameters back, as the CLI says it. */
 function stopText(r: TrainingRun): string {
-  const steps = r.losses.length;
-  const reached = r.losses.findIndex(Number.isNaN);
-  const at = reached === -1 ? steps : reached;
-  if (r.end?.ended === "stopped") {
-    const threw = r.end.threw;
-    const where = threw?.at && r.place(threw.at);
-    const what = threw ? `: ${where ? `${where}: ` : ""}${threw.value ? threw.text : plainRefusal(threw.text)}` : "";
-    return `Training stopped at step ${r.end.step} of ${steps}: ${r.end.why}${what}.`;
-  }
-  if (r.end?.ended === "trained") {
-    return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
-  }
-  if (r.why === "time") {
-    return `Training with your backward pass took more than ${
-      r.limits.ms / 1000
-    } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
-  }
-  if (r.why === "stopped") return `You stopped the training after step ${count(at)} of ${count(steps)}.`;
-  return `Your code ended the training's worker after step ${at} of ${steps}, so the training did not finish.`;
-}
-
-/** The learner's output while training, as much as was kept. */
-function learnerOutput(r: TrainingRun): string[] {
-  if (r.out.length === 0) return [];
-  const cut = r.cut > 0 ? [`… ${count(r.cut)} more lines cut`] : [];
-  return ["Your code printed, while training:", ...r.out, ...cut, ""];
-}
-
-/** The losses' table: the first and last steps' means, and both splits after calibration. */
-function lossTable(r: TrainingRun, mine: number[], theirs: number[]): string {
-  const steps = r.losses.length;
-  const first = Math.min(100, steps);
-  return table([
-    ["", "yours", "the kernels'"],
-    [
-      `loss, mean of the first ${first} steps`,
-      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, 0, first).toFixed(4)),
-    ],
-    [
-      `loss, mean of the last ${first} steps`,
-      ...[r.losses, r.kernelLosses].map((l) => meanOf(l, steps - first, steps).toFixed(4)),
-    ],
-    ["train loss, batchnorm calibrated", mine[0].toFixed(4), theirs[0].toFixed(4)],
-    ["val loss, batchnorm calibrated", mine[1].toFixed(4), theirs[1].toFixed(4)],
-  ]);
+  return stoppedText(
+    r,
+    (at, steps) =>
+      r.why === "time"
+        ? tooSlowText(r.limits.ms, at, steps)
+        : r.why === "stopped"
+        ? `You stopped the training after step ${count(at)} of ${count(steps)}.`
+        : `Your code ended the training's worker after step ${at} of ${steps}, so the training did not finish.`,
+  );
 }
 
 /**
@@ -181,29 +124,9 @@ function lossTable(r: TrainingRun, mine: number[], theirs: number[]): string {
  * ```
  */
 export function trainingReport(r: TrainingRun): { text: string; code: number; names: string[][]; svg: string } {
-  const head = learnerOutput(r);
+  const head = trainingOutput(r.out, r.cut);
   const svg = curvesSvg(r.losses, r.kernelLosses);
   if (!r.yours) return { text: [...head, wrap(stopText(r))].join("\n"), code: 1, names: [], svg };
-  const split = (t: Trainer) => [t.evaluate(t.data.train), t.evaluate(t.data.dev)];
-  const [mine, theirs] = [split(r.yours), split(r.kernels)];
-  const [a, b] = [r.yours.sample(20), r.kernels.sample(20)];
-  const learned = mine[1] <= theirs[1] + 0.05;
-  const verdict = learned
-    ? `Your backward pass trained the network as well as the kernels do: ${count(r.losses.length)} steps in ${
-      (r.ms / 1000).toFixed(1)
-    } s. The full 200,000-step run is deno task train.`
-    : `Your network's val loss, ${mine[1].toFixed(4)}, is well above the kernels' ${
-      theirs[1].toFixed(4)
-    }: your gradients() does something else at this size than on the check's batch (a size written as a number?).`;
-  const text = [
-    ...head,
-    lossTable(r, mine, theirs),
-    "",
-    "Twenty names from each network (the lecture's seed, 2147483647 + 10):",
-    "",
-    table([["yours", "the kernels'"], ...a.map((name, i) => [name, b[i]])]),
-    "",
-    wrap(verdict),
-  ].join("\n");
-  return { text, code: learned ? 0 : 1, names: a.map((name, i) => [name, b[i]]), svg };
+  const said = trainedText({ ...r, yours: r.yours });
+  return { text: [...head, said.text].join("\n"), code: said.code, names: said.names, svg };
 }

@@ -5,8 +5,9 @@
  * `deno task exercise 9`. It is given the learner's module (rewritten and
  * stripped of its types as for the check), the starting parameters and
  * every batch; it gives up the ways out of the worker
- * (exercise_sandbox.ts), loads the module, runs the training loop
- * (lib/exercise/training_loop.ts) with chapter 2's forward pass, and sends
+ * (exercise_sandbox.ts), loads the module, runs the training loop with
+ * chapter 2's forward pass (lib/exercise/train_runner.ts, as the CLI's
+ * training process does), and sends
  * the losses as it goes and the parameters at the end, each message with a
  * number the learner's code never sees. It decides nothing: the checker's
  * worker reads the parameters as numbers of known shapes, evaluates and
@@ -24,11 +25,9 @@
  */
 
 import { describeThrown } from "../../exercise/hooks.ts";
-import { type Backward, type ForwardPass, type TrainingLoop, trainWith } from "../../exercise/training_loop.ts";
+import type { ForwardPass } from "../../exercise/training_loop.ts";
+import { trainLoaded } from "../../exercise/train_runner.ts";
 import type { TrainEnd, TrainHeader, TrainProgress } from "../../exercise/training_wire.ts";
-import { unpack } from "../../exercise/wire.ts";
-import type { Params } from "../../model.ts";
-import type { IndexTensor } from "../../tensor.ts";
 import { captureConsole, giveUp, loadProgram } from "./exercise_sandbox.ts";
 import type { RunRequest } from "./exercise_wire.ts";
 
@@ -61,28 +60,15 @@ export type FromTrainRun =
   | { kind: "end"; body: TrainEnd }
   | { kind: "out"; text: string };
 
-/** Loads the learner's module and trains with its gradients(); how it ended. */
-async function train(request: TrainRequest, forward: ForwardPass, send: (m: FromTrainRun) => void): Promise<TrainEnd> {
-  const { header } = request;
-  let backward: unknown;
-  try {
-    backward = (await loadProgram(header.program, request.imports)).__gradients;
-  } catch (error) {
-    return { ended: "stopped", step: 0, why: "your file threw as it was loaded", threw: describeThrown(error) };
-  }
-  if (typeof backward !== "function") {
-    return { ended: "stopped", step: 0, why: "your file does not export a function gradients(input)" };
-  }
-  const { n, steps, lr, decayStep, decay, every } = header;
-  const run: TrainingLoop = {
-    params: unpack(header.params) as Params,
-    X: unpack(header.Xb) as IndexTensor,
-    Y: unpack(header.Yb) as IndexTensor,
-    ...{ n, steps, lr, decayStep, decay, every },
+/** Loads the learner's module and trains with its gradients() (lib/exercise/train_runner.ts); how it ended. */
+function train(request: TrainRequest, forward: ForwardPass, send: (m: FromTrainRun) => void): Promise<TrainEnd> {
+  const load = () => loadProgram(request.header.program, request.imports);
+  return trainLoaded(
+    request.header,
     forward,
-    onProgress: (step, losses) => send({ kind: "progress", body: { step, losses } }),
-  };
-  return trainWith(run, backward as Backward);
+    load,
+    (step, losses) => send({ kind: "progress", body: { step, losses } }),
+  );
 }
 
 /**

@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { formatVerdicts, stuckInTerminal } from "./verdicts.ts";
+
+const verdicts = [
+  { name: "dlogprobs", status: "exact" as const, detail: "", line: 65 },
+  { name: "dprobs", status: "wrong" as const, detail: "the sign is flipped", line: 66 },
+];
+
+Deno.test("the summary points at the terminal's hint for the next gradient unless the caller says where hints are", () => {
+  assert.equal(stuckInTerminal(3)("dprobs"), "stuck? deno task exercise 3 --hint dprobs");
+  const terminal = formatVerdicts({ chapter: 3 }, verdicts).split("\n").at(-1);
+  assert.equal(terminal, "1 of 2 done. Next: dprobs (stuck? deno task exercise 3 --hint dprobs)");
+  const page = formatVerdicts({ chapter: 3 }, verdicts, false, (name) => `stuck? press Hint beside ${name}`);
+  assert.equal(page.split("\n").at(-1), "1 of 2 done. Next: dprobs (stuck? press Hint beside dprobs)");
+});
+
+Deno.test("when every gradient is right there is no advice to give", () => {
+  const done = formatVerdicts({ chapter: 3 }, [verdicts[0]], false, () => "never said");
+  assert.equal(done.split("\n").at(-1), "The 1 gradient of exercise 3 is right. Well done!");
+});
