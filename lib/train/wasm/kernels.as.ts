@@ -15,7 +15,7 @@
 //   training step.
 // - Every buffer starts on a 16-byte boundary and is followed by at least 64
 //   bytes of slack. A row whose length is not a multiple of four (27 logits,
-//   30 inputs) is read four numbers at a time all the same, the last read
+//   10 numbers of C) is read four numbers at a time all the same, the last read
 //   reaching into the next row or the slack; those extra lanes are computed
 //   and then not stored (`storeLanes`).
 // - In this network every gradient buffer has exactly one kernel that writes
