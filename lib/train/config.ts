@@ -158,7 +158,7 @@ export const LECTURE_DATA_SIZE: DataSize = { vocabSize: 27, examples: 228_146 };
  *
  * @example
  * ```ts
- * bufferBytes(DEFAULT_CONFIG, LECTURE_DATA_SIZE); // 9,544,612: about 9.1 MiB
+ * bufferBytes(DEFAULT_CONFIG, LECTURE_DATA_SIZE); // 9,552,372: about 9.1 MiB
  * ```
  */
 export function bufferBytes(c: TrainConfig, size: DataSize = LECTURE_DATA_SIZE): number {

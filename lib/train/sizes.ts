@@ -143,16 +143,22 @@ export function tsStepBuffers(d: StepDims) {
  * The WebAssembly step's buffers, float32 (and int32), in the order they are
  * laid out in the module's memory: the layout record, the batch, the
  * parameters, their gradients in one block as long as the parameters' with
- * their padding, then the activations, their gradients and the work space.
+ * their padding, the tables of each column's distinct characters, then the
+ * activations and their gradients. The first layer is computed from the
+ * distinct characters of each of the B columns of the batch, at most
+ * U = min(n, V) a column (`embedding.as.ts`): their rows of C (`Cu`), their
+ * products with W1 in the forward and dhprebn's rows summed by them in the
+ * backward (`TG`, one buffer for both) and the gradient of Cu (`dCu`) take
+ * the place of embcat and dembcat.
  *
  * @example
  * ```ts
- * wasmStepBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).buffers.lengths.scratch; // 600
+ * wasmStepBuffers({ n: 32, B: 3, E: 10, H: 200, V: 27 }).buffers.lengths.TG; // 16200
  * ```
  */
 export function wasmStepBuffers(d: StepDims) {
   const { n, B, E, H, V } = d;
-  const I = B * E;
+  const U = Math.min(n, V);
   const params = parameterSizes(d);
   const paramBlock = PARAM_NAMES.reduce((sum, name) => sum + arenaBytes(4 * params[name]), 0) / 4;
   return {
@@ -160,12 +166,19 @@ export function wasmStepBuffers(d: StepDims) {
     batch: group("i32", "batch", { X: n * B, Y: n }, true),
     params: group("f32", "parameters", params, true),
     grads: group("f32", "parameters", { grads: paramBlock }, true),
+    distinct: group("i32", "batch", {
+      rowOf: n * B,
+      chars: B * U,
+      counts: B,
+      order: B * n,
+      begin: B * (U + 1),
+      seen: V,
+    }, true),
     buffers: group("f32", "batch", {
-      embcat: n * I,
-      dembcat: n * I,
+      Cu: B * U * E,
+      TG: B * U * H,
       hprebn: n * H,
       bnraw: n * H,
-      hpreact: n * H,
       h: n * H,
       dhprebn: n * H,
       dhpreact: n * H,
@@ -174,10 +187,8 @@ export function wasmStepBuffers(d: StepDims) {
       mean: H,
       variance: H,
       logits: n * V,
-      probs: n * V,
       dlogits: n * V,
-      transposed: Math.max(I * H, H * V),
-      scratch: 3 * H,
+      dCu: U * E,
     }, true),
   };
 }

@@ -17,6 +17,7 @@
  */
 
 import source from "./kernels.as.ts" with { type: "text" };
+import embeddingSource from "./embedding.as.ts" with { type: "text" };
 import matmulSource from "./matmul.as.ts" with { type: "text" };
 import simdSource from "./simd.as.ts" with { type: "text" };
 import { layoutSource } from "./layout.ts";
@@ -25,7 +26,11 @@ import { layoutSource } from "./layout.ts";
  * The modules `kernels.as.ts` imports, by the name the compiler asks for:
  * their sources, as imported (`deno task wasm` reads them from disk instead).
  */
-const MODULES: Record<string, string> = { "matmul.ts": matmulSource, "simd.ts": simdSource };
+const MODULES: Record<string, string> = {
+  "embedding.ts": embeddingSource,
+  "matmul.ts": matmulSource,
+  "simd.ts": simdSource,
+};
 
 /** The compiler flags: full optimisation, SIMD and relaxed SIMD, no runtime, no imports. */
 const ASC_FLAGS = [
@@ -59,7 +64,7 @@ async function loadCompiler() {
 
 /**
  * Compiles `kernels.as.ts` (or the given source), with the modules it
- * imports (`matmul.as.ts`, `simd.as.ts`, or the given ones) and the layout
+ * imports (`embedding.as.ts`, `matmul.as.ts`, `simd.as.ts`, or the given ones) and the layout
  * record generated from `layout.ts`, and returns the module's bytes. Throws
  * with the compiler's messages if it fails.
  *
@@ -113,6 +118,7 @@ if (import.meta.main) {
   // Read from disk here: an imported text module may come from Deno's cache, a moment behind an edit.
   const read = (name: string) => Deno.readTextFileSync(new URL(name, dir));
   const bytes = await compileKernels(read("kernels.as.ts"), {
+    "embedding.ts": read("embedding.as.ts"),
     "matmul.ts": read("matmul.as.ts"),
     "simd.ts": read("simd.as.ts"),
   });

@@ -2,8 +2,9 @@
 // AssemblyScript (TypeScript syntax, compiled to WebAssembly by `deno task wasm`;
 // the compiled module is kernels.wasm, its bytes are in kernels_wasm.ts).
 //
-// These are the kernels of ../kernels.ts, one for one, in float32 (the
-// lecture's dtype) and four numbers at a time: a `v128` holds four float32,
+// These are the kernels of ../kernels.ts, one for one except the first layer
+// (embedding.as.ts computes it from the batch's distinct characters), in
+// float32 (the lecture's dtype) and four numbers at a time: a `v128` holds four float32,
 // and `f32x4.relaxed_madd(a, b, c)` is a·b + c in one fused instruction where
 // the processor has one. Read ../kernels.ts first; it is the same arithmetic,
 // plainly. What differs here:
@@ -14,7 +15,7 @@
 //   training step.
 // - Every buffer starts on a 16-byte boundary and is followed by at least 64
 //   bytes of slack. A row whose length is not a multiple of four (27 logits,
-//   30 inputs) is read four numbers at a time all the same, the last read
+//   10 numbers of C) is read four numbers at a time all the same, the last read
 //   reaching into the next row or the slack; those extra lanes are computed
 //   and then not stored (`storeLanes`).
 // - In this network every gradient buffer has exactly one kernel that writes
@@ -24,8 +25,7 @@
 // - Every product runs along the 200 hidden units, as a native step written
 //   for speed does: W2 is held transposed, W2ᵀ [V, H] (nn.Linear's layout;
 //   step.ts turns it on the way in and out), the logits and dlogits are kept
-//   transposed, [V, n], and so is dembcat, [B·E, n] (`matmulT`). No weight is
-//   transposed during a step, no product has rows of 27 or 30 numbers to
+//   transposed, [V, n] (`matmulT`). No weight is transposed during a step, no product has rows of 27 or 30 numbers to
 //   split into vectors of four, and softmax with cross-entropy runs across
 //   four examples at a time (`crossEntropyT`), in one pass with its backward.
 
@@ -37,57 +37,19 @@
 
 import { Layout } from "./layout";
 import { at, fma, store16, storeLanes } from "./simd";
+import { distinctCharacters, firstLayerBackward, firstLayerForward } from "./embedding";
 import { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
-// Embedding: out[i, j·E + e] = C[X[i, j], e]
+// The first layer, hprebn = embcat @ W1 + b1, and its backward, from the
+// batch's distinct characters (embcat is never made): in embedding.as.ts.
 
-export function embeddingForward(out: usize, X: usize, C: usize, n: i32, B: i32, E: i32): void {
-  for (let i = 0; i < n * B; i++) {
-    const row = at(C, load<i32>(X + (<usize>i << 2)) * E);
-    const o = at(out, i * E);
-    for (let e = 0; e < E; e++) store<f32>(at(o, e), load<f32>(at(row, e)));
-  }
-}
-
-/**
- * dC[X[i, j]] += dembcat[i, j], from dembcat transposed (doutT [B·E, n], as
- * matmulT leaves it): the caller zeroes dC first.
- */
-export function embeddingBackwardT(dC: usize, doutT: usize, X: usize, n: i32, B: i32, E: i32): void {
-  const stride = <usize>n << 2;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < B; j++) {
-      const row = at(dC, load<i32>(X + (<usize>(i * B + j) << 2)) * E);
-      let o = at(doutT, j * E * n + i);
-      for (let e = 0; e < E; e++) {
-        store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(o));
-        o += stride;
-      }
-    }
-  }
-}
-
-/** dC[X[i, j]] += dout[i, j]: the caller zeroes dC first. */
-export function embeddingBackward(dC: usize, dout: usize, X: usize, n: i32, B: i32, E: i32): void {
-  for (let i = 0; i < n * B; i++) {
-    const row = at(dC, load<i32>(X + (<usize>i << 2)) * E);
-    const o = at(dout, i * E);
-    for (let e = 0; e < E; e++) store<f32>(at(row, e), load<f32>(at(row, e)) + load<f32>(at(o, e)));
-  }
-}
+export { distinctCharacters, firstLayerBackward, firstLayerForward, gatherRows, sumRowsBy } from "./embedding";
 
 // ---------------------------------------------------------------------------
 // The matrix product, the transpose and the row sums are in matmul.as.ts.
 
 export { matmul, matmulT, sumRows } from "./matmul";
-
-// ---------------------------------------------------------------------------
-// Linear: out[n, O] = inp[n, I] @ W[I, O] + b[O]
-
-export function linearForward(out: usize, inp: usize, W: usize, b: usize, n: i32, I: i32, O: i32): void {
-  matmul(out, inp, W, n, O, I, I, 1, b);
-}
 
 // ---------------------------------------------------------------------------
 // Batch normalisation (training mode), four hidden units at a time
@@ -703,9 +665,10 @@ export function sgdUpdate(params: usize, grads: usize, count: i32, lr: f32): voi
 
 export function step(layout: usize, lr: f32): f64 {
   const s = changetype<Layout>(layout);
-  const n = s.n, H = s.H, V = s.V, I = s.B * s.E;
-  embeddingForward(s.embcat, s.X, s.C, n, s.B, s.E);
-  linearForward(s.hprebn, s.embcat, s.W1, s.b1, n, I, H);
+  const n = s.n, H = s.H, V = s.V;
+  // hprebn = embcat @ W1 + b1, from each column's distinct characters (embedding.as.ts).
+  distinctCharacters(s);
+  firstLayerForward(s);
   batchnormTanhForward(s.h, s.bnraw, s.varInv, s.mean, s.variance, s.hprebn, s.bngain, s.bnbias, n, H);
   // logitsᵀ [V, n] = W2ᵀ [V, H] · hᵀ + b2, and the loss with its gradient, also transposed.
   matmulT(s.logits, s.h, s.W2, n, V, H, s.b2);
@@ -718,11 +681,8 @@ export function step(layout: usize, lr: f32): f64 {
   batchnormTanhBackward(
     s.dhprebn, s.db1, s.dbngain, s.dbnbias, s.dhpreact, s.dh, s.h, s.bnraw, s.varInv, s.bngain, n, H,
   );
-  // dembcatᵀ [I, n] = W1 [I, H] · dhprebnᵀ, dW1 = embcatᵀ @ dhprebn.
-  matmulT(s.dembcat, s.dhprebn, s.W1, n, I, H, 0);
-  matmul(s.dW1, s.embcat, s.dhprebn, I, H, n, 1, I, 0);
-  memory.fill(s.dC, 0, <usize>(V * s.E) << 2);
-  embeddingBackwardT(s.dC, s.dembcat, s.X, n, s.B, s.E);
+  // dW1 = embcatᵀ @ dhprebn and dC, through the same distinct characters.
+  firstLayerBackward(s);
 
   sgdUpdate(s.params, s.grads, s.paramCount, lr);
   return loss;

@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import { LAYOUT, layoutSource } from "./layout.ts";
- * LAYOUT.length; // 41 fields
+ * LAYOUT.length; // 44 fields
  * layoutSource().includes("  paramCount: i32;"); // true
  * ```
  * @module
@@ -49,23 +49,26 @@ export const LAYOUT = [
   ["params", "usize", "all parameters, one block (the gradients: the same offsets from `grads`)"],
   ["grads", "usize", ""],
   ["paramCount", "i32", "floats in the block, padding included"],
-  ["embcat", "usize", "activations"],
-  ["hprebn", "usize", ""],
+  ["rowOf", "usize", "[n, B] int32: the row of T and G of X[i, b]'s character"],
+  ["chars", "usize", "[B, min(n, V)] int32: each column's distinct characters, in order of appearance"],
+  ["counts", "usize", "[B] int32: how many each column has"],
+  ["order", "usize", "[B, n] int32: each column's examples, sorted by character"],
+  ["begin", "usize", "[B, min(n, V) + 1] int32: where each character's examples start in `order`"],
+  ["seen", "usize", "[V] int32 work space of distinctCharacters, zeros between steps"],
+  ["Cu", "usize", "[B, min(n, V), E]: each column's rows of C"],
+  ["TG", "usize", "[B, min(n, V), H]: their products with W1's rows (T), then dhprebn's rows summed by them (G)"],
+  ["hprebn", "usize", "activations"],
   ["bnraw", "usize", ""],
   ["varInv", "usize", ""],
   ["mean", "usize", ""],
   ["variance", "usize", ""],
-  ["hpreact", "usize", "not used by the step (batchnorm and tanh are fused)"],
   ["h", "usize", ""],
   ["logits", "usize", "transposed, [V, n]"],
-  ["probs", "usize", "not used by the step (softmax and its backward are fused)"],
-  ["dembcat", "usize", "gradients of the activations; dembcat transposed, [B·E, n]"],
-  ["dhprebn", "usize", ""],
+  ["dhprebn", "usize", "gradients of the activations"],
   ["dhpreact", "usize", ""],
   ["dh", "usize", ""],
   ["dlogits", "usize", "transposed, [V, n]"],
-  ["transposed", "usize", "not used by the step (no weight is transposed during a step)"],
-  ["scratch", "usize", "not used by the step (batchnorm's backward keeps its constants in registers)"],
+  ["dCu", "usize", "[min(n, V), E]: one column's gradient of Cu"],
 ] as const satisfies readonly (readonly [string, "i32" | "usize", string])[];
 
 /**

@@ -220,10 +220,10 @@ export function sumRows(out: usize, inp: usize, n: i32, cols: i32): void {
  * bias[j] + Σ_p A[i, p]·B[j, p], for A [M, K], B [N, K] and CT [N, M], all
  * row-major. Both factors are read along their rows, four numbers of the
  * sum at a time, and the result comes out transposed. This is the logits'
- * product (logitsᵀ [V, n] from h [n, H] and W2ᵀ [V, H]) and dembcat's
- * (dembcatᵀ [I, n] from dhprebn [n, H] and W1 [I, H]): their sums run along
- * the 200 hidden units, where the plain product's rows would be 27 or 30
- * long, ragged for vectors of four.
+ * product (logitsᵀ [V, n] from h [n, H] and W2ᵀ [V, H]) and that of the
+ * rows of dC (dCu [u, E] from W1_b [E, H] and G_b [u, H], in
+ * embedding.as.ts): their sums run along the 200 hidden units, where the
+ * plain product's rows would be 27 or 10 long, ragged for vectors of four.
  *
  * The tiles are four rows of A by two rows of B: eight accumulators, each
  * holding four partial sums of one result. At the end of a tile the four
