@@ -38,6 +38,26 @@ import { matmul, matmulT } from "./matmul";
   return load<i32>(at(p, i));
 }
 
+/**
+ * Columns c to c + 15 of the sum of `count` (at least one) rows of M, whose
+ * H numbers a row are laid out one row after another: the rows numbered
+ * rows[0], rows[1], …, rows[count − 1]. Four sums stay in registers while
+ * the rows go by, and are stored once, at out's columns c to c + 15 (those
+ * that exist). gatherRows and sumRowsBy are this, row after row.
+ */
+@inline function sumRows16(out: usize, M: usize, rows: usize, count: i32, H: i32, c: i32): void {
+  let p = at(M, int(rows, 0) * H + c);
+  let s0 = v128.load(p), s1 = v128.load(p, 16), s2 = v128.load(p, 32), s3 = v128.load(p, 48);
+  for (let j = 1; j < count; j++) {
+    p = at(M, int(rows, j) * H + c);
+    s0 = f32x4.add(s0, v128.load(p));
+    s1 = f32x4.add(s1, v128.load(p, 16));
+    s2 = f32x4.add(s2, v128.load(p, 32));
+    s3 = f32x4.add(s3, v128.load(p, 48));
+  }
+  store16(out, c, H, s0, s1, s2, s3);
+}
+
 /** Copies `count` float numbers from `from` to `to`, four at a time (the last vector only as far as `count`). */
 @inline function copyRow(to: usize, from: usize, count: i32): void {
   for (let e = 0; e < count; e += 4) storeLanes(at(to, e), v128.load(at(from, e)), count - e);
@@ -118,18 +138,7 @@ export function firstLayerForward(s: Layout): void {
 export function gatherRows(out: usize, T: usize, rowOf: usize, n: i32, B: i32, H: i32): void {
   for (let i = 0; i < n; i++) {
     const o = at(out, i * H), rows = at(rowOf, i * B);
-    for (let c = 0; c < H; c += 16) {
-      let p = at(T, int(rows, 0) * H + c);
-      let s0 = v128.load(p), s1 = v128.load(p, 16), s2 = v128.load(p, 32), s3 = v128.load(p, 48);
-      for (let b = 1; b < B; b++) {
-        p = at(T, int(rows, b) * H + c);
-        s0 = f32x4.add(s0, v128.load(p));
-        s1 = f32x4.add(s1, v128.load(p, 16));
-        s2 = f32x4.add(s2, v128.load(p, 32));
-        s3 = f32x4.add(s3, v128.load(p, 48));
-      }
-      store16(o, c, H, s0, s1, s2, s3);
-    }
+    for (let c = 0; c < H; c += 16) sumRows16(o, T, rows, B, H, c);
   }
 }
 
@@ -166,17 +175,6 @@ export function firstLayerBackward(s: Layout): void {
 export function sumRowsBy(G: usize, dhprebn: usize, order: usize, begin: usize, u: i32, H: i32): void {
   for (let k = 0; k < u; k++) {
     const first = int(begin, k), end = int(begin, k + 1), g = at(G, k * H);
-    for (let c = 0; c < H; c += 16) {
-      let p = at(dhprebn, int(order, first) * H + c);
-      let s0 = v128.load(p), s1 = v128.load(p, 16), s2 = v128.load(p, 32), s3 = v128.load(p, 48);
-      for (let j = first + 1; j < end; j++) {
-        p = at(dhprebn, int(order, j) * H + c);
-        s0 = f32x4.add(s0, v128.load(p));
-        s1 = f32x4.add(s1, v128.load(p, 16));
-        s2 = f32x4.add(s2, v128.load(p, 32));
-        s3 = f32x4.add(s3, v128.load(p, 48));
-      }
-      store16(g, c, H, s0, s1, s2, s3);
-    }
+    for (let c = 0; c < H; c += 16) sumRows16(g, dhprebn, at(order, first), end - first, H, c);
   }
 }
