@@ -47,7 +47,7 @@ export const FROM_PYTORCH: readonly Translation[] = [
   { pytorch: "d[range(n), Yb] = v", here: "d = oneHot(Yb, cols).mul(v)" },
   { pytorch: "C[Xb]", here: "C.gatherRows(Xb)" },
   { pytorch: "the dC loop over Xb[k, j]", here: "dC = zeros(C.shape).scatterAddRows(Xb, demb)" },
-  { pytorch: "torch.zeros_like(x)", here: "zerosLike(x)" },
+  { pytorch: "torch.zeros_like(x)", here: "zeros(x.shape)" },
   { pytorch: "F.one_hot(Yb, 27)", here: "oneHot(Yb, 27)" },
   { pytorch: "x.grad", here: "dx, your own: there is no autograd here" },
 ];
@@ -59,7 +59,7 @@ export const FROM_PYTORCH: readonly Translation[] = [
 const NAMES: Record<string, Record<string, string>> = {
   torch: {
     zeros: "zeros(shape)",
-    zeros_like: "zerosLike(x)",
+    zeros_like: "zeros(x.shape)",
     ones: "ones(shape)",
     ones_like: "ones(x.shape)",
     tensor: "tensor(values)",
@@ -88,7 +88,7 @@ const NAMES: Record<string, Record<string, string>> = {
  *
  * @example
  * ```ts
- * pytorchName("torch", "zeros_like"); // "zerosLike(x)"
+ * pytorchName("torch", "zeros_like"); // "zeros(x.shape)"
  * pytorchName("F", "cross_entropy"); // undefined
  * ```
  */
@@ -102,7 +102,7 @@ export function pytorchName(module: string, name: string): string | undefined {
  *
  * @example
  * ```ts
- * everyTranslation().includes("zerosLike(x)"); // true
+ * everyTranslation().includes("zeros(x.shape)"); // true
  * ```
  */
 export function everyTranslation(): string[] {

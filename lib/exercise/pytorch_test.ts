@@ -18,7 +18,7 @@ Deno.test("every translation calls only operations of lib/tensor.ts", () => {
 });
 
 Deno.test("torch. and F. names are looked up by module, and a name PyTorch alone has is undefined", () => {
-  assert.equal(pytorchName("torch", "zeros_like"), "zerosLike(x)");
+  assert.equal(pytorchName("torch", "zeros_like"), "zeros(x.shape)");
   assert.equal(pytorchName("F", "one_hot"), "oneHot(Yb, numClasses)");
   assert.equal(pytorchName("F", "cross_entropy"), undefined);
   assert.equal(pytorchName("torch", "constructor"), undefined);

@@ -86,7 +86,7 @@ export function stoppedText(r: TrainingOutcome, otherwise: (at: number, steps: n
     const threw = r.end.threw;
     const where = threw?.at && r.place(threw.at);
     const what = threw ? `: ${where ? `${where}: ` : ""}${threw.value ? threw.text : plainRefusal(threw.text)}` : "";
-    return `Training stopped at step ${r.end.step} of ${steps}: ${r.end.why}${what}.`;
+    return `Training stopped at step ${count(r.end.step)} of ${count(steps)}: ${r.end.why}${what}.`;
   }
   if (r.end?.ended === "trained") {
     return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
@@ -100,13 +100,13 @@ export function stoppedText(r: TrainingOutcome, otherwise: (at: number, steps: n
  *
  * @example
  * ```ts
- * tooSlowText(120_000, 10, 3000); // "Training with your backward pass took more than 120 s, so it was stopped after step 10 of 3000: is your gradients() far slower than the stub's lines?"
+ * tooSlowText(120_000, 10, 3000); // "Training with your backward pass took more than 120 s, so it was stopped after step 10 of 3,000: is your gradients() far slower than the stub's lines?"
  * ```
  */
 export function tooSlowText(limitMs: number, at: number, steps: number): string {
-  return `Training with your backward pass took more than ${
-    limitMs / 1000
-  } s, so it was stopped after step ${at} of ${steps}: is your gradients() far slower than the stub's lines?`;
+  return `Training with your backward pass took more than ${limitMs / 1000} s, so it was stopped after step ${
+    count(at)
+  } of ${count(steps)}: is your gradients() far slower than the stub's lines?`;
 }
 
 /**

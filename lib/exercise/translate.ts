@@ -371,8 +371,8 @@ const pytorchModule: Translation = {
     const here = pytorchName(module === "nn" ? "F" : module, name);
     const whole = `${module}.${name}`;
     return here
-      ? `${whole} is PyTorch's: here it is ${here} (deno task exercise --api lists every operation)`
-      : `${whole} is PyTorch's; this project's operations are lib/tensor.ts's, imported at the top of your file: deno task exercise --api lists them, with the lecture's habits translated`;
+      ? `${whole} is PyTorch's: here it is ${here} (the API card lists every operation)`
+      : `${whole} is PyTorch's; this project's operations are lib/tensor.ts's, imported at the top of your file: the API card lists them, with the lecture's habits translated`;
   },
 };
 
@@ -398,7 +398,7 @@ const tensorProperty: Translation = {
     const mean = message.match(/Did you mean '([\w$]+)'\?/)?.[1];
     return `a Tensor has no .${name}${Object.hasOwn(PROPERTIES, name) ? `: ${PROPERTIES[name]}` : ""}${
       mean ? `; did you mean .${mean}?` : ""
-    } (deno task exercise --api lists what a Tensor has)`;
+    } (the API card lists what a Tensor has)`;
   },
 };
 

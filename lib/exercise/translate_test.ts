@@ -193,7 +193,7 @@ Deno.test("range, keepdim=True, True, torch. and F. are Python's, each with what
   assertTranslates(
     "torch. or F.",
     at("TS2304", "Cannot find name 'torch'.", torch, "torch"),
-    /^torch\.zeros_like is PyTorch's: here it is zerosLike\(x\)/,
+    /^torch\.zeros_like is PyTorch's: here it is zeros\(x\.shape\)/,
   );
   assertTranslates(
     "torch. or F.",

@@ -99,7 +99,9 @@ function stopText(r: TrainingRun): string {
     (at, steps) =>
       r.run?.killed
         ? tooSlowText(r.limits.trainMs, at, steps)
-        : `Your code ended the training process (exit code ${r.run?.status.code}) after step ${at} of ${steps}, so the training did not finish: remove what ends it (Deno.exit?).`,
+        : `Your code ended the training process (exit code ${r.run?.status.code}) after step ${
+          at.toLocaleString("en-US")
+        } of ${steps.toLocaleString("en-US")}, so the training did not finish: remove what ends it (Deno.exit?).`,
   );
 }
 

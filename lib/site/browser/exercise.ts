@@ -150,6 +150,9 @@ function trainingPhase(progress: string): void {
   if (step !== undefined && step === steps) byId("train-progress").textContent = `${progress}. ${phase}`;
 }
 
+/** The starts of the reports of a training that did not reach its last step (lib/exercise/training_report.ts). */
+const STOPPED_EARLY = /^(Training stopped|Training with your backward pass took|Your code ended|The parameters your)/;
+
 /** What exercise 9's training said: its progress and chart, then what it came to. */
 function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void {
   if (m.kind === "training") byId("train-progress").textContent = ui.progress = m.text;
@@ -166,7 +169,9 @@ function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void 
   document.body.dataset.state = "trained";
   const seconds = (m.ms / 1000).toFixed(1);
   if (m.text.startsWith("You stopped")) say(`Stopped after ${seconds} s.`);
-  else say(`Trained in ${seconds} s${m.code === 0 ? ": your backward pass trains the network." : "."}`);
+  else if (m.code === 0) say(`Trained in ${seconds} s: your backward pass trains the network.`);
+  else if (STOPPED_EARLY.test(m.text)) say(`The training stopped after ${seconds} s: why is under the chart.`);
+  else say(`Trained in ${seconds} s, not as well as the kernels: see under the chart.`);
 }
 
 /** Shows what the checker said. */

@@ -60,11 +60,11 @@ export const WEB_LIMITS: WebLimits = { codeMs: 5000, startupMs: 10_000, outputLi
  *
  * @example
  * ```ts
- * stuckInPage("dprobs"); // "stuck? press Hint beside dprobs"
+ * stuckInPage("dprobs"); // "stuck? press Hint beside dprobs in Hints, below"
  * ```
  */
 export function stuckInPage(name: string): string {
-  return `stuck? press Hint beside ${name}`;
+  return `stuck? press Hint beside ${name} in Hints, below`;
 }
 
 /** What stopped a call before its report. */

@@ -107,7 +107,9 @@ function stopText(r: TrainingRun): string {
         ? tooSlowText(r.limits.ms, at, steps)
         : r.why === "stopped"
         ? `You stopped the training after step ${count(at)} of ${count(steps)}.`
-        : `Your code ended the training's worker after step ${at} of ${steps}, so the training did not finish.`,
+        : `Your code ended the training's worker after step ${count(at)} of ${
+          count(steps)
+        }, so the training did not finish.`,
   );
 }
 
