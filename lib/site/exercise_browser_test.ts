@@ -153,7 +153,7 @@ const flat = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /** Where the page's summary points a stuck learner (its Hint buttons), read as a pattern of the gradient's name. */
 const STUCK_IN_PAGE = new RegExp(
-  stuckInPage("NAME").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("NAME", "([\\w$]+)"),
+  stuckInPage("NAME").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("NAME", "([\\w$]+)").replaceAll(" ", "\\s+"),
   "g",
 );
 
@@ -185,10 +185,19 @@ function logStatus(): void {
   }, 50);
 }
 
-/** What the status line showed since {@linkcode logStatus}, with the seconds of waits left out, each once. */
+/**
+ * What the status line showed since {@linkcode logStatus}, with the seconds of waits left out, each once, and what
+ * it shows now last (the log is sampled every 50 ms, so it may not have caught the latest yet).
+ */
 const statusSeen = async (page: Page) =>
-  [...new Set(await page.evaluate(() => (globalThis as unknown as { statusLog: string[] }).statusLog))]
-    .map((t) => t.replace(/ \d+ s$/, ""));
+  [
+    ...new Set(
+      await page.evaluate(() => [
+        ...(globalThis as unknown as { statusLog: string[] }).statusLog,
+        document.getElementById("message")?.textContent ?? "",
+      ]),
+    ),
+  ].map((t) => t.replace(/ \d+ s$/, ""));
 
 /** Opens `text` in the page as the exercise's file (through Open), then checks it; what the page said. */
 async function pageSays(page: Page, tmp: string, chapter: number, text: string) {
