@@ -163,7 +163,8 @@ function knownFactors(n: number): { value: number; name: string; why: string }[]
     {
       value: n / (n - 1),
       name: `n/(n − 1) = ${n}/${n - 1}`,
-      why: "the forward pass divides by n − 1 here, not n (or the other way round)",
+      why: "a 1/(n − 1) stands where the forward pass divides by n (only the variance has Bessel's n − 1; the mean " +
+        "divides by n), or an n/(n − 1) is one too many",
     },
     { value: n - 1, name: `n − 1 = ${n - 1}`, why: "the variance divides by n − 1: multiply by 1/(n − 1)" },
     { value: 1 / (n - 1), name: `1/(n − 1)`, why: "there is a 1/(n − 1) too many" },

@@ -209,7 +209,10 @@ Deno.test("rule known factor: n, 1/n, n − 1, Bessel's correction, 2 and ½ on 
     [4, /^off by a factor of n = 4: a mean divides by n: multiply by 1\/n$/],
     [1 / 4, /^off by a factor of 1\/n = 1\/4: there is a 1\/n too many$/],
     [3 / 4, /^off by a factor of \(n − 1\)\/n = 3\/4: the variance divides by n − 1 \(Bessel's correction\), not n$/],
-    [4 / 3, /^off by a factor of n\/\(n − 1\) = 4\/3: the forward pass divides by n − 1 here/],
+    [
+      4 / 3,
+      /^off by a factor of n\/\(n − 1\) = 4\/3: a 1\/\(n − 1\) stands where the forward pass divides by n \(only/,
+    ],
     [3, /^off by a factor of n − 1 = 3: the variance divides by n − 1/],
     [1 / 3, /^off by a factor of 1\/\(n − 1\): there is a 1\/\(n − 1\) too many$/],
     [2, /^off by a factor of 2: there is a factor 2 too many \(d\/dx x² = 2x has one 2/],
