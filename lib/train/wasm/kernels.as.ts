@@ -52,22 +52,9 @@ export { distinctCharacters, firstLayerBackward, firstLayerForward, gatherRows, 
 export { matmul, matmulT, sumRows } from "./matmul";
 
 // ---------------------------------------------------------------------------
-// Batch normalisation (training mode), four hidden units at a time
-
-export function batchnormForward(
-  out: usize, bnraw: usize, varInv: usize, mean: usize, variance: usize,
-  inp: usize, gain: usize, bias: usize, n: i32, H: i32,
-): void {
-  batchnormStats(varInv, mean, variance, inp, n, H);
-  for (let i = 0; i < n; i++) {
-    const r = i * H;
-    for (let h = 0; h < H; h += 4) {
-      const x = f32x4.mul(f32x4.sub(v128.load(at(inp, r + h)), v128.load(at(mean, h))), v128.load(at(varInv, h)));
-      storeLanes(at(bnraw, r + h), x, H - h);
-      storeLanes(at(out, r + h), fma(v128.load(at(gain, h)), x, v128.load(at(bias, h))), H - h);
-    }
-  }
-}
+// Batch normalisation (training mode) fused with tanh, forward and backward:
+// ../kernels.ts's batchnormForward, tanhForward, tanhBackward and
+// batchnormBackward, with fewer passes over the rows
 
 /**
  * batchnormForward and tanhForward together: h = tanh(gain·bnraw + bias),
@@ -244,75 +231,18 @@ function forwardColumns4(
   v128.store(out, tanh4(fma(v128.load(gain), y, v128.load(bias))));
 }
 
-/** The batch's mean, its Bessel-corrected variance, and 1/√(variance + 1e-5), per hidden unit. */
-@inline function batchnormStats(varInv: usize, mean: usize, variance: usize, inp: usize, n: i32, H: i32): void {
-  // The mean and the variance are sums over the rows, taken row after row (see sumRows).
-  sumRows(mean, inp, n, H);
-  const invN = f32x4.splat(1 / <f32>n);
-  for (let h = 0; h < H; h += 4) storeLanes(at(mean, h), f32x4.mul(v128.load(at(mean, h)), invN), H - h);
-  for (let h = 0; h < H; h += 16) {
-    const m0 = v128.load(at(mean, h)), m1 = v128.load(at(mean, h + 4));
-    const m2 = v128.load(at(mean, h + 8)), m3 = v128.load(at(mean, h + 12));
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    let p = at(inp, h);
-    for (let i = 0; i < n; i++) {
-      const d0 = f32x4.sub(v128.load(p), m0), d1 = f32x4.sub(v128.load(p, 16), m1);
-      const d2 = f32x4.sub(v128.load(p, 32), m2), d3 = f32x4.sub(v128.load(p, 48), m3);
-      s0 = fma(d0, d0, s0);
-      s1 = fma(d1, d1, s1);
-      s2 = fma(d2, d2, s2);
-      s3 = fma(d3, d3, s3);
-      p = at(p, H);
-    }
-    store16(variance, h, H, s0, s1, s2, s3);
-  }
-  const invBessel = f32x4.splat(1 / <f32>(n - 1));
-  const one = f32x4.splat(1);
-  const eps = f32x4.splat(1e-5);
-  for (let h = 0; h < H; h += 4) {
-    const v = f32x4.mul(v128.load(at(variance, h)), invBessel);
-    storeLanes(at(variance, h), v, H - h);
-    storeLanes(at(varInv, h), f32x4.div(one, f32x4.sqrt(f32x4.add(v, eps))), H - h);
-  }
-}
-
 /**
- * The fused backward of chapter 8:
+ * tanhBackward and batchnormBackward of ../kernels.ts (and db1, the next
+ * layer's bias gradient) with fewer passes, sixteen hidden units at a time
+ * while whole sixteens remain (whole vectors, no test of where a row ends),
+ * then four at a time. Chapter 8's fused backward is
  * dinp = gain·varInv/n · (n·dout − Σ dout − n/(n−1) · bnraw · Σ dout·bnraw),
- * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows, row after row).
- * Per unit that is dinp = k1·dout − k0 − k2·bnraw, and `scratch` (3·H
- * numbers) holds k0, k1 and k2 so the last pass only multiplies and adds.
- */
-export function batchnormBackward(
-  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, scratch: usize,
-  n: i32, H: i32,
-): void {
-  sumRows(dbias, dout, n, H);
-  for (let h = 0; h < H; h += 16) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    let p = at(dout, h), q = at(bnraw, h);
-    for (let i = 0; i < n; i++) {
-      s0 = fma(v128.load(p), v128.load(q), s0);
-      s1 = fma(v128.load(p, 16), v128.load(q, 16), s1);
-      s2 = fma(v128.load(p, 32), v128.load(q, 32), s2);
-      s3 = fma(v128.load(p, 48), v128.load(q, 48), s3);
-      p = at(p, H);
-      q = at(q, H);
-    }
-    store16(dgain, h, H, s0, s1, s2, s3);
-  }
-  batchnormInputGradient(dinp, dgain, dbias, dout, bnraw, varInv, gain, scratch, n, H);
-}
-
-/**
- * tanhBackward and batchnormBackward (and db1, the next layer's bias
- * gradient) with fewer passes, sixteen hidden units at a time while whole
- * sixteens remain (whole vectors, no test of where a row ends), then four
- * at a time: each row's dhpreact = (1 − h²)·dh is stored and summed into
- * dbias and dgain (the same sums, row after row) in one pass; then, eight
- * units at a time with their constants in registers, dinp = k1·dhpreact −
- * k0 − k2·bnraw as in batchnormBackward, summed into db1 (row after row, as
- * sumRows does) as it is stored.
+ * dgain = Σ dout·bnraw, dbias = Σ dout (sums over the rows, row after row);
+ * per unit that is dinp = k1·dout − k0 − k2·bnraw with k1 = gain·varInv,
+ * k0 = k1/n · dbias and k2 = k1/n · n/(n−1) · dgain. Here dout is dhpreact =
+ * (1 − h²)·dh: each row's is stored and summed into dbias and dgain in one
+ * pass; then, eight units at a time with k0, k1 and k2 in registers, dinp is
+ * stored and summed into db1 (row after row, as sumRows does).
  */
 export function batchnormTanhBackward(
   dinp: usize, db1: usize, dgain: usize, dbias: usize, dhpreact: usize, dh: usize, h: usize, bnraw: usize,
@@ -440,30 +370,6 @@ function backwardColumns4(
   storeLanes(at(db1, c), t, lanes);
 }
 
-/** dinp = k1·dout − k0 − k2·bnraw, from dgain and dbias (see batchnormBackward). */
-@inline function batchnormInputGradient(
-  dinp: usize, dgain: usize, dbias: usize, dout: usize, bnraw: usize, varInv: usize, gain: usize, scratch: usize,
-  n: i32, H: i32,
-): void {
-  const k0 = scratch, k1 = at(scratch, H), k2 = at(scratch, 2 * H);
-  const invN = f32x4.splat(1 / <f32>n);
-  const bessel = f32x4.splat(<f32>n / <f32>(n - 1));
-  for (let h = 0; h < H; h += 4) {
-    const gv = f32x4.mul(v128.load(at(gain, h)), v128.load(at(varInv, h))); // gain·varInv = k1
-    const scale = f32x4.mul(gv, invN);
-    storeLanes(at(k0, h), f32x4.mul(scale, v128.load(at(dbias, h))), H - h);
-    storeLanes(at(k1, h), gv, H - h);
-    storeLanes(at(k2, h), f32x4.mul(scale, f32x4.mul(bessel, v128.load(at(dgain, h)))), H - h);
-  }
-  for (let i = 0; i < n; i++) {
-    const r = i * H;
-    for (let h = 0; h < H; h += 4) {
-      const a = f32x4.sub(f32x4.mul(v128.load(at(k1, h)), v128.load(at(dout, r + h))), v128.load(at(k0, h)));
-      storeLanes(at(dinp, r + h), f32x4.sub(a, f32x4.mul(v128.load(at(k2, h)), v128.load(at(bnraw, r + h)))), H - h);
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------
 // tanh, as the ratio of two polynomials in x² (Eigen's float32 approximation)
 
@@ -508,15 +414,6 @@ export function tanhForward(out: usize, inp: usize, size: i32): void {
     v128.store(at(out, i + 4), b);
   }
   for (; i < size; i += 4) storeLanes(at(out, i), tanh4(v128.load(at(inp, i))), size - i);
-}
-
-/** dinp = (1 − out²) · dout, with the forward's output out = tanh(inp). */
-export function tanhBackward(dinp: usize, dout: usize, out: usize, size: i32): void {
-  const one = f32x4.splat(1);
-  for (let i = 0; i < size; i += 4) {
-    const t = v128.load(at(out, i));
-    storeLanes(at(dinp, i), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), v128.load(at(dout, i))), size - i);
-  }
 }
 
 // ---------------------------------------------------------------------------
