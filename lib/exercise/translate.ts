@@ -20,6 +20,8 @@
  */
 
 import { pytorchName } from "./pytorch.ts";
+import { expressionStart, type Facts, noFacts, translateArithmetic, type TensorOp } from "./infix.ts";
+import { statementAt, statementOf, statementSpans } from "./statements.ts";
 
 /** One error of a learner's file, with the line it is on. */
 export interface SourceError {
@@ -39,12 +41,18 @@ export interface SourceError {
 export interface Translation {
   /** What it recognises, e.g. "index with [ ]". */
   name: string;
-  /** What to say about `error`, or undefined when it is not this habit. */
-  explain(error: SourceError): string | undefined;
+  /**
+   * What to say about `error`, or undefined when it is not this habit;
+   * `error.sourceLine` holds only the statement the error is in (the
+   * others blanked), and `all` is every error of the file.
+   */
+  explain(error: SourceError, all?: readonly SourceError[]): string | undefined;
   /** Translations that say it better when they fire on the same line: this one is then left out. */
   yieldsTo?: string[];
   /** Translations whose error, anywhere in the file, is the cause of this one: it is then left out. */
   causedBy?: string[];
+  /** Translations whose error on the same statement is the cause of this one: it is then left out. */
+  followsFrom?: string[];
 }
 
 const OPS: Record<string, { verb: string; method: string }> = {
@@ -96,23 +104,70 @@ function callFor(method: string, a: string, b: string, aMayBeNumber = false): st
 
 const ARITHMETIC = ["TS2362", "TS2363", "TS2365"];
 
-/** `dcounts += x` on tensors. */
+/** `dcounts += x`, `dlogits /= n` on tensors. */
 const compoundAssignment: Translation = {
   name: "compound assignment",
   explain({ code, sourceLine }) {
-    const compound = sourceLine.match(/(\w+)\s*([-+*/])=(?!=)/);
+    const compound = sourceLine.match(/(\w+)\s*(\*\*|[-+*/])=(?!=)\s*(.*?)\s*;?\s*(?:\/\/.*)?$/);
     if (!compound || ![...ARITHMETIC, "TS2588", "TS2322"].includes(code)) return undefined;
-    const [, name, op] = compound;
+    const [, name, op, written] = compound;
     const { verb, method } = OPS[op];
+    const value = /^[\w$.]+$/.test(written) ? written : "…"; // a name or a number; a longer value is elided
     const isConst = code === "TS2588" || new RegExp(`const\\s+${name}\\b`).test(sourceLine);
-    return `\`${op}=\` does not ${verb} tensors: write \`${name} = ${name}.${method}(…)\` or \`${name} = ${method}(${name}, …)\`${
+    return `\`${op}=\` does not ${verb} tensors: write \`${name} = ${name}.${method}(${value})\` or \`${name} = ${method}(${name}, ${value})\`${
       isConst ? ` (and declare ${name} with let)` : ""
     }`;
   },
 };
 
-/** What to say of the operation at `column`: the operator, and both ways to call it. */
-function explainOperation(message: string, sourceLine: string, column: number, aMayBeNumber: boolean) {
+/** The operands the compiler says are tensors (TS2362, TS2363) or typed (TS2365), on `error`'s statement. */
+function factsFor(error: SourceError, all: readonly SourceError[]): Facts {
+  const facts: Facts = { tensorAt: new Set(), plusAt: new Map(), tensorNames: new Set(), checked: true };
+  for (const e of all.length > 0 ? all : [error]) {
+    const sameStatement = statementOf(e.sourceLine, e.column) === error.sourceLine &&
+      (e.line === undefined || error.line === undefined || e.line === error.line);
+    const name = e.sourceLine.slice(e.column - 1).match(/^[\w$]+(?![\w$]|\s*[.([])/)?.[0];
+    const operand = ["TS2362", "TS2363"].includes(e.code);
+    const plus = e.code === "TS2365" ? e.message.match(/^Operator '\+' .* types '(\w+)' and '(\w+)'/) : null;
+    if (name && (operand || plus?.[1] === "Tensor")) facts.tensorNames.add(name);
+    if (!sameStatement) continue;
+    if (operand) facts.tensorAt.add(e.column - 1);
+    if (plus) facts.plusAt.set(e.column - 1, [plus[1], plus[2]]);
+  }
+  return facts;
+}
+
+/** And-lists: "`*`, `/` and `-`". */
+const listed = (items: string[], and = "and") =>
+  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`;
+
+/** What to say of an expression's operators on tensors, and the expression written with calls (`code`). */
+function arithmeticText(code: string, ops: TensorOp[]): string {
+  if (ops.length === 1) {
+    const [{ op, asFunction }] = ops;
+    const or = asFunction === code ? "" : ` or ${asFunction}`;
+    if (op === "**") return `\`**\` does not raise a tensor to a power: write ${code}${or}`;
+    if (op === "unary -") return `unary \`-\` does not negate a tensor (it makes a number): write ${code}${or}`;
+    if (op === "@") return `\`@\` is Python's matrix product; TypeScript has no such operator: write ${code}${or}`;
+    return `\`${op}\` does not ${OPS[op].verb} tensors: write ${code}${or}`;
+  }
+  const names = [...new Set(ops.map((o) => o.op))];
+  const verbs = names.map((op) => op === "unary -" ? "negate" : op === "@" ? "matrix-multiply" : OPS[op].verb);
+  const shown = names.map((op) => op === "unary -" ? "unary `-`" : `\`${op}\``);
+  return `${listed(shown)} ${names.length === 1 ? "does" : "do"} not ${
+    listed(verbs, "or")
+  } tensors (in TypeScript each makes a number): write the whole expression as ${code}`;
+}
+
+/**
+ * What to say of the arithmetic at `error`'s column: the whole expression
+ * written with calls, PyTorch's precedence kept; or, when it cannot be read
+ * whole, the operation at the column, and both ways to call it.
+ */
+function explainOperation(error: SourceError, all: readonly SourceError[], aMayBeNumber: boolean) {
+  const whole = translateArithmetic(error.sourceLine, error.column, factsFor(error, all));
+  if (whole) return arithmeticText(whole.code, whole.ops);
+  const { message, sourceLine, column } = error;
   const at = operationAt(sourceLine, column);
   const op = at?.op ?? message.match(/Operator '([-+*/])'/)?.[1] ?? "";
   if (op === "**") {
@@ -125,11 +180,11 @@ function explainOperation(message: string, sourceLine: string, column: number, a
     }`;
 }
 
-/** `a * b`, `h ** 2` on tensors: the left-hand operand (or both) is not a number. */
+/** `a * b`, `h ** 2`, `a + b * c` on tensors: the left-hand operand (or both) is not a number. */
 const arithmetic: Translation = {
   name: "arithmetic operator",
-  explain: ({ code, message, sourceLine, column }) =>
-    ["TS2362", "TS2365"].includes(code) ? explainOperation(message, sourceLine, column, false) : undefined,
+  explain: (error, all = []) =>
+    ["TS2362", "TS2365"].includes(error.code) ? explainOperation(error, all, false) : undefined,
 };
 
 /**
@@ -141,8 +196,7 @@ const arithmetic: Translation = {
 const arithmeticRight: Translation = {
   name: "arithmetic operator, right-hand side",
   yieldsTo: ["arithmetic operator"],
-  explain: ({ code, message, sourceLine, column }) =>
-    code === "TS2363" ? explainOperation(message, sourceLine, column, true) : undefined,
+  explain: (error, all = []) => error.code === "TS2363" ? explainOperation(error, all, true) : undefined,
 };
 
 /** Reassigning a const. */
@@ -318,18 +372,26 @@ const missingName = ({ code, message }: SourceError) =>
 const range: Translation = {
   name: "range",
   yieldsTo: ["index with [ ]"],
-  explain: (error) =>
-    missingName(error) === "range"
-      ? "range(n) is Python's: TypeScript loops with for (let i = 0; i < n; i++); the lecture's t[range(n), Yb] is t.pickPerRow(Yb) to read it, oneHot(Yb, cols) to build it"
-      : undefined,
+  explain(error) {
+    if (missingName(error) !== "range") return undefined;
+    const access = accessAt(error.sourceLine, error.column);
+    return access && /^range\(/.test(access.indices[0]) && access.indices.length === 2
+      ? `range(n) is Python's: the lecture's t[range(n), Yb] is t.pickPerRow(Yb) to read it, and a Tensor is not indexed with [ ]. Here, ${
+        perRow(access)
+      }`
+      : "range(n) is Python's: TypeScript loops with for (let i = 0; i < n; i++); the lecture's t[range(n), Yb] is t.pickPerRow(Yb) to read it, oneHot(Yb, cols) to build it";
+  },
 };
 
-/** `torch.sum(x, 1, true)` as this project writes it, `x.sum(1, true)`, when torch's function is a method here. */
+/**
+ * `torch.sum(x, 1, true)` as this project writes it, `x.sum(1, true)`, when
+ * torch's (or F.'s) function is a method of the same name here.
+ */
 function asMethod(call: string | undefined): string | undefined {
-  const m = call?.match(/^torch\.(\w+)\((.*)\)$/);
-  if (!m || !pytorchName("torch", m[1])?.startsWith(`x.${m[1]}(`)) return call;
-  const [first, ...rest] = splitTopLevel(m[2]);
-  return `${first}.${m[1]}(${rest.join(", ")})`;
+  const m = call?.match(/^(torch|F)\.(\w+)\((.*)\)$/);
+  if (!m || !pytorchName(m[1], m[2])?.startsWith(`x.${m[2]}(`)) return call;
+  const [first, ...rest] = splitTopLevel(m[3]);
+  return `${first}.${m[2]}(${rest.join(", ")})`;
 }
 
 /** `keepdim=True`, `dim=1`: keyword arguments. */
@@ -370,8 +432,11 @@ const pytorchModule: Translation = {
     const name = error.sourceLine.slice(error.column - 1).match(/^[\w$]+(?:\.functional)?\.([\w$]+)/)?.[1] ?? "";
     const here = pytorchName(module === "nn" ? "F" : module, name);
     const whole = `${module}.${name}`;
+    const args = error.sourceLine.slice(error.column - 1).match(new RegExp(`^${whole.replace(".", "\\.")}(${PARENS})`));
+    const written = args && !/[=]/.test(args[1]) ? asMethod(`${whole}${args[1]}`) : undefined;
+    const so = written && written !== `${whole}${args![1]}` ? `, so write ${written}` : "";
     return here
-      ? `${whole} is PyTorch's: here it is ${here} (the API card lists every operation)`
+      ? `${whole} is PyTorch's: here it is ${here}${so} (the API card lists every operation)`
       : `${whole} is PyTorch's; this project's operations are lib/tensor.ts's, imported at the top of your file: the API card lists them, with the lecture's habits translated`;
   },
 };
@@ -415,6 +480,61 @@ const numberForTensor: Translation = {
   },
 };
 
+/**
+ * `(dhpreact * bnraw).sum(0)`: a Tensor's method called on what an operator
+ * on tensors made, a number. The operator's own error on the statement says
+ * what to write, so this one is then left out.
+ */
+const numberMember: Translation = {
+  name: "method of a number",
+  followsFrom: ["arithmetic operator", "arithmetic operator, right-hand side"],
+  explain({ code, message }) {
+    const m = message.match(/^Property '([\w$]+)' does not exist on type 'number'/);
+    if (!m || (code !== "TS2339" && code !== "TS2551")) return undefined;
+    return `.${m[1]} is called on a number, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`;
+  },
+};
+
+/** What {@linkcode whereNegated} says it found, as the message of the error it places at the minus. */
+const UNARY_MINUS = "A unary minus on a Tensor makes a number.";
+
+/**
+ * `-dlogits`, `-x.log()`: TypeScript lets a unary minus make a number of a
+ * Tensor and reports only where that number is used as a Tensor
+ * ({@linkcode numberForTensor}); {@linkcode explainErrors} places the error
+ * at the minus when it finds it, and this says what to write there.
+ */
+const unaryMinus: Translation = {
+  name: "unary minus",
+  explain(error) {
+    if (error.code !== "" || error.message !== UNARY_MINUS) return undefined;
+    const whole = translateArithmetic(error.sourceLine, error.column, noFacts());
+    return whole && arithmeticText(whole.code, whole.ops);
+  },
+};
+
+/**
+ * Where the number of `error` (a number where a Tensor belongs, at a use of
+ * a name) was made by a unary minus on a Tensor: the last assignment of the
+ * name above it in `lines`, as an error at its minus; undefined when that
+ * assignment has no such minus.
+ */
+function whereNegated(error: SourceError, lines: readonly string[]): SourceError | undefined {
+  const name = error.sourceLine.slice(error.column - 1).match(/^[\w$]+/)?.[0];
+  if (!name || error.line === undefined) return undefined;
+  const assigns = new RegExp(`^\\s*(?:(?:const|let|var)\\s+)?${name.replace(/\$/g, "\\$")}\\s*=(?![=>])`);
+  for (let line = error.line - 1; line >= 1; line--) {
+    const text = lines[line - 1] ?? "";
+    const span = statementSpans(text).reverse().find((s) => assigns.test(text.slice(s.start, s.end)));
+    if (!span) continue;
+    const statement = statementOf(text, span.start + 1);
+    const whole = translateArithmetic(statement, expressionStart(statement) + 1, noFacts());
+    const minus = whole?.ops.find((o) => o.op === "unary -");
+    return minus && { code: "", message: UNARY_MINUS, sourceLine: text, column: minus.at + 1, line };
+  }
+  return undefined;
+}
+
 /** A name not defined (after the PyTorch names above). */
 const unknownName: Translation = {
   name: "unknown name",
@@ -448,24 +568,35 @@ export const TRANSLATIONS: readonly Translation[] = [
   pythonConstant,
   pytorchModule,
   tensorProperty,
+  numberMember,
   numberForTensor,
+  unaryMinus,
   unknownName,
 ];
 
 /** The first translation of `error` and what it says (the compiler's message when none fits). */
-function translate(error: SourceError): { rule?: Translation; text: string } {
+function translate(error: SourceError, all: readonly SourceError[] = []): Said {
+  const statement = { ...error, sourceLine: statementOf(error.sourceLine, error.column) };
   for (const rule of TRANSLATIONS) {
-    const text = rule.explain(error);
-    if (text) return { rule, text };
+    const text = rule.explain(statement, all);
+    if (text) return { error, rule, text };
   }
-  return { text: error.message };
+  return { error, text: error.message };
+}
+
+/** An error and what is said of it, by which translation. */
+interface Said {
+  error: SourceError;
+  rule?: Translation;
+  text: string;
 }
 
 /**
  * An error in the learner's terms: what the first translation that
  * recognises it says, or the compiler's message. `sourceLine` is the line of
  * the learner's file the error is on, `column` its column there; `code` is ""
- * for a syntax error.
+ * for a syntax error. Of a line of several statements, it reads the one at
+ * `column`.
  *
  * @example
  * ```ts
@@ -477,11 +608,40 @@ export function explainTypeError(code: string, message: string, sourceLine: stri
   return translate({ code, message, sourceLine, column }).text;
 }
 
+/** The statement `error` is in, as a key (its line and where the statement starts), or undefined without a line. */
+const statementKey = (e: SourceError) =>
+  e.line === undefined ? undefined : `${e.line}:${statementAt(e.sourceLine, e.column).start}`;
+
+/** A syntax error: the parser's (code "" from deno's parser, TS1xxx from TypeScript's). */
+const isSyntax = (e: SourceError) => e.code === "" || /^TS1\d{3}$/.test(e.code);
+
+/**
+ * Whether `s`, the `i`th of `said`, follows from another: a translation it
+ * yields to or follows from fired on its statement, its cause fired
+ * anywhere, an earlier error on its statement says the same, or it is the
+ * parser's follow-on (a syntax error left untranslated on a line whose
+ * syntax error was explained).
+ */
+function followsOn(s: Said, i: number, said: Said[]): boolean {
+  const key = statementKey(s.error);
+  const here = (t: Said) => key !== undefined && statementKey(t.error) === key;
+  const fired = (names: string[] | undefined, where: (t: Said) => boolean = () => true) =>
+    !!names && said.some((t) => t.rule && names.includes(t.rule.name) && where(t));
+  const sameLine = (t: Said) => s.error.line !== undefined && t.error.line === s.error.line;
+  return fired(s.rule?.yieldsTo, here) || fired(s.rule?.followsFrom, here) || fired(s.rule?.causedBy) ||
+    said.slice(0, i).some((t) => here(t) && t.text === s.text) ||
+    (!s.rule && isSyntax(s.error) && said.slice(0, i).some((t) => sameLine(t) && t.rule && isSyntax(t.error)));
+}
+
 /**
  * A file's errors, translated, their causes only: an error is left out when
- * a translation it yields to fired on its line, when its cause fired
- * anywhere, or when an earlier error on its line says the same. Each comes
- * with the name of the translation that said it (none: the compiler's words).
+ * a translation it yields to fired on its statement, when its cause fired
+ * anywhere, when an earlier error on its statement says the same, or when
+ * it is the parser's follow-on of a syntax error already explained. Each
+ * comes with the name of the translation that said it (none: the compiler's
+ * words). Given the file's `lines`, a number where a Tensor belongs that a
+ * unary minus made (`const dlogits = -x.log()`, then `return { dlogits }`)
+ * is said where the minus is.
  *
  * @example
  * ```ts
@@ -493,13 +653,14 @@ export function explainTypeError(code: string, message: string, sourceLine: stri
  * said.length; // 1: True is explained by keepdim=True
  * ```
  */
-export function explainErrors(errors: readonly SourceError[]): { error: SourceError; text: string; rule?: string }[] {
-  const said = errors.map((error) => ({ error, ...translate(error) }));
-  const fired = (names: string[] | undefined, line?: number) =>
-    !!names && said.some((s) => s.rule && names.includes(s.rule.name) && (line === undefined || s.error.line === line));
-  return said.filter((s, i) =>
-    !(s.error.line !== undefined && fired(s.rule?.yieldsTo, s.error.line)) &&
-    !fired(s.rule?.causedBy) &&
-    !said.slice(0, i).some((t) => t.error.line !== undefined && t.error.line === s.error.line && t.text === s.text)
-  ).map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
+export function explainErrors(
+  errors: readonly SourceError[],
+  lines?: readonly string[],
+): { error: SourceError; text: string; rule?: string }[] {
+  const said = errors.map((error) => {
+    const first = translate(error, errors);
+    const negated = first.rule === numberForTensor && lines ? whereNegated(error, lines) : undefined;
+    return negated ? translate(negated, errors) : first;
+  });
+  return said.filter((s, i) => !followsOn(s, i, said)).map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
 }
