@@ -616,21 +616,21 @@ const statementKey = (e: SourceError) =>
 const isSyntax = (e: SourceError) => e.code === "" || /^TS1\d{3}$/.test(e.code);
 
 /**
- * Whether `s`, the `i`th of `said`, follows from another: a translation it
- * yields to or follows from fired on its statement, its cause fired
- * anywhere, an earlier error on its statement says the same, or it is the
- * parser's follow-on (a syntax error left untranslated on a line whose
- * syntax error was explained).
+ * Whether `s` follows from another of `said`: a translation it yields to or
+ * follows from fired on its statement, its cause fired anywhere, an error
+ * already `kept` on its statement says the same, or it is the parser's
+ * follow-on (a syntax error left untranslated on a line whose syntax error
+ * was explained).
  */
-function followsOn(s: Said, i: number, said: Said[]): boolean {
+function followsOn(s: Said, said: Said[], kept: Said[]): boolean {
   const key = statementKey(s.error);
   const here = (t: Said) => key !== undefined && statementKey(t.error) === key;
   const fired = (names: string[] | undefined, where: (t: Said) => boolean = () => true) =>
     !!names && said.some((t) => t.rule && names.includes(t.rule.name) && where(t));
   const sameLine = (t: Said) => s.error.line !== undefined && t.error.line === s.error.line;
   return fired(s.rule?.yieldsTo, here) || fired(s.rule?.followsFrom, here) || fired(s.rule?.causedBy) ||
-    said.slice(0, i).some((t) => here(t) && t.text === s.text) ||
-    (!s.rule && isSyntax(s.error) && said.slice(0, i).some((t) => sameLine(t) && t.rule && isSyntax(t.error)));
+    kept.some((t) => here(t) && t.text === s.text) ||
+    (!s.rule && isSyntax(s.error) && kept.some((t) => sameLine(t) && t.rule && isSyntax(t.error)));
 }
 
 /**
@@ -662,5 +662,7 @@ export function explainErrors(
     const negated = first.rule === numberForTensor && lines ? whereNegated(error, lines) : undefined;
     return negated ? translate(negated, errors) : first;
   });
-  return said.filter((s, i) => !followsOn(s, i, said)).map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
+  const kept: Said[] = [];
+  for (const s of said) if (!followsOn(s, said, kept)) kept.push(s);
+  return kept.map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
 }

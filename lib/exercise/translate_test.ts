@@ -299,3 +299,128 @@ Deno.test("a product of two tensors is said once, though the compiler reports bo
     "`*` does not multiply tensors: write probs.mul(dlogprobs) or mul(probs, dlogprobs)",
   ]);
 });
+
+// A fresh learner's findings, each with the errors `deno check` gave on the exercise's file (exercises 7 and 8, the
+// stub's line 81 replaced by the pasted line, its return on line 83).
+
+/** The errors of a line: [code, message, column] each, on line `line` of text `sourceLine`. */
+function onLine(sourceLine: string, errors: [string, string, number][], line = 81): SourceError[] {
+  return errors.map(([code, message, column]) => ({ code, message, sourceLine, column, line }));
+}
+
+const NUMBER_RETURNED: [string, string, number] = ["TS2322", "Type 'number' is not assignable to type 'Tensor'.", 12];
+
+Deno.test("a line of several statements gets a translation for each, read from its own statement", () => {
+  const pasted = "  const dlogits = F.softmax(logits, 1); dlogits[range(n), Yb] -= 1; dlogits /= n";
+  const said = explainErrors(onLine(pasted, [
+    ["TS2304", "Cannot find name 'F'.", 19],
+    ["TS2304", "Cannot find name 'range'.", 49],
+    ["TS2588", "Cannot assign to 'dlogits' because it is a constant.", 69],
+  ]));
+  assert.deepEqual(said.map((s) => s.error.column), [19, 49, 69]);
+  assert.match(said[0].text, /^F\.softmax is PyTorch's: here it is x\.softmax\(axis\), so write logits\.softmax\(1\)/);
+  assert.match(said[1].text, /Here, to subtract 1 at \[i, Yb\[i\]\] of every row i, subtract a whole tensor: /);
+  assert.match(said[1].text, /dlogits = dlogits\.sub\(oneHot\(Yb, dlogits\.shape\[1\]\)\.mul\(1\)\)/);
+  assert.equal(
+    said[2].text,
+    "`/=` does not divide tensors: write `dlogits = dlogits.div(n)` or `dlogits = div(dlogits, n)` (and declare dlogits with let)",
+  );
+  // With dlogits a Tensor, the index and the `/=` are the compiler's errors; each reads its own statement.
+  const typed = "  let dlogits = logits.softmax(1); dlogits[range(n), Yb] -= 1; dlogits /= n";
+  const index = "Type 'IndexTensor' cannot be used as an index type.";
+  const [access, divide] = explainErrors(onLine(typed, [
+    ["TS2304", "Cannot find name 'range'.", 44],
+    ["TS2538", index, 44],
+    ["TS2362", LEFT, 64],
+  ]));
+  assert.match(access.text, /to subtract 1 at \[i, Yb\[i\]\]/);
+  assert.doesNotMatch(access.text, /\/= n/);
+  assert.match(divide.text, /^`\/=` does not divide tensors: write `dlogits = dlogits\.div\(n\)`/);
+  // The first `op=` of the line is not the one at the column.
+  const swapped = "  let dlogits = logits.softmax(1); dlogits *= 2; dlogits /= n";
+  assert.match(explainTypeError("TS2362", LEFT, swapped, 50), /^`\/=` does not divide tensors/);
+});
+
+Deno.test("infix arithmetic on tensors is written whole with calls, with its precedence and every operand", () => {
+  const cases: [string, [string, string, number][], string][] = [
+    ["  const d = a + b * c;", [
+      ["TS2365", "Operator '+' cannot be applied to types 'Tensor' and 'number'.", 13],
+      ["TS2362", LEFT, 17],
+      ["TS2363", RIGHT, 21],
+    ], "`+` and `*` do not add or multiply tensors (in TypeScript each makes a number): write the whole expression as a.add(b.mul(c))"],
+    ["  const d = a - b / c;", [["TS2362", LEFT, 13], ["TS2362", LEFT, 17], ["TS2363", RIGHT, 21]], "a.sub(b.div(c))"],
+    ["  const d = (a + b) * c;", [
+      ["TS2365", "Operator '+' cannot be applied to types 'Tensor' and 'Tensor'.", 14],
+      ["TS2363", RIGHT, 23],
+    ], "a.add(b).mul(c)"],
+    ["  const d = a * b + c;", [
+      ["TS2362", LEFT, 13],
+      ["TS2365", "Operator '+' cannot be applied to types 'number' and 'Tensor'.", 13],
+      ["TS2363", RIGHT, 17],
+    ], "a.mul(b).add(c)"],
+    ["  const d = -a * b + a;", [["TS2363", RIGHT, 18], ["TS2365", "Operator '+' cannot be applied to types 'number' and 'Tensor'.", 13]], "a.neg().mul(b).add(a)"],
+    ["  const d = 1.0 / n * t;", [["TS2363", RIGHT, 23]], "`*` does not multiply tensors: write t.mul(1.0 / n) or mul(1.0 / n, t)"],
+    ["  const d = n * dout;", [["TS2363", RIGHT, 17]], "`*` does not multiply tensors: write dout.mul(n) or mul(n, dout)"],
+    ["  const d = 1 - h * h;", [["TS2362", LEFT, 17], ["TS2363", RIGHT, 21]], "sub(1, h.mul(h))"],
+  ];
+  for (const [line, errors, text] of cases) {
+    const said = explainErrors(onLine(line, errors));
+    assert.equal(said.length, 1, line);
+    assert.ok(said[0].text.endsWith(text), `${line}: ${said[0].text}`);
+  }
+});
+
+Deno.test("exercise 8's pasted one-liner gets one message: the whole formula in calls", () => {
+  const pasted =
+    "  const dhprebn = bngain*bnvarInv/n * (n*dhpreact - dhpreact.sum(0) - n/(n-1)*bnraw*(dhpreact*bnraw).sum(0));";
+  const errors = onLine(pasted, [
+    ["TS2362", LEFT, 19],
+    ["TS2363", RIGHT, 26],
+    ["TS2363", RIGHT, 42],
+    ["TS2363", RIGHT, 53],
+    ["TS2363", RIGHT, 79],
+    ["TS2362", LEFT, 86],
+    ["TS2363", RIGHT, 95],
+    ["TS2339", "Property 'sum' does not exist on type 'number'.", 102],
+  ]);
+  const returned = onLine("  return { dhprebn };", [NUMBER_RETURNED], 83);
+  const said = explainErrors([...errors, ...returned]);
+  assert.deepEqual(said.map((s) => [s.error.line, s.error.column]), [[81, 19]]);
+  assert.equal(
+    said[0].text,
+    "`*`, `/` and `-` do not multiply, divide or subtract tensors (in TypeScript each makes a number): write the whole expression as " +
+      "bngain.mul(bnvarInv).div(n).mul(dhpreact.mul(n).sub(dhpreact.sum(0)).sub(bnraw.mul(n / (n - 1)).mul(dhpreact.mul(bnraw).sum(0))))",
+  );
+  // Alone, a method called on what an operator made says so, in tensor terms.
+  const alone = explainErrors([errors[7]]);
+  assert.match(alone[0].text, /^\.sum is called on a number, not a Tensor: an operator on tensors/);
+});
+
+Deno.test("the parser's follow-on errors of a line already explained are left out", () => {
+  const line = "  const dlogits = logits @ logits.T; // [n, 27]";
+  const said = explainErrors(onLine(line, [["TS1005", "',' expected.", 26], ["TS1146", "Declaration expected.", 36]]));
+  assert.deepEqual(said.map((s) => s.text), [
+    "`@` is Python's matrix product; TypeScript has no such operator: write logits.matmul(logits.T) or matmul(logits, logits.T)",
+  ]);
+  // A syntax error no translation explains is still said.
+  const unexplained = onLine("  const d = (a;", [["TS1005", "')' expected.", 16]]);
+  assert.equal(explainErrors(unexplained).length, 1);
+});
+
+Deno.test("a unary minus on a Tensor is said where it is written, given the file's lines", () => {
+  for (const [written, code] of [["-logits.log()", "logits.log().neg() or neg(logits.log())"], ["-dlogits", "dlogits.neg() or neg(dlogits)"]]) {
+    const lines = Array(84).fill("");
+    lines[80] = `  const dprobs = ${written}; // [n, 27]`;
+    lines[82] = "  return { dprobs };";
+    const returned = { ...onLine(lines[82], [NUMBER_RETURNED], 83)[0], column: 12 };
+    const [said] = explainErrors([returned], lines);
+    assert.deepEqual([said.error.line, said.error.column, said.rule], [81, 18, "unary minus"]);
+    assert.equal(said.text, `unary \`-\` does not negate a tensor (it makes a number): write ${code}`);
+    // Without the file, it is said where the number is used.
+    assert.equal(explainErrors([returned])[0].error.line, 83);
+  }
+  // A minus on a number is not the cause: the use is said.
+  const lines = ["  const dprobs = -n;", "  return { dprobs };"];
+  const returned = onLine(lines[1], [NUMBER_RETURNED], 2);
+  assert.equal(explainErrors(returned, lines)[0].error.line, 2);
+});
