@@ -41,7 +41,8 @@ interface Token {
   kind: "number" | "name" | "punct" | "other" | "end";
 }
 
-const TOKEN = /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_$][\w$]*)|(\*\*|[-+*/@(),.[\]])|(\S))/y;
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_$][\w$]*)|(\*\*|[-+*/@(),.[\]])|(\S))/y;
 
 /** The tokens of `text` from `from` on; an `=`, `;`, comment or anything unknown is an "other" that ends an expression. */
 function tokens(text: string, from: number): Token[] {
@@ -353,7 +354,10 @@ function tensorOps(e: Expr, types: Typing, writer: Writer): TensorOp[] {
     }
     case "unary": {
       const negated = e.op === "-" && types.of(e.arg) === "tensor";
-      return [...(negated ? [{ op: "unary -", asFunction: `neg(${writer.write(e.arg)})`, at: e.start }] : []), ...of(e.arg)];
+      return [
+        ...(negated ? [{ op: "unary -", asFunction: `neg(${writer.write(e.arg)})`, at: e.start }] : []),
+        ...of(e.arg),
+      ];
     }
     case "chain":
       return typeof e.base === "string" ? [] : of(e.base);

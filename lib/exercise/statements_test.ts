@@ -7,7 +7,11 @@ const LECTURE = "  dlogits = F.softmax(logits, 1); dlogits[range(n), Yb] -= 1; d
 
 Deno.test("a line is split at each ; outside brackets and strings, its comment going with the last statement", () => {
   const texts = statementSpans(LECTURE).map((s) => LECTURE.slice(s.start, s.end).trim());
-  assert.deepEqual(texts, ["dlogits = F.softmax(logits, 1);", "dlogits[range(n), Yb] -= 1;", "dlogits /= n // [n, 27]"]);
+  assert.deepEqual(texts, [
+    "dlogits = F.softmax(logits, 1);",
+    "dlogits[range(n), Yb] -= 1;",
+    "dlogits /= n // [n, 27]",
+  ]);
   assert.equal(statementSpans('f(";"); g(a; b)').length, 2);
   assert.equal(statementSpans("  const d = a; // b; c").length, 1);
   assert.equal(statementSpans("").length, 1);

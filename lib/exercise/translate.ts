@@ -20,7 +20,7 @@
  */
 
 import { pytorchName } from "./pytorch.ts";
-import { expressionStart, type Facts, noFacts, translateArithmetic, type TensorOp } from "./infix.ts";
+import { expressionStart, type Facts, noFacts, type TensorOp, translateArithmetic } from "./infix.ts";
 import { statementAt, statementOf, statementSpans } from "./statements.ts";
 
 /** One error of a learner's file, with the line it is on. */
@@ -491,7 +491,9 @@ const numberMember: Translation = {
   explain({ code, message }) {
     const m = message.match(/^Property '([\w$]+)' does not exist on type 'number'/);
     if (!m || (code !== "TS2339" && code !== "TS2551")) return undefined;
-    return `.${m[1]} is called on a number, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`;
+    return `.${
+      m[1]
+    } is called on a number, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`;
   },
 };
 

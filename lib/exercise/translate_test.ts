@@ -343,11 +343,15 @@ Deno.test("a line of several statements gets a translation for each, read from i
 
 Deno.test("infix arithmetic on tensors is written whole with calls, with its precedence and every operand", () => {
   const cases: [string, [string, string, number][], string][] = [
-    ["  const d = a + b * c;", [
-      ["TS2365", "Operator '+' cannot be applied to types 'Tensor' and 'number'.", 13],
-      ["TS2362", LEFT, 17],
-      ["TS2363", RIGHT, 21],
-    ], "`+` and `*` do not add or multiply tensors (in TypeScript each makes a number): write the whole expression as a.add(b.mul(c))"],
+    [
+      "  const d = a + b * c;",
+      [
+        ["TS2365", "Operator '+' cannot be applied to types 'Tensor' and 'number'.", 13],
+        ["TS2362", LEFT, 17],
+        ["TS2363", RIGHT, 21],
+      ],
+      "`+` and `*` do not add or multiply tensors (in TypeScript each makes a number): write the whole expression as a.add(b.mul(c))",
+    ],
     ["  const d = a - b / c;", [["TS2362", LEFT, 13], ["TS2362", LEFT, 17], ["TS2363", RIGHT, 21]], "a.sub(b.div(c))"],
     ["  const d = (a + b) * c;", [
       ["TS2365", "Operator '+' cannot be applied to types 'Tensor' and 'Tensor'.", 14],
@@ -358,9 +362,21 @@ Deno.test("infix arithmetic on tensors is written whole with calls, with its pre
       ["TS2365", "Operator '+' cannot be applied to types 'number' and 'Tensor'.", 13],
       ["TS2363", RIGHT, 17],
     ], "a.mul(b).add(c)"],
-    ["  const d = -a * b + a;", [["TS2363", RIGHT, 18], ["TS2365", "Operator '+' cannot be applied to types 'number' and 'Tensor'.", 13]], "a.neg().mul(b).add(a)"],
-    ["  const d = 1.0 / n * t;", [["TS2363", RIGHT, 23]], "`*` does not multiply tensors: write t.mul(1.0 / n) or mul(1.0 / n, t)"],
-    ["  const d = n * dout;", [["TS2363", RIGHT, 17]], "`*` does not multiply tensors: write dout.mul(n) or mul(n, dout)"],
+    ["  const d = -a * b + a;", [["TS2363", RIGHT, 18], [
+      "TS2365",
+      "Operator '+' cannot be applied to types 'number' and 'Tensor'.",
+      13,
+    ]], "a.neg().mul(b).add(a)"],
+    [
+      "  const d = 1.0 / n * t;",
+      [["TS2363", RIGHT, 23]],
+      "`*` does not multiply tensors: write t.mul(1.0 / n) or mul(1.0 / n, t)",
+    ],
+    [
+      "  const d = n * dout;",
+      [["TS2363", RIGHT, 17]],
+      "`*` does not multiply tensors: write dout.mul(n) or mul(n, dout)",
+    ],
     ["  const d = 1 - h * h;", [["TS2362", LEFT, 17], ["TS2363", RIGHT, 21]], "sub(1, h.mul(h))"],
   ];
   for (const [line, errors, text] of cases) {
@@ -408,7 +424,12 @@ Deno.test("the parser's follow-on errors of a line already explained are left ou
 });
 
 Deno.test("a unary minus on a Tensor is said where it is written, given the file's lines", () => {
-  for (const [written, code] of [["-logits.log()", "logits.log().neg() or neg(logits.log())"], ["-dlogits", "dlogits.neg() or neg(dlogits)"]]) {
+  for (
+    const [written, code] of [["-logits.log()", "logits.log().neg() or neg(logits.log())"], [
+      "-dlogits",
+      "dlogits.neg() or neg(dlogits)",
+    ]]
+  ) {
     const lines = Array(84).fill("");
     lines[80] = `  const dprobs = ${written}; // [n, 27]`;
     lines[82] = "  return { dprobs };";
