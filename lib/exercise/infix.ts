@@ -184,6 +184,24 @@ export function expressionStart(statement: string): number {
   return returned ? returned[0].length : statement.length - statement.trimStart().length;
 }
 
+/**
+ * Where the expression around index `at` starts, read backwards: after the
+ * `(` of a call, a `[`, `{`, `,`, `:`, `?`, `=` or `;` that encloses it
+ * (a bracket that only groups, `(a + b) * c`, is part of it), for a
+ * statement whose right-hand side is not one expression (`return { d: a * b }`).
+ */
+function enclosingStart(line: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const c = line[i];
+    if (")]}".includes(c)) depth++;
+    else if ("([{".includes(c) && depth > 0) depth--;
+    else if (c === "(" && !/[\w$)\]]\s*$/.test(line.slice(0, i))) continue; // a bracket that groups
+    else if ("([{,:?=;<>&|!".includes(c)) return i + 1;
+  }
+  return 0;
+}
+
 /** What the compiler's errors on a line say about the types of its operands. */
 export interface Facts {
   /** Operands (by the index they start at) that the compiler says are not numbers (TS2362, TS2363). */
@@ -236,7 +254,10 @@ class Typing {
       });
       sides.forEach((side) => this.#mark(side));
     } else if (e.kind === "unary") this.#mark(e.arg);
-    else if (e.kind === "chain" && typeof e.base !== "string") this.#mark(e.base);
+    else if (e.kind === "chain") {
+      if (typeof e.base !== "string") this.#mark(e.base);
+      argumentsOf(e).forEach((arg) => this.#mark(arg));
+    }
   }
   of(e: Expr): Kind {
     let kind = this.#kinds.get(e);
@@ -326,10 +347,10 @@ function argumentsOf(e: Expr): Expr[] {
   }
 }
 
-/** The expression whose arithmetic holds index `at`: `root`, or the call argument of it that holds `at`. */
-function arithmeticAt(root: Expr, at: number): Expr {
+/** The expressions whose arithmetic holds index `at`: `root`, then the call argument of it that holds `at`, and so on. */
+function arithmeticPath(root: Expr, at: number): Expr[] {
   const inner = argumentsOf(root).find((arg) => arg.start <= at && at < arg.end);
-  return inner ? arithmeticAt(inner, at) : root;
+  return inner ? [root, ...arithmeticPath(inner, at)] : [root];
 }
 
 /** An operator of an expression that does not work on tensors in TypeScript: a binary one, or unary `-`. */
@@ -342,9 +363,12 @@ export interface TensorOp {
   at: number;
 }
 
-/** The operators of `e`'s arithmetic that have a Tensor operand, in the order they are written. */
-function tensorOps(e: Expr, types: Typing, writer: Writer): TensorOp[] {
-  const of = (inner: Expr) => tensorOps(inner, types, writer);
+/**
+ * The operators of `e`'s arithmetic that have a Tensor operand, in the
+ * order they are written; with those of its calls' arguments when `intoArgs`.
+ */
+function tensorOps(e: Expr, types: Typing, writer: Writer, intoArgs = false): TensorOp[] {
+  const of = (inner: Expr) => tensorOps(inner, types, writer, intoArgs);
   switch (e.kind) {
     case "binary": {
       const asFunction = `${METHODS[e.op]}(${writer.write(e.left)}, ${writer.write(e.right)})`;
@@ -359,8 +383,10 @@ function tensorOps(e: Expr, types: Typing, writer: Writer): TensorOp[] {
         ...of(e.arg),
       ];
     }
-    case "chain":
-      return typeof e.base === "string" ? [] : of(e.base);
+    case "chain": {
+      const own = e.parts.flatMap((p) => p.kind === "call" ? p.args.filter((a) => typeof a !== "string") : []);
+      return [...(typeof e.base === "string" ? [] : of(e.base)), ...(intoArgs ? own.flatMap(of) : [])];
+    }
     default:
       return [];
   }
@@ -383,12 +409,20 @@ export function translateArithmetic(
   line: string,
   column: number,
   facts: Facts,
-): { code: string; ops: TensorOp[]; root: Expr } | undefined {
-  const whole = parseExpression(line, expressionStart(line));
-  if (!whole || column - 1 < whole.start || column - 1 >= whole.end) return undefined;
-  const root = arithmeticAt(whole, column - 1);
-  const types = new Typing(facts, root);
-  const writer = new Writer(line, types);
-  const ops = tensorOps(root, types, writer);
-  return ops.length > 0 ? { code: writer.write(root), ops, root } : undefined;
+): { code: string; ops: TensorOp[] } | undefined {
+  for (const start of [expressionStart(line), enclosingStart(line, column - 1)]) {
+    const whole = parseExpression(line, start);
+    if (!whole || column - 1 < whole.start || column - 1 >= whole.end) continue;
+    const types = new Typing(facts, whole);
+    const writer = new Writer(line, types);
+    // The outermost expression with an operator on a Tensor of its own: it writes its arguments' too.
+    const root = arithmeticPath(whole, column - 1).find((e) => tensorOps(e, types, writer).length > 0);
+    if (!root) continue;
+    const ops = tensorOps(root, types, writer, true);
+    const code = writer.write(root);
+    // A function of the operands is the other way to write one operation, not a part of a longer expression.
+    const alone = ops.length === 1 && (root.kind === "binary" || root.kind === "unary" && root.op === "-");
+    return { code, ops: alone ? ops : ops.map((o) => ({ ...o, asFunction: code })) };
+  }
+  return undefined;
 }

@@ -55,6 +55,15 @@ Deno.test("the compiler's errors type the operands: a name it did not flag besid
   assert.equal(written("d = -k * x", { ...noFacts(), tensorNames: new Set(["k"]) }), "k.neg().mul(x)");
 });
 
+Deno.test("an expression that is not a statement's right-hand side is read from what encloses it", () => {
+  const line = "  return { dprobs: (a + b) * c, dh: h };";
+  assert.equal(translateArithmetic(line, line.indexOf("b)") + 1, noFacts())?.code, "a.add(b).mul(c)");
+  const call = "  f(1, -x * y);";
+  assert.equal(translateArithmetic(call, call.indexOf("y") + 1, noFacts())?.code, "x.neg().mul(y)");
+  const arrow = "  const d = check(() => bngain * dhpreact);";
+  assert.equal(translateArithmetic(arrow, arrow.indexOf("dh") + 1, noFacts())?.code, "bngain.mul(dhpreact)");
+});
+
 Deno.test("where an expression starts: after =, op= or return", () => {
   assert.equal(expressionStart("  const d = a;"), 12);
   assert.equal(expressionStart("  dlogits[range(n), Yb] -= 1;"), 27);

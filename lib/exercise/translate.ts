@@ -154,9 +154,9 @@ function arithmeticText(code: string, ops: TensorOp[]): string {
   const names = [...new Set(ops.map((o) => o.op))];
   const verbs = names.map((op) => op === "unary -" ? "negate" : op === "@" ? "matrix-multiply" : OPS[op].verb);
   const shown = names.map((op) => op === "unary -" ? "unary `-`" : `\`${op}\``);
-  return `${listed(shown)} ${names.length === 1 ? "does" : "do"} not ${
-    listed(verbs, "or")
-  } tensors (in TypeScript each makes a number): write the whole expression as ${code}`;
+  return `${listed(shown)} ${names.length === 1 ? "does" : "do"} not ${listed(verbs, "or")} tensors (in TypeScript ${
+    names.length === 1 ? "it" : "each"
+  } makes a number): write the whole expression as ${code}`;
 }
 
 /**
@@ -508,6 +508,7 @@ const UNARY_MINUS = "A unary minus on a Tensor makes a number.";
  */
 const unaryMinus: Translation = {
   name: "unary minus",
+  followsFrom: ["arithmetic operator", "arithmetic operator, right-hand side"],
   explain(error) {
     if (error.code !== "" || error.message !== UNARY_MINUS) return undefined;
     const whole = translateArithmetic(error.sourceLine, error.column, noFacts());
@@ -515,24 +516,33 @@ const unaryMinus: Translation = {
   },
 };
 
+/** The name whose value `error` says is a number: the one at its column, or before the `.` of a method it names. */
+function numberName(error: SourceError, rule: Translation): string | undefined {
+  if (rule === numberMember) return error.sourceLine.slice(0, error.column - 1).match(/([\w$]+)\s*\.\s*$/)?.[1];
+  return error.sourceLine.slice(error.column - 1).match(/^[\w$]+/)?.[0];
+}
+
 /**
- * Where the number of `error` (a number where a Tensor belongs, at a use of
- * a name) was made by a unary minus on a Tensor: the last assignment of the
- * name above it in `lines`, as an error at its minus; undefined when that
- * assignment has no such minus.
+ * Where the number of `error` (a number where a Tensor belongs, or a
+ * Tensor's method called on a number) was made by a unary minus on a
+ * Tensor: at its column (`x.matmul(-W)`), or in the last assignment of the
+ * name it is about above it in `lines`, as an error at the minus; undefined
+ * when that assignment has no such minus.
  */
-function whereNegated(error: SourceError, lines: readonly string[]): SourceError | undefined {
-  const name = error.sourceLine.slice(error.column - 1).match(/^[\w$]+/)?.[0];
+function whereNegated(error: SourceError, rule: Translation, lines: readonly string[]): SourceError | undefined {
+  if (error.sourceLine[error.column - 1] === "-") return { ...error, code: "", message: UNARY_MINUS };
+  const name = numberName(error, rule);
   if (!name || error.line === undefined) return undefined;
-  const assigns = new RegExp(`^\\s*(?:(?:const|let|var)\\s+)?${name.replace(/\$/g, "\\$")}\\s*=(?![=>])`);
-  for (let line = error.line - 1; line >= 1; line--) {
-    const text = lines[line - 1] ?? "";
+  const assigns = new RegExp(`^\\s*(?:(?:const|let|var)\\s+)?${name.replace(/\$/g, "\\$")}\\s*(?::[^=]+)?=(?![=>])`);
+  for (let line = error.line; line >= 1; line--) {
+    const text = line === error.line ? error.sourceLine.slice(0, error.column - 1) : lines[line - 1] ?? "";
     const span = statementSpans(text).reverse().find((s) => assigns.test(text.slice(s.start, s.end)));
     if (!span) continue;
     const statement = statementOf(text, span.start + 1);
     const whole = translateArithmetic(statement, expressionStart(statement) + 1, noFacts());
     const minus = whole?.ops.find((o) => o.op === "unary -");
-    return minus && { code: "", message: UNARY_MINUS, sourceLine: text, column: minus.at + 1, line };
+    const sourceLine = line === error.line ? error.sourceLine : text;
+    return minus && { code: "", message: UNARY_MINUS, sourceLine, column: minus.at + 1, line };
   }
   return undefined;
 }
@@ -661,7 +671,9 @@ export function explainErrors(
 ): { error: SourceError; text: string; rule?: string }[] {
   const said = errors.map((error) => {
     const first = translate(error, errors);
-    const negated = first.rule === numberForTensor && lines ? whereNegated(error, lines) : undefined;
+    const negated = first.rule === numberForTensor || first.rule === numberMember
+      ? whereNegated(error, first.rule, lines ?? [])
+      : undefined;
     return negated ? translate(negated, errors) : first;
   });
   const kept: Said[] = [];

@@ -288,7 +288,7 @@ Deno.test("the operands of an operator are read whole: 1e-5, 1.0 / n, a brackete
   assertTranslates(
     "arithmetic operator",
     at("TS2362", LEFT, "  const d = (-0.5 * bnvar.pow(-1.5)) * dbnvarInv;", "(-0.5"),
-    /^`\*` does not multiply tensors \(in TypeScript each makes a number\): write the whole expression as bnvar\.pow\(-1\.5\)\.mul\(-0\.5\)\.mul\(dbnvarInv\)$/,
+    /^`\*` does not multiply tensors \(in TypeScript it makes a number\): write the whole expression as bnvar\.pow\(-1\.5\)\.mul\(-0\.5\)\.mul\(dbnvarInv\)$/,
   );
 });
 
@@ -407,6 +407,18 @@ Deno.test("exercise 8's pasted one-liner gets one message: the whole formula in 
     "`*`, `/` and `-` do not multiply, divide or subtract tensors (in TypeScript each makes a number): write the whole expression as " +
       "bngain.mul(bnvarInv).div(n).mul(dhpreact.mul(n).sub(dhpreact.sum(0)).sub(bnraw.mul(n / (n - 1)).mul(dhpreact.mul(bnraw).sum(0))))",
   );
+  // Half translated, the operators left in a call's arguments are part of the one message.
+  const half =
+    "  const dhprebn = (bngain * bnvarInv / n) * (n * dhpreact - sum(dhpreact, 0) - mul(n / (n - 1) * bnraw, (dhpreact * bnraw).sum(0)));";
+  const columns = [[20, LEFT], [29, RIGHT], [50, RIGHT], [61, RIGHT], [80, RIGHT], [98, RIGHT], [106, LEFT], [
+    117,
+    RIGHT,
+  ]];
+  const halfSaid = explainErrors(
+    onLine(half, columns.map(([c, m]) => [m === LEFT ? "TS2362" : "TS2363", m as string, c as number])),
+  );
+  assert.deepEqual(halfSaid.map((s) => s.error.column), [20]);
+  assert.match(halfSaid[0].text, /\.sub\(mul\(bnraw\.mul\(n \/ \(n - 1\)\), dhpreact\.mul\(bnraw\)\.sum\(0\)\)\)\)$/);
   // Alone, a method called on what an operator made says so, in tensor terms.
   const alone = explainErrors([errors[7]]);
   assert.match(alone[0].text, /^\.sum is called on a number, not a Tensor: an operator on tensors/);
@@ -440,8 +452,36 @@ Deno.test("a unary minus on a Tensor is said where it is written, given the file
     // Without the file, it is said where the number is used.
     assert.equal(explainErrors([returned])[0].error.line, 83);
   }
+  // A minus in an argument is said where it is, file or not.
+  const argument = "  const dh = dlogits.matmul(-W2.T); // [n, 64]";
+  const [there] = explainErrors(onLine(argument, [
+    ["TS2345", "Argument of type 'number' is not assignable to parameter of type 'Tensor'.", 29],
+  ]));
+  assert.equal(there.text, "unary `-` does not negate a tensor (it makes a number): write W2.T.neg() or neg(W2.T)");
+  // A method called on the number a minus made, too; and a minus that an operator's error already says is said once.
+  const lines = [
+    "  const dprobs = -probs;",
+    "  const d = dprobs.mul(2);",
+    "  const e = -probs * h;",
+    "  return { e };",
+  ];
+  const said = explainErrors([
+    {
+      code: "TS2339",
+      message: "Property 'mul' does not exist on type 'number'.",
+      sourceLine: lines[1],
+      column: 20,
+      line: 2,
+    },
+    { code: "TS2363", message: RIGHT, sourceLine: lines[2], column: 22, line: 3 },
+    { code: "TS2322", message: NUMBER_RETURNED[1], sourceLine: lines[3], column: 12, line: 4 },
+  ], lines);
+  assert.deepEqual(said.map((s) => [s.error.line, s.error.column, s.rule]), [
+    [1, 18, "unary minus"],
+    [3, 22, "arithmetic operator, right-hand side"],
+  ]);
+  assert.match(said[1].text, /write the whole expression as probs\.neg\(\)\.mul\(h\)$/);
   // A minus on a number is not the cause: the use is said.
-  const lines = ["  const dprobs = -n;", "  return { dprobs };"];
-  const returned = onLine(lines[1], [NUMBER_RETURNED], 2);
-  assert.equal(explainErrors(returned, lines)[0].error.line, 2);
+  const numbers = ["  const dprobs = -n;", "  return { dprobs };"];
+  assert.equal(explainErrors(onLine(numbers[1], [NUMBER_RETURNED], 2), numbers)[0].error.line, 2);
 });
