@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { expressionStart, type Facts, noFacts, parseExpression, translateArithmetic } from "./infix.ts";
+import { FROM_PYTORCH } from "./pytorch.ts";
 
 /** The expression of `line` (after its `=`) written with calls, every operand typed from its form and name. */
 const written = (line: string, facts: Facts = noFacts()) =>
@@ -70,4 +71,15 @@ Deno.test("where an expression starts: after =, op= or return", () => {
   assert.equal(expressionStart("  return a * b;"), 9);
   assert.equal(expressionStart("  f(a);"), 2);
   assert.equal(parseExpression("  = a", 2), undefined);
+});
+
+Deno.test("the API card's rows of PyTorch arithmetic are what the translation writes", () => {
+  // The rows of operators alone: `a * b, a + b, …`, `x**2, -x, 1 - x`, `a @ b`, `a + b * c, …`.
+  const rows = FROM_PYTORCH.filter((row) => /^[-\w()\s*+/@,]+$/.test(row.pytorch) && /[-+*/@]/.test(row.pytorch));
+  assert.equal(rows.length, 4);
+  for (const row of rows) {
+    const pytorch = row.pytorch.split(", ");
+    const here = row.here.replace(/ \([^()]*\)$/, "").split(/, (?![^(]*\))/); // at the commas outside brackets
+    pytorch.forEach((line, i) => assert.equal(written(`d = ${line}`), here[i], line));
+  }
 });

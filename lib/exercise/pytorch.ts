@@ -37,6 +37,7 @@ export interface Translation {
 export const FROM_PYTORCH: readonly Translation[] = [
   { pytorch: "a * b, a + b, a - b, a / b", here: "a.mul(b), a.add(b), a.sub(b), a.div(b)" },
   { pytorch: "x**2, -x, 1 - x", here: "x.pow(2), x.neg(), sub(1, x)" },
+  { pytorch: "a + b * c, (a + b) * c", here: "a.add(b.mul(c)), a.add(b).mul(c) (PyTorch's precedence, every operand)" },
   { pytorch: "a @ b", here: "a.matmul(b)" },
   { pytorch: "x.T", here: "x.T (of a matrix; a vector has nothing to transpose)" },
   { pytorch: "x.sum(1, keepdim=True)", here: "x.sum(1, true) (arguments go by position)" },

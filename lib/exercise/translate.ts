@@ -5,8 +5,10 @@
  * {@linkcode TRANSLATIONS} is a named rule that recognises one habit from the
  * error and its line and says what to write instead. {@linkcode explainErrors}
  * translates a file's errors and keeps their causes only: an error that
- * another one explains (`keepdim=True` also makes `Cannot find name 'True'`)
- * is left out.
+ * another one explains (`keepdim=True` also makes `Cannot find name 'True'`,
+ * `a @ b` the parser's "Declaration expected.") is left out. Each rule reads
+ * the statement its error is in (statements.ts), and arithmetic on tensors
+ * is written whole with calls, in PyTorch's precedence (infix.ts).
  *
  * No `Deno` API: a browser page can use it too.
  *
