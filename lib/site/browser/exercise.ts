@@ -120,6 +120,7 @@ function check(saying = "Checking…"): void {
 
 /** Check (or Ctrl-Enter): a check of its own, which a Train pressed before no longer waits for. */
 function checkPressed(): void {
+  if (document.body.dataset.state === "training") return say("Exercise 9 is training: Stop it first to check.");
   ui.trainAfterCheck = false;
   check();
 }
