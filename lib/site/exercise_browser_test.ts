@@ -13,9 +13,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
 import { fromFileUrl } from "../paths.ts";
-import { browserGate, openBrowser, type TestBrowser } from "./browser_testing.ts";
+import { browserGate, type TestBrowser, withTestSite } from "./browser_testing.ts";
 import { buildSite } from "./build.ts";
-import { serveSite } from "./serve.ts";
 import { exerciseHref } from "./exercise_page.ts";
 import { EXERCISE_PAGES, exercisePageData } from "../commands/site.ts";
 import { checkText, edited, solvedStub } from "../commands/exercise/testing.ts";
@@ -811,28 +810,18 @@ Deno.test({
     : "the exercise pages check in headless Chromium as deno task exercise does",
   ignore: notPermitted !== undefined,
   async fn(t) {
-    const out = await Deno.makeTempDir({ prefix: "site-exercises-" });
-    const tmp = await Deno.makeTempDir({ prefix: "site-exercise-files-" });
-    const server = serveSite(out, 0);
-    const base = `http://127.0.0.1:${server.addr.port}/`;
-    let browser: TestBrowser | null = null;
-    try {
+    await withTestSite("site-exercises", async (site) => {
       const exercises = EXERCISE_PAGES.map(exercisePageData);
-      const built = await buildSite({ root: ROOT, out, log: () => {}, exercises });
+      const built = await buildSite({ root: ROOT, out: site.out, log: () => {}, exercises });
       const pages = built.pages.map((p) => p.file).filter((f) => f.startsWith("exercise_"));
       assert.deepEqual(pages, EXERCISE_PAGES.map(exerciseHref));
       const ignore = noBrowser !== undefined;
       const skipped = ignore ? ` (skipped: ${noBrowser})` : "";
-      if (!ignore) browser = await openBrowser(chromium!);
-      const b = browser!;
-      const step = (name: string, fn: () => Promise<void>) => t.step({ name: `${name}${skipped}`, ignore, fn });
-      for (const [name, fn] of STEPS) await step(name, () => fn(b, base, tmp));
-    } finally {
-      await browser?.close();
-      await server.shutdown();
-      await Deno.remove(out, { recursive: true });
-      await Deno.remove(tmp, { recursive: true });
-    }
+      const b = ignore ? undefined : await site.openBrowser(chromium!);
+      for (const [name, fn] of STEPS) {
+        await t.step({ name: `${name}${skipped}`, ignore, fn: () => fn(b!, site.base, site.tmp) });
+      }
+    });
   },
 });
 
