@@ -19,6 +19,7 @@
  */
 
 import type { Browser, Page } from "puppeteer-core";
+import { serveSite } from "./serve.ts";
 
 /** Where Debian's `chromium` package puts the browser. */
 const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -154,4 +155,50 @@ export async function openBrowser(executablePath = "/usr/bin/chromium"): Promise
       await Deno.remove(profile, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** A site's folder served on 127.0.0.1, a folder for a test's files, and a browser to open on them. */
+export interface TestSite {
+  /** Where the site is built (empty at first). */
+  out: string;
+  /** A folder for the files a test writes. */
+  tmp: string;
+  /** The served site's address, ending in `/`. */
+  base: string;
+  /** Opens the browser, which is closed with the rest. */
+  openBrowser(executablePath: string): Promise<TestBrowser>;
+}
+
+/**
+ * Runs `fn` with a site's folder served on a free port of 127.0.0.1 and a
+ * folder for its files (both named after `name`); then closes the browser
+ * it opened, stops the server and removes both folders, `fn` passed or not.
+ *
+ * @example
+ * ```ts ignore
+ * await withTestSite("site-exercises", async (site) => {
+ *   await buildSite({ root, out: site.out, log: () => {} });
+ *   const b = await site.openBrowser("/usr/bin/chromium");
+ *   await b.open(site.base + "index.html", 1280);
+ * });
+ * ```
+ */
+export async function withTestSite(name: string, fn: (site: TestSite) => Promise<void>): Promise<void> {
+  const out = await Deno.makeTempDir({ prefix: `${name}-` });
+  const tmp = await Deno.makeTempDir({ prefix: `${name}-files-` });
+  const server = serveSite(out, 0);
+  let browser: TestBrowser | null = null;
+  try {
+    await fn({
+      out,
+      tmp,
+      base: `http://127.0.0.1:${server.addr.port}/`,
+      openBrowser: async (path) => browser = await openBrowser(path),
+    });
+  } finally {
+    await (browser as TestBrowser | null)?.close();
+    await server.shutdown();
+    await Deno.remove(out, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
+  }
 }

@@ -173,6 +173,9 @@ async function writePage(dir: string, pages: BuiltPage[], file: string, html: st
   pages.push({ file, bytes: new TextEncoder().encode(html).length });
 }
 
+/** An exercise's number, title and file name. */
+const pick = ({ chapter, title, file }: ExercisePageData) => ({ chapter, title, file });
+
 /** Writes the exercises' pages. */
 async function writeExercisePages(exercises: ExercisePageData[], root: string, dir: string, pages: BuiltPage[]) {
   if (exercises.length === 0) return;
@@ -181,8 +184,10 @@ async function writeExercisePages(exercises: ExercisePageData[], root: string, d
   const bytes = await scriptBytes(join(dir, "js"), "exercise_check.js") + new TextEncoder().encode(typecheck).length;
   const link = (e: ExercisePageData | undefined) =>
     e && { href: exerciseHref(e.chapter), text: `Exercise ${e.chapter}` };
+  // Each page knows every exercise's gradients, to tell a file of another exercise when one is opened.
+  const names = exercises.map((e) => ({ ...pick(e), names: e.gradients.map((g) => g.name) }));
   for (const [k, e] of exercises.entries()) {
-    const html = exercisePage(e, bytes, link(exercises[k - 1]), link(exercises[k + 1]));
+    const html = exercisePage({ ...e, exercises: names }, bytes, link(exercises[k - 1]), link(exercises[k + 1]));
     await writePage(dir, pages, exerciseHref(e.chapter), html);
   }
 }

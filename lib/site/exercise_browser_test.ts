@@ -13,9 +13,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
 import { fromFileUrl } from "../paths.ts";
-import { browserGate, openBrowser, type TestBrowser } from "./browser_testing.ts";
+import { browserGate, type TestBrowser, withTestSite } from "./browser_testing.ts";
 import { buildSite } from "./build.ts";
-import { serveSite } from "./serve.ts";
 import { exerciseHref } from "./exercise_page.ts";
 import { EXERCISE_PAGES, exercisePageData } from "../commands/site.ts";
 import { checkText, edited, solvedStub } from "../commands/exercise/testing.ts";
@@ -24,6 +23,7 @@ import { explainErrors } from "../exercise/translate.ts";
 import { stuckInTerminal } from "../exercise/verdicts.ts";
 import { stuckInPage } from "./browser/exercise_report.ts";
 import { pageStub, typecheckFiles } from "./exercise_build.ts";
+import { fileFit, fitLine } from "../exercise/file_fit.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
@@ -161,11 +161,20 @@ const STUCK_IN_PAGE = new RegExp(
 const asInTerminal = (text: string, chapter: number) =>
   flat(text.replace(STUCK_IN_PAGE, (_, name: string) => stuckInTerminal(chapter)(name)));
 
-/** An exercise page, opened and its checker ready. */
-async function openExercise(b: TestBrowser, base: string, chapter: number) {
-  const watched = await b.open(base + exerciseHref(chapter), 1280);
-  await watched.page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
-  return watched;
+/**
+ * Opens exercise `chapter`'s page and waits for its checker; runs `fn` in it;
+ * then the page has had no console error and no failed request. The page is
+ * closed, `fn` passed or not.
+ */
+async function onExercise(b: TestBrowser, base: string, chapter: number, fn: (page: Page) => Promise<void>) {
+  const { page, problems } = await b.open(base + exerciseHref(chapter), 1280);
+  try {
+    await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+    await fn(page);
+    assert.deepEqual(problems, [], `exercise ${chapter}: ${problems.join("; ")}`);
+  } finally {
+    await page.close();
+  }
 }
 
 /** The learner's text as the page keeps it in the browser's storage. */
@@ -206,6 +215,13 @@ async function pageSays(page: Page, tmp: string, chapter: number, text: string) 
   await (await page.$("input#open"))!.uploadFile(file);
   await page.waitForFunction((t) => document.getElementById("message")?.textContent?.startsWith(t), {}, "Opened ");
   assert.equal(await storedText(page, chapter), text);
+  const opened = await page.$eval("#message", (e) => e.textContent ?? "");
+  assert.match(opened, /^Opened [\w.]+\. Undo open/, "a file of this exercise is opened with no warning");
+  return await checkNow(page);
+}
+
+/** Presses Check; what the checker said once the check is done. */
+async function checkNow(page: Page): Promise<{ text: string; code: number }> {
   const before = Number(await page.$eval("body", (e) => e.dataset.checked ?? "0"));
   await page.click("#check");
   await page.waitForFunction((n) => Number(document.body.dataset.checked ?? "0") > n, { timeout: 60_000 }, before);
@@ -218,47 +234,67 @@ async function pageSays(page: Page, tmp: string, chapter: number, text: string) 
 /** Each exercise page loads with no problem, and its stub gets the verdicts of `deno task exercise N` on the stub. */
 async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<void> {
   for (const chapter of EXERCISE_PAGES) {
-    const { page, problems } = await openExercise(b, base, chapter);
-    const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
-    assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
-    const next = EXERCISES[chapter].gradients[0].name;
-    assert.ok(flat(said.text).endsWith(`Next: ${next} (${stuckInPage(next)})`), said.text);
-    assert.equal(said.code, 1);
-    // Done start to finish: the chapter's own lines in place of the todos pass.
-    const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
-    assert.equal(solved.code, 0, `exercise ${chapter} solved:\n${solved.text}`);
-    assert.match(solved.text, /(?:are|is) right\. Well done!$/);
-    assert.deepEqual(problems, [], `exercise ${chapter}: ${problems.join("; ")}`);
-    await page.close();
+    await onExercise(b, base, chapter, async (page) => {
+      const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
+      assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
+      const next = EXERCISES[chapter].gradients[0].name;
+      assert.ok(flat(said.text).endsWith(`Next: ${next} (${stuckInPage(next)})`), said.text);
+      assert.equal(said.code, 1);
+      // Done start to finish: the chapter's own lines in place of the todos pass.
+      const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
+      assert.equal(solved.code, 0, `exercise ${chapter} solved:\n${solved.text}`);
+      assert.match(solved.text, /(?:are|is) right\. Well done!$/);
+    });
   }
   const cli = await cliSays(3, EXERCISES[3].stub);
-  const { page } = await openExercise(b, base, 3);
-  assert.equal(asInTerminal((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text, 3), flat(cli.text));
-  await page.close();
+  await onExercise(b, base, 3, async (page) => {
+    assert.equal(asInTerminal((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text, 3), flat(cli.text));
+  });
 }
 
 /** Exercises 3 and 5, right, written with functions and with methods: the CLI's verdicts, all right. */
 async function checkRightAnswers(b: TestBrowser, base: string, tmp: string): Promise<void> {
   for (const [chapter, forms] of [[3, FORMS_3], [5, FORMS_5]] as const) {
-    const { page, problems } = await openExercise(b, base, chapter);
-    for (const [form, lines] of Object.entries(forms)) {
-      const text = answered(chapter, lines);
-      const [inPage, cli] = [await pageSays(page, tmp, chapter, text), await cliSays(chapter, text)];
-      assert.equal(cli.code, 0, `the CLI on exercise ${chapter} with ${form}:\n${cli.text}`);
-      assert.equal(inPage.code, 0, `the page on exercise ${chapter} with ${form}:\n${inPage.text}`);
-      assert.equal(asInTerminal(inPage.text, chapter), flat(cli.text), `exercise ${chapter} with ${form}`);
-      assert.match(inPage.text, /are right\. Well done!$/);
-    }
-    assert.deepEqual(problems, []);
-    await page.close();
+    await onExercise(b, base, chapter, async (page) => {
+      for (const [form, lines] of Object.entries(forms)) {
+        const text = answered(chapter, lines);
+        const [inPage, cli] = [await pageSays(page, tmp, chapter, text), await cliSays(chapter, text)];
+        assert.equal(cli.code, 0, `the CLI on exercise ${chapter} with ${form}:\n${cli.text}`);
+        assert.equal(inPage.code, 0, `the page on exercise ${chapter} with ${form}:\n${inPage.text}`);
+        assert.equal(asInTerminal(inPage.text, chapter), flat(cli.text), `exercise ${chapter} with ${form}`);
+        assert.match(inPage.text, /are right\. Well done!$/);
+      }
+    });
   }
 }
 
-/** Screenshots of an exercise page with a diagnosis, at a laptop's width and a phone's. */
+/** Where the editor and the hints are, and how wide the document is, at the window's width `width`. */
+async function layoutAt(page: Page, width: number) {
+  await page.setViewport({ width, height: 900 });
+  return await page.evaluate(() => {
+    const box = (s: string) => document.querySelector(s)!.getBoundingClientRect().toJSON() as DOMRect;
+    return { editor: box(".editor"), hints: box(".help"), scrollWidth: document.documentElement.scrollWidth };
+  });
+}
+
+/**
+ * Screenshots of an exercise page with a diagnosis, from a phone's width to
+ * a wide screen's; the editor takes the width a laptop gives it (not a
+ * column of prose's 50rem), and beside it on a wide screen go the hints.
+ */
 async function screenshots(page: Page): Promise<void> {
   await Deno.mkdir(SHOTS, { recursive: true });
-  for (const width of [1280, 390]) {
-    await page.setViewport({ width, height: 900 });
+  for (const width of [390, 1000, 1280, 1300, 1920]) {
+    const at = await layoutAt(page, width);
+    assert.equal(at.scrollWidth, width, `at ${width} px the page is ${at.scrollWidth} px wide`);
+    if (width >= 1000 && width < 1440) {
+      assert.ok(at.editor.width >= width - 40, `at ${width} px the editor is ${at.editor.width} px wide`);
+      assert.ok(at.hints.top > at.editor.bottom, `at ${width} px the hints are not under the editor`);
+    }
+    if (width === 1920) {
+      assert.ok(at.editor.width >= 1200, `at 1920 px the editor is ${at.editor.width} px wide`);
+      assert.ok(at.hints.left > at.editor.right && at.hints.top < at.editor.top, "at 1920 px the hints are not beside");
+    }
     await page.$eval("h1", (e) => e.scrollIntoView());
     await page.screenshot({ path: join(SHOTS, `exercise-${width}.png`), fullPage: true });
   }
@@ -290,22 +326,21 @@ async function checkTooltip(page: Page): Promise<void> {
 async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const notes: string[] = [];
   for (const mistake of MISTAKES) {
-    const { page, problems } = await openExercise(b, base, mistake.chapter);
-    const text = mistake.text();
-    const [inPage, cli] = [await pageSays(page, tmp, mistake.chapter, text), await cliSays(mistake.chapter, text)];
-    assert.equal(inPage.code, 1);
-    assert.equal(cli.code, 1);
-    assert.equal(asInTerminal(inPage.text, mistake.chapter), flat(cli.text), mistake.what);
-    assert.match(inPage.text, mistake.said);
-    const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
-    assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
-    if (mistake === MISTAKES[0]) await screenshots(page);
-    if (mistake === MISTAKES.at(-1)) await checkTooltip(page);
-    notes.push(
-      `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
-    );
-    assert.deepEqual(problems, []);
-    await page.close();
+    await onExercise(b, base, mistake.chapter, async (page) => {
+      const text = mistake.text();
+      const [inPage, cli] = [await pageSays(page, tmp, mistake.chapter, text), await cliSays(mistake.chapter, text)];
+      assert.equal(inPage.code, 1);
+      assert.equal(cli.code, 1);
+      assert.equal(asInTerminal(inPage.text, mistake.chapter), flat(cli.text), mistake.what);
+      assert.match(inPage.text, mistake.said);
+      const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
+      assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
+      if (mistake === MISTAKES[0]) await screenshots(page);
+      if (mistake === MISTAKES.at(-1)) await checkTooltip(page);
+      notes.push(
+        `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
+      );
+    });
   }
   await Deno.mkdir(SHOTS, { recursive: true });
   await Deno.writeTextFile(join(SHOTS, "exercise-mistakes.txt"), `${notes.join("\n\n")}\n`);
@@ -314,41 +349,40 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
 /** A `while (true)` in gradients() is stopped with the CLI's located message; the page answers meanwhile. */
 async function checkRunaway(b: TestBrowser, base: string, tmp: string): Promise<void> {
   const text = edited(solvedStub(3), [[/\n {2}const dprobs = /, "\n  while (true) {}\n  const dprobs = "]]);
-  const { page, problems } = await openExercise(b, base, 3);
-  const file = join(tmp, EXERCISES[3].file);
-  await Deno.writeTextFile(file, text);
-  await (await page.$("input#open"))!.uploadFile(file);
-  await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Opened "));
-  const started = performance.now();
-  await page.click("#check");
-  await page.waitForFunction(() => document.getElementById("message")?.textContent === "Running your gradients()…");
-  // While the learner's worker spins, the page answers: a hint opens at once.
-  const clicked = performance.now();
-  await page.click('li[data-gradient="dprobs"] button.hint');
-  const answeredMs = performance.now() - clicked;
-  assert.ok(answeredMs < 2000, `the hint took ${answeredMs.toFixed(0)} ms to open during the run`);
-  assert.equal(await page.$eval("body", (e) => e.dataset.state), "checking");
-  assert.match(
-    await page.$eval('li[data-gradient="dprobs"] pre.said', (e) => e.textContent ?? ""),
-    /^1\. dprobs inverts/,
-  );
-  await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
-  const ms = performance.now() - started;
-  const said = await page.$eval("#result", (e) => e.textContent ?? "");
-  const lineOf = (what: string) => text.split("\n").findIndex((l) => l.includes(what)) + 1;
-  assert.ok(
-    flat(said).startsWith(
-      `Your gradients() ran for 5 s without returning, so it was stopped. It was running after line ${
-        lineOf("const dlogprobs = ")
-      } (dlogprobs), before line ${lineOf("const dprobs = ")} (dprobs) of chapters/yours/03_cross_entropy.ts: `,
-    ),
-    said,
-  );
-  assert.ok(ms < 15_000, `stopped after ${ms.toFixed(0)} ms`);
-  const cli = await cliSays(3, text);
-  assert.equal(flat(said), flat(cli.text));
-  assert.deepEqual(problems, []);
-  await page.close();
+  await onExercise(b, base, 3, async (page) => {
+    const file = join(tmp, EXERCISES[3].file);
+    await Deno.writeTextFile(file, text);
+    await (await page.$("input#open"))!.uploadFile(file);
+    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Opened "));
+    const started = performance.now();
+    await page.click("#check");
+    await page.waitForFunction(() => document.getElementById("message")?.textContent === "Running your gradients()…");
+    // While the learner's worker spins, the page answers: a hint opens at once.
+    const clicked = performance.now();
+    await page.click('li[data-gradient="dprobs"] button.hint');
+    const answeredMs = performance.now() - clicked;
+    assert.ok(answeredMs < 2000, `the hint took ${answeredMs.toFixed(0)} ms to open during the run`);
+    assert.equal(await page.$eval("body", (e) => e.dataset.state), "checking");
+    assert.match(
+      await page.$eval('li[data-gradient="dprobs"] pre.said', (e) => e.textContent ?? ""),
+      /^1\. dprobs inverts/,
+    );
+    await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
+    const ms = performance.now() - started;
+    const said = await page.$eval("#result", (e) => e.textContent ?? "");
+    const lineOf = (what: string) => text.split("\n").findIndex((l) => l.includes(what)) + 1;
+    assert.ok(
+      flat(said).startsWith(
+        `Your gradients() ran for 5 s without returning, so it was stopped. It was running after line ${
+          lineOf("const dlogprobs = ")
+        } (dlogprobs), before line ${lineOf("const dprobs = ")} (dprobs) of chapters/yours/03_cross_entropy.ts: `,
+      ),
+      said,
+    );
+    assert.ok(ms < 15_000, `stopped after ${ms.toFixed(0)} ms`);
+    const cli = await cliSays(3, text);
+    assert.equal(flat(said), flat(cli.text));
+  });
 }
 
 /** What a learner's file tries in its worker: the ways out it looks for, and a forged report of "all right". */
@@ -380,17 +414,20 @@ async function checkConfined(b: TestBrowser, base: string, tmp: string): Promise
     "export function gradients({ fwd, batch, n }: ExerciseInput): Record<string, Tensor> {",
     `export function gradients(input: ExerciseInput): Record<string, Tensor> {\n  const { fwd, batch, n } = input;${PROBE}`,
   ]]);
-  const { page, problems } = await openExercise(b, base, 3);
-  const said = await pageSays(page, tmp, 3, text);
-  const lines = said.text.split("\n");
-  assert.equal(lines[0], "reachable: none");
-  assert.equal(lines[1], "input: fwd, params, batch, n"); // exercise 3 starts from the loss: no upstream gradient
-  // The page's Content-Security-Policy holds in the learner's worker: no code from a string, so no import() in one.
-  assert.deepEqual(lines.slice(2, 5), ["new Function: EvalError", "eval: EvalError", "import in a string: EvalError"]);
-  assert.match(said.text, /^0 of 8 done\. Next: dlogprobs/m);
-  assert.equal(said.code, 1);
-  assert.deepEqual(problems, []);
-  await page.close();
+  await onExercise(b, base, 3, async (page) => {
+    const said = await pageSays(page, tmp, 3, text);
+    const lines = said.text.split("\n");
+    assert.equal(lines[0], "reachable: none");
+    assert.equal(lines[1], "input: fwd, params, batch, n"); // exercise 3 starts from the loss: no upstream gradient
+    // The page's Content-Security-Policy holds in the learner's worker: no code from a string, so no import() in one.
+    assert.deepEqual(lines.slice(2, 5), [
+      "new Function: EvalError",
+      "eval: EvalError",
+      "import in a string: EvalError",
+    ]);
+    assert.match(said.text, /^0 of 8 done\. Next: dlogprobs/m);
+    assert.equal(said.code, 1);
+  });
 }
 
 /** An import() of a computed module and import.meta are refused before the file runs, each located. */
@@ -403,18 +440,18 @@ async function checkImportCalls(b: TestBrowser, base: string, tmp: string): Prom
   console.log(import.meta.url);`,
   ]]);
   const line = text.split("\n").findIndex((l) => l.includes("void import(where)")) + 1;
-  const { page, problems } = await openExercise(b, base, 3);
-  const said = await pageSays(page, tmp, 3, text);
-  assert.equal(said.code, 1);
-  assert.match(
-    said.text,
-    /^chapters\/yours\/03_cross_entropy\.ts imports what an exercise file may not, so it was not run:/,
-  );
-  const file = "chapters/yours/03_cross_entropy.ts";
-  assert.ok(flat(said.text).includes(`${file}:${line}:8: import(…) of a computed module is refused:`), said.text);
-  assert.ok(flat(said.text).includes(`${file}:${line + 1}:15: import.meta is refused:`), said.text);
-  assert.deepEqual(problems, []); // nothing was requested from example.com
-  await page.close();
+  await onExercise(b, base, 3, async (page) => {
+    const said = await pageSays(page, tmp, 3, text);
+    assert.equal(said.code, 1);
+    assert.match(
+      said.text,
+      /^chapters\/yours\/03_cross_entropy\.ts imports what an exercise file may not, so it was not run:/,
+    );
+    const file = "chapters/yours/03_cross_entropy.ts";
+    assert.ok(flat(said.text).includes(`${file}:${line}:8: import(…) of a computed module is refused:`), said.text);
+    assert.ok(flat(said.text).includes(`${file}:${line + 1}:15: import.meta is refused:`), said.text);
+    // nothing was requested from example.com
+  });
 }
 
 /** The numbers of a row of the training's loss table: the learner's and the kernels'. */
@@ -430,62 +467,156 @@ function lossRow(text: string, label: string): [number, number] {
  * beside the kernels' run, its losses falling, both curves drawn, names sampled; Stop stops a second run.
  */
 async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise<void> {
-  const { page, problems } = await openExercise(b, base, 9);
-  assert.equal(await page.$eval("#train", (e) => (e as HTMLButtonElement).disabled), true);
-  assert.equal((await pageSays(page, tmp, 9, solvedStub(9))).code, 0);
+  await onExercise(b, base, 9, async (page) => {
+    assert.equal(await page.$eval("#train", (e) => (e as HTMLButtonElement).disabled), false, "Train is disabled");
+    assert.equal((await pageSays(page, tmp, 9, solvedStub(9))).code, 0);
+    await page.evaluate(logStatus);
+    const started = performance.now();
+    await page.click("#train");
+    await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+    // While the learner's worker trains, the page answers: a hint opens at once.
+    const clicked = performance.now();
+    await page.click('li[data-gradient="dh"] button.hint');
+    assert.ok(performance.now() - clicked < 2000, "the page did not answer while training");
+    await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 200_000 });
+    const ms = performance.now() - started;
+    const said = await page.$eval("#train-result", (e) => e.textContent ?? "");
+    assert.equal(await page.$eval("#train-result", (e) => (e as HTMLElement).dataset.code), "0", said);
+    assert.match(
+      await page.$eval("#train-progress", (e) => e.textContent ?? ""),
+      /^step 3,000 of 3,000: loss \d\.\d{4} \(the kernels' \d\.\d{4}\)/,
+    );
+    const [first, last] = [
+      lossRow(said, "loss, mean of the first 100 steps"),
+      lossRow(said, "loss, mean of the last 100 steps"),
+    ];
+    assert.ok(last[0] < first[0] - 0.3, `the losses did not fall: ${first[0]} → ${last[0]}`);
+    const val = lossRow(said, "val loss, batchnorm calibrated");
+    assert.ok(Math.abs(val[0] - val[1]) < 0.05, `val loss ${val[0]}, the kernels' ${val[1]}`);
+    const names = said.slice(said.indexOf("\nyours ") + 1).split("\n").slice(1, 21).map((l) => l.trim().split(/\s+/));
+    assert.equal(names.length, 20);
+    assert.ok(names.every((n) => n.length === 2 && /^[a-z]+$/.test(n[0])), said);
+    assert.match(flat(said), /Your backward pass trained the network as well as the kernels do: 3,000 steps in/);
+    assert.equal(await page.$$eval("#train-chart polyline", (l) => l.length), 2);
+    // The status line said what was happening, the seconds after the last step included.
+    const seen = await statusSeen(page);
+    for (
+      const phase of [
+        "The kernels' run first: the curve yours is compared with…",
+        "Training with your gradients()…",
+        "Calibrating batchnorm and evaluating both networks, then sampling names…",
+      ]
+    ) assert.ok(seen.includes(phase), `the status line never said "${phase}": ${JSON.stringify(seen)}`);
+    assert.match(seen.at(-1)!, /^Trained in \d+\.\d s: your backward pass trains the network\.$/);
+    await Deno.mkdir(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, "exercise-9-trained.png"), fullPage: true });
+    await Deno.writeTextFile(join(SHOTS, "exercise-9-training.txt"), `in ${(ms / 1000).toFixed(1)} s:\n${said}\n`);
+    // Stop: a second run, stopped once the learner's training has started.
+    await page.click("#train");
+    await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+    await page.click("#stop-training");
+    await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 30_000 });
+    assert.match(
+      await page.$eval("#train-result", (e) => e.textContent ?? ""),
+      /^You stopped the training after step \d+ of 3,000\.$/,
+    );
+    assert.equal(await page.$eval("#check", (e) => (e as HTMLButtonElement).disabled), false);
+    await checkTrainAfterReload(page, tmp);
+  });
+}
+
+/**
+ * After a reload, Train works on the saved file with no Check pressed: it
+ * checks the file first, says so, and trains; a file with a wrong gradient
+ * is checked and not trained. The editor keeps the learner's text throughout.
+ */
+async function checkTrainAfterReload(page: Page, tmp: string): Promise<void> {
+  await page.reload({ waitUntil: "networkidle0" });
+  await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+  assert.equal(await storedText(page, 9), solvedStub(9));
   await page.evaluate(logStatus);
-  const started = performance.now();
   await page.click("#train");
-  await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
-  // While the learner's worker trains, the page answers: a hint opens at once.
-  const clicked = performance.now();
-  await page.click('li[data-gradient="dh"] button.hint');
-  assert.ok(performance.now() - clicked < 2000, "the page did not answer while training");
-  await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 200_000 });
-  const ms = performance.now() - started;
-  const said = await page.$eval("#train-result", (e) => e.textContent ?? "");
-  assert.equal(await page.$eval("#train-result", (e) => (e as HTMLElement).dataset.code), "0", said);
-  assert.match(
-    await page.$eval("#train-progress", (e) => e.textContent ?? ""),
-    /^step 3,000 of 3,000: loss \d\.\d{4} \(the kernels' \d\.\d{4}\)/,
-  );
-  const [first, last] = [
-    lossRow(said, "loss, mean of the first 100 steps"),
-    lossRow(said, "loss, mean of the last 100 steps"),
-  ];
-  assert.ok(last[0] < first[0] - 0.3, `the losses did not fall: ${first[0]} → ${last[0]}`);
-  const val = lossRow(said, "val loss, batchnorm calibrated");
-  assert.ok(Math.abs(val[0] - val[1]) < 0.05, `val loss ${val[0]}, the kernels' ${val[1]}`);
-  const names = said.slice(said.indexOf("\nyours ") + 1).split("\n").slice(1, 21).map((l) => l.trim().split(/\s+/));
-  assert.equal(names.length, 20);
-  assert.ok(names.every((n) => n.length === 2 && /^[a-z]+$/.test(n[0])), said);
-  assert.match(flat(said), /Your backward pass trained the network as well as the kernels do: 3,000 steps in/);
-  assert.equal(await page.$$eval("#train-chart polyline", (l) => l.length), 2);
-  // The status line said what was happening, the seconds after the last step included.
+  await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""), {
+    timeout: 60_000,
+  });
   const seen = await statusSeen(page);
-  for (
-    const phase of [
-      "The kernels' run first: the curve yours is compared with…",
-      "Training with your gradients()…",
-      "Calibrating batchnorm and evaluating both networks, then sampling names…",
-    ]
-  ) assert.ok(seen.includes(phase), `the status line never said "${phase}": ${JSON.stringify(seen)}`);
-  assert.match(seen.at(-1)!, /^Trained in \d+\.\d s: your backward pass trains the network\.$/);
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, "exercise-9-trained.png"), fullPage: true });
-  await Deno.writeTextFile(join(SHOTS, "exercise-9-training.txt"), `in ${(ms / 1000).toFixed(1)} s:\n${said}\n`);
-  // Stop: a second run, stopped once the learner's training has started.
-  await page.click("#train");
-  await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+  const first = "Checking your file first (Train trains only with a file whose gradients are all right)…";
+  assert.ok(seen.includes(first), `the status line never said "${first}": ${JSON.stringify(seen)}`);
+  assert.equal(await page.$eval("#result", (e) => (e as HTMLElement).dataset.code), "0");
   await page.click("#stop-training");
   await page.waitForFunction(() => document.body.dataset.state === "trained", { timeout: 30_000 });
+  // A wrong gradient: Train checks, says why it did not train, and the checker's verdicts show.
+  const wrong = MISTAKES.find((m) => m.chapter === 9)!.text();
+  const file = join(tmp, EXERCISES[9].file);
+  await Deno.writeTextFile(file, wrong);
+  await (await page.$("input#open"))!.uploadFile(file);
+  await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Opened "));
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
   assert.match(
-    await page.$eval("#train-result", (e) => e.textContent ?? ""),
-    /^You stopped the training after step \d+ of 3,000\.$/,
+    await page.$eval("#message", (e) => e.textContent ?? ""),
+    /^Checked in \d+\.\d s: not trained, as not every gradient is right yet \(see What the checker says\)\.$/,
   );
-  assert.equal(await page.$eval("#check", (e) => (e as HTMLButtonElement).disabled), false);
-  assert.deepEqual(problems, []);
-  await page.close();
+  assert.equal(await page.$eval("#result", (e) => (e as HTMLElement).dataset.code), "1");
+  assert.equal(await storedText(page, 9), wrong);
+}
+
+/** Opens exercise `from`'s solved file in exercise `to`'s page (through Open); the status line then. */
+async function openOther(page: Page, tmp: string, from: number): Promise<{ message: string; tone: string }> {
+  const file = join(tmp, EXERCISES[from].file);
+  await Deno.writeTextFile(file, solvedStub(from));
+  await (await page.$("input#open"))!.uploadFile(file);
+  await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Opened "));
+  return await page.$eval(
+    "#message",
+    (e) => ({ message: e.textContent ?? "", tone: (e as HTMLElement).dataset.tone! }),
+  );
+}
+
+/** The line the page says of exercise `from`'s file opened in exercise `to`'s page, from the shared module. */
+function otherLine(from: number, to: number): string {
+  const exercises = EXERCISE_PAGES.map((c) => ({ ...EXERCISES[c], names: EXERCISES[c].gradients.map((g) => g.name) }));
+  const off = fitLine(fileFit(solvedStub(from), to, exercises), to);
+  return `Opened ${EXERCISES[from].file}, but ${off}. Undo open brings back what was here, until you edit.`;
+}
+
+/**
+ * A file of another exercise, opened: the page says in one line which
+ * exercise it seems to be for and what it defines that this one does not
+ * ask for, or lacks; Undo open brings the learner's text back; its check is
+ * the CLI's for the same file.
+ */
+async function checkOtherFile(b: TestBrowser, base: string, tmp: string): Promise<void> {
+  await onExercise(b, base, 8, async (page) => {
+    const mine = solvedStub(8).replace("\n  return { dhprebn };", "\n  // mine\n  return { dhprebn };");
+    await pageSays(page, tmp, 8, mine);
+    const said = await openOther(page, tmp, 5);
+    assert.deepEqual(said, { message: otherLine(5, 8), tone: "warning" });
+    assert.match(
+      said.message,
+      /^Opened 05_batchnorm\.ts, but it seems to be exercise 5's file \([^)]+\), not exercise 8's:/,
+    );
+    assert.match(said.message, /: it defines dbngain, dbnbias, [^:]*, which exercise 8 does not ask for\. Undo open /);
+    assert.equal(await storedText(page, 8), solvedStub(5));
+    assert.deepEqual(await undoState(page), { message: said.message, undo: "Undo open" });
+    await page.click("#undo-reset");
+    assert.equal(await storedText(page, 8), mine, "Undo open did not bring the learner's text back");
+    assert.equal(await page.$eval("#message", (e) => (e as HTMLElement).dataset.tone), "");
+    // Checked, exercise 5's file as exercise 8's: what deno task exercise 8 says of it (its one gradient is right).
+    await openOther(page, tmp, 5);
+    const [checked, cli] = [await checkNow(page), await cliSays(8, solvedStub(5))];
+    assert.deepEqual([checked.code, cli.code], [0, 0]);
+    assert.equal(asInTerminal(checked.text, 8), flat(cli.text));
+  });
+  // The other way round: exercise 8's file in exercise 5's page lacks most of what exercise 5 asks for.
+  await onExercise(b, base, 5, async (page) => {
+    const lacks = await openOther(page, tmp, 8);
+    assert.deepEqual(lacks, { message: otherLine(8, 5), tone: "warning" });
+    assert.match(lacks.message, /not exercise 5's: it lacks dbngain, dbnbias, [^:]*, which exercise 5 asks for\./);
+    const [checked, cli] = [await checkNow(page), await cliSays(5, solvedStub(8))];
+    assert.deepEqual([checked.code, cli.code], [1, 1]);
+    assert.equal(asInTerminal(checked.text, 5), flat(cli.text));
+  });
 }
 
 /** Waits until a file exists and its size stops changing (a download being written). */
@@ -604,31 +735,74 @@ async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
 
 /** Code typed into the editor survives a reload; Reset keeps it for Undo; the download passes the CLI. */
 async function checkKeeping(b: TestBrowser, base: string, tmp: string): Promise<void> {
-  const { page, problems } = await openExercise(b, base, 3);
-  await pageSays(page, tmp, 3, answered(3, FORMS_3.methods));
-  await page.click(".cm-content");
-  await page.keyboard.down("Control");
-  await page.keyboard.press("End");
-  await page.keyboard.up("Control");
-  await page.keyboard.type("\n// typed in the page");
-  const typed = (await storedText(page, 3))!;
-  assert.ok(typed.endsWith("\n// typed in the page"), `the stored text ends ${JSON.stringify(typed.slice(-40))}`);
-  await page.reload({ waitUntil: "networkidle0" });
-  await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
-  // What the editor holds after the reload, as Download gives it: the typed text.
-  const downloads = join(tmp, "downloads");
-  await Deno.mkdir(downloads, { recursive: true });
-  const cdp = await page.createCDPSession();
-  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
-  await page.click("#download");
-  const downloaded = await settledFile(join(downloads, EXERCISES[3].file));
-  assert.equal(downloaded, typed);
-  await checkUndo(page, typed);
-  const cli = await cliSays(3, downloaded);
-  assert.equal(cli.code, 0, cli.text);
-  assert.deepEqual(problems, []);
-  await page.close();
+  await onExercise(b, base, 3, async (page) => {
+    await pageSays(page, tmp, 3, answered(3, FORMS_3.methods));
+    await page.click(".cm-content");
+    await page.keyboard.down("Control");
+    await page.keyboard.press("End");
+    await page.keyboard.up("Control");
+    await page.keyboard.type("\n// typed in the page");
+    const typed = (await storedText(page, 3))!;
+    assert.ok(typed.endsWith("\n// typed in the page"), `the stored text ends ${JSON.stringify(typed.slice(-40))}`);
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForFunction(() => document.body.dataset.state === "ready", { timeout: 120_000 });
+    // What the editor holds after the reload, as Download gives it: the typed text.
+    const downloads = join(tmp, "downloads");
+    await Deno.mkdir(downloads, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+    await page.click("#download");
+    const downloaded = await settledFile(join(downloads, EXERCISES[3].file));
+    assert.equal(downloaded, typed);
+    await checkUndo(page, typed);
+    const cli = await cliSays(3, downloaded);
+    assert.equal(cli.code, 0, cli.text);
+  });
 }
+
+/** The steps of the test, in order: what each asserts, and what does it (in a browser, on the site at `base`). */
+const STEPS: [string, (b: TestBrowser, base: string, tmp: string) => Promise<void>][] = [
+  [
+    "every exercise page loads cleanly, checks its stub as the CLI does, and passes the chapter's solution",
+    checkStubs,
+  ],
+  [
+    "exercises 3 and 5, right with functions and with methods, get the CLI's verdicts",
+    checkRightAnswers,
+  ],
+  [
+    "three planted mistakes each get the CLI's diagnosis, and a type error its message",
+    checkMistakes,
+  ],
+  [
+    "a while (true) is stopped with the CLI's located message, and the page answers meanwhile",
+    checkRunaway,
+  ],
+  [
+    "the learner's worker has no way out and only the exercise's input; a report it forges is ignored",
+    checkConfined,
+  ],
+  [
+    "an import() of a computed module and import.meta are refused before running, each located",
+    checkImportCalls,
+  ],
+  [
+    "exercise 9: the chapters' solution trains 3,000 steps in the page beside the kernels', and Stop stops it",
+    checkTraining,
+  ],
+  [
+    "a file of another exercise, opened, is named in one line with what it adds or lacks; Undo open; the CLI's check",
+    checkOtherFile,
+  ],
+  [
+    "a first visit: the status line says what loads, the editor opens on the first todo, hints and solution show",
+    checkFirstVisit,
+  ],
+  [
+    "typed code survives a reload, Reset can be undone once, until an edit; the download passes the CLI",
+    checkKeeping,
+  ],
+];
 
 Deno.test({
   name: notPermitted
@@ -636,63 +810,18 @@ Deno.test({
     : "the exercise pages check in headless Chromium as deno task exercise does",
   ignore: notPermitted !== undefined,
   async fn(t) {
-    const out = await Deno.makeTempDir({ prefix: "site-exercises-" });
-    const tmp = await Deno.makeTempDir({ prefix: "site-exercise-files-" });
-    const server = serveSite(out, 0);
-    const base = `http://127.0.0.1:${server.addr.port}/`;
-    let browser: TestBrowser | null = null;
-    try {
+    await withTestSite("site-exercises", async (site) => {
       const exercises = EXERCISE_PAGES.map(exercisePageData);
-      const built = await buildSite({ root: ROOT, out, log: () => {}, exercises });
+      const built = await buildSite({ root: ROOT, out: site.out, log: () => {}, exercises });
       const pages = built.pages.map((p) => p.file).filter((f) => f.startsWith("exercise_"));
       assert.deepEqual(pages, EXERCISE_PAGES.map(exerciseHref));
       const ignore = noBrowser !== undefined;
       const skipped = ignore ? ` (skipped: ${noBrowser})` : "";
-      if (!ignore) browser = await openBrowser(chromium!);
-      const b = browser!;
-      const step = (name: string, fn: () => Promise<void>) => t.step({ name: `${name}${skipped}`, ignore, fn });
-      await step(
-        "every exercise page loads cleanly, checks its stub as the CLI does, and passes the chapter's solution",
-        () => checkStubs(b, base, tmp),
-      );
-      await step(
-        "exercises 3 and 5, right with functions and with methods, get the CLI's verdicts",
-        () => checkRightAnswers(b, base, tmp),
-      );
-      await step(
-        "three planted mistakes each get the CLI's diagnosis, and a type error its message",
-        () => checkMistakes(b, base, tmp),
-      );
-      await step(
-        "a while (true) is stopped with the CLI's located message, and the page answers meanwhile",
-        () => checkRunaway(b, base, tmp),
-      );
-      await step(
-        "the learner's worker has no way out and only the exercise's input; a report it forges is ignored",
-        () => checkConfined(b, base, tmp),
-      );
-      await step(
-        "an import() of a computed module and import.meta are refused before running, each located",
-        () => checkImportCalls(b, base, tmp),
-      );
-      await step(
-        "exercise 9: the chapters' solution trains 3,000 steps in the page beside the kernels', and Stop stops it",
-        () => checkTraining(b, base, tmp),
-      );
-      await step(
-        "a first visit: the status line says what loads, the editor opens on the first todo, hints and solution show",
-        () => checkFirstVisit(b, base),
-      );
-      await step(
-        "typed code survives a reload, Reset can be undone once, until an edit; the download passes the CLI",
-        () => checkKeeping(b, base, tmp),
-      );
-    } finally {
-      await browser?.close();
-      await server.shutdown();
-      await Deno.remove(out, { recursive: true });
-      await Deno.remove(tmp, { recursive: true });
-    }
+      const b = ignore ? undefined : await site.openBrowser(chromium!);
+      for (const [name, fn] of STEPS) {
+        await t.step({ name: `${name}${skipped}`, ignore, fn: () => fn(b!, site.base, site.tmp) });
+      }
+    });
   },
 });
 

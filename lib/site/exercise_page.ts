@@ -80,8 +80,10 @@ function trainingHtml(training: { steps: number; ms: number }): string {
 <p>Once every gradient is right, Train does what <code>deno task exercise 9</code> does next: the kernels train the
 lecture's network for ${training.steps.toLocaleString("en-US")} steps, then your <code>gradients()</code> trains it from
 the same start on the same batches, in a worker of its own that is stopped after ${training.ms / 1000} s. The worker
-sends back the parameters; the page calibrates batchnorm, measures both networks' losses and samples names from each.</p>
-<div class="buttons"><button id="train" type="button" disabled>Train with your gradients()</button>
+sends back the parameters; the page calibrates batchnorm, measures both networks' losses and samples names from each.
+When your file changed since its last check (or the page was reloaded), Train checks it first, and trains only if every
+gradient is right.</p>
+<div class="buttons"><button id="train" type="button">Train with your gradients()</button>
 <button id="stop-training" type="button" class="secondary" disabled>Stop</button></div>
 <p id="train-progress" class="message" role="status" aria-live="polite"></p>
 <div id="train-chart" class="chart"></div>
@@ -111,7 +113,8 @@ export function exercisePage(data: ExercisePageData, checkerBytes: number, prev?
   // The page's copy of the stub says how the page checks, not the terminal's commands.
   const copy = { ...data, stub: pageStub(data.stub, data.training !== undefined) };
   const json = JSON.stringify(copy).replaceAll("<", "\\u003c");
-  const main = `<h1>Exercise ${data.chapter}. ${escapeHtml(data.title)}</h1>
+  const main = `<div class="exercise"><div class="work">
+<h1>Exercise ${data.chapter}. ${escapeHtml(data.title)}</h1>
 <p>Replace each <code>todo(...)</code> with your gradient, then press Check (or Ctrl-Enter, ⌘-Enter on a Mac). The
 checker is the one of <code>deno task exercise ${data.chapter}</code>: it says which gradients are right and, for a
 wrong one, the likely mistake. Your code runs in a worker of its own that has nothing but the exercise's input, and is
@@ -130,7 +133,9 @@ ${TOOLBAR}
 <section aria-labelledby="result-title"><h2 id="result-title">What the checker says</h2>
 <pre id="result" class="result" aria-live="polite">Not checked yet.</pre></section>
 ${data.training ? trainingHtml(data.training) : ""}
+</div>
 ${hintsHtml(data)}
+</div>
 <script type="application/json" id="exercise-data">${json}</script>`;
   return layout({
     title: `Exercise ${data.chapter}`,
@@ -142,5 +147,6 @@ ${hintsHtml(data)}
     next,
     bodyAttributes: `data-checker="js/exercise_check.js" data-chapter="${data.chapter}" data-state="loading"`,
     csp: EXERCISE_CSP,
+    wide: true,
   });
 }

@@ -58,6 +58,8 @@ export interface PageParts {
   bodyAttributes?: string;
   /** The page's Content-Security-Policy, as a `<meta http-equiv>` (none when absent). */
   csp?: string;
+  /** A page to work in (an exercise's editor), given the window's width rather than a column of prose. */
+  wide?: boolean;
 }
 
 /**
@@ -138,7 +140,7 @@ ${[...styles, ...scripts].join("\n")}
 <nav aria-label="Site"><a href="index.html#chapters"${current("chapters")}>Chapters</a> <a href="index.html#exercises"${
     current("exercises")
   }>Exercises</a> <a href="training.html"${current("training")}>Training</a></nav></header>
-<div class="page${toc ? " with-toc" : ""}">
+<div class="page${toc ? " with-toc" : ""}${p.wide ? " wide" : ""}">
 ${toc}
 <main id="content" tabindex="-1">
 ${p.main}

@@ -12,9 +12,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fromFileUrl } from "../paths.ts";
 import type { Page } from "puppeteer-core";
-import { browserGate, openBrowser, type TestBrowser } from "./browser_testing.ts";
+import { browserGate, type TestBrowser, withTestSite } from "./browser_testing.ts";
 import { buildSite } from "./build.ts";
-import { serveSite } from "./serve.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
@@ -238,12 +237,7 @@ Deno.test({
     : "deno task site builds every page, and they work in headless Chromium",
   ignore: notPermitted !== undefined,
   async fn(t) {
-    const out = await Deno.makeTempDir({ prefix: "site-build-" });
-    const tmp = await Deno.makeTempDir({ prefix: "site-files-" });
-    const server = serveSite(out, 0);
-    const base = `http://127.0.0.1:${server.addr.port}/`;
-    let browser: TestBrowser | null = null;
-    try {
+    await withTestSite("site-build", async ({ out, tmp, base, openBrowser }) => {
       const built = await buildSite({ root: ROOT, out, log: () => {} });
       await t.step(
         "the build writes the index, nine chapter pages with their outputs, and the training page",
@@ -251,40 +245,34 @@ Deno.test({
       );
       const ignore = noBrowser !== undefined;
       const skipped = ignore ? ` (skipped: ${noBrowser})` : "";
-      if (!ignore) browser = await openBrowser(chromium!);
-      const b = browser!;
+      const b = ignore ? undefined : await openBrowser(chromium!);
       await t.step({
         name: `every page loads with no console error and no failed request, a chapter under 500 kB${skipped}`,
         ignore,
-        fn: () => checkPages(b, base, built.pages.map((p) => p.file)),
+        fn: () => checkPages(b!, base, built.pages.map((p) => p.file)),
       });
       await t.step({
         name: `chapter 3 run in the page (Ctrl-Enter) prints what deno task chapter 3 prints${skipped}`,
         ignore,
-        fn: () => checkChapterRun(b, base),
+        fn: () => checkChapterRun(b!, base),
       });
       await t.step({
         name:
           `the training page refuses a bad flag, trains 2,000 steps, and deno task sample reads its checkpoint${skipped}`,
         ignore,
-        fn: () => checkTraining(b, base, tmp),
+        fn: () => checkTraining(b!, base, tmp),
       });
       await t.step({
         name: `Stop, then Continue, ends where deno task train ends, with its losses and names${skipped}`,
         ignore,
-        fn: () => checkStopContinue(b, base, tmp),
+        fn: () => checkStopContinue(b!, base, tmp),
       });
       await t.step({
         name:
           `a checkpoint of deno task train opens in the page; a bad file is refused as the command refuses it${skipped}`,
         ignore,
-        fn: () => checkOpen(b, base, tmp),
+        fn: () => checkOpen(b!, base, tmp),
       });
-    } finally {
-      await browser?.close();
-      await server.shutdown();
-      await Deno.remove(out, { recursive: true });
-      await Deno.remove(tmp, { recursive: true });
-    }
+    });
   },
 });

@@ -18,6 +18,7 @@
 import { type ExerciseEditor, makeEditor } from "./exercise_editor.ts";
 import { ExerciseStore } from "./exercise_store.ts";
 import { blobWorker } from "./blob_worker.ts";
+import { fileFit, fitLine } from "../../exercise/file_fit.ts";
 import type { ExercisePageData, FromChecker, ToChecker } from "./exercise_wire.ts";
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -42,6 +43,11 @@ const ui = {
   asked: 0,
   ready: false,
   waiting: false,
+  /** The text of the last check asked for, and the last text that checked right (exercise 9 trains only with it). */
+  checking: "",
+  passed: null as string | null,
+  /** Whether Train asked for the check under way: exercise 9 then trains if it passes. */
+  trainAfterCheck: false,
   /** The timer that counts the seconds of a wait in the status line. */
   ticker: undefined as ReturnType<typeof setInterval> | undefined,
   /** What exercise 9's training is doing, as the status line says it. */
@@ -50,11 +56,12 @@ const ui = {
   progress: "",
 };
 
-/** Says `text` in the status line (ending a wait's count). */
-function say(text: string): void {
+/** Says `text` in the status line (ending a wait's count); a warning stands out. */
+function say(text: string, tone: "warning" | "" = ""): void {
   clearInterval(ui.ticker);
   ui.ticker = undefined;
   ui.message.textContent = text;
+  ui.message.dataset.tone = tone;
 }
 
 /** Says `text` in the status line with the seconds it has lasted, counted until the next thing said. */
@@ -95,27 +102,47 @@ function save(text: string): void {
   }
 }
 
-/** Asks the checker to check the editor's text. */
-function check(): void {
+/** Asks the checker to check the editor's text, saying `saying` meanwhile. */
+function check(saying = "Checking…"): void {
   if (!ui.ready) {
     ui.waiting = true;
     sayWaiting("The checker is still loading (TypeScript and TensorFlow.js); your code is checked once it is ready…");
     return;
   }
-  const ask: ToChecker = { kind: "check", id: ++ui.asked, chapter: ui.data.chapter, text: ui.editor!.text() };
+  ui.checking = ui.editor!.text();
+  const ask: ToChecker = { kind: "check", id: ++ui.asked, chapter: ui.data.chapter, text: ui.checking };
   document.body.dataset.state = "checking";
   ui.check.disabled = true;
-  say("Checking…");
+  if (ui.train) ui.train.disabled = true;
+  say(saying);
   ui.checker!.postMessage(ask);
 }
 
-/** Train: exercise 9's network trained with the learner's gradients(), beside the kernels' run. */
-function train(): void {
+/** Check (or Ctrl-Enter): a check of its own, which a Train pressed before no longer waits for. */
+function checkPressed(): void {
+  if (document.body.dataset.state === "training") return say("Exercise 9 is training: Stop it first to check.");
+  ui.trainAfterCheck = false;
+  check();
+}
+
+/**
+ * Train: with the text that last checked right, at once; otherwise (edited
+ * since, or a reloaded page whose checker has not seen it yet) the check
+ * first, then the training if every gradient is right.
+ */
+function trainOrCheck(): void {
+  if (ui.passed !== null && ui.editor!.text() === ui.passed) return train(ui.passed);
+  ui.trainAfterCheck = true;
+  check("Checking your file first (Train trains only with a file whose gradients are all right)…");
+}
+
+/** Train: exercise 9's network trained with `text` (which checked right), beside the kernels' run. */
+function train(text: string): void {
   const ask: ToChecker = {
     kind: "train",
     id: ++ui.asked,
     chapter: ui.data.chapter,
-    text: ui.editor!.text(),
+    text,
     steps: ui.data.training!.steps,
     ms: ui.data.training!.ms,
   };
@@ -185,15 +212,28 @@ function heard(m: FromChecker): void {
   } else if (m.kind === "status" && m.id === ui.asked) {
     say(m.text);
   } else if (m.kind === "result" && m.id === ui.asked) {
-    ui.result.textContent = m.text;
-    ui.result.dataset.code = String(m.code);
-    document.body.dataset.checked = String(m.id);
-    ui.result.dataset.marks = String(ui.editor!.mark(m.marks));
-    ui.check.disabled = false;
-    if (ui.train) ui.train.disabled = m.code !== 0;
-    document.body.dataset.state = "checked";
-    say(`Checked in ${(m.ms / 1000).toFixed(1)} s${m.code === 0 ? ": all right." : "."}`);
+    heardResult(m);
   }
+}
+
+/** What a check came to: the checker's words and marks; then exercise 9's training, when Train asked for the check. */
+function heardResult(m: FromChecker & { kind: "result" }): void {
+  ui.result.textContent = m.text;
+  ui.result.dataset.code = String(m.code);
+  document.body.dataset.checked = String(m.id);
+  ui.result.dataset.marks = String(ui.editor!.mark(m.marks));
+  ui.check.disabled = false;
+  if (ui.train) ui.train.disabled = false;
+  if (m.code === 0) ui.passed = ui.checking;
+  document.body.dataset.state = "checked";
+  const seconds = (m.ms / 1000).toFixed(1);
+  const thenTrain = ui.trainAfterCheck;
+  ui.trainAfterCheck = false;
+  if (thenTrain && m.code === 0) return train(ui.checking);
+  if (thenTrain) {
+    return say(`Checked in ${seconds} s: not trained, as not every gradient is right yet (see What the checker says).`);
+  }
+  say(`Checked in ${seconds} s${m.code === 0 ? ": all right." : "."}`);
 }
 
 /** Starts the checker's worker. */
@@ -251,7 +291,12 @@ function download(): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Open: a file of the learner's takes the editor's place (the current text is kept for Undo). */
+/**
+ * Open: a file of the learner's takes the editor's place (the current text
+ * is kept for Undo), with a warning when it does not fit this exercise (one
+ * of another exercise, say): what it defines that this exercise does not ask
+ * for, and what it lacks.
+ */
 async function open(): Promise<void> {
   const file = ui.open.files?.[0];
   ui.open.value = "";
@@ -259,7 +304,12 @@ async function open(): Promise<void> {
   if (file.size > 1 << 20) {
     return void say(`${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MB: not an exercise file.`);
   }
-  replaceText(await file.text(), "open", `Opened ${file.name}. Undo open brings back what was here, until you edit.`);
+  const text = await file.text();
+  const chapter = ui.data.chapter;
+  const off = ui.data.exercises ? fitLine(fileFit(text, chapter, ui.data.exercises), chapter) : null;
+  const undo = "Undo open brings back what was here, until you edit.";
+  replaceText(text, "open", off ? `Opened ${file.name}, but ${off}. ${undo}` : `Opened ${file.name}. ${undo}`);
+  if (off) ui.message.dataset.tone = "warning";
 }
 
 /**
@@ -293,7 +343,7 @@ function wireHints(): void {
 
 /** Wires the buttons and the keys. */
 function wireButtons(): void {
-  ui.check.onclick = check;
+  ui.check.onclick = checkPressed;
   ui.reset.onclick = () =>
     ui.editor!.text() === ui.data.stub ? say("This is the stub already: there is nothing to reset.") : replaceText(
       ui.data.stub,
@@ -303,7 +353,7 @@ function wireButtons(): void {
   ui.undo.onclick = undo;
   ui.download.onclick = download;
   if (ui.train && ui.stopTraining) {
-    ui.train.onclick = train;
+    ui.train.onclick = trainOrCheck;
     ui.stopTraining.onclick = () => {
       ui.stopTraining!.disabled = true;
       ui.checker!.postMessage({ kind: "stop" } satisfies ToChecker);
@@ -314,14 +364,14 @@ function wireButtons(): void {
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
       event.preventDefault();
-      check();
+      checkPressed();
     }
   });
 }
 
 function main(): void {
   ui.store = new ExerciseStore(localStorage, ui.data.chapter, ui.data.stub);
-  ui.editor = makeEditor(byId("editor"), ui.store.text(), { onEdit: save, onCheck: check });
+  ui.editor = makeEditor(byId("editor"), ui.store.text(), { onEdit: save, onCheck: checkPressed });
   showUndo();
   ui.editor.showWork(true);
   wireButtons();

@@ -60,11 +60,12 @@ export const WEB_LIMITS: WebLimits = { codeMs: 5000, startupMs: 10_000, outputLi
  *
  * @example
  * ```ts
- * stuckInPage("dprobs"); // "stuck? press Hint beside dprobs in Hints, below"
+ * stuckInPage("dprobs"); // "stuck? press Hint beside dprobs under the heading Hints"
  * ```
  */
 export function stuckInPage(name: string): string {
-  return `stuck? press Hint beside ${name} in Hints, below`;
+  // Under the editor on a narrow screen, beside it on a wide one: the heading is what both have.
+  return `stuck? press Hint beside ${name} under the heading Hints`;
 }
 
 /** What stopped a call before its report. */

@@ -27,7 +27,7 @@ import { Tensor } from "../../tensor.ts";
 import { callOnce, loadFailed } from "../../exercise/runner.ts";
 import { type Commit, floatsOf } from "../../exercise/wire.ts";
 import type { FromRunner, RunRequest } from "./exercise_wire.ts";
-import { captureConsole, giveUp, loadProgram } from "./exercise_sandbox.ts";
+import { captureConsole, giveUp, loadProgram, onOneRequest } from "./exercise_sandbox.ts";
 
 /** One call of the learner's gradients() (lib/exercise/runner.ts), reported through `send`. */
 async function run(request: RunRequest, send: (message: FromRunner) => void): Promise<void> {
@@ -52,19 +52,7 @@ async function run(request: RunRequest, send: (message: FromRunner) => void): Pr
   send({ kind: "report", report });
 }
 
-/** Waits for the one request, then runs it; every message carries the request's number. */
-function listen(): void {
-  const scope = globalThis as unknown as {
-    postMessage(message: FromRunner & { nonce: string }): void;
-    onmessage: ((event: MessageEvent<RunRequest>) => void) | null;
-  };
-  const post = scope.postMessage.bind(scope);
-  scope.onmessage = (event: MessageEvent<RunRequest>) => {
-    scope.onmessage = null;
-    const request = event.data;
-    const send = (message: FromRunner) => post({ ...message, nonce: request.nonce });
-    run(request, send).catch((error) => send({ kind: "report", report: loadFailed(error) }));
-  };
-}
-
-listen();
+// The one request: the call is run, and every message carries the request's number.
+onOneRequest<RunRequest, FromRunner>((request, send) => {
+  run(request, send).catch((error) => send({ kind: "report", report: loadFailed(error) }));
+});

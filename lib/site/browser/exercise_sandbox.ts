@@ -120,3 +120,29 @@ export function giveUp(global: Record<string, unknown>): void {
   }
   for (const name of REMOVED) Object.defineProperty(global, name, { value: undefined, configurable: false });
 }
+
+/**
+ * Waits for the one request a learner's worker is given, then hands it to
+ * `handle` with a `send` that stamps every message with the request's
+ * nonce (a number the learner's code never sees); later messages are not
+ * heard. `postMessage` is held before the learner's module can replace it.
+ *
+ * @example
+ * ```ts ignore
+ * onOneRequest<RunRequest, FromRunner>((request, send) => void run(request, send));
+ * ```
+ */
+export function onOneRequest<Request extends { nonce: string }, Out extends object>(
+  handle: (request: Request, send: (message: Out) => void) => void,
+): void {
+  const scope = globalThis as unknown as {
+    postMessage(message: Out & { nonce: string }): void;
+    onmessage: ((event: MessageEvent<Request>) => void) | null;
+  };
+  const post = scope.postMessage.bind(scope);
+  scope.onmessage = (event: MessageEvent<Request>) => {
+    scope.onmessage = null;
+    const request = event.data;
+    handle(request, (message) => post({ ...message, nonce: request.nonce }));
+  };
+}

@@ -28,7 +28,7 @@ import { describeThrown } from "../../exercise/hooks.ts";
 import type { ForwardPass } from "../../exercise/training_loop.ts";
 import { trainLoaded } from "../../exercise/train_runner.ts";
 import type { TrainEnd, TrainHeader, TrainProgress } from "../../exercise/training_wire.ts";
-import { captureConsole, giveUp, loadProgram } from "./exercise_sandbox.ts";
+import { captureConsole, giveUp, loadProgram, onOneRequest } from "./exercise_sandbox.ts";
 import type { RunRequest } from "./exercise_wire.ts";
 
 /**
@@ -81,15 +81,7 @@ function train(request: TrainRequest, forward: ForwardPass, send: (m: FromTrainR
  * ```
  */
 export function serveTraining(forward: ForwardPass): void {
-  const scope = globalThis as unknown as {
-    postMessage(message: FromTrainRun & { nonce: string }): void;
-    onmessage: ((event: MessageEvent<TrainRequest>) => void) | null;
-  };
-  const post = scope.postMessage.bind(scope);
-  scope.onmessage = (event: MessageEvent<TrainRequest>) => {
-    scope.onmessage = null;
-    const request = event.data;
-    const send = (message: FromTrainRun) => post({ ...message, nonce: request.nonce });
+  onOneRequest<TrainRequest, FromTrainRun>((request, send) => {
     captureConsole((text) => send({ kind: "out", text }));
     giveUp(globalThis as unknown as Record<string, unknown>);
     train(request, forward, send).then(
@@ -100,5 +92,5 @@ export function serveTraining(forward: ForwardPass): void {
           body: { ended: "stopped", step: 0, why: "the training failed", threw: describeThrown(error) },
         }),
     );
-  };
+  });
 }

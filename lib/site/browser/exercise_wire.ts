@@ -14,6 +14,7 @@
  */
 
 import type { CallReport, Commit, Header } from "../../exercise/wire.ts";
+import type { ExerciseNames } from "../../exercise/file_fit.ts";
 
 /**
  * The page to the checker's worker: check this text as exercise `chapter`'s
@@ -97,4 +98,6 @@ export interface ExercisePageData {
   apiCard: string;
   /** Exercise 9: its training's steps and time limit, the CLI's `trainSteps` and `trainMs`. */
   training?: { steps: number; ms: number };
+  /** Every exercise of the site and its gradients, to tell an opened file of another exercise (set by the build). */
+  exercises?: ExerciseNames[];
 }
