@@ -82,13 +82,16 @@ export function typeCheckCell(spec: ExerciseSpec, name: string, source: string):
   if (stderr === undefined) return undefined;
   const moduleLines = cell.code.split("\n");
   const errors = parseDenoErrors(stderr).type.filter((e) => e.url.startsWith("data:"));
-  const said = explainErrors(errors.map((e) => ({
-    code: e.code,
-    message: e.message,
-    sourceLine: moduleLines[e.line - 1] ?? "",
-    line: e.line,
-    column: e.column,
-  })));
+  const said = explainErrors(
+    errors.map((e) => ({
+      code: e.code,
+      message: e.message,
+      sourceLine: moduleLines[e.line - 1] ?? "",
+      line: e.line,
+      column: e.column,
+    })),
+    moduleLines,
+  );
   return said.filter(({ rule }) => rule !== "unknown name").flatMap(({ error, text }) => {
     const at = placeInCell(cell, error.line!, error.column);
     return at ? [{ text, ...at, sourceLine: cell.source[at.line - 1] }] : [];

@@ -81,7 +81,9 @@ function typeErrorsOf(errors: Located[], shown: string, lines: string[], place: 
     line: at!.line,
     column: at!.column,
   }));
-  const located = explainErrors(inFile).map(({ error, text }) => locate(shown, lines, error.line!, error.column, text));
+  const located = explainErrors(inFile, lines).map(({ error, text }) =>
+    locate(shown, lines, error.line!, error.column, text)
+  );
   if (mine.some((x) => !x.at)) {
     located.push(`${shown}: it must export a function gradients(input), as the stub does`);
   }

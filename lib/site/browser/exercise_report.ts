@@ -148,7 +148,7 @@ export function marksIn(text: string, shown: string): EditorMark[] {
 /** The text of a check's findings (before the marks are read from it), and its exit code. */
 function textOf(found: Found, shown: string, lines: string[]): { text: string; code: number } {
   if ("types" in found) {
-    const located = explainErrors(found.types).map(({ error, text }) =>
+    const located = explainErrors(found.types, lines).map(({ error, text }) =>
       locate(shown, lines, error.line!, error.column, text)
     );
     return { text: typeErrorsText(located, shown), code: 1 };
