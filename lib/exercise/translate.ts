@@ -8,7 +8,9 @@
  * another one explains (`keepdim=True` also makes `Cannot find name 'True'`,
  * `a @ b` the parser's "Declaration expected.") is left out. Each rule reads
  * the statement its error is in (statements.ts), and arithmetic on tensors
- * is written whole with calls, in PyTorch's precedence (infix.ts).
+ * is written whole with calls, in PyTorch's precedence (infix.ts); the
+ * lecture's snake_case names, keyword arguments and the Python the parser
+ * rejects are read by python.ts.
  *
  * No `Deno` API: a browser page can use it too.
  *
