@@ -8,7 +8,9 @@
  * another one explains (`keepdim=True` also makes `Cannot find name 'True'`,
  * `a @ b` the parser's "Declaration expected.") is left out. Each rule reads
  * the statement its error is in (statements.ts), and arithmetic on tensors
- * is written whole with calls, in PyTorch's precedence (infix.ts).
+ * is written whole with calls, in PyTorch's precedence (infix.ts); the
+ * lecture's snake_case names, keyword arguments and the Python the parser
+ * rejects are read by python.ts.
  *
  * No `Deno` API: a browser page can use it too.
  *
@@ -24,6 +26,7 @@
 import { pytorchName } from "./pytorch.ts";
 import { expressionStart, type Facts, noFacts, type TensorOp, translateArithmetic } from "./infix.ts";
 import { statementAt, statementOf, statementSpans } from "./statements.ts";
+import { camelCase, explainPythonSyntax, fileNameFor, positional, renamed } from "./python.ts";
 
 /** One error of a learner's file, with the line it is on. */
 export interface SourceError {
@@ -46,9 +49,10 @@ export interface Translation {
   /**
    * What to say about `error`, or undefined when it is not this habit;
    * `error.sourceLine` holds only the statement the error is in (the
-   * others blanked), and `all` is every error of the file.
+   * others blanked), `all` is every error of the file and `lines` its
+   * lines, when they are known.
    */
-  explain(error: SourceError, all?: readonly SourceError[]): string | undefined;
+  explain(error: SourceError, all?: readonly SourceError[], lines?: readonly string[]): string | undefined;
   /** Translations that say it better when they fire on the same line: this one is then left out. */
   yieldsTo?: string[];
   /** Translations whose error, anywhere in the file, is the cause of this one: it is then left out. */
@@ -143,8 +147,28 @@ function factsFor(error: SourceError, all: readonly SourceError[]): Facts {
 const listed = (items: string[], and = "and") =>
   items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`;
 
+/**
+ * What to say of an expression's operators on tensors, and the expression
+ * written with calls (`code`), its keyword arguments passed by position and
+ * the lecture's snake_case names as `lines` has them.
+ */
+function arithmeticText(written: string, ops: TensorOp[], lines: readonly string[] = []): string {
+  const { code, keywords } = positional(renamed(written, lines));
+  const text = operatorText(
+    code,
+    ops.map((o) => ({ ...o, asFunction: positional(renamed(o.asFunction, lines)).code })),
+  );
+  return keywords.length === 0 ? text : `${text} (${noKeywords(keywords)})`;
+}
+
+/** That `keywords` go by position, as said when an expression is written without them. */
+const noKeywords = (keywords: string[]) =>
+  `TypeScript has no keyword arguments: ${listed(keywords.map((k) => `${k}=`))} ${
+    keywords.length === 1 ? "goes" : "go"
+  } by position`;
+
 /** What to say of an expression's operators on tensors, and the expression written with calls (`code`). */
-function arithmeticText(code: string, ops: TensorOp[]): string {
+function operatorText(code: string, ops: TensorOp[]): string {
   if (ops.length === 1) {
     const [{ op, asFunction }] = ops;
     const or = asFunction === code ? "" : ` or ${asFunction}`;
@@ -166,9 +190,14 @@ function arithmeticText(code: string, ops: TensorOp[]): string {
  * written with calls, PyTorch's precedence kept; or, when it cannot be read
  * whole, the operation at the column, and both ways to call it.
  */
-function explainOperation(error: SourceError, all: readonly SourceError[], aMayBeNumber: boolean) {
+function explainOperation(
+  error: SourceError,
+  all: readonly SourceError[],
+  aMayBeNumber: boolean,
+  lines: readonly string[] = [],
+) {
   const whole = translateArithmetic(error.sourceLine, error.column, factsFor(error, all));
-  if (whole) return arithmeticText(whole.code, whole.ops);
+  if (whole) return arithmeticText(whole.code, whole.ops, lines);
   const { message, sourceLine, column } = error;
   const at = operationAt(sourceLine, column);
   const op = at?.op ?? message.match(/Operator '([-+*/])'/)?.[1] ?? "";
@@ -185,8 +214,8 @@ function explainOperation(error: SourceError, all: readonly SourceError[], aMayB
 /** `a * b`, `h ** 2`, `a + b * c` on tensors: the left-hand operand (or both) is not a number. */
 const arithmetic: Translation = {
   name: "arithmetic operator",
-  explain: (error, all = []) =>
-    ["TS2362", "TS2365"].includes(error.code) ? explainOperation(error, all, false) : undefined,
+  explain: (error, all = [], lines = []) =>
+    ["TS2362", "TS2365"].includes(error.code) ? explainOperation(error, all, false, lines) : undefined,
 };
 
 /**
@@ -198,7 +227,8 @@ const arithmetic: Translation = {
 const arithmeticRight: Translation = {
   name: "arithmetic operator, right-hand side",
   yieldsTo: ["arithmetic operator"],
-  explain: (error, all = []) => error.code === "TS2363" ? explainOperation(error, all, true) : undefined,
+  explain: (error, all = [], lines = []) =>
+    error.code === "TS2363" ? explainOperation(error, all, true, lines) : undefined,
 };
 
 /** Reassigning a const. */
@@ -396,6 +426,20 @@ function asMethod(call: string | undefined): string | undefined {
   return `${first}.${m[2]}(${rest.join(", ")})`;
 }
 
+/**
+ * A function of this project called with the learner's `args` (`(Yb, 27)`),
+ * when it takes what PyTorch's does, in order: `here` names its parameters
+ * (`oneHot(Yb, numClasses)`), one for each argument; or, for `zeros(x.shape)`,
+ * the shape of the learner's one argument.
+ */
+function withArguments(here: string, args: string): string | undefined {
+  const like = here.match(/^([\w$]+)\(x\.shape\)$/);
+  if (like && args !== "()") return /^\([\w$.]+\)$/.test(args) ? `${like[1]}(${args.slice(1, -1)}.shape)` : undefined;
+  const m = args.startsWith("((") ? null : here.match(/^([\w$]+)\(([\w$]+(?:, [\w$]+)*)\)$/);
+  const count = args === "()" ? m?.[2].split(",").length : splitTopLevel(args.slice(1, -1)).length;
+  return m && m[2].split(",").length === count ? `${m[1]}${args}` : undefined;
+}
+
 /** `keepdim=True`, `dim=1`: keyword arguments. */
 const keywordArgument: Translation = {
   name: "keyword argument",
@@ -435,10 +479,13 @@ const pytorchModule: Translation = {
     const here = pytorchName(module === "nn" ? "F" : module, name);
     const whole = `${module}.${name}`;
     const args = error.sourceLine.slice(error.column - 1).match(new RegExp(`^${whole.replace(".", "\\.")}(${PARENS})`));
-    const written = args && !/[=]/.test(args[1]) ? asMethod(`${whole}${args[1]}`) : undefined;
+    const call = args ? positional(`${whole}${args[1]}`) : undefined;
+    const written = call && here && (withArguments(here, call.code.slice(whole.length)) ?? asMethod(call.code));
     const so = written && written !== `${whole}${args![1]}` ? `, so write ${written}` : "";
+    const keywords = call?.keywords.length ? ` (${noKeywords(call.keywords)})` : "";
+    const named = so && withArguments(here!, "()") && !here!.includes(".") ? here!.replace(/\(.*/, "") : here;
     return here
-      ? `${whole} is PyTorch's: here it is ${here}${so} (the API card lists every operation)`
+      ? `${whole} is PyTorch's: here it is ${named}${so}${keywords} (the API card lists every operation)`
       : `${whole} is PyTorch's; this project's operations are lib/tensor.ts's, imported at the top of your file: the API card lists them, with the lecture's habits translated`;
   },
 };
@@ -511,12 +558,30 @@ const UNARY_MINUS = "A unary minus on a Tensor makes a number.";
 const unaryMinus: Translation = {
   name: "unary minus",
   followsFrom: ["arithmetic operator", "arithmetic operator, right-hand side"],
-  explain(error) {
+  explain(error, _all, lines) {
     if (error.code !== "" || error.message !== UNARY_MINUS) return undefined;
     const whole = translateArithmetic(error.sourceLine, error.column, noFacts());
-    return whole && arithmeticText(whole.code, whole.ops);
+    return whole && arithmeticText(whole.code, whole.ops, lines);
   },
 };
+
+/**
+ * Where the minus is of a bracketed negation whose method is called at
+ * `column` (`(-dnormLogits).sum(1)`), as a 0-based index, or undefined.
+ */
+function negatedBracket(line: string, column: number): number | undefined {
+  const close = line.slice(0, column - 1).match(/\)\s*\.\s*$/);
+  if (!close) return undefined;
+  let depth = 0;
+  for (let i = close.index!; i >= 0; i--) {
+    if (line[i] === ")") depth++;
+    else if (line[i] === "(" && --depth === 0) {
+      const minus = line.slice(i + 1).match(/^\s*-(?!-)/);
+      return minus ? i + minus[0].length : undefined;
+    }
+  }
+  return undefined;
+}
 
 /** The name whose value `error` says is a number: the one at its column, or before the `.` of a method it names. */
 function numberName(error: SourceError, rule: Translation): string | undefined {
@@ -533,6 +598,8 @@ function numberName(error: SourceError, rule: Translation): string | undefined {
  */
 function whereNegated(error: SourceError, rule: Translation, lines: readonly string[]): SourceError | undefined {
   if (error.sourceLine[error.column - 1] === "-") return { ...error, code: "", message: UNARY_MINUS };
+  const minus = rule === numberMember ? negatedBracket(error.sourceLine, error.column) : undefined;
+  if (minus !== undefined) return { ...error, code: "", message: UNARY_MINUS, column: minus + 1 };
   const name = numberName(error, rule);
   if (!name || error.line === undefined) return undefined;
   const assigns = new RegExp(`^\\s*(?:(?:const|let|var)\\s+)?${name.replace(/\$/g, "\\$")}\\s*(?::[^=]+)?=(?![=>])`);
@@ -549,15 +616,65 @@ function whereNegated(error: SourceError, rule: Translation, lines: readonly str
   return undefined;
 }
 
-/** A name not defined (after the PyTorch names above). */
+/** The lines of the file `error` is in: `lines` when known, else the lines of its errors. */
+const linesOf = (error: SourceError, all: readonly SourceError[], lines?: readonly string[]) =>
+  lines ?? [error, ...all].map((e) => e.sourceLine);
+
+/** Whether `error`'s missing name starts its statement, assigned to (`dprobs = …`, `dcounts += …`). */
+function assignedAt(error: SourceError): boolean {
+  const name = missingName(error);
+  const statement = error.sourceLine.slice(statementAt(error.sourceLine, error.column).start);
+  const start = statement.length - statement.trimStart().length;
+  return !!name && error.column - 1 === statementAt(error.sourceLine, error.column).start + start &&
+    new RegExp(`^${name.replace(/\$/g, "\\$")}\\s*(?:\\*\\*|[-+*/])?=(?![=>])`).test(statement.trimStart());
+}
+
+/**
+ * `dlogprobs = torch.zeros_like(logprobs)`: Python assigns a name it never
+ * declared. Said at the name's first assignment; its later uses are then
+ * follow-ons ({@linkcode explainErrors} leaves them out). A lecture's
+ * snake_case name is said as the file's camelCase one.
+ */
+const undeclaredAssignment: Translation = {
+  name: "assigned without declaring",
+  explain(error, all = [], lines) {
+    if (!assignedAt(error)) return undefined;
+    const name = missingName(error);
+    const here = fileNameFor(name, linesOf(error, all, lines));
+    const rename = here ? `${name} is the lecture's name; here it is ${here} (where you use it too). ` : "";
+    return `${rename}Python assigns without declaring; TypeScript declares a name once: const ${
+      here ?? name
+    } = … (let if you assign it again)`;
+  },
+};
+
+/**
+ * What the compiler's "Did you mean" adds for `name`: nothing when it
+ * offers a forward tensor for a gradient (`logprobs` for `dlogprobs`).
+ */
+function didYouMean(name: string, message: string): string {
+  const mean = message.match(/ Did you mean '([\w$]+)'\?$/);
+  return mean && /^d[A-Za-z]/.test(name) && !/^d[A-Za-z]/.test(mean[1]) ? message.slice(0, mean.index) : message;
+}
+
+/** A name not defined (after the PyTorch names above); a lecture's snake_case name is pointed to the file's. */
 const unknownName: Translation = {
   name: "unknown name",
-  explain(error) {
+  explain(error, all = [], lines) {
     const name = missingName(error);
     if (!name) return undefined;
+    const here = fileNameFor(name, linesOf(error, all, lines));
+    if (here) return `${name} is the lecture's name; here it is ${here}`;
     const tip = /^d[A-Za-z]/.test(name) ? " (is it computed further down, or spelt differently?)" : "";
-    return `${name} is not defined here${tip}: ${error.message}`;
+    return `${name} is not defined here${tip}: ${didYouMean(name, error.message)}`;
   },
+};
+
+/** `-counts_sum**-2`, `for k in range(n):`: Python that TypeScript's parser rejects. */
+const pythonSyntax: Translation = {
+  name: "Python syntax",
+  explain: ({ code, message, sourceLine, column }) =>
+    code === "" ? explainPythonSyntax(sourceLine, message, column) : undefined,
 };
 
 /**
@@ -575,6 +692,7 @@ export const TRANSLATIONS: readonly Translation[] = [
   arithmeticRight,
   constReassigned,
   matmulOperator,
+  pythonSyntax,
   indexWithBrackets,
   commaInBrackets,
   range,
@@ -585,14 +703,15 @@ export const TRANSLATIONS: readonly Translation[] = [
   numberMember,
   numberForTensor,
   unaryMinus,
+  undeclaredAssignment,
   unknownName,
 ];
 
 /** The first translation of `error` and what it says (the compiler's message when none fits). */
-function translate(error: SourceError, all: readonly SourceError[] = []): Said {
+function translate(error: SourceError, all: readonly SourceError[] = [], lines?: readonly string[]): Said {
   const statement = { ...error, sourceLine: statementOf(error.sourceLine, error.column) };
   for (const rule of TRANSLATIONS) {
-    const text = rule.explain(statement, all);
+    const text = rule.explain(statement, all, lines);
     if (text) return { error, rule, text };
   }
   return { error, text: error.message };
@@ -629,6 +748,41 @@ const statementKey = (e: SourceError) =>
 /** A syntax error: the parser's (code "" from deno's parser, TS1xxx from TypeScript's). */
 const isSyntax = (e: SourceError) => e.code === "" || /^TS1\d{3}$/.test(e.code);
 
+/** Whether `text` (another translation's) already passes keyword `name` by position. */
+const saysKeyword = (text: string, name: string) =>
+  /TypeScript has no keyword arguments: /.test(text) && text.includes(`${name}=`);
+
+/**
+ * Whether `t`'s suggestion already writes the lecture's snake_case name of
+ * `s` as the file's (`bnvarInv` for `bnvar_inv` in exercise 8's one-liner).
+ */
+function writesRenamed(t: Said, s: Said): boolean {
+  const name = missingName(s.error);
+  const camel = camelCase(name);
+  const word = new RegExp(`(?<![\\w$])${camel.replace(/\$/g, "\\$")}(?![\\w$])`);
+  return camel !== name && t.rule !== undefined && word.test(t.text) && !word.test(t.error.sourceLine);
+}
+
+/** The name of a "Cannot find name" error, or of a shorthand property with no value (`return { dprobs }`). */
+const undefinedName = (e: SourceError) =>
+  missingName(e) || (e.code === "TS18004" ? e.message.match(/'([\w$]+)'/)?.[1] ?? "" : "");
+
+/**
+ * Whether `s` is a later use of a name whose first assignment was said
+ * undeclared (`dprobs` in `dcounts_sum_inv = (counts * dprobs).sum(1)`,
+ * `dcountsSumInv` in the return when `dcounts_sum_inv` was assigned).
+ */
+function usesUndeclared(s: Said, kept: Said[]): boolean {
+  const name = undefinedName(s.error);
+  const after = (t: Said) =>
+    t.error.line === undefined || s.error.line === undefined || t.error.line < s.error.line ||
+    t.error.line === s.error.line && t.error.column < s.error.column;
+  return !!name && kept.some((t) => {
+    const assigned = t.rule === undeclaredAssignment ? missingName(t.error) : "";
+    return !!assigned && (assigned === name || camelCase(assigned) === name) && after(t);
+  });
+}
+
 /**
  * Whether `s` follows from another of `said`: a translation it yields to or
  * follows from fired on its statement, its cause fired anywhere, an error
@@ -643,7 +797,9 @@ function followsOn(s: Said, said: Said[], kept: Said[]): boolean {
     !!names && said.some((t) => t.rule && names.includes(t.rule.name) && where(t));
   const sameLine = (t: Said) => s.error.line !== undefined && t.error.line === s.error.line;
   return fired(s.rule?.yieldsTo, here) || fired(s.rule?.followsFrom, here) || fired(s.rule?.causedBy) ||
-    kept.some((t) => here(t) && t.text === s.text) ||
+    kept.some((t) => here(t) && t.text === s.text) || usesUndeclared(s, kept) ||
+    (s.rule === keywordArgument && said.some((t) => here(t) && t !== s && saysKeyword(t.text, missingName(s.error)))) ||
+    (s.rule === unknownName && said.some((t) => here(t) && t !== s && writesRenamed(t, s))) ||
     (!s.rule && isSyntax(s.error) && kept.some((t) => sameLine(t) && t.rule && isSyntax(t.error)));
 }
 
@@ -672,11 +828,11 @@ export function explainErrors(
   lines?: readonly string[],
 ): { error: SourceError; text: string; rule?: string }[] {
   const said = errors.map((error) => {
-    const first = translate(error, errors);
+    const first = translate(error, errors, lines);
     const negated = first.rule === numberForTensor || first.rule === numberMember
       ? whereNegated(error, first.rule, lines ?? [])
       : undefined;
-    return negated ? translate(negated, errors) : first;
+    return negated ? translate(negated, errors, lines) : first;
   });
   const kept: Said[] = [];
   for (const s of said) if (!followsOn(s, said, kept)) kept.push(s);

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { explainErrors, explainTypeError, type SourceError, TRANSLATIONS } from "./translate.ts";
+import { zeros } from "../tensor.ts";
 
 /** The error deno gives at the column of `needle` (not inside a longer name) on `sourceLine`. */
 function at(code: string, message: string, sourceLine: string, needle: string, line = 1): SourceError {
@@ -193,12 +194,12 @@ Deno.test("range, keepdim=True, True, torch. and F. are Python's, each with what
   assertTranslates(
     "torch. or F.",
     at("TS2304", "Cannot find name 'torch'.", torch, "torch"),
-    /^torch\.zeros_like is PyTorch's: here it is zeros\(x\.shape\)/,
+    /^torch\.zeros_like is PyTorch's: here it is zeros\(x\.shape\), so write zeros\(logprobs\.shape\)/,
   );
   assertTranslates(
     "torch. or F.",
     at("TS2304", "Cannot find name 'F'.", "  const m = F.one_hot(Yb, 27);", "F"),
-    /^F\.one_hot is PyTorch's: here it is oneHot\(Yb, numClasses\)/,
+    /^F\.one_hot is PyTorch's: here it is oneHot, so write oneHot\(Yb, 27\)/,
   );
   assertTranslates(
     "torch. or F.",
@@ -484,4 +485,136 @@ Deno.test("a unary minus on a Tensor is said where it is written, given the file
   // A minus on a number is not the cause: the use is said.
   const numbers = ["  const dprobs = -n;", "  return { dprobs };"];
   assert.equal(explainErrors(onLine(numbers[1], [NUMBER_RETURNED], 2), numbers)[0].error.line, 2);
+});
+
+/** Errors on the lines of `lines` (1-based line numbers), each at the column of its needle. */
+function inFile(lines: string[], errors: [number, string, string, string][]): SourceError[] {
+  return errors.map(([line, code, message, needle]) => at(code, message, lines[line - 1], needle, line));
+}
+
+const NOT_FOUND = (name: string, mean?: string) =>
+  `Cannot find name '${name}'.${mean ? ` Did you mean '${mean}'?` : ""}`;
+const SHORTHAND = (name: string) =>
+  `No value exists in scope for the shorthand property '${name}'. Either declare one or provide an initializer.`;
+
+Deno.test("the lecture's assignments, pasted, are said once each where first assigned; later uses are follow-ons", () => {
+  const lines = [
+    "  const { logprobs, probs, counts, countsSumInv } = fwd;",
+    "  dlogprobs = torch.zeros_like(logprobs)",
+    "  dlogprobs[range(n), Yb] = -1.0/n",
+    "  dprobs = (1.0 / probs) * dlogprobs",
+    "  dcounts_sum_inv = (counts * dprobs).sum(1, keepdim=True)",
+    "  dcounts = counts_sum_inv * dprobs",
+    "  return { dlogprobs, dprobs, dcountsSumInv, dcounts };",
+  ];
+  const errors = inFile(lines, [
+    [2, "TS2552", NOT_FOUND("dlogprobs", "logprobs"), "dlogprobs"],
+    [3, "TS2552", NOT_FOUND("dlogprobs", "logprobs"), "dlogprobs"],
+    [4, "TS2552", NOT_FOUND("dprobs", "probs"), "dprobs"],
+    [4, "TS2552", NOT_FOUND("dlogprobs", "logprobs"), "dlogprobs"],
+    [5, "TS2552", NOT_FOUND("dcounts_sum_inv", "countsSumInv"), "dcounts_sum_inv"],
+    [5, "TS2552", NOT_FOUND("dprobs", "probs"), "dprobs"],
+    [6, "TS2304", NOT_FOUND("dcounts"), "dcounts"],
+    [6, "TS2304", NOT_FOUND("counts_sum_inv"), "counts_sum_inv"],
+    [6, "TS2304", NOT_FOUND("dprobs"), "dprobs"],
+    ...["dlogprobs", "dprobs", "dcountsSumInv", "dcounts"].map((name) =>
+      [7, "TS18004", SHORTHAND(name), name] as [number, string, string, string]
+    ),
+  ]);
+  const said = explainErrors(errors, lines).filter((s) => s.rule !== "torch. or F." && s.rule !== "range");
+  assert.deepEqual(said.map((s) => [s.error.line, s.error.column]), [[2, 3], [4, 3], [5, 3], [6, 3], [6, 13]]);
+  assert.equal(
+    said[0].text,
+    "Python assigns without declaring; TypeScript declares a name once: const dlogprobs = … (let if you assign it again)",
+  );
+  assert.equal(
+    said[2].text,
+    "dcounts_sum_inv is the lecture's name; here it is dcountsSumInv (where you use it too). " +
+      "Python assigns without declaring; TypeScript declares a name once: const dcountsSumInv = … (let if you assign it again)",
+  );
+  assert.equal(said[4].text, "counts_sum_inv is the lecture's name; here it is countsSumInv");
+  // Used but never assigned, a gradient is not pointed to its forward tensor.
+  const [used] = explainErrors(
+    inFile(["  f(dlogprobs)"], [[1, "TS2552", NOT_FOUND("dlogprobs", "logprobs"), "dlogprobs"]]),
+  );
+  assert.equal(
+    used.text,
+    "dlogprobs is not defined here (is it computed further down, or spelt differently?): Cannot find name 'dlogprobs'.",
+  );
+  // A use above the first assignment is not its follow-on.
+  const early = ["  f(dprobs)", "  dprobs = g(probs)"];
+  const both = inFile(early, [[1, "TS2304", NOT_FOUND("dprobs"), "dprobs"], [
+    2,
+    "TS2304",
+    NOT_FOUND("dprobs"),
+    "dprobs",
+  ]]);
+  assert.deepEqual(explainErrors(both, early).map((s) => s.rule), ["unknown name", "assigned without declaring"]);
+});
+
+Deno.test("Python the parser rejects is said: a unary minus before **, and the for … in loop", () => {
+  assert.equal(
+    explainTypeError("", "Expected ';', '}' or <eof>", "  dcounts_sum = (-counts_sum**-2) * dcounts_sum_inv", 33),
+    "JavaScript does not allow a unary minus right before `**` (is it -(x**2) or (-x)**2?), and `**` does not raise " +
+      "a tensor to a power: write -counts_sum**-2 as countsSum.pow(-2).neg() (the lecture's counts_sum is countsSum here)",
+  );
+  assert.equal(
+    explainTypeError("", "Expected '(', got 'k'", "  for k in range(Xb.shape[0]):", 7),
+    "`for k in range(Xb.shape[0]):` is Python's loop; TypeScript writes for (let k = 0; k < Xb.shape[0]; k++) { … }, " +
+      "with braces around the body. The lecture's dC loop (each row of demb added into the row of dC that Xb names) " +
+      "is one call here: dC = zeros(C.shape).scatterAddRows(Xb, demb) (see the API card)",
+  );
+  // What the dC loop's translation calls is lib/tensor.ts's.
+  assert.equal(typeof zeros([2, 1]).scatterAddRows, "function");
+  // A binary minus before ** is not the habit; another parse error keeps deno's words.
+  assert.equal(explainTypeError("", "Expected ';'", "  y = a - b**2 +", 15), "Expected ';'");
+});
+
+Deno.test("an expression with operators and keyword arguments gets one message whose suggestion compiles", () => {
+  const line = "  const dbngain = (bnraw * dhpreact).sum(0, keepdim=True);";
+  const said = explainErrors([
+    at("TS2362", LEFT, line, "bnraw", 90),
+    at("TS2363", RIGHT, line, "dhpreact", 90),
+    at("TS2304", NOT_FOUND("keepdim"), line, "keepdim", 90),
+    at("TS2304", NOT_FOUND("True"), line, "True", 90),
+  ]);
+  assert.deepEqual(said.map((s) => s.text), [
+    "`*` does not multiply tensors: write bnraw.mul(dhpreact).sum(0, true) " +
+    "(TypeScript has no keyword arguments: keepdim= goes by position)",
+  ]);
+  // Exercise 8's one-liner with the lecture's names: the suggestion uses the file's, and is the one message.
+  const lines = ["  const { hprebn, bnraw, bnvarInv } = fwd;", "  const dhprebn = bngain*bnvar_inv/n * (n*dhpreact);"];
+  const eight = explainErrors([
+    at("TS2362", LEFT, lines[1], "bngain", 2),
+    at("TS2552", NOT_FOUND("bnvar_inv", "bnvarInv"), lines[1], "bnvar_inv", 2),
+    at("TS2363", RIGHT, lines[1], "dhpreact", 2),
+  ], lines);
+  assert.deepEqual(eight.map((s) => s.text), [
+    "`*` and `/` do not multiply or divide tensors (in TypeScript each makes a number): write the whole expression as " +
+    "bngain.mul(bnvarInv).div(n).mul(dhpreact.mul(n))",
+  ]);
+  // A negated bracket with a method: one message at the minus, keywords by position.
+  const negated = ["  const dlogitMaxes = (-dnormLogits).sum(1, keepdim=True);"];
+  const minus = explainErrors([
+    at("TS2339", "Property 'sum' does not exist on type 'number'.", negated[0], "sum", 1),
+    at("TS2304", NOT_FOUND("keepdim"), negated[0], "keepdim", 1),
+    at("TS2304", NOT_FOUND("True"), negated[0], "True", 1),
+  ], negated);
+  assert.deepEqual(minus.map((s) => [s.error.column, s.text]), [[
+    24,
+    "unary `-` does not negate a tensor (it makes a number): write dnormLogits.neg().sum(1, true) " +
+    "(TypeScript has no keyword arguments: keepdim= goes by position)",
+  ]]);
+});
+
+Deno.test("F.one_hot is written with the learner's own arguments, by position", () => {
+  const line = "  dlogits += F.one_hot(logits.max(1).indices, num_classes=logits.shape[1]) * dlogit_maxes";
+  const said = explainErrors([
+    at("TS2304", NOT_FOUND("F"), line, "F", 11),
+    at("TS2304", NOT_FOUND("num_classes"), line, "num_classes", 11),
+  ]);
+  assert.deepEqual(said.map((s) => s.text), [
+    "F.one_hot is PyTorch's: here it is oneHot, so write oneHot(logits.max(1).indices, logits.shape[1]) " +
+    "(TypeScript has no keyword arguments: num_classes= goes by position) (the API card lists every operation)",
+  ]);
 });
