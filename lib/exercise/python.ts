@@ -130,6 +130,6 @@ function pythonLoop(statement: string): string | undefined {
  * ```
  */
 export function explainPythonSyntax(statement: string, message: string, column: number): string | undefined {
-  if (/^\s*for\s/.test(statement) && /Expected '\('/.test(message)) return pythonLoop(statement);
+  if (/^\s*for\s/.test(statement) && /Expected '\('|'\(' expected/.test(message)) return pythonLoop(statement);
   return column > 0 ? minusBeforePower(statement) : undefined;
 }

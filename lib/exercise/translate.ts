@@ -674,7 +674,10 @@ const unknownName: Translation = {
 const pythonSyntax: Translation = {
   name: "Python syntax",
   explain: ({ code, message, sourceLine, column }) =>
-    code === "" ? explainPythonSyntax(sourceLine, message, column) : undefined,
+    // Deno's parser (no code) in the terminal; TypeScript's own parser in the exercise pages and the checker.
+    code === "" || code === "TS1005" || code === "TS17006"
+      ? explainPythonSyntax(sourceLine, message, column)
+      : undefined,
 };
 
 /**

@@ -564,6 +564,17 @@ Deno.test("Python the parser rejects is said: a unary minus before **, and the f
       "with braces around the body. The lecture's dC loop (each row of demb added into the row of dC that Xb names) " +
       "is one call here: dC = zeros(C.shape).scatterAddRows(Xb, demb) (see the API card)",
   );
+  // The exercise pages' checker parses with TypeScript, whose words and codes differ: the same translations.
+  const minus = "An unary expression with the '-' operator is not allowed in the left-hand side of an exponentiation " +
+    "expression. Consider enclosing the expression in parentheses.";
+  assert.match(
+    explainTypeError("TS17006", minus, "  dcounts_sum = (-counts_sum**-2) * dcounts_sum_inv", 18),
+    /^JavaScript does not allow a unary minus right before `\*\*`.*countsSum\.pow\(-2\)\.neg\(\)/,
+  );
+  assert.match(
+    explainTypeError("TS1005", "'(' expected.", "  for k in range(Xb.shape[0]):", 7),
+    /^`for k in range\(Xb\.shape\[0\]\):` is Python's loop.*scatterAddRows\(Xb, demb\)/,
+  );
   // What the dC loop's translation calls is lib/tensor.ts's.
   assert.equal(typeof zeros([2, 1]).scatterAddRows, "function");
   // A binary minus before ** is not the habit; another parse error keeps deno's words.

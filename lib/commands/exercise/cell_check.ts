@@ -62,7 +62,7 @@ function denoCheck(code: string): string | undefined {
  * The type errors of gradient `name`'s cell function (its text, `source`)
  * in exercise `spec`, translated, their causes only; [] when there are none,
  * undefined when `deno` cannot be run here. Names the stub does not declare
- * (a helper from another cell) are left to the run to judge.
+ * (a helper from another cell), used or assigned, are left to the run to judge.
  *
  * @example
  * ```ts
@@ -92,8 +92,10 @@ export function typeCheckCell(spec: ExerciseSpec, name: string, source: string):
     })),
     moduleLines,
   );
-  return said.filter(({ rule }) => rule !== "unknown name").flatMap(({ error, text }) => {
-    const at = placeInCell(cell, error.line!, error.column);
-    return at ? [{ text, ...at, sourceLine: cell.source[at.line - 1] }] : [];
-  });
+  return said.filter(({ rule }) => rule !== "unknown name" && rule !== "assigned without declaring").flatMap(
+    ({ error, text }) => {
+      const at = placeInCell(cell, error.line!, error.column);
+      return at ? [{ text, ...at, sourceLine: cell.source[at.line - 1] }] : [];
+    },
+  );
 }
