@@ -24,6 +24,8 @@ import { stuckInTerminal } from "../exercise/verdicts.ts";
 import { stuckInPage } from "./browser/exercise_report.ts";
 import { pageStub, typecheckFiles } from "./exercise_build.ts";
 import { fileFit, fitLine } from "../exercise/file_fit.ts";
+import { exerciseInput } from "../commands/exercise/context.ts";
+import { referenceGradients } from "../check/reference.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
@@ -846,5 +848,35 @@ Deno.test({
     const misspelt = checker.errors(path(3), stub.replace("todo(probs);", "mull(probs, dlogprobs);"));
     assert.deepEqual(misspelt.map((e) => [e.code, e.line]), [["TS2552", line]]);
     assert.match(misspelt[0].message, /^Cannot find name 'mull'\. Did you mean 'mul'\?$/);
+  },
+});
+
+Deno.test({
+  name: `each line a diagnosis suggests for a tensor used twice type-checks in place of the stub's todo${
+    notPermitted ? ` (skipped: ${notPermitted})` : ""
+  }`,
+  ignore: notPermitted !== undefined,
+  async fn() {
+    const { TypeChecker } = await import("./browser/exercise_types.ts");
+    const checker = new TypeChecker(await typecheckFiles(ROOT));
+    const input = exerciseInput();
+    const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
+    let suggested = 0;
+    for (const spec of Object.values(EXERCISES)) {
+      for (const g of spec.gradients) {
+        for (const { advice } of g.partials?.(input, ref) ?? []) {
+          const line = advice.match(/: (const \w+ = .*)$/)?.[1];
+          assert.ok(line, `exercise ${spec.chapter}, ${g.name}: no line to write in ${JSON.stringify(advice)}`);
+          // The placeholders stand for tensors the learner writes: an upstream gradient in scope stands in for them.
+          const code = line.replaceAll("<what you have>", g.deps[0]).replaceAll("…", g.deps[0]) + ";";
+          const stub = spec.stub.replace(new RegExp(`const ${g.name} = todo\\(\\w+\\);`), code);
+          assert.notEqual(stub, spec.stub, `exercise ${spec.chapter} has no todo line for ${g.name}`);
+          const errors = checker.errors(`/exercise/chapters/yours/${spec.file}`, stub);
+          assert.deepEqual(errors.map((e) => e.message), [], `exercise ${spec.chapter}: ${code}`);
+          suggested++;
+        }
+      }
+    }
+    assert.equal(suggested, 8, "two lines for each of dcounts, dlogits, dbndiff and dhprebn");
   },
 });
