@@ -160,13 +160,13 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
             label: "the gradient through probs = counts · countsSumInv",
             tensor: mul(fwd.countsSumInv, ref.probs),
             advice:
-              "counts is used again in countsSum = Σ counts; add that contribution too: dcounts = add(dcounts, …)",
+              "counts is used again in countsSum = Σ counts; add that contribution in the same declaration: const dcounts = add(<what you have>, …)",
           },
           {
             label: "the gradient through countsSum = Σ counts",
             tensor: mul(ones(fwd.counts.shape), ref.countsSum),
             advice:
-              "counts is also used in probs = counts · countsSumInv; add that contribution too: dcounts = add(dcounts, …)",
+              "counts is also used in probs = counts · countsSumInv; add that contribution in the same declaration: const dcounts = add(<what you have>, …)",
           },
         ],
       },
@@ -205,7 +205,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
             label: "the gradient through normLogits = logits − logitMaxes",
             tensor: ref.normLogits,
             advice:
-              "logits is also used in logitMaxes = max(logits); add oneHot(logitArgmax) · dlogitMaxes: dlogits = add(dlogits, …)",
+              "logits is also used in logitMaxes = max(logits); add oneHot(logitArgmax) · dlogitMaxes in the same declaration: const dlogits = add(dnormLogits, …)",
           },
           {
             label: "the gradient through logitMaxes = max(logits)",
@@ -214,7 +214,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
               ref.logitMaxes,
             ),
             advice:
-              "logits is also used directly in normLogits = logits − logitMaxes; add it: dlogits = add(dlogits, dnormLogits)",
+              "logits is also used directly in normLogits = logits − logitMaxes; add it in the same declaration: const dlogits = add(<what you have>, dnormLogits)",
           },
         ],
         passNote: (value, { yours, ref }) =>
@@ -392,13 +392,14 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through bnraw = bndiff · bnvarInv",
             tensor: mul(fwd.bnvarInv, ref.bnraw),
-            advice: "bndiff is used again in bndiff2 = bndiff²; add 2 · bndiff · dbndiff2: dbndiff = add(dbndiff, …)",
+            advice:
+              "bndiff is used again in bndiff2 = bndiff²; add 2 · bndiff · dbndiff2 in the same declaration: const dbndiff = add(<what you have>, …)",
           },
           {
             label: "the gradient through bndiff2 = bndiff²",
             tensor: mul(mul(2, fwd.bndiff), ref.bndiff2),
             advice:
-              "bndiff is also used in bnraw = bndiff · bnvarInv; add bnvarInv · dbnraw: dbndiff = add(dbndiff, …)",
+              "bndiff is also used in bnraw = bndiff · bnvarInv; add bnvarInv · dbnraw in the same declaration: const dbndiff = add(<what you have>, …)",
           },
         ],
       },
@@ -429,13 +430,13 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
             label: "the gradient through bndiff = hprebn − bnmeani",
             tensor: ref.bndiff,
             advice:
-              "hprebn is used again in bnmeani = mean(hprebn); add 1/n · dbnmeani to every row: dhprebn = add(dhprebn, …)",
+              "hprebn is used again in bnmeani = mean(hprebn); add 1/n · dbnmeani to every row in the same declaration: const dhprebn = add(dbndiff, …)",
           },
           {
             label: "the gradient through bnmeani = 1/n · Σ hprebn",
             tensor: mul(mul(1 / n, ones(fwd.hprebn.shape)), ref.bnmeani),
             advice:
-              "hprebn is also used directly in bndiff = hprebn − bnmeani; add it: dhprebn = add(dhprebn, dbndiff)",
+              "hprebn is also used directly in bndiff = hprebn − bnmeani; add it in the same declaration: const dhprebn = add(<what you have>, dbndiff)",
           },
         ],
       },

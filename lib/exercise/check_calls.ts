@@ -26,7 +26,7 @@
 
 import type { ExerciseContext, ExerciseSpec } from "./checker.ts";
 import { headerOf } from "./header.ts";
-import { feedFor, judge, type Place, readAsWritten, readFed } from "./judge.ts";
+import { feedFor, judge, type Judged, type Place, readAsWritten, readFed } from "./judge.ts";
 import type { ExerciseInput } from "./learner.ts";
 import type { Prepared } from "./prepared.ts";
 import type { CallReport, Commit, Header } from "./wire.ts";
@@ -55,7 +55,7 @@ export interface CheckWays<O> {
 /** What a check's calls came to: why they stopped (the top level threw: `load`), or the verdicts. */
 export type CheckEnd<S> =
   | { stop: S | { why: "load"; report: CallReport } | undefined }
-  | { verdict: { text: string; code: number } };
+  | { verdict: Judged };
 
 /**
  * The calls of a check of exercise `spec` on the `prepared` program, judged

@@ -19,6 +19,7 @@
  */
 
 import type { Gradients } from "../check/reference.ts";
+import { compareGradient } from "../check/compare.ts";
 import { Tensor } from "../tensor.ts";
 import { type ExerciseInput, type GivenGradient, isTodo } from "./learner.ts";
 import { editDistance } from "../spelling.ts";
@@ -106,6 +107,8 @@ export interface Verdict {
   line?: number;
   /** The upstream gradients whose correct values its line was given, because the learner's are not right yet. */
   fed?: string[];
+  /** The largest |yours − correct| over the entries, as the lecture's cmp prints it, when the shapes match. */
+  maxdiff?: number;
 }
 
 /**
@@ -202,7 +205,8 @@ export function checkGradient(
   if (isTodo(value)) return { name, status: "TODO", detail: "" };
   const { input, ref } = context;
   if (g.zero && value.shape.join() === ref[g.of].shape.join() && value.data.every((x) => Math.abs(x) <= 1e-6)) {
-    return { name, status: "approximate", detail: g.zero.replace(/\s+/g, " ") };
+    const { maxdiff } = compareGradient(name, value, ref[g.of]);
+    return { name, status: "approximate", detail: g.zero.replace(/\s+/g, " "), maxdiff };
   }
   const correct = correctGradients(spec, context);
   const upstreamNames = g.deps.length > 0 ? g.deps : spec.given;
@@ -219,7 +223,8 @@ export function checkGradient(
     formula: g.formula && formulaOver(g.formula, input, correct),
   });
   const note = d.status === "wrong" ? "" : g.passNote?.(value, { ...context, yours }) ?? "";
-  return { name, status: d.status, detail: (d.status === "wrong" ? d.detail : note).replace(/\s+/g, " ") };
+  const detail = (d.status === "wrong" ? d.detail : note).replace(/\s+/g, " ");
+  return { name, status: d.status, detail, ...(Number.isNaN(d.maxdiff) ? {} : { maxdiff: d.maxdiff }) };
 }
 
 /** What a learner's run produced, for {@linkcode checkLines}. */

@@ -41,7 +41,7 @@ Deno.test("a wrong upstream does not cascade: the line below is checked on the c
   assert.deepEqual(verdicts[1].fed, ["dlogprobs"]);
   assert.match(
     formatVerdicts(EXERCISES[3], verdicts),
-    /dprobs\s+approximately equal \*\n[\s\S]*\* = checked on the correct/,
+    /dprobs\s+approximately equal \* {2}\d\.\d+e-\d+\n[\s\S]*\* = checked on the correct/,
   );
   assert.ok(isDone(verdicts[2]), "dcountsSumInv's line, fed the correct dprobs");
   const unfed = checkLines(EXERCISES[3], { returned: { ...right, dprobs: mul(right.dprobs, 2) } }, { input, ref });

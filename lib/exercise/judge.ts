@@ -332,9 +332,20 @@ export function readFed(asWritten: AsWritten, fed: CallReport, commits: Map<stri
 }
 
 /**
+ * What {@linkcode judge} says: the text, the exit code, and (when there were
+ * verdicts) how many of the gradients are right, for a one-line summary.
+ */
+export interface Judged {
+  text: string;
+  code: number;
+  right?: { done: number; of: number };
+}
+
+/**
  * The verdicts as the learner reads them (`threw`: what {@linkcode readFed}
  * said, the table, the notes) and the exit code: 0 when every gradient is
- * right, else 1. A Promise returned, or no gradients() to call, is one line.
+ * right, else 1, and how many are right. A Promise returned, or no
+ * gradients() to call, is one line.
  * `stuck` says where the learner finds the next gradient's hints (the
  * terminal's command unless the caller gives its own).
  *
@@ -353,7 +364,7 @@ export function judge(
   threw: string,
   context: ExerciseContext,
   stuck?: (name: string) => string,
-): { text: string; code: number } {
+): Judged {
   const { report, harmful, notes } = asWritten;
   if (report.ended === "promise") {
     return { text: "gradients() must return the object, not a Promise: remove async/await", code: 1 };
@@ -370,5 +381,6 @@ export function judge(
     formatVerdicts(spec, verdicts, harmful, stuck),
     ...(notes.length > 0 ? [notes.map((n) => wrap(n)).join("\n\n")] : []),
   ].join("\n\n");
-  return { text, code: verdicts.every(isDone) && !harmful && !threw ? 0 : 1 };
+  const right = { done: verdicts.filter(isDone).length, of: verdicts.length };
+  return { text, code: verdicts.every(isDone) && !harmful && !threw ? 0 : 1, right };
 }

@@ -37,9 +37,10 @@ function reportOf(returned: Record<string, Tensor>, extra: Partial<CallReport> =
 const commitOf = (name: string, t: Tensor): Commit => ({ name, value: wire(t, 0) });
 
 Deno.test("the chapter's own gradients, as the sandbox reports them, pass with exit code 0", () => {
-  const { text, code } = judge(spec, readAsWritten(reportOf(solved), lines), "", context);
+  const { text, code, right } = judge(spec, readAsWritten(reportOf(solved), lines), "", context);
   assert.equal(code, 0);
   assert.match(text, /All 8 gradients of exercise 3 are right\. Well done!/);
+  assert.deepEqual(right, { done: 8, of: 8 });
 });
 
 Deno.test("a gradient handed over correct is judged by what it committed, not by what it holds afterwards", () => {
@@ -54,9 +55,12 @@ Deno.test("a gradient handed over correct is judged by what it committed, not by
     ["dprobs", commitOf("dprobs", wrong.dprobs)],
   ]);
   assert.equal(readFed(asWritten, fed, commits, place), "");
-  const { text, code } = judge(spec, asWritten, "", context);
+  const { text, code, right } = judge(spec, asWritten, "", context);
   assert.equal(code, 1);
   assert.match(text, /dprobs\s+\d+\s+wrong \*/);
+  const rows = text.split("\n").filter((l) => /^d\w+\s+\d+\s+(exact|approximately equal)/.test(l));
+  assert.deepEqual(right, { done: rows.length, of: 8 }, text);
+  assert.ok(rows.length < 8);
   assert.match(text, /dcountsSumInv\s+\d+\s+approximately equal \*/);
   // The same, had it committed the right values: then dprobs is right.
   const honest = readAsWritten(reportOf(wrong), lines);

@@ -14,6 +14,7 @@
 
 import { type ExerciseSpec, isDone, type Verdict } from "./checker.ts";
 import { table, wrap } from "../report/print.ts";
+import { formatNumber } from "../check/compare.ts";
 
 /**
  * How each status reads in the learner's output.
@@ -63,7 +64,8 @@ export function stuckInTerminal(chapter: number): (name: string) => string {
 
 /**
  * The verdicts as a table (with the line of the learner's file that
- * computes each gradient, when known), what to do about each, and a line on
+ * computes each gradient, when known, and the largest difference from the
+ * correct gradient, the lecture's maxdiff), what to do about each, and a line on
  * what to do next (`problemsBelow`: notes printed after it keep it from
  * saying "well done"), whose advice for the next gradient is `stuck`'s:
  * where the learner finds its hints (the terminal's command by default).
@@ -84,11 +86,13 @@ export function formatVerdicts(
   stuck: (name: string) => string = stuckInTerminal(spec.chapter),
 ): string {
   const hasLines = verdicts.some((v) => v.line !== undefined);
+  const hasDiffs = verdicts.some((v) => v.maxdiff !== undefined);
   const rows: (string | number)[][] = [
-    hasLines ? ["gradient", "line", "status"] : ["gradient", "status"],
+    [...(hasLines ? ["gradient", "line", "status"] : ["gradient", "status"]), ...(hasDiffs ? ["maxdiff"] : [])],
     ...verdicts.map((v) => {
       const status = STATUS_WORDS[v.status] + (v.fed ? " *" : "");
-      return hasLines ? [v.name, v.line ?? "", status] : [v.name, status];
+      const diff = hasDiffs ? [v.maxdiff === undefined ? "" : formatNumber(v.maxdiff)] : [];
+      return [...(hasLines ? [v.name, v.line ?? "", status] : [v.name, status]), ...diff];
     }),
   ];
   const details = verdicts.filter((v) => v.detail).map((v) => {

@@ -18,3 +18,21 @@ Deno.test("when every gradient is right there is no advice to give", () => {
   const done = formatVerdicts({ chapter: 3 }, [verdicts[0]], false, () => "never said");
   assert.equal(done.split("\n").at(-1), "The 1 gradient of exercise 3 is right. Well done!");
 });
+
+Deno.test("each row shows the largest difference from the correct gradient, aligned, as the lecture's cmp does", () => {
+  const rows = formatVerdicts({ chapter: 3 }, [
+    { name: "dlogprobs", status: "exact", detail: "", line: 65, maxdiff: 0 },
+    { name: "dprobs", status: "approximate", detail: "", line: 66, maxdiff: 2.3e-9 },
+    { name: "dcountsSumInv", status: "wrong", detail: "the sign is flipped", line: 67, maxdiff: 1.25 },
+    { name: "dcountsSum", status: "TODO", detail: "", line: 68 },
+  ]).split("\n").slice(0, 5);
+  assert.deepEqual(rows, [
+    "gradient       line  status               maxdiff",
+    "dlogprobs        65  exact                0",
+    "dprobs           66  approximately equal  2.30e-9",
+    "dcountsSumInv    67  wrong                1.25",
+    "dcountsSum       68  TODO",
+  ]);
+  const none = formatVerdicts({ chapter: 3 }, [{ name: "dprobs", status: "TODO", detail: "" }]);
+  assert.equal(none.split("\n")[0], "gradient  status", "no column when nothing was compared");
+});

@@ -24,6 +24,8 @@ import { stuckInTerminal } from "../exercise/verdicts.ts";
 import { stuckInPage } from "./browser/exercise_report.ts";
 import { pageStub, typecheckFiles } from "./exercise_build.ts";
 import { fileFit, fitLine } from "../exercise/file_fit.ts";
+import { exerciseInput } from "../commands/exercise/context.ts";
+import { referenceGradients } from "../check/reference.ts";
 
 const ROOT = fromFileUrl(new URL("../..", import.meta.url));
 const SHOTS = join(ROOT, "site-screenshots");
@@ -220,14 +222,28 @@ async function pageSays(page: Page, tmp: string, chapter: number, text: string) 
   return await checkNow(page);
 }
 
-/** Presses Check; what the checker said once the check is done. */
-async function checkNow(page: Page): Promise<{ text: string; code: number }> {
+/** Whether the first line of the element `selector` is in the window (its top, and a line below it). */
+const inView = (page: Page, selector: string) =>
+  page.$eval(selector, (e) => {
+    const top = e.getBoundingClientRect().top;
+    return top >= 0 && top + 20 <= innerHeight;
+  });
+
+/**
+ * Presses Check with the page scrolled to its top, as a learner does above
+ * the editor; what the checker said once the check is done, what the status
+ * line says, and whether the verdict came into view.
+ */
+async function checkNow(page: Page): Promise<{ text: string; code: number; status: string; shown: boolean }> {
   const before = Number(await page.$eval("body", (e) => e.dataset.checked ?? "0"));
+  await page.evaluate(() => scrollTo(0, 0));
   await page.click("#check");
   await page.waitForFunction((n) => Number(document.body.dataset.checked ?? "0") > n, { timeout: 60_000 }, before);
   return {
     text: await page.$eval("#result", (e) => e.textContent ?? ""),
     code: Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.code)),
+    status: await page.$eval("#message", (e) => e.textContent ?? ""),
+    shown: await inView(page, "#result"),
   };
 }
 
@@ -236,16 +252,35 @@ async function checkStubs(b: TestBrowser, base: string, tmp: string): Promise<vo
   for (const chapter of EXERCISE_PAGES) {
     await onExercise(b, base, chapter, async (page) => {
       const said = await pageSays(page, tmp, chapter, EXERCISES[chapter].stub);
-      assert.match(said.text, new RegExp(`^0 of ${EXERCISES[chapter].gradients.length} done\\. Next:`, "m"));
+      const count = EXERCISES[chapter].gradients.length;
+      assert.match(said.text, new RegExp(`^0 of ${count} done\\. Next:`, "m"));
       const next = EXERCISES[chapter].gradients[0].name;
       assert.ok(flat(said.text).endsWith(`Next: ${next} (${stuckInPage(next)})`), said.text);
       assert.equal(said.code, 1);
+      // The status line sums it up, and the verdict (under the editor) is brought into view.
+      const gradients = count === 1 ? "gradient" : "gradients";
+      assert.match(said.status, new RegExp(`^Checked in \\d+\\.\\d s: 0 of ${count} ${gradients} right\\.$`));
+      assert.ok(said.shown, `exercise ${chapter}: the verdict is not in view after Check`);
       // Done start to finish: the chapter's own lines in place of the todos pass.
       const solved = await pageSays(page, tmp, chapter, solvedStub(chapter));
       assert.equal(solved.code, 0, `exercise ${chapter} solved:\n${solved.text}`);
       assert.match(solved.text, /(?:are|is) right\. Well done!$/);
+      assert.match(solved.status, new RegExp(`^Checked in \\d+\\.\\d s: all ${count} right\\.$`));
+      assert.ok(solved.shown, `exercise ${chapter}: the verdict is not in view after Check`);
     });
   }
+  await onExercise(b, base, 3, async (page) => {
+    const typo = EXERCISES[3].stub.replace("todo(probs);", "probs * dlogprobs;");
+    const said = await pageSays(page, tmp, 3, typo);
+    assert.match(said.status, /^Checked in \d+\.\d s: 1 type error, nothing run\.$/);
+    assert.ok(said.shown, "the type error is not in view after Check");
+    // Checked again where the verdict shows, the page stays where it is.
+    const at = await page.evaluate(() => scrollY);
+    const before = Number(await page.$eval("body", (e) => e.dataset.checked));
+    await page.$eval("#check", (e) => (e as HTMLButtonElement).click());
+    await page.waitForFunction((n) => Number(document.body.dataset.checked) > n, { timeout: 60_000 }, before);
+    assert.equal(await page.evaluate(() => scrollY), at, "the page jumped, though the verdict was in view");
+  });
   const cli = await cliSays(3, EXERCISES[3].stub);
   await onExercise(b, base, 3, async (page) => {
     assert.equal(asInTerminal((await pageSays(page, tmp, 3, EXERCISES[3].stub)).text, 3), flat(cli.text));
@@ -474,6 +509,7 @@ async function checkTraining(b: TestBrowser, base: string, tmp: string): Promise
     const started = performance.now();
     await page.click("#train");
     await page.waitForFunction(() => /^step \d/.test(document.getElementById("train-progress")?.textContent ?? ""));
+    assert.ok(await inView(page, "#train-progress"), "the training's progress is not in view after Train");
     // While the learner's worker trains, the page answers: a hint opens at once.
     const clicked = performance.now();
     await page.click('li[data-gradient="dh"] button.hint');
@@ -555,8 +591,9 @@ async function checkTrainAfterReload(page: Page, tmp: string): Promise<void> {
   await page.waitForFunction(() => document.body.dataset.state === "checked", { timeout: 60_000 });
   assert.match(
     await page.$eval("#message", (e) => e.textContent ?? ""),
-    /^Checked in \d+\.\d s: not trained, as not every gradient is right yet \(see What the checker says\)\.$/,
+    /^Checked in \d+\.\d s: \d+ of 13 gradients right; not trained, as not every gradient is right yet\.$/,
   );
+  assert.ok(await inView(page, "#result"), "the verdict is not in view after a Train that did not train");
   assert.equal(await page.$eval("#result", (e) => (e as HTMLElement).dataset.code), "1");
   assert.equal(await storedText(page, 9), wrong);
 }
@@ -846,5 +883,35 @@ Deno.test({
     const misspelt = checker.errors(path(3), stub.replace("todo(probs);", "mull(probs, dlogprobs);"));
     assert.deepEqual(misspelt.map((e) => [e.code, e.line]), [["TS2552", line]]);
     assert.match(misspelt[0].message, /^Cannot find name 'mull'\. Did you mean 'mul'\?$/);
+  },
+});
+
+Deno.test({
+  name: `each line a diagnosis suggests for a tensor used twice type-checks in place of the stub's todo${
+    notPermitted ? ` (skipped: ${notPermitted})` : ""
+  }`,
+  ignore: notPermitted !== undefined,
+  async fn() {
+    const { TypeChecker } = await import("./browser/exercise_types.ts");
+    const checker = new TypeChecker(await typecheckFiles(ROOT));
+    const input = exerciseInput();
+    const ref = referenceGradients(input.params, input.batch.Xb, input.batch.Yb).grads;
+    let suggested = 0;
+    for (const spec of Object.values(EXERCISES)) {
+      for (const g of spec.gradients) {
+        for (const { advice } of g.partials?.(input, ref) ?? []) {
+          const line = advice.match(/: (const \w+ = .*)$/)?.[1];
+          assert.ok(line, `exercise ${spec.chapter}, ${g.name}: no line to write in ${JSON.stringify(advice)}`);
+          // The placeholders stand for tensors the learner writes: an upstream gradient in scope stands in for them.
+          const code = line.replaceAll("<what you have>", g.deps[0]).replaceAll("…", g.deps[0]) + ";";
+          const stub = spec.stub.replace(new RegExp(`const ${g.name} = todo\\(\\w+\\);`), code);
+          assert.notEqual(stub, spec.stub, `exercise ${spec.chapter} has no todo line for ${g.name}`);
+          const errors = checker.errors(`/exercise/chapters/yours/${spec.file}`, stub);
+          assert.deepEqual(errors.map((e) => e.message), [], `exercise ${spec.chapter}: ${code}`);
+          suggested++;
+        }
+      }
+    }
+    assert.equal(suggested, 8, "two lines for each of dcounts, dlogits, dbndiff and dhprebn");
   },
 });

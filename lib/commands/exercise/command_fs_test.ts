@@ -311,7 +311,7 @@ fsTest(
     assert.doesNotMatch(output, /all zeros/);
     assert.match(
       output,
-      /dcounts \d+ (exact|approximately equal) dnormLogits \d+ wrong dlogitMaxes \d+ \S+( equal)? \*/,
+      /dcounts \d+ (exact|approximately equal) [\d.e+-]+ dnormLogits \d+ wrong dlogitMaxes \d+ \S+( equal)? \*/,
     );
     assert.match(output, /7 of 8 done\. Next: dnormLogits/);
   },

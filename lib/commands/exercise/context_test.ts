@@ -345,7 +345,7 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
   assert.throws(() => checkOne(3, "dfoo", dlogprobs), /no gradient dfoo/);
 });
 
-Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add(name, …)", () => {
+Deno.test("no advice, hint or stub teaches `+=` on tensors or assigns a const again: each says const name = add(…)", () => {
   for (const spec of Object.values(EXERCISES)) {
     const texts = [spec.stub, ...spec.gradients.flatMap((g) => [g.rule, g.structure])];
     for (const g of spec.gradients) {
@@ -353,12 +353,24 @@ Deno.test("no advice, hint or stub teaches `+=` on tensors: each says name = add
       texts.push(...(g.mistakes?.(input, ref) ?? []).map((m) => m.label));
       texts.push(...(g.terms?.(input, ref) ?? []).map((t) => t.factor?.why ?? ""));
     }
-    for (const text of texts) assert.doesNotMatch(text, /\+=/, `exercise ${spec.chapter}: ${text}`);
+    for (const text of texts) {
+      assert.doesNotMatch(text, /\+=/, `exercise ${spec.chapter}: ${text}`);
+      // The stub declares every gradient const: a suggested line declares it, it never assigns it again.
+      assert.doesNotMatch(text, /(^|[^\w ]|[^t] )\s*(d\w+) = (add|\2\.)/, `exercise ${spec.chapter}: ${text}`);
+    }
+    for (const g of spec.gradients) {
+      for (const p of g.partials?.(input, ref) ?? []) {
+        assert.match(p.advice, new RegExp(`: const ${g.name} = add\\([^)]*\\)$`), p.advice);
+      }
+    }
   }
   const counts = verdictWith(3, "dcounts", ({ fwd }, r) => mul(fwd.countsSumInv, r.dprobs));
-  assert.match(counts.detail, /add that contribution too: dcounts = add\(dcounts, …\)/);
+  assert.match(
+    counts.detail,
+    /add that contribution in the same declaration: const dcounts = add\(<what you have>, …\)$/,
+  );
   const hprebn = verdictWith(5, "dhprebn", (_, r) => r.dbndiff);
-  assert.match(hprebn.detail, /dhprebn = add\(dhprebn, …\)/);
+  assert.match(hprebn.detail, /: const dhprebn = add\(dbndiff, …\)$/);
 });
 
 Deno.test("exercise 8: a sum over axis 1 inside the one-line formula is named, with the right axis", () => {

@@ -116,7 +116,10 @@ Deno.test("the learner's trial: each cell is judged on its own, with the texts `
   assert.doesNotMatch(output, /waiting/);
   assert.match(output, /dprobs: wrong\. .*chain rule/s);
   assert.match(output, /The cells below get the correct dprobs\./);
-  assert.match(output, /dcounts: wrong\. this is only the gradient through probs[\s\S]*add that contribution too/);
+  assert.match(
+    output,
+    /dcounts: wrong\. this is only the gradient through probs[\s\S]*in the same\sdeclaration: const dcounts = add\(<what you have>, …\)/,
+  );
 });
 
 Deno.test("the summary cell prints the exercise's table from each cell's last check", async () => {

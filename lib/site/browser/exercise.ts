@@ -73,6 +73,17 @@ function sayWaiting(text: string): void {
   }, 1000);
 }
 
+/**
+ * Brings `element` into view when the learner cannot see its first lines
+ * (it is below the editor, say), with `heading` at the top of the window;
+ * leaves the page where it is when they are in view already.
+ */
+function reveal(element: HTMLElement, heading: HTMLElement = element): void {
+  const top = element.getBoundingClientRect().top;
+  if (top >= 0 && top < innerHeight - 80) return;
+  heading.scrollIntoView({ block: "start" });
+}
+
 /** Shows Undo (as "Undo reset" or "Undo open") while the last Reset or Open can be undone; true when it went. */
 function showUndo(): boolean {
   const undoable = ui.store!.undoable();
@@ -153,6 +164,7 @@ function train(text: string): void {
   byId("train-progress").textContent = ui.progress = "The kernels' run starts…";
   ui.phase = "";
   trainingPhase("The kernels' run starts");
+  reveal(byId("train-progress"), byId("training-title"));
   ui.checker!.postMessage(ask);
 }
 
@@ -191,6 +203,7 @@ function heardTraining(m: FromChecker & { kind: "training" | "trained" }): void 
   result.textContent = m.text;
   result.dataset.code = String(m.code);
   result.hidden = false;
+  reveal(result);
   ui.check.disabled = ui.train!.disabled = false;
   ui.stopTraining!.disabled = true;
   document.body.dataset.state = "trained";
@@ -230,10 +243,11 @@ function heardResult(m: FromChecker & { kind: "result" }): void {
   const thenTrain = ui.trainAfterCheck;
   ui.trainAfterCheck = false;
   if (thenTrain && m.code === 0) return train(ui.checking);
+  reveal(ui.result, byId("result-title"));
   if (thenTrain) {
-    return say(`Checked in ${seconds} s: not trained, as not every gradient is right yet (see What the checker says).`);
+    return say(`Checked in ${seconds} s: ${m.summary}; not trained, as not every gradient is right yet.`);
   }
-  say(`Checked in ${seconds} s${m.code === 0 ? ": all right." : "."}`);
+  say(`Checked in ${seconds} s: ${m.summary}.`);
 }
 
 /** Starts the checker's worker. */

@@ -288,7 +288,7 @@ export function serveChecks(deps: CheckDeps): void {
       }
       const said = spec
         ? await checkText(spec, ask.text, deps, (text) => post({ kind: "status", id: ask.id, text }))
-        : { text: `there is no exercise ${ask.chapter}`, code: 2, marks: [] };
+        : { text: `there is no exercise ${ask.chapter}`, code: 2, marks: [], summary: "there is no such exercise" };
       if (said.code === 0) (deps.passed ??= {})[ask.chapter] = ask.text;
       post({ kind: "result", id: ask.id, ...said, ms: performance.now() - t0 });
     });

@@ -81,7 +81,7 @@ export interface Run {
   out: string[];
   cut: number;
   stop?: Stop;
-  verdict?: { text: string; code: number };
+  verdict?: { text: string; code: number; right?: { done: number; of: number } };
 }
 
 /** What a check found: syntax errors, refused imports, a file that cannot run, or a run. */
@@ -91,11 +91,16 @@ export type Found =
   | { other: string }
   | { run: Run };
 
-/** What the page shows: the text, the exit code the terminal would give, and the marks for the editor. */
+/**
+ * What the page shows: the text, the exit code the terminal would give, the
+ * marks for the editor, and the summary for the status line.
+ */
 export interface Said {
   text: string;
   code: number;
   marks: EditorMark[];
+  /** What the check came to in a few words: "2 type errors, nothing run", "3 of 9 gradients right". */
+  summary: string;
 }
 
 /** What to say when the time limit stopped the learner's code, or its worker ended. */
@@ -159,6 +164,45 @@ function textOf(found: Found, shown: string, lines: string[]): { text: string; c
   return runText(run, run.stop && stopText(run.stop, run, shown), shown, lines);
 }
 
+/** `count` of `what`, with an s when it is not one: "2 type errors". */
+const counted = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
+
+/** What stopped a run in a few words, for the status line. */
+const STOPPED: Record<Stop["why"], string> = {
+  timer: "stopped at the time limit, nothing checked",
+  deadline: "its worker stopped answering, nothing checked",
+  crash: "its worker failed, nothing checked",
+  load: "the file threw before gradients() ran, nothing checked",
+};
+
+/**
+ * What a check found, in the few words the status line says after "Checked
+ * in 1.6 s: ": the errors that kept the file from running, or how many of
+ * the gradients are right.
+ *
+ * @example
+ * ```ts
+ * summaryOf({ refused: [{ line: 1, column: 1, message: "no" }] }, []); // "1 import refused, nothing run"
+ * ```
+ */
+export function summaryOf(found: Found, lines: string[]): string {
+  if ("types" in found) {
+    const errors = explainErrors(found.types, lines).map(({ error }) => error);
+    const syntax = errors.every((e) => /^TS1\d{3}$/.test(e.code));
+    return `${counted(errors.length, syntax ? "syntax error" : "type error")}, nothing run`;
+  }
+  if ("refused" in found) return `${counted(found.refused.length, "import")} refused, nothing run`;
+  if ("other" in found) return "the file could not be run";
+  const { stop, verdict } = found.run;
+  if (stop) return STOPPED[stop.why];
+  const right = verdict?.right;
+  if (!right) return "nothing checked: see What the checker says";
+  const some = right.done === right.of
+    ? `all ${right.of} right`
+    : `${right.done} of ${counted(right.of, "gradient")} right`;
+  return verdict.code === 0 || right.done < right.of ? some : `${some}, but see What the checker says`;
+}
+
 /**
  * What the page shows for a check of the learner's `text` (named `shown`):
  * the text as the terminal prints it, the exit code, the marks for the editor.
@@ -170,6 +214,7 @@ function textOf(found: Found, shown: string, lines: string[]): { text: string; c
  * ```
  */
 export function reportCheck(found: Found, shown: string, text: string): Said {
-  const said = textOf(found, shown, text.split("\n"));
-  return { ...said, marks: marksIn(said.text, shown) };
+  const lines = text.split("\n");
+  const said = textOf(found, shown, lines);
+  return { ...said, marks: marksIn(said.text, shown), summary: summaryOf(found, lines) };
 }

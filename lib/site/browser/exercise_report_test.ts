@@ -70,3 +70,29 @@ Deno.test("the learner's output comes first, its places in the program named in 
   assert.equal(said.text, `at ${shown}:3:9\n… 2 more lines cut\n\n${verdict.text}`);
   assert.equal(said.code, 0);
 });
+
+Deno.test("the status line's summary: the errors that kept the file from running, or how many gradients are right", () => {
+  const error = {
+    code: "TS2304",
+    message: "Cannot find name 'c'.",
+    sourceLine: "const b = a * c;",
+    line: 2,
+    column: 15,
+  };
+  const text = "const a = 1;\nconst b = a * c;\nconst d = e;\n";
+  const other = { ...error, message: "Cannot find name 'e'.", sourceLine: "const d = e;", line: 3, column: 11 };
+  assert.equal(reportCheck({ types: [error, other] }, shown, text).summary, "2 type errors, nothing run");
+  const syntax = { ...error, code: "TS1005", message: "';' expected." };
+  assert.equal(reportCheck({ types: [syntax] }, shown, text).summary, "1 syntax error, nothing run");
+  const refused = [{ line: 1, column: 1, message: "no" }, { line: 2, column: 1, message: "no" }];
+  assert.equal(reportCheck({ refused }, shown, text).summary, "2 imports refused, nothing run");
+  const ran = (code: number, done: number, of: number) =>
+    reportCheck({ run: { prepared, out: [], cut: 0, verdict: { text: "", code, right: { done, of } } } }, shown, "")
+      .summary;
+  assert.equal(ran(1, 3, 9), "3 of 9 gradients right");
+  assert.equal(ran(1, 0, 1), "0 of 1 gradient right");
+  assert.equal(ran(0, 9, 9), "all 9 right");
+  assert.equal(ran(1, 9, 9), "all 9 right, but see What the checker says");
+  const stopped = { prepared, out: [], cut: 0, stop: { why: "timer" as const, what: "gradients" } };
+  assert.equal(reportCheck({ run: stopped }, shown, "").summary, "stopped at the time limit, nothing checked");
+});

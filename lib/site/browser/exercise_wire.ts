@@ -47,6 +47,8 @@ export type FromChecker =
     code: number;
     /** The places the text names, for the editor. */
     marks: EditorMark[];
+    /** What the check came to in a few words, for the status line: "3 of 9 gradients right". */
+    summary: string;
     ms: number;
   }
   /** Exercise 9's training as it goes: a line of progress, and the chart of both curves so far. */
