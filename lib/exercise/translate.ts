@@ -113,13 +113,17 @@ const ARITHMETIC = ["TS2362", "TS2363", "TS2365"];
 /** `dcounts += x`, `dlogits /= n` on tensors. */
 const compoundAssignment: Translation = {
   name: "compound assignment",
-  explain({ code, sourceLine }) {
+  explain(error, all = [], lines) {
+    const { code, sourceLine } = error;
     const compound = sourceLine.match(/(\w+)\s*(\*\*|[-+*/])=(?!=)\s*(.*?)\s*;?\s*(?:\/\/.*)?$/);
     if (!compound || ![...ARITHMETIC, "TS2588", "TS2322"].includes(code)) return undefined;
     const [, name, op, written] = compound;
     const { verb, method } = OPS[op];
     const value = /^[\w$.]+$/.test(written) ? written : "…"; // a name or a number; a longer value is elided
-    const isConst = code === "TS2588" || new RegExp(`const\\s+${name}\\b`).test(sourceLine);
+    // A const where it is declared (the stubs declare every gradient so) must become a let to be assigned again.
+    const declared = new RegExp(`\\bconst\\s+${name}\\b`);
+    const isConst = code === "TS2588" || declared.test(sourceLine) ||
+      linesOf(error, all, lines).some((line) => declared.test(line));
     return `\`${op}=\` does not ${verb} tensors: write \`${name} = ${name}.${method}(${value})\` or \`${name} = ${method}(${name}, ${value})\`${
       isConst ? ` (and declare ${name} with let)` : ""
     }`;

@@ -46,6 +46,16 @@ Deno.test("an operator on tensors says the method and the function to call", () 
     at("TS2588", "Cannot assign to 'dcounts' because it is a constant.", "  dcounts += x;", "dcounts"),
     /\(and declare dcounts with let\)$/,
   );
+  // The stubs declare every gradient with const: a += further down says so too, from the file's lines.
+  const plus = at(
+    "TS2365",
+    "Operator '+=' cannot be applied to types 'Tensor' and 'Tensor'.",
+    "  dcounts += mul(a, b);",
+    "dcounts",
+  );
+  const stub = ["  const dcounts = mul(dcountsSumInv, x); // [n, 27]", "  dcounts += mul(a, b);"];
+  assert.match(explainErrors([plus], stub)[0].text, /\(and declare dcounts with let\)$/);
+  assert.doesNotMatch(explainErrors([plus], ["  let dcounts = x;", "  dcounts += mul(a, b);"])[0].text, /declare/);
   const product = "  const d = probs * dlogprobs;";
   assertTranslates(
     "arithmetic operator",
