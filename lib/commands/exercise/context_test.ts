@@ -18,8 +18,17 @@ import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
 import { checkExercise, correctGradients, type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
 import { compareGradient } from "../../check/compare.ts";
 import { formatVerdicts } from "../../exercise/verdicts.ts";
-import { checkLearner, checkOne, exerciseContext, exerciseInput, type LearnerModule, upstreamFor } from "./context.ts";
+import {
+  checkLearner,
+  checkOne,
+  exerciseContext,
+  exerciseInput,
+  type LearnerModule,
+  otherExerciseLine,
+  upstreamFor,
+} from "./context.ts";
 import { referenceGradients } from "../../check/reference.ts";
+import { solvedStub } from "./testing.ts";
 import {
   add,
   div,
@@ -406,4 +415,36 @@ Deno.test("a learner that scribbles over its input cannot alter what checkLearne
     assert.deepEqual(checkLearner(EXERCISES[chapter], scribbler).filter((v) => !isDone(v)), [], `exercise ${chapter}`);
   }
   assert.deepEqual(exerciseContext().input.fwd.probs.data, before);
+});
+
+Deno.test("a file of another exercise gets the page's one line, naming the exercise it seems to be for; its own none", () => {
+  const chapters = Object.keys(EXERCISES).map(Number);
+  for (const to of chapters) {
+    for (const from of chapters) {
+      for (const text of [EXERCISES[from].stub, solvedStub(from)]) {
+        const line = otherExerciseLine(EXERCISES[to], text, "mine.ts");
+        if (from === to) assert.equal(line, null, `exercise ${to}'s own file`);
+        else {
+          const said = line ?? "(none)";
+          assert.ok(
+            said.startsWith(`mine.ts is checked as exercise ${to}, but it seems to be exercise ${from}'s file`),
+          );
+          assert.ok(said.endsWith(".") && !said.includes("\n"), said);
+        }
+      }
+    }
+  }
+  // Exercise 5's file checked as exercise 8's: the line the page gives it when it is opened there, after the file's name.
+  assert.equal(
+    otherExerciseLine(EXERCISES[8], solvedStub(5), "chapters/yours/08_fused_batchnorm.ts"),
+    "chapters/yours/08_fused_batchnorm.ts is checked as exercise 8, but it seems to be exercise 5's file " +
+      `(${EXERCISES[5].title}), not exercise 8's: it defines dbngain, dbnbias, dbnraw, dbnvarInv, dbnvar and 3 more, ` +
+      "which exercise 8 does not ask for.",
+  );
+  // A file of this exercise with a gradient left out is not another exercise's: the check says it is missing.
+  const without = solvedStub(8).replace(/return \{ dhprebn \}/, "return {}").replace(
+    /const dhprebn =/,
+    "const other =",
+  );
+  assert.equal(otherExerciseLine(EXERCISES[8], without, "mine.ts"), null);
 });
