@@ -311,6 +311,23 @@ Deno.test("an extra axis from an [n, 1] index is not advised to be summed", () =
   assert.match(v.detail, /shape \[32, 32, 27\], expected \[32, 27\]/);
   assert.match(v.detail, /no sum fixes this/);
   assert.doesNotMatch(v.detail, /sums? over axis/);
+  // Both fixes it offers pass, written with the stub's names as the advice writes them.
+  assert.match(v.detail, /oneHot\(logits\.max\(1\)\.indices, vocabSize\)/);
+  assert.match(v.detail, /oneHot\(logitArgmax, vocabSize\)\.reshape\(\[n, vocabSize\]\)/);
+  const vocabSize = 27;
+  const lectures = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd: { logits } }, r) => add(r.dnormLogits, oneHot(logits.max(1).indices, vocabSize).mul(r.dlogitMaxes)),
+  );
+  const reshaped = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd: { logitArgmax }, n }, r) =>
+      add(r.dnormLogits, oneHot(logitArgmax, vocabSize).reshape([n, vocabSize]).mul(r.dlogitMaxes)),
+  );
+  assert.ok(isDone(lectures), lectures.detail);
+  assert.ok(isDone(reshaped), reshaped.detail);
 });
 
 Deno.test("zero gradients pass with a note, and so does dlogits without the max branch", () => {
