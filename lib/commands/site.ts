@@ -17,6 +17,7 @@ import { buildSite, SiteFolderError } from "../site/build.ts";
 import { BundleError } from "../site/bundle.ts";
 import { CellRunError } from "../site/outputs.ts";
 import { serveSite } from "../site/serve.ts";
+import { buildOrReuse, type ReuseResult } from "../site/stamp.ts";
 import type { ExercisePageData } from "../site/exercise_page.ts";
 import { wholeApiCard } from "../exercise/api_card.ts";
 import { EXERCISES } from "../../chapters/exercises/specs.ts";
@@ -90,16 +91,60 @@ network trained in the page. Everything is bundled from npm; the folder works of
 
 Usage: deno task site [flags]
 
+A build is reused when none of the files it is made from (the chapters, the exercises' stubs, lib/, data/,
+deno.json, deno.lock) changed since: the run says whether it built or reused ${SITE_DIR}/, and why.
+
 Flags:
   --serve        after building, serve ${SITE_DIR}/ on http://127.0.0.1:PORT/ until Ctrl-C
+  --rebuild      build even if nothing the site is made from changed since the last build
   --port N       the port for --serve   (${DEFAULT_PORT}; 0 for any free one)
   -h, --help     this text`;
 
+/** Builds the site, or reuses the one in `site/` when its stamp says nothing it is built from has changed. */
+async function buildOrReuseSite(root: string, rebuild: boolean): Promise<ReuseResult> {
+  const log = (line: string) => console.log(line);
+  return await buildOrReuse({
+    root,
+    dir: `${root}/${SITE_DIR}`,
+    rebuild,
+    build: async () => {
+      const exercises = EXERCISE_PAGES.map(exercisePageData);
+      return await buildSite({ root, out: SITE_DIR, log, exercises });
+    },
+    onBuild: (why) => log(`Building ${SITE_DIR}/: ${why}.`),
+  });
+}
+
+/** How long ago `iso` was, in words: "3 min ago". */
+function ago(iso: string): string {
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60000);
+  if (minutes < 1) return "just now";
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+/** What came of the build, or of reusing the last one: why, and its pages with their sizes. */
+function reportSite(result: ReuseResult): void {
+  const kB = (bytes: number) => `${Math.round(bytes / 1000)} kB`;
+  const { stamp, site } = result;
+  if (result.rebuiltBecause === null) {
+    console.log(
+      `Reused ${SITE_DIR}/, built ${ago(stamp.builtAt)} in ${stamp.seconds.toFixed(0)} s: none of the ` +
+        `${result.inputCount} files it is built from changed since (inputs ${result.digest}). ` +
+        `--rebuild builds it again.`,
+    );
+  } else console.log(`\nBuilt ${SITE_DIR}/ in ${stamp.seconds.toFixed(0)} s (inputs ${result.digest}):`);
+  for (const page of site.pages) console.log(`  ${page.file.padEnd(32)} ${kB(page.bytes).padStart(7)}`);
+  for (const formula of site.unreadable) console.log(`  (shown as text: KaTeX could not read ${formula})`);
+}
+
 /**
- * Builds the site, then serves it if asked; returns the exit code: 0 built
- * (and served until Ctrl-C), 1 a chapter failed or the bundle could not be
- * made. A bad flag, or a `site/` that holds files no build made, throws a
- * {@linkcode UsageError} (exit code 2).
+ * Builds the site (or reuses the last build, when nothing it is made from
+ * changed, unless `--rebuild`), then serves it if asked; returns the exit
+ * code: 0 built (and served until Ctrl-C), 1 a chapter failed or the bundle
+ * could not be made. A bad flag, or a `site/` that holds files no build
+ * made, throws a {@linkcode UsageError} (exit code 2).
  *
  * @example
  * ```ts ignore
@@ -109,6 +154,7 @@ Flags:
 export async function siteCommand(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     serve: { type: "boolean" },
+    rebuild: { type: "boolean" },
     port: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, "site");
@@ -118,11 +164,8 @@ export async function siteCommand(args: string[]): Promise<number> {
   }
   const port = limitedFlag(values, "port", 0, 65535) ?? DEFAULT_PORT;
   const root = fromFileUrl(new URL("../..", import.meta.url));
-  const started = performance.now();
-  let built;
   try {
-    const exercises = EXERCISE_PAGES.map(exercisePageData);
-    built = await buildSite({ root, out: SITE_DIR, log: (line) => console.log(line), exercises });
+    reportSite(await buildOrReuseSite(root, Boolean(values.rebuild)));
   } catch (error) {
     if (error instanceof SiteFolderError) throw new UsageError(error.message);
     // A chapter that fails, or a bundle that cannot be made: the build had to stop.
@@ -132,14 +175,15 @@ export async function siteCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const kB = (bytes: number) => `${Math.round(bytes / 1000)} kB`;
-  console.log(`\nBuilt ${SITE_DIR}/ in ${((performance.now() - started) / 1000).toFixed(0)} s:`);
-  for (const page of built.pages) console.log(`  ${page.file.padEnd(32)} ${kB(page.bytes).padStart(7)}`);
-  for (const formula of built.unreadable) console.log(`  (shown as text: KaTeX could not read ${formula})`);
   if (!values.serve) {
     console.log(`\nOpen ${SITE_DIR}/index.html from any static server, or run: deno task site --serve`);
     return 0;
   }
+  return await serveBuilt(root, port);
+}
+
+/** Serves the built site until Ctrl-C; a port in use is a {@linkcode UsageError}. */
+async function serveBuilt(root: string, port: number): Promise<number> {
   try {
     const server = serveSite(
       `${root}/${SITE_DIR}`,

@@ -11,6 +11,7 @@ Deno.test("deno task site --help says what it builds and how to serve it, and ex
   const { result, output } = await quietly(() => siteCommand(["--help"]));
   assert.equal(result, 0);
   assert.match(output, /^ {2}--serve +after building, serve site\/ on http:\/\/127\.0\.0\.1:PORT\//m);
+  assert.match(output, /^ {2}--rebuild +build even if nothing the site is made from changed since the last build$/m);
   assert.match((await quietly(() => main(["--help"]))).output, /^ {2}deno task site +build the tutorial/m);
 });
 

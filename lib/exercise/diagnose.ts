@@ -358,6 +358,16 @@ const missingSum = shapeRule("missing sum over a broadcast axis", (ours, expecte
   return `${shapeHead(ours, expected, context)}: ${sumAdvice(expected, context)}${right}`;
 });
 
+/**
+ * The fix when the `[n, 1]` index is the logits' argmax, kept with keepdim
+ * (`logitArgmax`): its one-hot is `[n, 1, 27]`. The lecture's own line takes
+ * the indices without keepdim; or the one-hot is reshaped. Both compile and
+ * pass in exercise 3's stub, whose names they use.
+ */
+const ONE_HOT_OF_ARGMAX =
+  ". oneHot(logitArgmax, vocabSize) is [n, 1, 27]: take the indices without keepdim, as the lecture does, " +
+  "oneHot(logits.max(1).indices, vocabSize), or reshape the one-hot, oneHot(logitArgmax, vocabSize).reshape([n, vocabSize])";
+
 /** An `[n, 1]` tensor met an `[n, …]` one and made an axis too many (`oneHot(logitArgmax, …)`). */
 const extraAxisFromIndex = shapeRule("extra axis from an [n, 1] index", (ours, expected, context) => {
   const extra = extraAxes(ours, expected);
@@ -373,7 +383,9 @@ const extraAxisFromIndex = shapeRule("extra axis from an [n, 1] index", (ours, e
   const right = close(diagonal, expected) ? "; its entries [i, i, …] are the right numbers" : "";
   return `${
     shapeHead(ours, expected, context)
-  }: an [n, 1] tensor was broadcast against an [n, …] one and made an axis too many${right}. ${context.of} was not broadcast in the forward pass, so no sum fixes this: look for an index or a mask of shape [n, 1] (oneHot(logitArgmax, …) is [n, 1, 27]; indexTensor(logitArgmax.data, [n]) first)`;
+  }: an [n, 1] tensor was broadcast against an [n, …] one and made an axis too many${right}. ${context.of} was not broadcast in the forward pass, so no sum fixes this: look for an index or a mask of shape [n, 1]${
+    context.of === "logits" ? ONE_HOT_OF_ARGMAX : ""
+  }`;
 });
 
 /** Bigger than expected along axes the forward pass did not broadcast over: no sum fixes it. */

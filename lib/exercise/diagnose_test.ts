@@ -155,6 +155,18 @@ Deno.test("rule extra axis from an [n, 1] index: no sum advised, the diagonal ch
   const off = rule("extra axis from an [n, 1] index").explain(mul(ours, 2), X, CONTEXT);
   assert.match(off ?? "", /made an axis too many\. x was not broadcast/, "wrong diagonal: not called right");
   assertSilent("extra axis from an [n, 1] index", ours, X, { ...CONTEXT, broadcastAxes: [0] });
+  // The logits' argmax is named, with the two ways to an [n, 27] one-hot, only for the logits' gradient.
+  assert.doesNotMatch(rule("extra axis from an [n, 1] index").explain(ours, X, CONTEXT) ?? "", /logitArgmax/);
+  const logits = rule("extra axis from an [n, 1] index").explain(ours, X, {
+    ...CONTEXT,
+    name: "dlogits",
+    of: "logits",
+  });
+  assert.match(
+    logits ?? "",
+    /of shape \[n, 1\]\. oneHot\(logitArgmax, vocabSize\) is \[n, 1, 27\]: take the indices without keepdim, as the lecture does, oneHot\(logits\.max\(1\)\.indices, vocabSize\), or reshape the one-hot, oneHot\(logitArgmax, vocabSize\)\.reshape\(\[n, vocabSize\]\)$/,
+  );
+  assert.doesNotMatch(logits ?? "", /indexTensor/);
 });
 
 Deno.test("rule extra axis the forward pass did not broadcast: no sum fixes it", () => {

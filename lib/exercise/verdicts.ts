@@ -7,7 +7,8 @@
  * @example
  * ```ts
  * import { verdictText } from "./verdicts.ts";
- * verdictText({ name: "dprobs", status: "approximate", detail: "" }); // "dprobs: approximately equal"
+ * verdictText({ name: "dprobs", status: "approximate", detail: "", maxdiff: 2.384e-7 });
+ * // "dprobs: approximately equal (maxdiff 2.38e-7)"
  * ```
  * @module
  */
@@ -35,17 +36,22 @@ export const STATUS_WORDS: Record<Verdict["status"], string> = {
 };
 
 /**
- * One verdict as a learner reads it under a notebook cell: the status, then
- * the diagnosis or the note, wrapped.
+ * One verdict as a learner reads it under a notebook cell: the status, with
+ * the largest difference from the correct gradient (the lecture's maxdiff,
+ * as the tables of `deno task exercise N` and the pages show it) when the
+ * shapes could be compared, then the diagnosis or the note, wrapped.
  *
  * @example
  * ```ts
- * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …" });
- * // "dprobs: wrong. the sign is flipped: …"
+ * verdictText({ name: "dprobs", status: "approximate", detail: "", maxdiff: 2.384e-7 });
+ * // "dprobs: approximately equal (maxdiff 2.38e-7)"
+ * verdictText({ name: "dprobs", status: "wrong", detail: "the sign is flipped: …", maxdiff: 1.25 });
+ * // "dprobs: wrong (maxdiff 1.25). the sign is flipped: …"
  * ```
  */
 export function verdictText(v: Verdict): string {
-  const head = `${v.name}: ${STATUS_WORDS[v.status]}`;
+  const maxdiff = v.maxdiff === undefined ? "" : ` (maxdiff ${formatNumber(v.maxdiff)})`;
+  const head = `${v.name}: ${STATUS_WORDS[v.status]}${maxdiff}`;
   return v.detail ? wrap(`${head}. ${v.detail}`) : head;
 }
 

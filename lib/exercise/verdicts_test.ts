@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatVerdicts, stuckInTerminal } from "./verdicts.ts";
+import { formatVerdicts, stuckInTerminal, verdictText } from "./verdicts.ts";
 
 const verdicts = [
   { name: "dlogprobs", status: "exact" as const, detail: "", line: 65 },
@@ -35,4 +35,27 @@ Deno.test("each row shows the largest difference from the correct gradient, alig
   ]);
   const none = formatVerdicts({ chapter: 3 }, [{ name: "dprobs", status: "TODO", detail: "" }]);
   assert.equal(none.split("\n")[0], "gradient  status", "no column when nothing was compared");
+});
+
+Deno.test("a notebook cell's one line has the maxdiff the table shows, when the shapes were compared", () => {
+  const wrong = { name: "dcountsSumInv", status: "wrong" as const, detail: "the sign is flipped", maxdiff: 1.25 };
+  const rows = [
+    { name: "dlogprobs", status: "exact" as const, detail: "", maxdiff: 0 },
+    { name: "dprobs", status: "approximate" as const, detail: "", maxdiff: 2.3e-9 },
+    wrong,
+  ];
+  assert.equal(verdictText(rows[0]), "dlogprobs: exact (maxdiff 0)");
+  assert.equal(verdictText(rows[1]), "dprobs: approximately equal (maxdiff 2.30e-9)");
+  assert.equal(verdictText(wrong), "dcountsSumInv: wrong (maxdiff 1.25). the sign is flipped");
+  // The same figure as the table's column, row by row.
+  const table = formatVerdicts({ chapter: 3 }, rows).split("\n").slice(1, 4);
+  for (const [k, row] of table.entries()) {
+    assert.equal(row.split(/\s{2,}/).at(-1), verdictText(rows[k]).match(/maxdiff ([^)]+)/)?.[1]);
+  }
+  // Nothing compared (a TODO, a wrong shape): no figure, as the table's cell is empty.
+  assert.equal(verdictText({ name: "dcountsSum", status: "TODO", detail: "" }), "dcountsSum: TODO");
+  assert.equal(
+    verdictText({ name: "dprobs", status: "wrong", detail: "its shape is [32, 1], not [32, 27]" }),
+    "dprobs: wrong. its shape is [32, 1], not [32, 27]",
+  );
 });

@@ -30,6 +30,7 @@ import { LIMITS, type Limits, runInSandbox } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
 import { trainWithYours } from "./training.ts";
 import { wholeApiCard } from "../../exercise/api_card.ts";
+import { otherExerciseLine } from "./context.ts";
 
 /**
  * Where the learner's files go: `chapters/yours/`, ignored by git.
@@ -83,6 +84,8 @@ async function readLearnerFile(path: string, shown: string): Promise<string> {
 async function checkFile(spec: ExerciseSpec, path: string, limits: Limits): Promise<number> {
   const shown = relative(Deno.cwd(), path);
   const text = await readLearnerFile(path, shown);
+  const other = otherExerciseLine(spec, text, shown); // another exercise's file: one line, then its check
+  if (other !== null) console.log(`${other}\n`);
   const run = await runInSandbox(spec, path, text, limits, shown);
   const report = reportRun(run, shown, text, limits);
   console.log(report.text);

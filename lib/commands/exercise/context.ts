@@ -26,6 +26,7 @@ import {
   type Verdict,
 } from "../../exercise/checker.ts";
 import { verdictText } from "../../exercise/verdicts.ts";
+import { type ExerciseNames, fileFit, fitLine } from "../../exercise/file_fit.ts";
 import { referenceGradients } from "../../check/reference.ts";
 import type { Tensor } from "../../tensor.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
@@ -139,7 +140,7 @@ export function upstreamFor(chapter: number): Record<string, Tensor> {
  * import { mul, pow } from "../../tensor.ts";
  * const { dlogprobs } = upstreamFor(3); // the correct upstream gradient
  * const { text } = checkOne(3, "dprobs", mul(pow(exerciseInput().fwd.probs, -1), dlogprobs));
- * text; // "dprobs: approximately equal"
+ * text; // "dprobs: approximately equal (maxdiff 2.38e-7)"
  * ```
  */
 export function checkOne(chapter: number, name: string, value: Tensor): { verdict: Verdict; text: string } {
@@ -161,4 +162,34 @@ export function checkLearner(spec: ExerciseSpec, learner: LearnerModule): Verdic
   // The learner gets a fresh input, so nothing it does can alter what the checks trust.
   const { input, ref } = contextFor(spec);
   return checkExercise(spec, learner.gradients(exerciseInput()), input, ref);
+}
+
+/** Every exercise's number, title, file and gradients: what the check of a file's fit needs. */
+const exerciseNames = (): ExerciseNames[] =>
+  Object.values(EXERCISES).map((s) => ({
+    chapter: s.chapter,
+    title: s.title,
+    file: s.file,
+    names: s.gradients.map((g) => g.name),
+  }));
+
+/**
+ * The one line `deno task exercise N` prints before it checks a file that
+ * looks like another exercise's (exercise 5's saved as exercise 8's, say):
+ * the line an exercise page gives such a file when it is opened, from
+ * `lib/exercise/file_fit.ts`; null when the file is this exercise's. The
+ * file is still checked, as the page checks it.
+ *
+ * @example
+ * ```ts
+ * otherExerciseLine(specOf(8), specOf(8).stub, "08_fused_batchnorm.ts"); // null
+ * otherExerciseLine(specOf(8), specOf(5).stub, "08_fused_batchnorm.ts")?.startsWith(
+ *   "08_fused_batchnorm.ts is checked as exercise 8, but it seems to be exercise 5's file",
+ * ); // true
+ * ```
+ */
+export function otherExerciseLine(spec: ExerciseSpec, text: string, shown: string): string | null {
+  const fit = fileFit(text, spec.chapter, exerciseNames());
+  const off = fit.seemsFor ? fitLine(fit, spec.chapter) : null;
+  return off === null ? null : `${shown} is checked as exercise ${spec.chapter}, but ${off}.`;
 }

@@ -18,8 +18,17 @@ import { batchnormBackward } from "../../../chapters/08_fused_batchnorm.ts";
 import { checkExercise, correctGradients, type ExerciseInput, isDone, type Verdict } from "../../exercise/checker.ts";
 import { compareGradient } from "../../check/compare.ts";
 import { formatVerdicts } from "../../exercise/verdicts.ts";
-import { checkLearner, checkOne, exerciseContext, exerciseInput, type LearnerModule, upstreamFor } from "./context.ts";
+import {
+  checkLearner,
+  checkOne,
+  exerciseContext,
+  exerciseInput,
+  type LearnerModule,
+  otherExerciseLine,
+  upstreamFor,
+} from "./context.ts";
 import { referenceGradients } from "../../check/reference.ts";
+import { solvedStub } from "./testing.ts";
 import {
   add,
   div,
@@ -302,6 +311,23 @@ Deno.test("an extra axis from an [n, 1] index is not advised to be summed", () =
   assert.match(v.detail, /shape \[32, 32, 27\], expected \[32, 27\]/);
   assert.match(v.detail, /no sum fixes this/);
   assert.doesNotMatch(v.detail, /sums? over axis/);
+  // Both fixes it offers pass, written with the stub's names as the advice writes them.
+  assert.match(v.detail, /oneHot\(logits\.max\(1\)\.indices, vocabSize\)/);
+  assert.match(v.detail, /oneHot\(logitArgmax, vocabSize\)\.reshape\(\[n, vocabSize\]\)/);
+  const vocabSize = 27;
+  const lectures = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd: { logits } }, r) => add(r.dnormLogits, oneHot(logits.max(1).indices, vocabSize).mul(r.dlogitMaxes)),
+  );
+  const reshaped = verdictWith(
+    3,
+    "dlogits",
+    ({ fwd: { logitArgmax }, n }, r) =>
+      add(r.dnormLogits, oneHot(logitArgmax, vocabSize).reshape([n, vocabSize]).mul(r.dlogitMaxes)),
+  );
+  assert.ok(isDone(lectures), lectures.detail);
+  assert.ok(isDone(reshaped), reshaped.detail);
 });
 
 Deno.test("zero gradients pass with a note, and so does dlogits without the max branch", () => {
@@ -337,11 +363,11 @@ Deno.test("checkOne checks a single gradient in-process, as a notebook cell does
   const { dlogprobs } = upstreamFor(3);
   assert.match(
     checkOne(3, "dprobs", mul(pow(input.fwd.probs, -1), dlogprobs)).text,
-    /^dprobs: (exact|approximately equal)$/,
+    /^dprobs: (exact|approximately equal) \(maxdiff [\d.e-]+\)$/,
   );
   const wrong = checkOne(3, "dprobs", neg(mul(pow(input.fwd.probs, -1), dlogprobs)));
   assert.equal(wrong.verdict.status, "wrong");
-  assert.match(wrong.text, /^dprobs: wrong\. the sign is flipped/);
+  assert.match(wrong.text, /^dprobs: wrong \(maxdiff [\d.e-]+\)\. the sign is flipped/);
   assert.throws(() => checkOne(3, "dfoo", dlogprobs), /no gradient dfoo/);
 });
 
@@ -406,4 +432,36 @@ Deno.test("a learner that scribbles over its input cannot alter what checkLearne
     assert.deepEqual(checkLearner(EXERCISES[chapter], scribbler).filter((v) => !isDone(v)), [], `exercise ${chapter}`);
   }
   assert.deepEqual(exerciseContext().input.fwd.probs.data, before);
+});
+
+Deno.test("a file of another exercise gets the page's one line, naming the exercise it seems to be for; its own none", () => {
+  const chapters = Object.keys(EXERCISES).map(Number);
+  for (const to of chapters) {
+    for (const from of chapters) {
+      for (const text of [EXERCISES[from].stub, solvedStub(from)]) {
+        const line = otherExerciseLine(EXERCISES[to], text, "mine.ts");
+        if (from === to) assert.equal(line, null, `exercise ${to}'s own file`);
+        else {
+          const said = line ?? "(none)";
+          assert.ok(
+            said.startsWith(`mine.ts is checked as exercise ${to}, but it seems to be exercise ${from}'s file`),
+          );
+          assert.ok(said.endsWith(".") && !said.includes("\n"), said);
+        }
+      }
+    }
+  }
+  // Exercise 5's file checked as exercise 8's: the line the page gives it when it is opened there, after the file's name.
+  assert.equal(
+    otherExerciseLine(EXERCISES[8], solvedStub(5), "chapters/yours/08_fused_batchnorm.ts"),
+    "chapters/yours/08_fused_batchnorm.ts is checked as exercise 8, but it seems to be exercise 5's file " +
+      `(${EXERCISES[5].title}), not exercise 8's: it defines dbngain, dbnbias, dbnraw, dbnvarInv, dbnvar and 3 more, ` +
+      "which exercise 8 does not ask for.",
+  );
+  // A file of this exercise with a gradient left out is not another exercise's: the check says it is missing.
+  const without = solvedStub(8).replace(/return \{ dhprebn \}/, "return {}").replace(
+    /const dhprebn =/,
+    "const other =",
+  );
+  assert.equal(otherExerciseLine(EXERCISES[8], without, "mine.ts"), null);
 });

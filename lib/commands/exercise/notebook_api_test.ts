@@ -4,6 +4,8 @@ import { mul, oneHot, pow, sum, Tensor } from "../../tensor.ts";
 import { quietly } from "../../testing.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { checkOne, exerciseContext, upstreamFor } from "./context.ts";
+import { STATUS_WORDS } from "../../exercise/verdicts.ts";
+import { formatNumber } from "../../check/compare.ts";
 import { checkCell, exerciseInput, notebookChecker, notebookSummary } from "./notebook_api.ts";
 
 const { fwd, batch, n } = exerciseInput();
@@ -107,18 +109,23 @@ Deno.test("the learner's trial: each cell is judged on its own, with the texts `
     const { text } = checkOne(3, name, isolated[name as keyof typeof isolated]);
     assert.ok(output.includes(text), `the notebook prints ${JSON.stringify(text)} under ${name}:\n${output}`);
     const notebook = checkCell(3, name, isolated[name as keyof typeof isolated]).verdict;
-    assert.deepEqual({ status: notebook.status, detail: notebook.detail }, {
+    assert.deepEqual({ status: notebook.status, detail: notebook.detail, maxdiff: notebook.maxdiff }, {
       status: verdict.status,
       detail: verdict.detail,
+      maxdiff: verdict.maxdiff,
     }, name);
+    // The cell's line has the maxdiff of the terminal's table, as the table writes it.
+    const figure = verdict.maxdiff === undefined ? null : `(maxdiff ${formatNumber(verdict.maxdiff)})`;
+    if (figure) assert.ok(text.startsWith(`${name}: ${STATUS_WORDS[verdict.status]} ${figure}`), text);
+    else assert.doesNotMatch(text, /maxdiff/);
   }
-  assert.match(output, /^dcountsSumInv: (exact|approximately equal)$/m);
+  assert.match(output, /^dcountsSumInv: (exact|approximately equal) \(maxdiff [\d.e-]+\)$/m);
   assert.doesNotMatch(output, /waiting/);
-  assert.match(output, /dprobs: wrong\. .*chain rule/s);
+  assert.match(output, /dprobs: wrong \(maxdiff [\d.e-]+\)\. .*chain rule/s);
   assert.match(output, /The cells below get the correct dprobs\./);
   assert.match(
     output,
-    /dcounts: wrong\. this is only the gradient through probs[\s\S]*in the same\sdeclaration: const dcounts = add\(<what you have>, …\)/,
+    /dcounts: wrong \(maxdiff [\d.e-]+\)\. this is only the gradient through probs[\s\S]*in the same\sdeclaration: const dcounts = add\(<what you have>, …\)/,
   );
 });
 
