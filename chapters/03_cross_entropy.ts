@@ -17,7 +17,7 @@
  * @module
  */
 
-import { add, type IndexTensor, indexTensor, mul, neg, oneHot, ones, pow, type Tensor } from "../lib/tensor.ts";
+import { add, type IndexTensor, mul, neg, oneHot, ones, pow, type Tensor } from "../lib/tensor.ts";
 import { referenceGradients } from "../lib/check/reference.ts";
 import { heading, say } from "../lib/report/print.ts";
 import type { Forward } from "../lib/model.ts";
@@ -51,7 +51,7 @@ export interface CrossEntropyGrads {
  * ```
  */
 export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntropyGrads {
-  const { logprobs, probs, counts, countsSum, countsSumInv, logitArgmax } = fwd;
+  const { logprobs, probs, counts, countsSum, countsSumInv, logits } = fwd;
   const [n, vocabSize] = logprobs.shape;
 
   // ### loss = −(1/n) Σᵢ logprobs[i, Yb[i]]
@@ -117,8 +117,11 @@ export function backpropCrossEntropy(fwd: Forward, Yb: IndexTensor): CrossEntrop
   // the gradient accumulates. At a tie (two equal maxima in a row) we follow
   // PyTorch, whose max returns one index; TensorFlow.js would send the
   // gradient to every tied entry instead. The lecture's batch has no ties, and
-  // dlogitMaxes is rounding noise anyway, so the two agree here.
-  dlogits = add(dlogits, oneHot(indexTensor(logitArgmax.data, [n]), vocabSize).mul(dlogitMaxes)); // [n, 27]
+  // dlogitMaxes is rounding noise anyway, so the two agree here. As in the
+  // lecture, the argmax is taken again without keepdim, `logits.max(1)`, so
+  // that its indices are the [n] that oneHot takes (the forward pass kept the
+  // axis: its logitArgmax is [n, 1]).
+  dlogits = add(dlogits, oneHot(logits.max(1).indices, vocabSize).mul(dlogitMaxes)); // [n, 27]
 
   return { dlogprobs, dprobs, dcountsSumInv, dcountsSum, dcounts, dnormLogits, dlogitMaxes, dlogits };
 }

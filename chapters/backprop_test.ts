@@ -210,7 +210,7 @@ Deno.test("at a tie for the maximum, dlogitMaxes goes to the first tied entry on
   const countsSum = sum(counts, 1, true);
   const countsSumInv = pow(countsSum, -1);
   const probs = mul(counts, countsSumInv);
-  const partial = { logprobs: log(probs), probs, counts, countsSum, countsSumInv, logitArgmax };
+  const partial = { logits, logprobs: log(probs), probs, counts, countsSum, countsSumInv, logitArgmax };
   const g = backpropCrossEntropy(partial as unknown as Forward, indexTensor([2, 0], [2]));
   assert.deepEqual(Array.from(logitArgmax.data), [0, 1]);
   for (let row = 0; row < 2; row++) {

@@ -41,8 +41,8 @@
  *     t.neg()                      Elementwise -t.
  *     t.sum(axis?, keepdim?)       The sum over axis, keeping it as size 1 if keepdim; of everything without an
  *                                  axis.
+ *     t.max(axis, keepdim?)        The largest value over axis (.values) and where it is (.indices).
  *     t.clone()                    A copy that shares nothing with this tensor.
- *     indexTensor(data, shape)     Makes an index tensor, checking that the shape fits.
  *     ones(shape)                  A tensor of ones.
  *     oneHot(indices, numClasses)  One-hot rows: F.one_hot(idx, numClasses) as float32, [n, numClasses].
  *

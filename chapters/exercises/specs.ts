@@ -28,7 +28,7 @@ import stub9 from "./09_training.ts" with { type: "text" };
 import type { ExerciseInput, ExerciseSpec } from "../../lib/exercise/checker.ts";
 import type { Term } from "../../lib/exercise/diagnose.ts";
 import { trainingExercise } from "./training_spec.ts";
-import { add, indexTensor, mul, oneHot, ones, pow, softmax, sub, sum, type Tensor, zeros } from "../../lib/tensor.ts";
+import { add, mul, oneHot, ones, pow, softmax, sub, sum, type Tensor, zeros } from "../../lib/tensor.ts";
 
 /** Whether two tensors hold the same numbers, bit for bit. */
 const same = (a: Tensor, b: Tensor | undefined) => b !== undefined && a.data.every((x, i) => x === b.data[i]);
@@ -198,8 +198,8 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
         name: "dlogits",
         of: "logits",
         deps: ["dnormLogits", "dlogitMaxes"],
-        formula: (v, { fwd, n }) =>
-          v.dnormLogits.add(oneHot(indexTensor(fwd.logitArgmax.data, [n]), fwd.logits.shape[1]).mul(v.dlogitMaxes)),
+        formula: (v, { fwd }) =>
+          v.dnormLogits.add(oneHot(fwd.logits.max(1).indices, fwd.logits.shape[1]).mul(v.dlogitMaxes)),
         partials: ({ fwd }, ref) => [
           {
             label: "the gradient through normLogits = logits − logitMaxes",
@@ -210,7 +210,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
           {
             label: "the gradient through logitMaxes = max(logits)",
             tensor: mul(
-              oneHot(indexTensor(fwd.logitArgmax.data, [fwd.logits.shape[0]]), fwd.logits.shape[1]),
+              oneHot(fwd.logits.max(1).indices, fwd.logits.shape[1]),
               ref.logitMaxes,
             ),
             advice:
@@ -224,7 +224,7 @@ export const EXERCISES: Record<number, ExerciseSpec> = {
               exact arithmetic, so that branch carries nothing.`
             : "",
         structure:
-          "dlogits = (the direct path: dnormLogits as it is) + (the max's path: a one-hot of where each row's maximum was, [n, 27], times dlogitMaxes, [n, 1]). logitArgmax is [n, 1]: make it an index tensor of shape [n] before the one-hot.",
+          "dlogits = (the direct path: dnormLogits as it is) + (the max's path: a one-hot of where each row's maximum was, [n, 27], times dlogitMaxes, [n, 1]). oneHot takes indices of shape [n]: take the argmax again without keepdim, logits.max(1).indices, as the lecture does (the forward pass's logitArgmax is [n, 1]).",
         forward: "normLogits = logits − logitMaxes, and logitMaxes = max over each row of logits",
         rule: `logits is used twice: directly (its gradient is dnormLogits) and through the max, which passes
           dlogitMaxes to the one entry of each row that was the maximum (a one-hot of logitArgmax). Add the two.`,
