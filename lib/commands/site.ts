@@ -164,6 +164,8 @@ export async function siteCommand(args: string[]): Promise<number> {
   }
   const port = limitedFlag(values, "port", 0, 65535) ?? DEFAULT_PORT;
   const root = fromFileUrl(new URL("../..", import.meta.url));
+  // A port in use is said before a build of half a minute, not after it.
+  if (values.serve) assertPortFree(port);
   try {
     reportSite(await buildOrReuseSite(root, Boolean(values.rebuild)));
   } catch (error) {
@@ -182,6 +184,22 @@ export async function siteCommand(args: string[]): Promise<number> {
   return await serveBuilt(root, port);
 }
 
+/** The one-line usage error for a port another process listens on. */
+function portInUse(port: number): UsageError {
+  return new UsageError(`port ${port} is in use: choose another with --port (0 picks a free one)`);
+}
+
+/** Throws {@linkcode portInUse}'s error when `port` cannot be listened on now (0 always can). */
+function assertPortFree(port: number): void {
+  if (port === 0) return;
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) throw portInUse(port);
+    throw error;
+  }
+}
+
 /** Serves the built site until Ctrl-C; a port in use is a {@linkcode UsageError}. */
 async function serveBuilt(root: string, port: number): Promise<number> {
   try {
@@ -192,9 +210,7 @@ async function serveBuilt(root: string, port: number): Promise<number> {
     );
     await server.finished;
   } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new UsageError(`port ${port} is in use: choose another with --port (0 picks a free one)`);
-    }
+    if (error instanceof Deno.errors.AddrInUse) throw portInUse(port);
     throw error;
   }
   return 0;
