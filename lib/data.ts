@@ -127,6 +127,26 @@ function firstBadUtf8(bytes: Uint8Array): { at: number; length: number } | null 
 }
 
 /**
+ * The advice added to a words file that is not UTF-8 when it reads as
+ * Latin-1 (every byte over 0x7f a letter of it, as in Debian's word lists):
+ * the `iconv` line that converts it, to a file beside the working folder.
+ *
+ * @example
+ * ```ts
+ * latin1Advice(new Uint8Array([0x6b, 0xe5, 0x6c, 0x0a]), "/usr/share/dict/swedish");
+ * // "; it reads as Latin-1: iconv -f latin1 -t utf-8 /usr/share/dict/swedish > swedish.utf-8.txt"
+ * ```
+ */
+export function latin1Advice(bytes: Uint8Array, fileName: string): string {
+  // 0xc0–0xff less × and ÷ are Latin-1's accented letters; 0x80–0xbf are controls and signs no word list holds.
+  const letters = bytes.every((b) => b < 0x80 || (b >= 0xc0 && b !== 0xd7 && b !== 0xf7));
+  if (!letters) return "";
+  const base = fileName.split("/").pop()!.replace(/\.txt$/, "");
+  const quote = (p: string) => /^[\w./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`;
+  return `; it reads as Latin-1: iconv -f latin1 -t utf-8 ${quote(fileName)} > ${quote(`${base}.utf-8.txt`)}`;
+}
+
+/**
  * The text of a words file's bytes: UTF-8, a byte order mark dropped. A
  * byte that is not UTF-8, or a NUL, is a `RangeError` naming the file, the
  * line and the byte.
@@ -150,7 +170,7 @@ export function decodeWordsFile(bytes: Uint8Array, fileName: string): string {
     throw new RangeError(
       `${fileName}: line ${line}, byte ${byte}: ${
         shown.join(" ")
-      } is not UTF-8; a words file must be UTF-8 text, one word a line`,
+      } is not UTF-8; a words file must be UTF-8 text, one word a line${latin1Advice(bytes, fileName)}`,
     );
   }
   const nul = bytes.indexOf(0);
@@ -292,10 +312,15 @@ export function encodePrefix(text: string, vocab: Vocab): number[] {
     const ix = vocab.stoi.get(ch);
     if (ix === undefined || ix === 0) {
       const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+      // A capital where the words are lower-case is the usual slip: offer the prefix that fits.
+      const lower = text.toLowerCase();
+      const fits = lower !== text && [...lower].every((c) => (vocab.stoi.get(c) ?? 0) > 0);
       throw new RangeError(
         `the prefix ${JSON.stringify(text)} has the character ${
           JSON.stringify(ch)
-        } (${code}), which is not in the vocabulary of ${vocab.size - 1} characters`,
+        } (${code}), which is not in the vocabulary of ${vocab.size - 1} characters${
+          fits ? `; did you mean ${JSON.stringify(lower)}?` : ""
+        }`,
       );
     }
     return ix;

@@ -95,7 +95,15 @@ Deno.test("a words file that is not UTF-8, has a NUL, a line too long or no word
   const bytes = (...parts: (string | number[])[]) =>
     new Uint8Array(parts.flatMap((p) => typeof p === "string" ? [...new TextEncoder().encode(p)] : p));
   assert.throws(() => decodeWordsFile(bytes("anna\nbob\ncar", [0xff], "l\n"), "w.txt"), {
-    message: "w.txt: line 3, byte 4: 0xff is not UTF-8; a words file must be UTF-8 text, one word a line",
+    message: "w.txt: line 3, byte 4: 0xff is not UTF-8; a words file must be UTF-8 text, one word a line; " +
+      "it reads as Latin-1: iconv -f latin1 -t utf-8 w.txt > w.utf-8.txt",
+  });
+  // Bytes 0x80–0xbf are no Latin-1 letters: no advice to convert from it.
+  assert.throws(() => decodeWordsFile(bytes("ab\n", [0xed, 0xa0, 0x80]), "my words.txt"), {
+    message: /is not UTF-8; a words file must be UTF-8 text, one word a line$/,
+  });
+  assert.throws(() => decodeWordsFile(bytes("k", [0xe5], "l\n"), "dict/it's.txt"), {
+    message: /: iconv -f latin1 -t utf-8 'dict\/it'\\''s\.txt' > 'it'\\''s\.utf-8\.txt'$/,
   });
   assert.throws(() => decodeWordsFile(bytes("é\nx", [0xe2, 0x28, 0xa1]), "w.txt"), {
     message: /^w\.txt: line 2, byte 2: 0xe2 0x28 is not UTF-8/,
@@ -123,6 +131,15 @@ Deno.test("a prefix is encoded, and a character outside the vocabulary is named"
     message: 'the prefix "Øl" has the character "Ø" (U+00D8), which is not in the vocabulary of 6 characters',
   });
   assert.throws(() => encodePrefix(".", vocab), /"\." \(U\+002E\)/, "the end token's display is no character");
+  const names = buildVocab(["emma", "olivia"]);
+  assert.throws(() => encodePrefix("Em", names), {
+    message: /not in the vocabulary of 7 characters; did you mean "em"\?$/,
+  });
+  assert.throws(
+    () => encodePrefix("Ez", names),
+    { message: /not in the vocabulary of 7 characters$/ },
+    "z is in no word",
+  );
 });
 
 Deno.test("the lecture's training words are the first 80 % of its shuffle, as lectureSplit trains on", () => {

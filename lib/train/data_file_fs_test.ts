@@ -99,7 +99,8 @@ fsTest("each bad words file is refused in one line that names it", async (dir) =
   const latin1 = write("latin1.txt", new Uint8Array([...new TextEncoder().encode("anna\nbob\ncar"), 0xe9, 10]));
   assert.equal(
     await refusal(latin1),
-    `${latin1}: line 3, byte 4: 0xe9 0x0a is not UTF-8; a words file must be UTF-8 text, one word a line`,
+    `${latin1}: line 3, byte 4: 0xe9 0x0a is not UTF-8; a words file must be UTF-8 text, one word a line; ` +
+      `it reads as Latin-1: iconv -f latin1 -t utf-8 ${latin1} > latin1.utf-8.txt`,
   );
   const nul = write("nul.txt", "anna\nbob\nc\0arl\n" + six);
   assert.equal(await refusal(nul), `${nul}: line 3, byte 2 is a NUL byte; a words file is text, one word a line`);
