@@ -4,7 +4,10 @@
  *
  * Every operation is a plain loop a learner can follow. Results are computed
  * in float64 (JavaScript's numbers) and stored as float32, the lecture's
- * dtype; sums accumulate in float64 and round once at the end. A shape that
+ * dtype; sums accumulate in float64 and round once at the end. The loops of
+ * `matmul` and of the elementwise operations are arranged for speed (each
+ * says how), and add the same numbers in the same order as the plain loop,
+ * so they give its results bit for bit (tensor_test.ts compares them). A shape that
  * does not fit throws a `TypeError` naming the operation and the shapes.
  *
  * Each operation is a function, and those PyTorch has as tensor methods are
