@@ -326,3 +326,139 @@ Deno.test("methods share data or copy, as their functions do, and scatterAddRows
   assert.deepEqual(table.toNested(), [[0, 0], [2, 2], [0, 0]]);
   assert.throws(() => a.matmul(a), { name: "TypeError", message: /Cannot matmul \[4, 6\] by \[4, 6\]/ });
 });
+
+// ---------------------------------------------------------------------------
+// The fast loops give the plain loops' numbers. matmul, the elementwise
+// operations and sumToShape are written for speed (see their comments); here
+// each is compared, bit for bit, with the plain loop it replaced (the
+// definition, one element at a time), on random shapes and broadcasts, and
+// numbers of every scale with zeros, infinities and NaNs among them. A NaN
+// is compared as NaN: which of its bit patterns comes out is the machine's
+// choice (x86 keeps the first operand's, and JavaScript may add in either
+// order), in the plain loops too.
+
+/** A uniform number in [0, 1), and a whole number in [0, n), from the test's generator (random() is 32 bits). */
+const uniform = () => g.random() / 2 ** 32;
+const below = (n: number) => Math.floor(uniform() * n);
+
+/** Asserts two tensors are the same numbers in the same shape: bit for bit, -0 apart from 0, any NaN as NaN. */
+function assertSameNumbers(a: Tensor, b: Tensor, what: string): void {
+  assert.deepEqual([...a.shape], [...b.shape], `${what}: shape`);
+  const at = a.data.findIndex((v, i) => !Object.is(v, b.data[i]));
+  assert.equal(at, -1, `${what}: element ${at} is ${a.data[at]}, the plain loop gives ${b.data[at]}`);
+}
+
+/** Random float32 numbers of many scales, some of them ±0, ±Infinity or NaN. */
+function wild(shape: number[]): Tensor {
+  if (shape.includes(0)) return zeros(shape);
+  const t = randn(shape);
+  const special = [0, -0, Infinity, -Infinity, NaN, 1e-40];
+  return fromArray(t.data.map((v) => (uniform() < 0.03 ? special[below(6)] : v * 2 ** (below(40) - 20))), shape);
+}
+
+/** Where element `flat` of `outShape` reads from a tensor of `shape` broadcast to it: the definition, axis by axis. */
+function sourceOffset(shape: number[], outShape: number[], flat: number): number {
+  let offset = 0;
+  let stride = 1;
+  for (let axis = outShape.length - 1; axis >= 0; axis--) {
+    const i = flat % outShape[axis];
+    flat = Math.floor(flat / outShape[axis]);
+    const own = axis - (outShape.length - shape.length);
+    if (own < 0) continue;
+    if (shape[own] !== 1) offset += i * stride;
+    stride *= shape[own];
+  }
+  return offset;
+}
+
+/** The plain loop of an elementwise operation: each element of the result from its two sources. */
+function plainBinary(a: Tensor, b: Tensor, fn: (x: number, y: number) => number): Tensor {
+  const outShape = broadcastShapes(a.shape, b.shape);
+  const out = zeros(outShape);
+  for (let i = 0; i < out.size; i++) {
+    out.data[i] = fn(a.data[sourceOffset([...a.shape], outShape, i)], b.data[sourceOffset([...b.shape], outShape, i)]);
+  }
+  return out;
+}
+
+/** The plain matmul: each entry a sum over p in order, in float64, rounded once. */
+function plainMatmul(a: Tensor, b: Tensor): Tensor {
+  const [n, k] = a.shape;
+  const m = b.shape[1];
+  const out = zeros([n, m]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let total = 0;
+      for (let p = 0; p < k; p++) total += a.data[i * k + p] * b.data[p * m + j];
+      out.data[i * m + j] = total;
+    }
+  }
+  return out;
+}
+
+/** The plain sumToShape: each element of the gradient, in order, added to its source's float64 sum. */
+function plainSumToShape(grad: Tensor, shape: number[]): Tensor {
+  const sums = new Float64Array(shape.reduce((x, y) => x * y, 1));
+  for (let i = 0; i < grad.size; i++) sums[sourceOffset(shape, [...grad.shape], i)] += grad.data[i];
+  return fromArray(sums, shape);
+}
+
+/**
+ * A random shape of 0 to 4 axes, each 1 to 7 long (sometimes 0), and two shapes that broadcast to it, each with some
+ * of its leading axes dropped and some sizes 1.
+ */
+function randomShapes(): { full: number[]; a: number[]; b: number[] } {
+  const full = Array.from({ length: below(5) }, () => (uniform() < 0.05 ? 0 : 1 + below(7)));
+  const part = () => full.slice(below(full.length + 1)).map((d) => (uniform() < 0.4 ? 1 : d));
+  return { full, a: part(), b: part() };
+}
+
+Deno.test("the fast elementwise loops equal the plain loop, bit for bit, on 500 random broadcasts", () => {
+  const ops: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => number][] = [
+    ["add", add, (x, y) => x + y],
+    ["sub", sub, (x, y) => x - y],
+    ["mul", mul, (x, y) => x * y],
+    ["div", div, (x, y) => x / y],
+  ];
+  for (let trial = 0; trial < 500; trial++) {
+    const { a: sa, b: sb } = randomShapes();
+    const [a, b] = [wild(sa), wild(sb)];
+    for (const [name, fast, fn] of ops) {
+      assertSameNumbers(fast(a, b), plainBinary(a, b, fn), `${name} ${JSON.stringify(sa)} with ${JSON.stringify(sb)}`);
+    }
+  }
+  const t = wild([3, 4]);
+  assertSameNumbers(mul(-0.5, t), plainBinary(tensor(-0.5), t, (x, y) => x * y), "a number first");
+  assertSameNumbers(sub(1, t), plainBinary(tensor(1), t, (x, y) => x - y), "a number first");
+});
+
+Deno.test("the fast matmul equals the plain Σ_p loop, bit for bit, on random shapes", () => {
+  const shapes = [[32, 30, 200], [32, 200, 27], [200, 32, 27], [32, 27, 200], [1, 1, 1], [3, 0, 2], [0, 3, 2]];
+  for (let trial = 0; trial < 60; trial++) shapes.push([1 + below(9), below(13), 1 + below(9)]);
+  for (const [n, k, m] of shapes) {
+    const [a, b] = [wild([n, k]), wild([k, m])];
+    assertSameNumbers(matmul(a, b), plainMatmul(a, b), `[${n}, ${k}] by [${k}, ${m}]`);
+  }
+});
+
+Deno.test("the fast sumToShape and unary loops equal the plain loops, bit for bit", () => {
+  for (let trial = 0; trial < 200; trial++) {
+    const { full: big, a: small } = randomShapes();
+    const grad = wild(big);
+    assertSameNumbers(sumToShape(grad, small), plainSumToShape(grad, small), `${JSON.stringify(big)} back to ${small}`);
+  }
+  const x = wild([7, 13]);
+  const f = Math.fround;
+  const unaries: [string, Tensor, (v: number) => number][] = [
+    ["neg", neg(x), (v) => -v],
+    ["exp", exp(x), Math.exp],
+    ["log", log(x), Math.log],
+    ["tanh", tanh(x), Math.tanh],
+    ["pow 2", pow(x, 2), (v) => v * v],
+    ["pow -1", pow(x, -1), (v) => 1 / v],
+    ["pow 0.5", pow(x, 0.5), Math.sqrt],
+    ["pow -0.5", pow(x, -0.5), (v) => 1 / f(Math.sqrt(v))],
+    ["pow 3", pow(x, 3), (v) => v ** 3],
+  ];
+  for (const [name, fast, fn] of unaries) assertSameNumbers(fast, fromArray(x.data.map(fn), [7, 13]), name);
+});

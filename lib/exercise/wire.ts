@@ -65,6 +65,7 @@ export function floatsOf(text: string, size: number): Float32Array {
 export type Packed =
   | { $f32: string; shape: number[] }
   | { $i32: string; shape: number[] }
+  | { $u8: string; shape: number[] }
   | number
   | string
   | boolean
@@ -96,6 +97,23 @@ export function pack(value: unknown): Packed {
 }
 
 /**
+ * An index tensor packed a byte an index, a quarter of {@linkcode pack}'s size, when every index lies in [0, 256)
+ * (undefined when one does not): exercise 9's batches, 26 MB for the lecture's 200,000 steps rather than 102.
+ * {@linkcode unpack} reads it back as an index tensor.
+ *
+ * @example
+ * ```ts
+ * import { indexTensor } from "../tensor.ts";
+ * packBytes(indexTensor([1, 26], [2])); // { $u8: "ARo=", shape: [2] }
+ * packBytes(indexTensor([300], [1])); // undefined
+ * ```
+ */
+export function packBytes(t: IndexTensor): Packed | undefined {
+  if (!t.data.every((i) => i >= 0 && i < 256)) return undefined;
+  return { $u8: toBase64(Uint8Array.from(t.data)), shape: [...t.shape] };
+}
+
+/**
  * A {@linkcode pack}ed value back: new tensors with the same bytes.
  *
  * @example
@@ -115,6 +133,9 @@ export function unpack(packed: Packed): unknown {
   if ("$i32" in packed && typeof packed.$i32 === "string") {
     const shape = packed.shape as number[];
     return { data: new Int32Array(fromBase64(packed.$i32).buffer), shape: [...shape] };
+  }
+  if ("$u8" in packed && typeof packed.$u8 === "string") {
+    return { data: Int32Array.from(fromBase64(packed.$u8)), shape: [...(packed.shape as number[])] };
   }
   return Object.fromEntries(Object.entries(packed).map(([k, v]) => [k, unpack(v as Packed)]));
 }

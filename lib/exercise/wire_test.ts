@@ -3,7 +3,7 @@
 // like a message but is not one is ignored.
 
 import assert from "node:assert/strict";
-import { floatsOf, frameLine, pack, readMark, toBase64, unpack } from "./wire.ts";
+import { floatsOf, frameLine, pack, packBytes, readMark, toBase64, unpack } from "./wire.ts";
 import { type IndexTensor, indexTensor, Tensor, tensor } from "../tensor.ts";
 import { MARK } from "./marks.ts";
 
@@ -16,6 +16,19 @@ Deno.test("pack and unpack carry tensors and index tensors bit for bit, NaN and 
   assert.deepEqual([...(back.fwd.idx as IndexTensor).data], [3, 1]);
   assert.equal(back.n, 2);
   assert.deepEqual(back.ix, [5, 6]);
+});
+
+Deno.test("packBytes carries an index tensor of indices below 256 in a quarter of the bytes, and refuses others", () => {
+  const Xb = indexTensor(Array.from({ length: 96 }, (_, i) => (i * 7) % 27), [32, 3]);
+  const packed = packBytes(Xb);
+  assert.ok(packed);
+  const back = unpack(JSON.parse(JSON.stringify(packed))) as IndexTensor;
+  assert.ok(back.data instanceof Int32Array);
+  assert.deepEqual(back.shape, [32, 3]);
+  assert.deepEqual(back.data, Xb.data);
+  assert.ok(JSON.stringify(packed).length * 3 < JSON.stringify(pack(Xb)).length);
+  assert.equal(packBytes(indexTensor([0, 256], [2])), undefined);
+  assert.equal(packBytes(indexTensor([-1], [1])), undefined);
 });
 
 Deno.test("floatsOf refuses bytes that are not the size said", () => {

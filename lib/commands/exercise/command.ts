@@ -28,7 +28,7 @@ import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 import { hint, type HintLevel } from "./hints.ts";
 import { LIMITS, type Limits, runInSandbox } from "./sandbox.ts";
 import { reportRun } from "./report.ts";
-import { trainWithYours } from "./training.ts";
+import { trainWithYours, withSteps } from "./training.ts";
 import { wholeApiCard } from "../../exercise/api_card.ts";
 import { otherExerciseLine } from "./context.ts";
 
@@ -140,7 +140,32 @@ async function watchFile(spec: ExerciseSpec, path: string, limits: Limits, watch
 }
 
 const USAGE =
-  "Usage: deno task exercise N [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]\n       deno task exercise --api";
+  "Usage: deno task exercise N [--hint NAME [--level 2|3] | --solution NAME | --reset | --watch]\n       deno task exercise 9 [--steps N]\n       deno task exercise --api";
+
+/** The most steps `--steps` takes: the lecture's whole training. */
+const MAX_STEPS = 200_000;
+
+/**
+ * The number of `--steps N` (exercise 9's training): a whole number from 1 to 200,000, the lecture's whole
+ * training, written plainly or with `,` or `_` between thousands; anything else is a {@linkcode UsageError} that says
+ * what it takes.
+ *
+ * @example
+ * ```ts
+ * [parseSteps("200000"), parseSteps("200,000"), parseSteps("3_000")]; // [200000, 200000, 3000]
+ * ```
+ */
+export function parseSteps(text: string): number {
+  const steps = /^\d{1,3}([,_]?\d{3})*$/.test(text) ? Number(text.replace(/[,_]/g, "")) : NaN;
+  if (!(steps >= 1 && steps <= MAX_STEPS)) {
+    throw new UsageError(
+      `--steps takes a whole number of steps from 1 to ${
+        MAX_STEPS.toLocaleString("en-US")
+      } (the lecture's whole training), got ${JSON.stringify(text)}`,
+    );
+  }
+  return steps;
+}
 
 /** What `deno task exercise` was asked for: help, the API card, or an exercise and its flags. */
 type Request =
@@ -155,6 +180,8 @@ type Request =
     solution?: string;
     reset: boolean;
     watch: boolean;
+    /** Exercise 9's training steps, when `--steps` says. */
+    steps?: number;
   };
 
 /** The command's arguments, checked: a {@linkcode UsageError} says what is wrong with them. */
@@ -167,6 +194,7 @@ function parseRequest(args: string[]): Request {
       solution: { type: "string" },
       reset: { type: "boolean" },
       watch: { type: "boolean" },
+      steps: { type: "string" },
       api: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -182,6 +210,9 @@ function parseRequest(args: string[]): Request {
     throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 9`);
   }
   if (values.level !== undefined && values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
+  if (values.steps !== undefined && !spec.trains) {
+    throw new UsageError(`--steps goes with exercise 9, the one that trains a network, not exercise ${spec.chapter}`);
+  }
   return {
     help: false,
     spec,
@@ -190,6 +221,7 @@ function parseRequest(args: string[]): Request {
     solution: values.solution === undefined ? undefined : String(values.solution),
     reset: Boolean(values.reset),
     watch: Boolean(values.watch),
+    steps: values.steps === undefined ? undefined : parseSteps(String(values.steps)),
   };
 }
 
@@ -199,6 +231,8 @@ function usage(): string {
   return `Write the gradients yourself; the tutorial checks them and names your mistakes.
 
 ${USAGE}
+
+--steps N trains exercise 9's network for N steps (3,000 unless said; 200,000 is the lecture's whole training).
 
 --api prints the API at hand: every tensor operation, and the lecture's PyTorch as you write it here.
 
@@ -276,8 +310,9 @@ export async function exerciseCommand(
   limits: Partial<Limits> = {},
   watch: WatchOptions = {},
 ): Promise<number> {
-  const bounds = { ...LIMITS, ...limits };
   const request = parseRequest(args);
+  const given = { ...LIMITS, ...limits };
+  const bounds = !request.help && !request.api && request.steps !== undefined ? withSteps(given, request.steps) : given;
   if (request.help || request.api) {
     console.log(request.help ? usage() : wholeApiCard());
     return 0;

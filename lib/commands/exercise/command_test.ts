@@ -2,7 +2,7 @@
 // as one clear line. command_fs_test.ts runs it on learners' files.
 
 import assert from "node:assert/strict";
-import { exerciseCommand } from "./command.ts";
+import { exerciseCommand, parseSteps } from "./command.ts";
 import { UsageError } from "../../cli.ts";
 import { quietly } from "../../testing.ts";
 import project from "../../../deno.json" with { type: "json" };
@@ -38,4 +38,32 @@ Deno.test("--api prints the whole API card with the lecture's PyTorch translated
 
 Deno.test("a learner's file is type-checked with the project's compiler options (typecheck.json is deno.json's, without its exclude)", () => {
   assert.deepEqual(typecheck, { compilerOptions: project.compilerOptions });
+});
+
+Deno.test("--steps takes a whole number from 1 to 200,000, for exercise 9 only; anything else is one line", async () => {
+  assert.deepEqual(["1", "3000", "200000", "200,000", "200_000", "12,500"].map(parseSteps), [
+    1,
+    3000,
+    200_000,
+    200_000,
+    200_000,
+    12_500,
+  ]);
+  for (const bad of ["0", "-5", "1.5", "2e5", "200001", "1000000000000", "abc", "", "20,00", " 300", "0x10"]) {
+    assert.throws(() => parseSteps(bad), {
+      name: "UsageError",
+      message: `--steps takes a whole number of steps from 1 to 200,000 (the lecture's whole training), got ${
+        JSON.stringify(bad)
+      }`,
+    });
+  }
+  await assert.rejects(() => exerciseCommand(["9", "--steps", "0"]), { name: "UsageError", message: /got "0"$/ });
+  await assert.rejects(() => exerciseCommand(["9", "--steps=-3"]), { name: "UsageError", message: /got "-3"$/ });
+  await assert.rejects(() => exerciseCommand(["9", "--steps", "1e9"]), { name: "UsageError", message: /got "1e9"$/ });
+  await assert.rejects(() => exerciseCommand(["3", "--steps", "100"]), {
+    name: "UsageError",
+    message: "--steps goes with exercise 9, the one that trains a network, not exercise 3",
+  });
+  const { output } = await quietly(() => exerciseCommand(["--help"]));
+  assert.match(output, /--steps N trains exercise 9's network for N steps/);
 });

@@ -88,25 +88,41 @@ export function dataUrl(code: string): string {
  * ```
  */
 export class Lines {
-  #buffered = new Uint8Array(0);
+  /** What was read and not yet returned: whole chunks, the newest last, none of them but the last holding a newline. */
+  #chunks: Uint8Array[] = [];
+  /** Where a read lands, before its bytes are copied out (a pipe gives at most 64 KiB a read). */
+  #buffer = new Uint8Array(1 << 20);
 
   /** The next line of stdin, without its newline; throws when stdin ends first. */
   next(): string {
     for (;;) {
-      const nl = this.#buffered.indexOf(10);
-      if (nl !== -1) {
-        const line = decoder.decode(this.#buffered.subarray(0, nl));
-        this.#buffered = this.#buffered.slice(nl + 1);
-        return line;
+      const last = this.#chunks.at(-1);
+      const nl = last ? last.indexOf(10) : -1;
+      if (last && nl !== -1) {
+        // The line: the chunks before the last, then the last up to its newline, joined once (a header of exercise
+        // 9's long training is a hundred megabytes, read 64 KiB at a time: joining at each read would copy it a
+        // thousand times over).
+        const line = this.#join([...this.#chunks.slice(0, -1), last.subarray(0, nl)]);
+        this.#chunks = nl + 1 < last.length ? [last.slice(nl + 1)] : [];
+        return decoder.decode(line);
       }
-      const chunk = new Uint8Array(1 << 20);
-      const n = readSync(chunk);
+      const n = readSync(this.#buffer);
       if (n === null) throw new Error("the checker closed the sandbox's input");
-      const joined = new Uint8Array(this.#buffered.length + n);
-      joined.set(this.#buffered);
-      joined.set(chunk.subarray(0, n), this.#buffered.length);
-      this.#buffered = joined;
+      // The chunks so far hold no newline; the new one is searched next.
+      this.#chunks.push(this.#buffer.slice(0, n));
     }
+  }
+
+  /** The bytes of `parts`, one after the other. */
+  #join(parts: Uint8Array[]): Uint8Array {
+    if (parts.length === 1) return parts[0];
+    const joined = new Uint8Array(parts.reduce((total, p) => total + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      joined.set(p, at);
+      at += p.length;
+    }
+    return joined;
   }
 }
 

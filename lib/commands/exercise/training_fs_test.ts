@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { canUseFiles, checkText, edited, fsTest as test, SKIP, solvedStub } from "./testing.ts";
 import { trainInNotebook } from "./notebook_training.ts";
 import { quietly } from "../../testing.ts";
+import { exerciseCommand } from "./command.ts";
+import { join } from "node:path";
 import { backpropOutputLayer } from "../../../chapters/04_output_layer.ts";
 import { backpropFirstLayer } from "../../../chapters/06_first_layer.ts";
 import { crossEntropyBackward } from "../../../chapters/07_fused_cross_entropy.ts";
@@ -173,4 +175,31 @@ fsTest("a training that never ends is stopped at its limit, and one that ends it
   const exits = await checkText(ws, 9, at200("Deno.exit(3);"), SHORT);
   assert.equal(exits.result, 1);
   assert.match(exits.flat, /Your code ended the training process \(exit code 3\) after step 0 of 300/);
+});
+
+fsTest("--steps trains for that many steps, its time limit scaled and said, the kernels' run as long", async (ws) => {
+  await Deno.mkdir(ws, { recursive: true });
+  await Deno.writeTextFile(join(ws, "09_training.ts"), solvedStub(9));
+  const { result, output } = await quietly(() => exerciseCommand(["9", "--steps", "3,300"], ws));
+  const flat = output.replace(/\s+/g, " ");
+  assert.equal(result, 0, output);
+  assert.match(
+    flat,
+    /3,300 steps of the lecture's 200-unit network, .* \(at most 132 s: 120 s for every 3,000 steps\):/,
+  );
+  const lines = output.split("\n").filter((l) => /^ {2}step [\d,\s]+ of 3,300: /.test(l));
+  assert.deepEqual(lines.map((l) => l.match(/step\s+([\d,]+)/)?.[1]), [
+    "500",
+    "1,000",
+    "1,500",
+    "2,000",
+    "2,500",
+    "3,000",
+    "3,300",
+  ]);
+  assert.match(lines[0], /ms a step, \d+:\d\d left$/);
+  assert.doesNotMatch(lines.at(-1)!, /left/);
+  const [lastYours, lastKernels] = row(output, "loss, mean of the last 100 steps");
+  assert.equal(lastYours, lastKernels, "the same batches and schedule as the kernels' run");
+  assert.match(flat, /Your backward pass trained the network as well as the kernels do: 3,300 steps in/);
 });

@@ -18,6 +18,7 @@
 import asciichart from "asciichart";
 import { windowMeans } from "../../report/chart.ts";
 import { wrap } from "../../report/print.ts";
+import { duration } from "../../timing.ts";
 import type { Trainer } from "../../train/trainer.ts";
 import type { TrainEnd } from "../../exercise/training_wire.ts";
 import type { Thrown } from "../../exercise/wire.ts";
@@ -49,16 +50,19 @@ export interface TrainingRun {
 /**
  * Prints one progress line (lib/exercise/training_report.ts), indented, its
  * step aligned: the learner's mean loss over the last window of steps
- * beside the kernels' over the same steps, and the time per step.
+ * beside the kernels' over the same steps, the time per step, and until the
+ * last step how long the rest will take at that pace.
  *
  * @example
  * ```ts
  * const losses = new Float64Array([3, 2.5]);
- * printProgress(2, 10, losses, losses, 10); // prints "  step  2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step"
+ * printProgress(2, 10, losses, losses, 10); // prints "  step  2 of 10: loss 2.7500 (the kernels' 2.7500), 5.0 ms a step, 0:00 left"
  * ```
  */
 export function printProgress(step: number, steps: number, yours: Float64Array, kernels: Float64Array, ms: number) {
-  console.log(`  ${progressLine(step, steps, yours, kernels, ms, steps.toLocaleString("en-US").length)}`);
+  const line = progressLine(step, steps, yours, kernels, ms, steps.toLocaleString("en-US").length);
+  const left = step < steps ? `, ${duration((ms / step) * (steps - step) / 1000)} left` : "";
+  console.log(`  ${line}${left}`);
 }
 
 /** A chart of log10 of `losses`, averaged over windows, drawn between `min` and `max`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { forwardModule, kernelsRun, paramsOf } from "./training.ts";
-import { curvesSideBySide, reportTraining, type TrainingRun } from "./training_report.ts";
+import { forwardModule, kernelsRun, limitText, paramsOf, printEvery, withSteps } from "./training.ts";
+import { curvesSideBySide, printProgress, reportTraining, type TrainingRun } from "./training_report.ts";
 import { LIMITS } from "./sandbox.ts";
 import { toBase64 } from "../../exercise/wire.ts";
 import { lectureForward } from "../../../chapters/02_forward.ts";
@@ -68,4 +68,25 @@ Deno.test("a training that stopped says where, and fails", async () => {
     Promise.resolve(reportTraining({ ...run, end: undefined, run: { ...process, killed: "deadline" } }))
   );
   assert.match(killed.replace(/\s+/g, " "), /took more than 120 s, so it was stopped after step 0 of 3/);
+});
+
+Deno.test("a longer training gets its time limit scaled, said in words, and fewer progress lines, each with the time left", async () => {
+  assert.equal(withSteps(LIMITS, 3000).trainMs, LIMITS.trainMs);
+  assert.equal(withSteps(LIMITS, 300).trainMs, LIMITS.trainMs, "a shorter run keeps the whole limit");
+  assert.equal(withSteps(LIMITS, 200_000).trainMs, LIMITS.trainMs * 200_000 / 3000);
+  assert.equal(withSteps({ ...LIMITS, trainMs: 1000 }, 6000).trainMs, 2000);
+  assert.equal(withSteps(LIMITS, 12_345).trainSteps, 12_345);
+  assert.deepEqual([60_000, 120_000, 540_000, 3_600_000, 8_000_000].map(limitText), [
+    "60 s",
+    "120 s",
+    "9 min",
+    "1 h 0 min",
+    "2 h 13 min",
+  ]);
+  assert.deepEqual([300, 3000, 10_000, 10_001, 50_000, 200_000].map(printEvery), [500, 500, 500, 1000, 2500, 10_000]);
+  const losses = new Float64Array(200_000).fill(2.5);
+  const { output } = await quietly(() => Promise.resolve(printProgress(10_000, 200_000, losses, losses, 30_000)));
+  assert.equal(output, "  step  10,000 of 200,000: loss 2.5000 (the kernels' 2.5000), 3.0 ms a step, 9:30 left\n");
+  const { output: last } = await quietly(() => Promise.resolve(printProgress(3000, 3000, losses, losses, 9000)));
+  assert.equal(last, "  step 3,000 of 3,000: loss 2.5000 (the kernels' 2.5000), 3.0 ms a step\n");
 });
