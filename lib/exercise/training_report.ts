@@ -95,6 +95,38 @@ export function stoppedText(r: TrainingOutcome, otherwise: (at: number, steps: n
 }
 
 /**
+ * A time limit as people say it: seconds up to two minutes, then minutes, then hours and minutes.
+ *
+ * @example
+ * ```ts
+ * duration(120_000); // "120 s"
+ * duration(8_000_000); // "2 h 13 min"
+ * ```
+ */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s <= 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/**
+ * What comes after a training of `steps` steps that went well: where the
+ * lecture's whole run is, unless this was it.
+ *
+ * @example
+ * ```ts
+ * wholeRunText(200_000); // "That is the lecture's whole training, with your backward pass."
+ * ```
+ */
+export function wholeRunText(steps: number): string {
+  return steps >= 200_000
+    ? "That is the lecture's whole training, with your backward pass."
+    : "The lecture's whole training with your gradients() is deno task exercise 9 --steps 200000 (minutes, not " +
+      "seconds); deno task train runs it with the kernels.";
+}
+
+/**
  * Why the training stopped when it ran past its time limit, `limitMs`,
  * after step `at` of `steps`.
  *
@@ -104,7 +136,7 @@ export function stoppedText(r: TrainingOutcome, otherwise: (at: number, steps: n
  * ```
  */
 export function tooSlowText(limitMs: number, at: number, steps: number): string {
-  return `Training with your backward pass took more than ${limitMs / 1000} s, so it was stopped after step ${
+  return `Training with your backward pass took more than ${duration(limitMs)}, so it was stopped after step ${
     count(at)
   } of ${count(steps)}: is your gradients() far slower than the stub's lines?`;
 }
@@ -176,7 +208,7 @@ export function trainedText(r: Trained): { text: string; code: number; names: st
   const verdict = learned
     ? `Your backward pass trained the network as well as the kernels do: ${count(r.losses.length)} steps in ${
       (r.ms / 1000).toFixed(1)
-    } s. The full 200,000-step run is deno task train.`
+    } s. ${wholeRunText(r.losses.length)}`
     : `Your network's val loss, ${mine[1].toFixed(4)}, is well above the kernels' ${
       theirs[1].toFixed(4)
     }: your gradients() does something else at this size than on the check's batch (a size written as a number?).`;
