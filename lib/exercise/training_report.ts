@@ -18,6 +18,8 @@
  */
 
 import { table, wrap } from "../report/print.ts";
+import { LECTURE_CONFIG } from "../model.ts";
+import { DEFAULT_CONFIG } from "../train/config.ts";
 import type { Trainer } from "../train/trainer.ts";
 import { plainRefusal } from "./judge.ts";
 import type { TrainEnd } from "./training_wire.ts";
@@ -86,12 +88,31 @@ export function stoppedText(r: TrainingOutcome, otherwise: (at: number, steps: n
     const threw = r.end.threw;
     const where = threw?.at && r.place(threw.at);
     const what = threw ? `: ${where ? `${where}: ` : ""}${threw.value ? threw.text : plainRefusal(threw.text)}` : "";
-    return `Training stopped at step ${count(r.end.step)} of ${count(steps)}: ${r.end.why}${what}.`;
+    return `Training stopped at step ${count(r.end.step)} of ${count(steps)}: ${r.end.why}${what}.${
+      threw ? checkSizeNote(threw.text) : ""
+    }`;
   }
   if (r.end?.ended === "trained") {
     return "The parameters your training sent back are not the network's (a shape is off, or a number is not finite).";
   }
   return otherwise(at, steps);
+}
+
+/**
+ * When an error names the check's hidden size, 64, the usual cause: a size
+ * written as a number, which the check (64 hidden units) accepts and the
+ * training (200) does not.
+ *
+ * @example
+ * ```ts
+ * checkSizeNote("Cannot reshape [32, 200] to [32, 64]: 6400 numbers cannot fill 2048"); // " The check ran …"
+ * ```
+ */
+export function checkSizeNote(error: string): string {
+  const checked = LECTURE_CONFIG.nHidden, trained = DEFAULT_CONFIG.nHidden;
+  if (!new RegExp(`\\b${checked}\\b`).test(error)) return "";
+  return ` The check ran with ${checked} hidden units and the training runs with ${trained}: a size written as the ` +
+    `number ${checked} passes the one and stops the other; take it from the tensors (h.shape[1], W1.shape[1]).`;
 }
 
 /**

@@ -79,6 +79,10 @@ fsTest("a size written as a number passes the check, then stops the training at 
       }:\\d+: `,
     ),
   );
+  assert.match(
+    flat,
+    /The check ran with 64 hidden units and the training runs with 200: a size written as the number 64/,
+  );
 });
 
 fsTest("a training process that forges its end cannot claim what its parameters do not do", async (ws) => {
