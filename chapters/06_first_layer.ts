@@ -149,7 +149,9 @@ export function run(): boolean {
   say(`In this batch ${uses.size} of the 27 rows of C are looked up, ${batch.Xb.data.length} lookups in all; row 0
     (".") alone ${uses.get(0) ?? 0} times. Assigning instead of adding (dC[ix] = demb) would keep only the last of
     each row's contributions.`);
-  say("Exercise 1 complete. The lecture's full table, all 26 gradients of the chunked backward pass:");
+  say(
+    "The lecture's exercise 1 is complete (chapters 3 to 6 here). Its full table, all 26 gradients of the chunked backward pass:",
+  );
   const allOk = checkStage(all, ref);
   return stageOk && allOk;
 }
