@@ -741,6 +741,7 @@ async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
     return {
       lines,
       cursorLine: document.querySelector(".cm-activeLine")?.textContent,
+      cursorNumber: document.querySelector(".cm-activeLineGutter")?.textContent,
       focused: document.activeElement?.classList.contains("cm-content"),
       pageScroll: scrollY,
       doc: JSON.parse(document.getElementById("exercise-data")!.textContent!).stub as string,
@@ -751,7 +752,11 @@ async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
   assert.equal(editor.pageScroll, 0, "the page scrolled away from its top");
   assert.ok(editor.lines.some((l) => l?.startsWith("export function gradients(")), JSON.stringify(editor.lines));
   assert.ok(editor.lines.includes(editor.cursorLine), JSON.stringify(editor.lines));
-  assert.match(editor.doc.replaceAll("\n * ", " "), /press Check \(Ctrl-Enter, ⌘-Enter on a Mac\)/);
+  // The editor numbers the line as the terminal's copy of the stub does, so an error's line is the same in both.
+  const terminalLine = EXERCISES[3].stub.split("\n").indexOf(editor.cursorLine!) + 1;
+  assert.ok(terminalLine > 0);
+  assert.equal(editor.cursorNumber, String(terminalLine));
+  assert.match(editor.doc.replaceAll("\n * ", " "), /press Check above the editor/);
   assert.doesNotMatch(editor.doc, /deno task exercise 3 --hint|--watch|--solution/);
   await page.screenshot({ path: join(SHOTS, "exercise-first-visit.png") });
   // Hints, then the solution under them.
