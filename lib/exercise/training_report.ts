@@ -17,7 +17,8 @@
  * @module
  */
 
-import { table, wrap } from "../report/print.ts";
+import { table } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 import type { Trainer } from "../train/trainer.ts";
 import { plainRefusal } from "./judge.ts";
 import type { TrainEnd } from "./training_wire.ts";
@@ -187,7 +188,7 @@ export function trainedText(r: Trained): { text: string; code: number; names: st
     "",
     table([["yours", "the kernels'"], ...names]),
     "",
-    wrap(verdict),
+    wrapParagraphs(verdict),
   ].join("\n");
   return { text, code: learned ? 0 : 1, names };
 }

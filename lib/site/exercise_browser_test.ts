@@ -322,6 +322,12 @@ async function screenshots(page: Page): Promise<void> {
   for (const width of [390, 1000, 1280, 1300, 1920]) {
     const at = await layoutAt(page, width);
     assert.equal(at.scrollWidth, width, `at ${width} px the page is ${at.scrollWidth} px wide`);
+    // The checker's words flow to the page's width: no line runs out of its box.
+    const result = await page.$eval("#result", (e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(
+      result[0] <= result[1] + 1,
+      `at ${width} px the checker's words are ${result[0]} px wide in ${result[1]}`,
+    );
     if (width >= 1000 && width < 1440) {
       assert.ok(at.editor.width >= width - 40, `at ${width} px the editor is ${at.editor.width} px wide`);
       assert.ok(at.hints.top > at.editor.bottom, `at ${width} px the hints are not under the editor`);
@@ -370,7 +376,12 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
       assert.match(inPage.text, mistake.said);
       const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
       assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
-      if (mistake === MISTAKES[0]) await screenshots(page);
+      if (mistake === MISTAKES[0]) {
+        // Its paragraphs are not wrapped at the terminal's 80 columns: the page flows them (pre-wrap).
+        assert.ok(inPage.text.split("\n").some((l) => l.length > 80), inPage.text);
+        assert.equal(await page.$eval("#result", (e) => getComputedStyle(e).whiteSpace), "pre-wrap");
+        await screenshots(page);
+      }
       if (mistake === MISTAKES.at(-1)) await checkTooltip(page);
       notes.push(
         `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
