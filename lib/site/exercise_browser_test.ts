@@ -185,20 +185,23 @@ const storedText = (page: Page, chapter: number) =>
 
 /**
  * Records every text the page's status line shows, into `window.statusLog`
- * (polled every 50 ms: the seconds of a wait are counted there too). Given
- * to `evaluate` after a load, or to `evaluateOnNewDocument` to see a load.
+ * (at each change of the document, so that a text shown for a moment is
+ * caught too: the seconds of a wait are counted there as well). Given to
+ * `evaluate` after a load, or to `evaluateOnNewDocument` to see a load.
  */
 function logStatus(): void {
   const log: string[] = (globalThis as unknown as { statusLog: string[] }).statusLog = [];
-  setInterval(() => {
+  const note = () => {
     const text = document.getElementById("message")?.textContent ?? "";
     if (text !== log.at(-1)) log.push(text);
-  }, 50);
+  };
+  new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+  note();
 }
 
 /**
  * What the status line showed since {@linkcode logStatus}, with the seconds of waits left out, each once, and what
- * it shows now last (the log is sampled every 50 ms, so it may not have caught the latest yet).
+ * it shows now last.
  */
 const statusSeen = async (page: Page) =>
   [
