@@ -12,7 +12,7 @@
  * @module
  */
 
-import { wrap } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 
 /**
  * The source line `line` of `lines`, trimmed and indented by four, and a
@@ -39,7 +39,7 @@ export function caret(lines: string[], line: number, column: number): string {
  * ```
  */
 export function locate(shown: string, lines: string[], line: number, column: number, message: string): string {
-  return `${wrap(`${shown}:${line}:${column}: ${message}`)}\n${caret(lines, line, column)}`;
+  return `${wrapParagraphs(`${shown}:${line}:${column}: ${message}`)}\n${caret(lines, line, column)}`;
 }
 
 /**

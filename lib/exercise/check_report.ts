@@ -20,7 +20,7 @@ import { plainRefusal } from "./judge.ts";
 import type { Place } from "./judge.ts";
 import type { CallReport } from "./wire.ts";
 import { locate, withCaret } from "./caret.ts";
-import { wrap } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 
 /** A stack frame in the program the check ran (a `data:` URL, named `learner` on a page). */
 const PROGRAM_URL = /data:application\/typescript;base64,[^\s):]*:(\d+):(\d+)/g;
@@ -213,7 +213,7 @@ export function runText(
   shown: string,
   lines: string[],
 ): { text: string; code: number } {
-  const said = withCaret(stopped !== undefined ? wrap(stopped) : run.verdict?.text ?? "", shown, lines);
+  const said = withCaret(stopped !== undefined ? wrapParagraphs(stopped) : run.verdict?.text ?? "", shown, lines);
   const output = learnerOutput(run, shown);
   return {
     text: [...output, ...(output.length > 0 ? [""] : []), said].join("\n").trimEnd(),

@@ -31,7 +31,7 @@
  */
 
 import { Tensor } from "../tensor.ts";
-import { wrap } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 import {
   checkLines,
   correctGradients,
@@ -377,9 +377,9 @@ export function judge(
   }
   const verdicts = verdictsOf(spec, asWritten, context);
   const text = [
-    ...(threw ? [wrap(threw)] : []),
+    ...(threw ? [wrapParagraphs(threw)] : []),
     formatVerdicts(spec, verdicts, harmful, stuck),
-    ...(notes.length > 0 ? [notes.map((n) => wrap(n)).join("\n\n")] : []),
+    ...(notes.length > 0 ? [notes.map((n) => wrapParagraphs(n)).join("\n\n")] : []),
   ].join("\n\n");
   const right = { done: verdicts.filter(isDone).length, of: verdicts.length };
   return { text, code: verdicts.every(isDone) && !harmful && !threw ? 0 : 1, right };

@@ -17,7 +17,8 @@
  * @module
  */
 
-import { table, wrap } from "../report/print.ts";
+import { table } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 import { LECTURE_CONFIG } from "../model.ts";
 import { DEFAULT_CONFIG } from "../train/config.ts";
 import type { Trainer } from "../train/trainer.ts";
@@ -240,7 +241,7 @@ export function trainedText(r: Trained): { text: string; code: number; names: st
     "",
     table([["yours", "the kernels'"], ...names]),
     "",
-    wrap(verdict),
+    wrapParagraphs(verdict),
   ].join("\n");
   return { text, code: learned ? 0 : 1, names };
 }

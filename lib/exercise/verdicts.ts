@@ -14,7 +14,8 @@
  */
 
 import { type ExerciseSpec, isDone, type Verdict } from "./checker.ts";
-import { table, wrap } from "../report/print.ts";
+import { table } from "../report/print.ts";
+import { wrapParagraphs } from "./paragraphs.ts";
 import { formatNumber } from "../check/compare.ts";
 
 /**
@@ -52,7 +53,7 @@ export const STATUS_WORDS: Record<Verdict["status"], string> = {
 export function verdictText(v: Verdict): string {
   const maxdiff = v.maxdiff === undefined ? "" : ` (maxdiff ${formatNumber(v.maxdiff)})`;
   const head = `${v.name}: ${STATUS_WORDS[v.status]}${maxdiff}`;
-  return v.detail ? wrap(`${head}. ${v.detail}`) : head;
+  return v.detail ? wrapParagraphs(`${head}. ${v.detail}`) : head;
 }
 
 /**
@@ -104,17 +105,22 @@ export function formatVerdicts(
   const details = verdicts.filter((v) => v.detail).map((v) => {
     const where = v.line !== undefined ? `line ${v.line}, ` : "";
     const fed = v.fed && !isDone(v) ? ` (checked with the correct ${v.fed.join(" and ")})` : "";
-    return wrap(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}${fed}`).replaceAll("\n", "\n    ");
+    return wrapParagraphs(`${where}${v.name}${isDone(v) ? " (right)" : ""}: ${v.detail}${fed}`).replaceAll(
+      "\n",
+      "\n    ",
+    );
   });
   if (verdicts.some((v) => v.fed)) {
     details.push(
-      wrap("* = checked on the correct values of the gradients it is computed from, since yours are not yet right"),
+      wrapParagraphs(
+        "* = checked on the correct values of the gradients it is computed from, since yours are not yet right",
+      ),
     );
   }
   return [
     table(rows),
     ...(details.length ? [details.join("\n")] : []),
-    wrap(nextStep(spec.chapter, verdicts, problemsBelow, stuck)),
+    wrapParagraphs(nextStep(spec.chapter, verdicts, problemsBelow, stuck)),
   ]
     .join("\n\n");
 }

@@ -140,7 +140,11 @@ async function cliSays(chapter: number, text: string): Promise<{ text: string; c
   try {
     const { result, output } = await checkText(workspace, chapter, text);
     const shown = `chapters/${workspace.split("/").at(-2)}/${EXERCISES[chapter].file}`;
-    const said = output.replace(/^Exercise \d+\. [^\n]*\n\n/, "").replaceAll(
+    // The CLI's line about a file that seems another exercise's is the page's on Open, not in its check.
+    const said = output.replace(/^Exercise \d+\. [^\n]*\n\n/, "").replace(
+      /^\S+ is checked as exercise \d+, but [\s\S]*?\n\n/,
+      "",
+    ).replaceAll(
       shown,
       `chapters/yours/${EXERCISES[chapter].file}`,
     );
@@ -185,20 +189,23 @@ const storedText = (page: Page, chapter: number) =>
 
 /**
  * Records every text the page's status line shows, into `window.statusLog`
- * (polled every 50 ms: the seconds of a wait are counted there too). Given
- * to `evaluate` after a load, or to `evaluateOnNewDocument` to see a load.
+ * (at each change of the document, so that a text shown for a moment is
+ * caught too: the seconds of a wait are counted there as well). Given to
+ * `evaluate` after a load, or to `evaluateOnNewDocument` to see a load.
  */
 function logStatus(): void {
   const log: string[] = (globalThis as unknown as { statusLog: string[] }).statusLog = [];
-  setInterval(() => {
+  const note = () => {
     const text = document.getElementById("message")?.textContent ?? "";
     if (text !== log.at(-1)) log.push(text);
-  }, 50);
+  };
+  new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+  note();
 }
 
 /**
  * What the status line showed since {@linkcode logStatus}, with the seconds of waits left out, each once, and what
- * it shows now last (the log is sampled every 50 ms, so it may not have caught the latest yet).
+ * it shows now last.
  */
 const statusSeen = async (page: Page) =>
   [
@@ -322,6 +329,12 @@ async function screenshots(page: Page): Promise<void> {
   for (const width of [390, 1000, 1280, 1300, 1920]) {
     const at = await layoutAt(page, width);
     assert.equal(at.scrollWidth, width, `at ${width} px the page is ${at.scrollWidth} px wide`);
+    // The checker's words flow to the page's width: no line runs out of its box.
+    const result = await page.$eval("#result", (e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(
+      result[0] <= result[1] + 1,
+      `at ${width} px the checker's words are ${result[0]} px wide in ${result[1]}`,
+    );
     if (width >= 1000 && width < 1440) {
       assert.ok(at.editor.width >= width - 40, `at ${width} px the editor is ${at.editor.width} px wide`);
       assert.ok(at.hints.top > at.editor.bottom, `at ${width} px the hints are not under the editor`);
@@ -370,7 +383,12 @@ async function checkMistakes(b: TestBrowser, base: string, tmp: string): Promise
       assert.match(inPage.text, mistake.said);
       const marks = Number(await page.$eval("#result", (e) => (e as HTMLElement).dataset.marks));
       assert.ok(marks > 0, `${mistake.what}: no line is marked in the editor`);
-      if (mistake === MISTAKES[0]) await screenshots(page);
+      if (mistake === MISTAKES[0]) {
+        // Its paragraphs are not wrapped at the terminal's 80 columns: the page flows them (pre-wrap).
+        assert.ok(inPage.text.split("\n").some((l) => l.length > 80), inPage.text);
+        assert.equal(await page.$eval("#result", (e) => getComputedStyle(e).whiteSpace), "pre-wrap");
+        await screenshots(page);
+      }
       if (mistake === MISTAKES.at(-1)) await checkTooltip(page);
       notes.push(
         `== ${mistake.what}\n-- the page:\n${inPage.text}\n-- deno task exercise ${mistake.chapter}:\n${cli.text}`,
@@ -741,6 +759,7 @@ async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
     return {
       lines,
       cursorLine: document.querySelector(".cm-activeLine")?.textContent,
+      cursorNumber: document.querySelector(".cm-activeLineGutter")?.textContent,
       focused: document.activeElement?.classList.contains("cm-content"),
       pageScroll: scrollY,
       doc: JSON.parse(document.getElementById("exercise-data")!.textContent!).stub as string,
@@ -751,7 +770,11 @@ async function checkFirstVisit(b: TestBrowser, base: string): Promise<void> {
   assert.equal(editor.pageScroll, 0, "the page scrolled away from its top");
   assert.ok(editor.lines.some((l) => l?.startsWith("export function gradients(")), JSON.stringify(editor.lines));
   assert.ok(editor.lines.includes(editor.cursorLine), JSON.stringify(editor.lines));
-  assert.match(editor.doc.replaceAll("\n * ", " "), /press Check \(Ctrl-Enter, ⌘-Enter on a Mac\)/);
+  // The editor numbers the line as the terminal's copy of the stub does, so an error's line is the same in both.
+  const terminalLine = EXERCISES[3].stub.split("\n").indexOf(editor.cursorLine!) + 1;
+  assert.ok(terminalLine > 0);
+  assert.equal(editor.cursorNumber, String(terminalLine));
+  assert.match(editor.doc.replaceAll("\n * ", " "), /press Check above the editor/);
   assert.doesNotMatch(editor.doc, /deno task exercise 3 --hint|--watch|--solution/);
   await page.screenshot({ path: join(SHOTS, "exercise-first-visit.png") });
   // Hints, then the solution under them.

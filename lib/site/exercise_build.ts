@@ -160,39 +160,64 @@ function docLines(text: string, width = 80): string[] {
 
 /**
  * What the page's copy of a stub says about checking, in place of the
- * terminal's commands: the page's buttons.
+ * terminal's commands: the page's buttons, as JSDoc lines.
  */
-function pageCheckingText(training: boolean): string {
-  return "Replace each `todo(...)` with your gradient, then press Check (Ctrl-Enter, ⌘-Enter on a Mac): it says " +
-    "which gradients are right and, for a wrong one, the likely mistake." +
-    (training ? " Once every gradient is right, Train trains the lecture's network with your function." : "") +
-    " Stuck on one? Under the editor, each gradient's Hint button gives its hints in steps, each a little closer " +
-    "to the answer, and Solution the chapter's own line. Every tensor operation, and the lecture's PyTorch as you " +
-    "write it here, is in the card above the editor.";
+function pageCheckingLines(chapter: string, training: boolean): string[] {
+  const check = "Replace each `todo(...)` with your gradient, then press Check above the editor: it checks your " +
+    `file as \`deno task exercise ${chapter}\` does in a terminal, says which gradients are right and, for a ` +
+    "wrong one, names the likely mistake.";
+  const train = "Once every gradient is right, Train trains the lecture's 200-unit network with your function " +
+    "for 3,000 steps (the forward pass is chapter 2's, the backward pass is yours) beside the kernels' run from the " +
+    "same start on the same batches, draws both loss curves, calibrates batchnorm, measures both networks' losses " +
+    "on the training and validation sets, and samples names from each.";
+  return [
+    ...docLines(training ? `${check} ${train}` : check),
+    " *",
+    " *     Check             Ctrl-Enter, or ⌘-Enter on a Mac",
+    ...(training ? [" *     Train, Stop       under the checker's words, once every gradient is right"] : []),
+    " *     Hint, Solution    under the editor, for each gradient: hints in steps,",
+    " *                       each a little closer to the answer, and the",
+    " *                       chapter's own line only when you ask",
+    " *     Download, Open    this file, and a file of yours back into the editor",
+    " *",
+    ...docLines(
+      "Every tensor operation, and the lecture's PyTorch as you write it here, is in the card above the editor. " +
+        "The lines are numbered as in the terminal's copy of this file.",
+    ),
+  ];
 }
 
 /**
  * A stub as an exercise page holds it: the same file, with the paragraphs
  * of its doc on checking in a terminal (from "Replace each `todo(...)`" to
  * "every time you save.", the `deno task exercise N --hint` commands among
- * them) replaced by how the page checks: its buttons. A stub without those
- * paragraphs is returned as it is. `training` says whether the page has
- * Train (exercise 9).
+ * them) replaced by how the page checks: its buttons, in as many lines
+ * (blank doc lines fill the rest), so that every line of code has the
+ * number it has in the terminal's copy and an error's line is the
+ * editor's. A stub without those paragraphs, or with fewer lines for them
+ * than the page's text takes, is returned as it is. `training` says whether
+ * the page has Train (exercise 9).
  *
  * @example
  * ```ts
- * const stub = "/**\n * Replace each `todo(...)` with your gradient, then check your work with\n *\n" +
- *   " *     deno task exercise 3\n *\n * checks again every time you save.\n *\n * Chapter 3 solves it.\n *\/\n";
+ * const terminal = [" *", " *     deno task exercise 3", " *", " * or its --hint and --solution;", " *", " *"];
+ * const stub = "/**\n * Replace each `todo(...)` with your gradient, then check your work with\n" +
+ *   [...terminal, ...terminal, ...terminal].join("\n") + "\n * checks again every time you save.\n *\n" +
+ *   " * Chapter 3 solves it.\n *\/\n";
  * const page = pageStub(stub, false);
  * page.includes("press Check"); // true
- * page.includes("deno task"); // false
- * page.includes(" * Chapter 3 solves it."); // true
+ * page.includes("deno task exercise 3 "); // false
+ * page.split("\n").length === stub.split("\n").length; // true
  * ```
  */
 export function pageStub(stub: string, training: boolean): string {
   const lines = stub.split("\n");
   const from = lines.findIndex((l) => l.startsWith(" * Replace each `todo(...)`"));
   const to = lines.findIndex((l, i) => i >= from && l.includes("every time you save."));
-  if (from === -1 || to === -1) return stub;
-  return [...lines.slice(0, from), ...docLines(pageCheckingText(training)), ...lines.slice(to + 1)].join("\n");
+  const chapter = stub.match(/deno task exercise (\d+)/)?.[1];
+  if (from === -1 || to === -1 || !chapter) return stub;
+  const page = pageCheckingLines(chapter, training);
+  const room = to + 1 - from;
+  if (page.length > room) return stub;
+  return [...lines.slice(0, from), ...page, ...Array(room - page.length).fill(" *"), ...lines.slice(to + 1)].join("\n");
 }

@@ -62,13 +62,15 @@ Deno.test("each page's copy of its stub speaks of the page's buttons, not of the
     assert.match(spec.stub, new RegExp(`deno task exercise ${spec.chapter} --hint`), "the terminal's stub has them");
     assert.doesNotMatch(stub, /deno task exercise \d+ --(?:hint|solution|watch)|deno task exercise --api/);
     const prose = stub.replaceAll("\n * ", " "); // the doc's lines joined
-    assert.match(prose, /Replace each `todo\(\.\.\.\)` with your gradient, then press Check \(Ctrl-Enter, ⌘-Enter/);
-    assert.match(prose, /Hint button gives its hints in steps/);
-    assert.equal(/Train trains the lecture's network/.test(prose), spec.chapter === 9);
+    assert.match(prose, /Replace each `todo\(\.\.\.\)` with your gradient, then press Check above the editor/);
+    assert.match(stub, /\n \* {5}Check {13}Ctrl-Enter, or ⌘-Enter on a Mac\n/);
+    assert.match(stub, /\n \* {5}Hint, Solution {4}under the editor, for each gradient: hints in steps,\n/);
+    assert.equal(/Train trains the lecture's 200-unit network/.test(prose), spec.chapter === 9);
     assert.ok(stub.split("\n").every((l) => l.length <= 120), `exercise ${spec.chapter}: a line over 120 columns`);
-    // The code is the terminal stub's, line for line, from the doc's end on.
+    // The code is the terminal stub's, line for line, from the doc's end on, and at the same line numbers.
     const code = (text: string) => text.slice(text.indexOf("\n */\n"));
     assert.equal(code(stub), code(spec.stub));
+    assert.equal(stub.split("\n").length, spec.stub.split("\n").length);
   }
 });
 

@@ -28,6 +28,7 @@ import { correctGradients } from "../../exercise/checker.ts";
 import { checkCalls } from "../../exercise/check_calls.ts";
 import { answerOf } from "../../exercise/header.ts";
 import { ALLOWED_IMPORTS_TEXT, refusalText } from "../../exercise/check_report.ts";
+import { paragraphs } from "../../exercise/paragraphs.ts";
 import { placeIn, type Prepared, prepareProgram } from "../../exercise/prepared.ts";
 import { reportCheck, type Run, stuckInPage, WEB_LIMITS } from "./exercise_report.ts";
 import type { SourceError } from "../../exercise/translate.ts";
@@ -265,6 +266,8 @@ export async function trainText(
  * ```
  */
 export function serveChecks(deps: CheckDeps): void {
+  // The page flows the checker's paragraphs to its own width (pre-wrap): they are not wrapped at 80 columns here.
+  paragraphs.width = Infinity;
   const scope = globalThis as unknown as {
     postMessage(message: FromChecker): void;
     onmessage: ((event: MessageEvent<ToChecker>) => void) | null;

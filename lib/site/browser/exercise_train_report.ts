@@ -17,7 +17,7 @@
  * @module
  */
 
-import { wrap } from "../../report/print.ts";
+import { wrapParagraphs } from "../../exercise/paragraphs.ts";
 import { ticks } from "../../report/svg.ts";
 import { stoppedText, tooSlowText, trainedText, trainingOutput } from "../../exercise/training_report.ts";
 import type { TrainEnd } from "../../exercise/training_wire.ts";
@@ -128,7 +128,7 @@ function stopText(r: TrainingRun): string {
 export function trainingReport(r: TrainingRun): { text: string; code: number; names: string[][]; svg: string } {
   const head = trainingOutput(r.out, r.cut);
   const svg = curvesSvg(r.losses, r.kernelLosses);
-  if (!r.yours) return { text: [...head, wrap(stopText(r))].join("\n"), code: 1, names: [], svg };
+  if (!r.yours) return { text: [...head, wrapParagraphs(stopText(r))].join("\n"), code: 1, names: [], svg };
   const said = trainedText({ ...r, yours: r.yours });
   return { text: [...head, said.text].join("\n"), code: said.code, names: said.names, svg };
 }
