@@ -7,6 +7,10 @@
  * (`console.log(…)`, a comment), and goes on when the next line continues
  * it (`(`, `[`, a template literal, `- x`).
  *
+ * Not TypeScript's parser, nor Lezer's: both read environment variables
+ * when they load (`process.env`), which `deno task exercise` and a plain
+ * `deno test` are not allowed.
+ *
  * An assignment is a statement that assigns one gradient (`const dh = …`,
  * `dh = …`) or several through a pattern (`const { dx: dh, dw: dW2 } = …`,
  * `[dh, dW2] = …`): each gradient with the path to its value in the

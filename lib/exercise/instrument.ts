@@ -22,7 +22,7 @@
  *   `const { dx: dh, db: db2 } = HOOK.fixEach(HOOK.enterEach([["dh", 9, ["dx"]], ["db2", 9, ["db"]]]), () => (EXPR));`:
  *   each gradient is hooked as if it had a line of its own.
  *
- * Where a statement ends is TypeScript's parser's word (assignments.ts):
+ * Where a statement ends is the parser's word (Babel's, in assignments.ts):
  * one that ended without a `;`, by automatic semicolon insertion, gets its
  * `;` written after the hook, so that the next line cannot continue the
  * wrapped expression where it did not continue the learner's. A file that
