@@ -43,6 +43,7 @@ const PAGE_PACKAGES = new Set([
   "@lezer/highlight",
   "typescript",
   "ts-blank-space",
+  "@babel/parser",
 ]);
 
 /**

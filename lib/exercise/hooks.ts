@@ -184,6 +184,26 @@ class Hooks {
     return this.#hand({ name, value: wire(value, new Ids(), { left: MAX_TENSOR }) }) as T;
   }
 
+  fixEach<T>(targets: Target[], compute: () => T): T {
+    let value: T;
+    let error: { thrown: unknown } | undefined;
+    try {
+      value = compute();
+    } catch (thrown) {
+      error = { thrown };
+    }
+    // Each gradient as if it had a line of its own: the first throws what the line threw, in the call as written.
+    const own = targets.map(([, , path]) => error ? undefined : pick(value, path));
+    const handed = targets.map(([name], i) =>
+      this.fix(name, () => {
+        if (error) throw error.thrown;
+        return own[i];
+      })
+    );
+    if (handed.every((h, i) => h === own[i])) return value!;
+    return overlay(value!, targets.map(([, , path], i) => ({ path, value: handed[i] }))) as T;
+  }
+
   /** The call as written: records the line's value and passes it on. */
   #keep<T>(name: string, value: T): T {
     if (this.#call) this.#call.threwIn = undefined; // an error thrown by a line above was caught
@@ -246,6 +266,39 @@ class Hooks {
       this.#channel?.mark("timer off");
     }
   }
+}
+
+/** A gradient assigned through a pattern: its name, its line, the keys from the statement's value to its own. */
+export type Target = [name: string, line: number, path: (string | number)[]];
+
+/** The value at `path` in `value`, or undefined where a key leads nowhere (the learner's destructuring then throws). */
+function pick(value: unknown, path: Target[2]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || at === undefined) return undefined;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return at;
+}
+
+/**
+ * `value` as the pattern reads it, but with each entry's value at its path
+ * instead: a view (a Proxy), so that everything else reads as the learner's.
+ */
+function overlay(value: unknown, entries: { path: Target[2]; value: unknown }[]): unknown {
+  const here = entries.find((e) => e.path.length === 0);
+  if (here) return here.value;
+  const keys = new Map<string, { path: Target[2]; value: unknown }[]>();
+  for (const e of entries) {
+    const key = String(e.path[0]);
+    keys.set(key, [...keys.get(key) ?? [], { path: e.path.slice(1), value: e.value }]);
+  }
+  const base = typeof value === "object" && value !== null ? value : typeof entries[0].path[0] === "number" ? [] : {};
+  const children = new Map([...keys].map(([k, es]) => [k, overlay(pick(base, [k]), es)]));
+  return new Proxy(base, {
+    get: (target, key, receiver) =>
+      typeof key === "string" && children.has(key) ? children.get(key) : Reflect.get(target, key, receiver),
+  });
 }
 
 /**
@@ -361,6 +414,51 @@ export function enter(name: string, line: number): string {
  */
 export function fix<T>(name: string, compute: () => T): T {
   return hooks.fix(name, compute);
+}
+
+/**
+ * The hook at the start of a statement that assigns several gradients
+ * through a pattern (`const { dx: dh, dw: dW2 } = …`): {@linkcode enter}
+ * for each. Returns the targets, for {@linkcode fixEach}.
+ *
+ * @example
+ * ```ts
+ * enterEach([["dh", 88, ["dx"]]]); // [["dh", 88, ["dx"]]]
+ * ```
+ */
+export function enterEach(targets: Target[]): Target[] {
+  for (const [name, line] of targets) hooks.enter(name, line);
+  return targets;
+}
+
+/**
+ * The hook on a statement that assigns several gradients through a
+ * pattern: {@linkcode fix} for each gradient, at its path in the value; in
+ * the fed call the pattern then reads the correct values handed over.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "../tensor.ts";
+ * const { dx: dh } = fixEach([["dh", 88, ["dx"]]], () => ({ dx: tensor([1, 2]) }));
+ * dh.shape; // [2]
+ * ```
+ */
+export function fixEach<T>(targets: Target[], compute: () => T): T {
+  return hooks.fixEach(targets, compute);
+}
+
+/**
+ * {@linkcode fixEach} when the statement's expression awaits (an async
+ * gradients(), which is reported as such): on its value.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "../tensor.ts";
+ * fixEachValue([["dh", 88, [0]]], [tensor([1])])[0].shape; // [1]
+ * ```
+ */
+export function fixEachValue<T>(targets: Target[], value: T): T {
+  return hooks.fixEach(targets, () => value);
 }
 
 /**

@@ -4,7 +4,7 @@
 // a gradient finished in place, when a line that uses it starts).
 
 import assert from "node:assert/strict";
-import { callGradients, configure, describeThrown, enter, fix } from "./hooks.ts";
+import { callGradients, configure, describeThrown, enter, enterEach, fix, fixEach } from "./hooks.ts";
 import { todo } from "./learner.ts";
 import type { ExerciseInput } from "./learner.ts";
 import { floatsOf, type Header } from "./wire.ts";
@@ -128,4 +128,53 @@ Deno.test("in the fed call, a gradient finished in place is committed when a lin
   }, inputOf());
   assert.deepEqual(bytes(commits[0].value as { f32: string; shape: number[] }), [0, 3]);
   assert.deepEqual(seen, [7, 7], "the line below got the correct values");
+});
+
+Deno.test("a pattern's gradients are each recorded in the call as written, and the value is the learner's own", () => {
+  setUp();
+  const own = { dx: tensor([1, 2]), dw: tensor([3, 4]), extra: 5 };
+  let got: unknown;
+  const report = callGradients(() => {
+    got = fixEach(enterEach([["dprobs", 10, ["dx"]], ["dcounts", 12, ["dw"]]]), () => own);
+    return {};
+  }, inputOf());
+  assert.equal(got, own, "nothing handed over: the very object");
+  assert.deepEqual(bytes(report.recorded.dprobs.atLine), [1, 2]);
+  assert.deepEqual(bytes(report.recorded.dcounts.atLine), [3, 4]);
+  setUp();
+  const threw = callGradients(() => fixEach([["dprobs", 10, [0]], ["dcounts", 12, [1]]], () => [][0]!), inputOf());
+  assert.equal(threw.ended, "returned", "a missing element is the learner's destructuring's business");
+  const broken = callGradients(() =>
+    fixEach([["dprobs", 10, ["dx"]]], () => {
+      throw new RangeError("Cannot multiply");
+    }), inputOf());
+  assert.deepEqual([broken.ended, broken.threwIn], ["threw", "dprobs"]);
+});
+
+Deno.test("in the fed call, a pattern's gradients are each committed and read back correct, also when it throws", () => {
+  const { commits } = setUp({ substitutes: ["dprobs", "dcounts"], late: [], shapes: { dprobs: [2], dcounts: [2] } });
+  let got: number[][] = [];
+  callGradients(() => {
+    const { dx: dprobs, more: [, dcounts], n } = fixEach(
+      enterEach([["dprobs", 10, ["dx"]], ["dcounts", 10, ["more", 1]]]),
+      () => ({ dx: tensor([1, 2]), more: [0, tensor([3, 4])], n: 5 }),
+    );
+    got = [[...dprobs.data], [...(dcounts as Tensor).data], [n]];
+    return {};
+  }, inputOf());
+  assert.deepEqual(got, [[7, 7], [7, 7], [5]], "the correct values, and the rest as the learner's");
+  assert.deepEqual(commits.map((c) => [c.name, bytes(c.value as { f32: string; shape: number[] })]), [
+    ["dprobs", [1, 2]],
+    ["dcounts", [3, 4]],
+  ]);
+  commits.length = 0;
+  callGradients(() => {
+    const { dx: dprobs } = fixEach([["dprobs", 10, ["dx"]]], (): { dx: Tensor } => {
+      throw 42;
+    });
+    got = [[...dprobs.data]];
+    return {};
+  }, inputOf());
+  assert.deepEqual(commits, [{ name: "dprobs", value: { threw: { text: "42", value: true } } }]);
+  assert.deepEqual(got, [[7, 7]], "the lines below get the correct value");
 });

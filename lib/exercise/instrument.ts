@@ -16,7 +16,18 @@
  *   finished, even in place. An expression that awaits stays as it is:
  *   `HOOK.fixValue(HOOK.enter("dprobs", 7), EXPR)`;
  * - the first assignment of a gradient assigned more than once,
- *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`.
+ *   `let dcounts = EXPR;`, becomes `let dcounts = (HOOK.enter("dcounts", 5), EXPR);`;
+ * - a statement that assigns several gradients through a pattern,
+ *   `const { dx: dh, db: db2 } = EXPR;` on line 9, becomes
+ *   `const { dx: dh, db: db2 } = HOOK.fixEach(HOOK.enterEach([["dh", 9, ["dx"]], ["db2", 9, ["db"]]]), () => (EXPR));`:
+ *   each gradient is hooked as if it had a line of its own.
+ *
+ * Where a statement ends is the parser's word (Babel's, in assignments.ts):
+ * one that ended without a `;`, by automatic semicolon insertion, gets its
+ * `;` written after the hook, so that the next line cannot continue the
+ * wrapped expression where it did not continue the learner's. A file that
+ * does not parse is left as it is (but for its imports): Deno reports its
+ * error where the learner wrote it.
  *
  * @example
  * ```ts
@@ -27,6 +38,8 @@
  * ```
  * @module
  */
+
+import { type Assignment, gradientAssignments, type Target } from "./assignments.ts";
 
 /** A learner's source, rewritten to run in the sandbox with each gradient hooked. */
 export interface Instrumented {
@@ -60,35 +73,6 @@ function codeMask(source: string): Uint8Array {
   return mask;
 }
 
-// A line that starts a new statement, so the one before it ended without a `;`.
-const STARTS_STATEMENT =
-  /^\s*(?:const|let|var|return|if|for|while|do|switch|throw|try|export|function|class|\}|[\w$.\[\]]+\s*[-+*\/]?=(?![=>]))/;
-
-/**
- * Where the expression of the statement starting at `from` ends: at its `;`,
- * or, when the line ends at depth 0 and the next line starts a statement,
- * after its last character of code (before a trailing comment); -1 when
- * the brackets do not balance.
- */
-function statementEnd(source: string, mask: Uint8Array, from: number): number {
-  let depth = 0;
-  let lastCode = -1;
-  for (let i = from; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\n" && depth === 0 && lastCode >= from) {
-      const next = source.slice(i + 1).match(/^(?:[ \t]*(?:\/\/[^\n]*)?\n)*([^\n]*)/)![1];
-      if (next === "" || STARTS_STATEMENT.test(next)) return lastCode + 1;
-    }
-    if (!mask[i]) continue;
-    if (!/\s/.test(c)) lastCode = i;
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") {
-      if (--depth < 0) return -1;
-    } else if (c === ";" && depth === 0) return i;
-  }
-  return -1;
-}
-
 interface Edit {
   /** Where in the original text. */
   at: number;
@@ -113,52 +97,63 @@ function importEdits(source: string, mask: Uint8Array, fileUrl: string): Edit[] 
   return edits;
 }
 
+/** The hook's text for a target: `["dh", 88, ["dx"]]`. */
+const targetText = (t: Target) => JSON.stringify([t.name, t.line, t.path]).replaceAll(",", ", ");
+
+/**
+ * The edits of one assignment: `fix` holds the gradients whose last
+ * assignment it is, `enter` those whose first (of several) it is.
+ */
+function assignmentEdits(a: Assignment, fix: Target[], enter: Target[], hook: string): Edit[] {
+  const enterOne = (t: Target) => `${hook}.enter(${JSON.stringify(t.name)}, ${t.line})`;
+  let open = "";
+  let close = "";
+  if (fix.length > 0 && !a.pattern) {
+    open = a.awaits ? `${hook}.fixValue(${enterOne(fix[0])}, ` : `${hook}.fix(${enterOne(fix[0])}, () => (`;
+    close = a.awaits ? ")" : "))";
+  } else if (fix.length > 0) {
+    const targets = `${hook}.enterEach([${fix.map(targetText).join(", ")}])`;
+    open = a.awaits ? `${hook}.fixEachValue(${targets}, ` : `${hook}.fixEach(${targets}, () => (`;
+    close = a.awaits ? ")" : "))";
+  }
+  if (enter.length > 0) {
+    open = `(${enter.map(enterOne).join(", ")}, ${open}`;
+    close += ")";
+  }
+  if (!open) return [];
+  const edits = [{ at: a.start, remove: 0, insert: open }, { at: a.end, remove: 0, insert: close }];
+  // The statement ended where automatic semicolon insertion put a `;`: written, since what follows the wrapped
+  // expression may continue it where it did not continue the learner's.
+  if (a.semicolon !== undefined) edits.push({ at: a.semicolon, remove: 0, insert: ";" });
+  return edits;
+}
+
 /**
  * The edits that hook each gradient in `names` (see the module doc), and the
  * line of each hooked gradient's last assignment.
  */
-function hookEdits(
-  source: string,
-  mask: Uint8Array,
-  names: string[],
-  hook: string,
-): { edits: Edit[]; lines: Record<string, number> } {
-  const edits: Edit[] = [];
-  const lines: Record<string, number> = {};
-  for (const name of names) {
-    const assignment = new RegExp(
-      `(^|[;{}]|\\n)[ \\t]*(?:(?:const|let|var)\\s+)?${name}\\s*(?::\\s*Tensor\\s*)?=(?![=>])`,
-      "g",
-    );
-    const found = [...source.matchAll(assignment)].filter((m) => mask[m.index + m[0].length - 1]);
-    // The expression of each assignment: where it starts and ends, and the line of the name.
-    const spans = found.map((m) => {
-      let start = m.index + m[0].length;
-      while (/\s/.test(source[start] ?? "")) start++;
-      const line = lineOf(source, m.index + m[0].search(new RegExp(`\\b${name}\\b`)));
-      return { start, end: statementEnd(source, mask, start), line };
-    });
-    const last = spans.at(-1);
-    if (!last || last.end === -1) continue;
-    const enter = (line: number) => `${hook}.enter(${JSON.stringify(name)}, ${line})`;
-    // The expression becomes a function the hook calls, so that a line that throws can be caught there; one that
-    // awaits (an async gradients(), which is reported as such) cannot be, and is passed as its value.
-    const expression = [...source.slice(last.start, last.end)].map((c, i) => mask[last.start + i] ? c : " ").join("");
-    const awaits = /\b(?:await|yield)\b/.test(expression);
-    edits.push({
-      at: last.start,
-      remove: 0,
-      insert: awaits ? `${hook}.fixValue(${enter(last.line)}, ` : `${hook}.fix(${enter(last.line)}, () => (`,
-    });
-    edits.push({ at: last.end, remove: 0, insert: awaits ? ")" : "))" });
-    lines[name] = last.line;
-    const first = spans[0];
-    if (first !== last && first.end !== -1) {
-      edits.push({ at: first.start, remove: 0, insert: `(${enter(first.line)}, ` });
-      edits.push({ at: first.end, remove: 0, insert: ")" });
+function hookEdits(source: string, names: string[], hook: string): { edits: Edit[]; lines: Record<string, number> } {
+  const assignments = gradientAssignments(source, names);
+  const last = new Map<string, Assignment>();
+  const first = new Map<string, Assignment>();
+  for (const a of assignments) {
+    for (const t of a.targets) {
+      last.set(t.name, a);
+      if (!first.has(t.name)) first.set(t.name, a);
     }
   }
-  return { edits, lines };
+  const lines: Record<string, number> = {};
+  const edits = assignments.flatMap((a) => {
+    const fix = a.targets.filter((t) => last.get(t.name) === a);
+    const enter = a.targets.filter((t) => first.get(t.name) === a && last.get(t.name) !== a);
+    for (const t of fix) lines[t.name] = t.line;
+    return assignmentEdits(a, fix, enter, hook);
+  });
+  // Two declarations of one statement (`const dh = f(), dW2 = g()`) end at the same `;`: it is written once.
+  const once = edits.filter((e, i) =>
+    e.insert !== ";" || !edits.slice(0, i).some((o) => o.insert === ";" && o.at === e.at)
+  );
+  return { edits: once, lines };
 }
 
 /**
@@ -213,8 +208,10 @@ function applyEdits(source: string, edits: Edit[]): Pick<Instrumented, "code" | 
  * ```
  */
 export function instrument(source: string, fileUrl: string, names: string[], hook: string): Instrumented {
-  const mask = codeMask(source);
-  const hooks = hookEdits(source, mask, names, hook);
-  const edits = [...importEdits(source, mask, fileUrl), ...hooks.edits].sort((a, b) => a.at - b.at);
+  const hooks = hookEdits(source, names, hook);
+  // At one place, ASI's `;` goes after the hooks that close there.
+  const semicolonLast = (e: Edit) => Number(e.insert === ";");
+  const edits = [...importEdits(source, codeMask(source), fileUrl), ...hooks.edits]
+    .sort((a, b) => a.at - b.at || semicolonLast(a) - semicolonLast(b));
   return { ...applyEdits(source, edits), lines: hooks.lines };
 }
