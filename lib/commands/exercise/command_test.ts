@@ -39,3 +39,12 @@ Deno.test("--api prints the whole API card with the lecture's PyTorch translated
 Deno.test("a learner's file is type-checked with the project's compiler options (typecheck.json is deno.json's, without its exclude)", () => {
   assert.deepEqual(typecheck, { compilerOptions: project.compilerOptions });
 });
+
+Deno.test("the lecture's exercise numbers are named as this project's", async () => {
+  await assert.rejects(() => exerciseCommand(["1"]), {
+    name: "UsageError",
+    message:
+      /no exercise "1": exercises are chapters 3 to 9 \(the lecture's exercise 1 is exercises 3 to 6 here, its 2 is 7, its 3 is 8, its 4 is 9: the lecture's 1 is 3 to 6\)/,
+  });
+  await assert.rejects(() => exerciseCommand(["2"]), { message: /: the lecture's 2 is 7\)$/ });
+});
