@@ -74,7 +74,8 @@ export function codeOf(line: string): string {
  */
 export function pythonCommentAt(line: string): number | undefined {
   const code = codeOf(line);
-  const m = code.match(/(?:^|\s)#(?![\w$]+\s*[=;(:!?])/);
+  // Not a shebang (`#!`), nor a private field (`#kinds = …`).
+  const m = code.match(/(?:^|\s)#(?!!|[\w$]+\s*[=;(:!?])/);
   return m ? m.index! + m[0].length - 1 : undefined;
 }
 

@@ -98,7 +98,7 @@ function typeErrorsOf(errors: Located[], shown: string, lines: string[], place: 
 function parseErrorsText(message: string, at: { line: number; column: number }, shown: string, lines: string[]) {
   const error = {
     code: "",
-    message: message.replace(/^SyntaxError: /, ""),
+    message,
     ...at,
     sourceLine: lines[at.line - 1] ?? "",
   };
@@ -106,9 +106,7 @@ function parseErrorsText(message: string, at: { line: number; column: number }, 
     locate(shown, lines, error.line!, error.column, text)
   );
   const count = located.length === 1 ? "a syntax error" : `${located.length} syntax errors`;
-  return `${shown} has ${count} (Python the parser cannot read, or what follows from it), so it was not run:\n\n${
-    located.join("\n\n")
-  }`;
+  return `${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`;
 }
 
 /**
