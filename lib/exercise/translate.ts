@@ -685,8 +685,7 @@ function didYouMean(name: string, message: string): string {
 /** `# backward pass`: Python's comment, which {@linkcode explainErrors} places at the `#`. */
 const pythonComment: Translation = {
   name: "# comment",
-  explain: ({ code, message }) =>
-    code === "" && message === PYTHON_COMMENT ? "`#` starts a comment in Python: write `//`" : undefined,
+  explain: ({ message }) => message === PYTHON_COMMENT ? "`#` starts a comment in Python: write `//`" : undefined,
 };
 
 /** `print(x)`: Python's print. */
@@ -864,7 +863,7 @@ function followsOn(s: Said, said: Said[], kept: Said[]): boolean {
 function inCode(error: SourceError): SourceError {
   const hash = pythonCommentAt(error.sourceLine);
   if (hash === undefined) return error;
-  if (error.column - 1 >= hash) return { ...error, code: "", message: PYTHON_COMMENT, column: hash + 1 };
+  if (error.column - 1 >= hash) return { ...error, message: PYTHON_COMMENT, column: hash + 1 }; // its code kept
   return { ...error, sourceLine: withoutComment(error.sourceLine) };
 }
 
@@ -916,7 +915,7 @@ export function explainErrors(
  * ```ts
  * const lines = ["  dh = dlogits @ W2.T  # 2nd layer", "  for k in range(n):"];
  * const parser = { code: "", message: "Expected ident", sourceLine: lines[0], column: 3, line: 1 };
- * explainParseError(parser, lines).map((s) => s.error.column); // [3, 16, 25, 3]
+ * explainParseError(parser, lines).map((s) => s.error.column); // [3, 16, 24, 3]
  * ```
  */
 export function explainParseError(
