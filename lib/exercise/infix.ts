@@ -212,6 +212,8 @@ export interface Facts {
   tensorNames: Set<string>;
   /** Whether the compiler checked the line's arithmetic, so that an operand with no error is a number. */
   checked: boolean;
+  /** Names the compiler could not find (`dhpreact` assigned undeclared): no error on them says they are numbers. */
+  unchecked?: Set<string>;
 }
 
 /**
@@ -285,9 +287,21 @@ class Typing {
     const given = this.#given.get(e);
     if (given) return given;
     if (this.facts.tensorNames.has(names.at(-1) ?? e.base)) return "tensor";
-    if (this.facts.checked && this.#checkedOperands.has(e)) return "number";
+    const unchecked = this.facts.unchecked?.has(e.base);
+    if (this.facts.checked && !unchecked && this.#checkedOperands.has(e)) return "number";
     return NUMBER_NAMES.test(names.at(-1) ?? e.base) ? "number" : "tensor";
   }
+}
+
+/** An argument without the brackets around it all: `(1.0 / (n - 1))` is `1.0 / (n - 1)`. */
+function unwrapped(arg: string): string {
+  if (!arg.startsWith("(") || !arg.endsWith(")")) return arg;
+  let depth = 0;
+  for (let i = 0; i < arg.length - 1; i++) {
+    if (arg[i] === "(") depth++;
+    else if (arg[i] === ")" && --depth === 0) return arg; // the first bracket closes before the end
+  }
+  return arg.slice(1, -1);
 }
 
 const METHODS: Record<string, string> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "@": "matmul" };
@@ -313,8 +327,10 @@ class Writer {
     const [a, b] = [this.write(e.left), this.write(e.right)];
     if (this.types.of(e) === "number") return `${a} ${e.op} ${b}`;
     const method = METHODS[e.op];
-    if (this.types.of(e.left) === "tensor") return `${a}.${method}(${b})`;
-    return method === "add" || method === "mul" ? `${b}.${method}(${a})` : `${method}(${a}, ${b})`;
+    if (this.types.of(e.left) === "tensor") return `${a}.${method}(${unwrapped(b)})`;
+    return method === "add" || method === "mul"
+      ? `${b}.${method}(${unwrapped(a)})`
+      : `${method}(${unwrapped(a)}, ${unwrapped(b)})`;
   }
   #chain(e: Extract<Expr, { kind: "chain" }>): string {
     let out = typeof e.base === "string"

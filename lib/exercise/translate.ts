@@ -27,6 +27,7 @@ import { pytorchName } from "./pytorch.ts";
 import { expressionStart, type Facts, noFacts, type TensorOp, translateArithmetic } from "./infix.ts";
 import { statementAt, statementOf, statementSpans } from "./statements.ts";
 import { camelCase, explainPythonSyntax, fileNameFor, positional, renamed } from "./python.ts";
+import { PYTHON_COMMENT, pythonCommentAt, pythonLines, withoutComment } from "./python_lines.ts";
 
 /** One error of a learner's file, with the line it is on. */
 export interface SourceError {
@@ -132,8 +133,15 @@ const compoundAssignment: Translation = {
 
 /** The operands the compiler says are tensors (TS2362, TS2363) or typed (TS2365), on `error`'s statement. */
 function factsFor(error: SourceError, all: readonly SourceError[]): Facts {
-  const facts: Facts = { tensorAt: new Set(), plusAt: new Map(), tensorNames: new Set(), checked: true };
+  const facts: Facts = {
+    tensorAt: new Set(),
+    plusAt: new Map(),
+    tensorNames: new Set(),
+    checked: true,
+    unchecked: new Set(),
+  };
   for (const e of all.length > 0 ? all : [error]) {
+    if (missingName(e)) facts.unchecked!.add(missingName(e)); // the compiler could not type it, so says nothing of it
     const sameStatement = statementOf(e.sourceLine, e.column) === error.sourceLine &&
       (e.line === undefined || error.line === undefined || e.line === error.line);
     const name = e.sourceLine.slice(e.column - 1).match(/^[\w$]+(?![\w$]|\s*[.([])/)?.[0];
@@ -157,10 +165,11 @@ const listed = (items: string[], and = "and") =>
  * the lecture's snake_case names as `lines` has them.
  */
 function arithmeticText(written: string, ops: TensorOp[], lines: readonly string[] = []): string {
-  const { code, keywords } = positional(renamed(written, lines));
+  const here = (code: string) => renamed(ourCalls(code), lines);
+  const { code, keywords } = positional(written);
   const text = operatorText(
-    code,
-    ops.map((o) => ({ ...o, asFunction: positional(renamed(o.asFunction, lines)).code })),
+    here(code),
+    ops.map((o) => ({ ...o, asFunction: here(positional(o.asFunction).code) })),
   );
   return keywords.length === 0 ? text : `${text} (${noKeywords(keywords)})`;
 }
@@ -494,6 +503,18 @@ const pytorchModule: Translation = {
   },
 };
 
+/**
+ * `code` with each call of torch's or F.'s that has one here written as it
+ * is here: `torch.ones_like(x)` is `ones(x.shape)`, `F.one_hot(i, 27)` is
+ * `oneHot(i, 27)` (keywords already passed by position).
+ */
+function ourCalls(code: string): string {
+  return code.replace(new RegExp(`(?<![\\w$.])(torch|F)\\.(\\w+)(${PARENS})`, "g"), (call, module, name, args) => {
+    const here = pytorchName(module, name);
+    return (here && (withArguments(here, args) ?? asMethod(call))) ?? call;
+  });
+}
+
 /** What PyTorch's Tensor has that this one has not, and what to write instead. */
 const PROPERTIES: Record<string, string> = {
   view: "x.reshape([n, -1]) is PyTorch's x.view(n, -1)",
@@ -661,6 +682,22 @@ function didYouMean(name: string, message: string): string {
   return mean && /^d[A-Za-z]/.test(name) && !/^d[A-Za-z]/.test(mean[1]) ? message.slice(0, mean.index) : message;
 }
 
+/** `# backward pass`: Python's comment, which {@linkcode explainErrors} places at the `#`. */
+const pythonComment: Translation = {
+  name: "# comment",
+  explain: ({ message }) => message === PYTHON_COMMENT ? "`#` starts a comment in Python: write `//`" : undefined,
+};
+
+/** `print(x)`: Python's print. */
+const pythonPrint: Translation = {
+  name: "print",
+  explain(error) {
+    if (missingName(error) !== "print") return undefined;
+    const call = error.sourceLine.slice(error.column - 1).match(new RegExp(`^print(${PARENS})`))?.[1] ?? "(x)";
+    return `print is Python's: write console.log${call}`;
+  },
+};
+
 /** A name not defined (after the PyTorch names above); a lecture's snake_case name is pointed to the file's. */
 const unknownName: Translation = {
   name: "unknown name",
@@ -694,6 +731,7 @@ const pythonSyntax: Translation = {
  * ```
  */
 export const TRANSLATIONS: readonly Translation[] = [
+  pythonComment,
   compoundAssignment,
   arithmetic,
   arithmeticRight,
@@ -711,6 +749,7 @@ export const TRANSLATIONS: readonly Translation[] = [
   numberForTensor,
   unaryMinus,
   undeclaredAssignment,
+  pythonPrint,
   unknownName,
 ];
 
@@ -770,6 +809,10 @@ function writesRenamed(t: Said, s: Said): boolean {
   return camel !== name && t.rule !== undefined && word.test(t.text) && !word.test(t.error.sourceLine);
 }
 
+/** Whether `t`'s expression, written with calls, already writes `s`'s torch or F. call as it is here. */
+const writesOurs = (t: Said, s: Said) =>
+  [arithmetic, arithmeticRight, unaryMinus].includes(t.rule!) && !t.text.includes(`${missingName(s.error)}.`);
+
 /** The name of a "Cannot find name" error, or of a shorthand property with no value (`return { dprobs }`). */
 const undefinedName = (e: SourceError) =>
   missingName(e) || (e.code === "TS18004" ? e.message.match(/'([\w$]+)'/)?.[1] ?? "" : "");
@@ -807,7 +850,21 @@ function followsOn(s: Said, said: Said[], kept: Said[]): boolean {
     kept.some((t) => here(t) && t.text === s.text) || usesUndeclared(s, kept) ||
     (s.rule === keywordArgument && said.some((t) => here(t) && t !== s && saysKeyword(t.text, missingName(s.error)))) ||
     (s.rule === unknownName && said.some((t) => here(t) && t !== s && writesRenamed(t, s))) ||
-    (!s.rule && isSyntax(s.error) && kept.some((t) => sameLine(t) && t.rule && isSyntax(t.error)));
+    (!s.rule && isSyntax(s.error) && kept.some((t) => sameLine(t) && t.rule && isSyntax(t.error))) ||
+    (!s.rule && isSyntax(s.error) && said.some((t) => sameLine(t) && t.rule === pythonComment)) ||
+    (s.rule === pytorchModule && said.some((t) => here(t) && writesOurs(t, s)));
+}
+
+/**
+ * `error` on a line with a Python comment (`dh = dlogits @ W2.T  # 2nd
+ * layer`): an error in the comment is the comment's, at its `#`; one before
+ * it reads the line without the comment.
+ */
+function inCode(error: SourceError): SourceError {
+  const hash = pythonCommentAt(error.sourceLine);
+  if (hash === undefined) return error;
+  if (error.column - 1 >= hash) return { ...error, message: PYTHON_COMMENT, column: hash + 1 }; // its code kept
+  return { ...error, sourceLine: withoutComment(error.sourceLine) };
 }
 
 /**
@@ -834,14 +891,39 @@ export function explainErrors(
   errors: readonly SourceError[],
   lines?: readonly string[],
 ): { error: SourceError; text: string; rule?: string }[] {
-  const said = errors.map((error) => {
-    const first = translate(error, errors, lines);
+  const uncommented = lines?.map(withoutComment);
+  const said = errors.map(inCode).map((error) => {
+    const first = translate(error, errors, uncommented);
     const negated = first.rule === numberForTensor || first.rule === numberMember
       ? whereNegated(error, first.rule, lines ?? [])
       : undefined;
-    return negated ? translate(negated, errors, lines) : first;
+    return negated ? translate(negated, errors, uncommented) : first;
   });
   const kept: Said[] = [];
   for (const s of said) if (!followsOn(s, said, kept)) kept.push(s);
   return kept.map(({ error, text, rule }) => ({ error, text, rule: rule?.name }));
+}
+
+/**
+ * The errors of a file Deno's parser could not read (`error`, the first
+ * line it stopped at), translated: every line of `lines` that is the
+ * lecture's Python (a `#` comment, an `@`, a `for … in …:` loop, a unary
+ * minus before `**`, a name assigned undeclared), each said once, so that
+ * one run names them all; then `error` itself when no such line explains it.
+ *
+ * @example
+ * ```ts
+ * const lines = ["  dh = dlogits @ W2.T  # 2nd layer", "  for k in range(n):"];
+ * const parser = { code: "", message: "Expected ident", sourceLine: lines[0], column: 3, line: 1 };
+ * explainParseError(parser, lines).map((s) => s.error.column); // [3, 16, 24, 3]
+ * ```
+ */
+export function explainParseError(
+  error: SourceError,
+  lines: readonly string[],
+): { error: SourceError; text: string; rule?: string }[] {
+  const found: SourceError[] = pythonLines(lines);
+  const onItsLine = found.some((e) => e.line === error.line && e.code === "");
+  const all = onItsLine ? found : [...found, error].sort((a, b) => a.line! - b.line! || a.column - b.column);
+  return explainErrors(all, lines);
 }

@@ -4,7 +4,7 @@
 // their causes.
 
 import assert from "node:assert/strict";
-import { explainErrors, explainTypeError, type SourceError, TRANSLATIONS } from "./translate.ts";
+import { explainErrors, explainParseError, explainTypeError, type SourceError, TRANSLATIONS } from "./translate.ts";
 import { zeros } from "../tensor.ts";
 
 /** The error deno gives at the column of `needle` (not inside a longer name) on `sourceLine`. */
@@ -637,5 +637,120 @@ Deno.test("F.one_hot is written with the learner's own arguments, by position", 
   assert.deepEqual(said.map((s) => s.text), [
     "F.one_hot is PyTorch's: here it is oneHot, so write oneHot(logits.max(1).indices, logits.shape[1]) " +
     "(TypeScript has no keyword arguments: num_classes= goes by position) (the API card lists every operation)",
+  ]);
+});
+
+// Seen by a learner: a `#` comment pasted from the lecture got the parser's and the checker's words on its text.
+Deno.test("a # comment is one message at the #, and the other errors in it are left out", () => {
+  const line = "  # comment: backward pass";
+  const said = explainErrors([
+    at("TS1127", "Invalid character.", line, "#", 4),
+    at("TS2304", NOT_FOUND("comment"), line, "comment", 4),
+    at("TS1005", "';' expected.", line, "backward", 4),
+    at("TS2304", NOT_FOUND("backward"), line, "backward", 4),
+    at("TS2304", NOT_FOUND("pass"), line, "pass", 4),
+  ], ["", "", "", line]);
+  assert.deepEqual(said.map((s) => [s.error.column, s.text]), [[3, "`#` starts a comment in Python: write `//`"]]);
+  // After code, the code's own error is kept, read without the comment.
+  const after = "  const dh = dlogits @ W2.T  # 2nd layer backprop";
+  const both = explainErrors([
+    at("TS1005", "',' expected.", after, "@", 5),
+    at("TS1127", "Invalid character.", after, "#", 5),
+    at("TS2304", NOT_FOUND("layer"), after, "layer", 5),
+  ], [after]);
+  assert.deepEqual(both.map((s) => s.text), [
+    "`@` is Python's matrix product; TypeScript has no such operator: write dlogits.matmul(W2.T) or matmul(dlogits, W2.T)",
+    "`#` starts a comment in Python: write `//`",
+  ]);
+});
+
+Deno.test("print is said as console.log", () => {
+  const line = "  print(dlogits.shape)";
+  assert.deepEqual(explainErrors([at("TS2304", NOT_FOUND("print"), line, "print")]).map((s) => s.text), [
+    "print is Python's: write console.log(dlogits.shape)",
+  ]);
+});
+
+// Seen by a learner: Deno's parser stops at the first line it cannot read, so each `@` was said in a run of its own.
+Deno.test("a file the parser stopped at gets every Python line it would reject, in one list", () => {
+  const lines = [
+    "export function gradients({ fwd, n }: ExerciseInput) {",
+    "  const { h, W2, Xb } = fwd;",
+    "  # 2nd layer backprop",
+    "  dh = dlogits @ W2.T  # the product",
+    "  dW2 = h.T @ dlogits",
+    "  for k in range(Xb.shape[0]):",
+    "    ix = Xb[k, 0]",
+    "  const x = -h**2; // -h**2 @ x # not code",
+    '  console.log("# @ not code")',
+  ];
+  const parser = { code: "", message: "Expected ';', '}' or <eof>", sourceLine: lines[2], column: 5, line: 3 };
+  const said = explainParseError(parser, lines);
+  assert.deepEqual(said.map((s) => `${s.error.line}:${s.error.column} ${s.text.slice(0, 30)}`), [
+    "3:3 `#` starts a comment in Python",
+    "4:3 Python assigns without declari",
+    "4:16 `@` is Python's matrix product",
+    "4:24 `#` starts a comment in Python",
+    "5:3 Python assigns without declari",
+    "5:13 `@` is Python's matrix product",
+    "6:3 `for k in range(Xb.shape[0]):`",
+    "7:5 Python assigns without declari",
+    "8:13 JavaScript does not allow a un",
+  ]);
+  // A parse error on a line with no Python keeps the parser's words.
+  const other = ["  const a = (1;"];
+  assert.deepEqual(
+    explainParseError({ code: "", message: "Expected ')'", sourceLine: other[0], column: 15, line: 1 }, other)
+      .map((s) => s.text),
+    ["Expected ')'"],
+  );
+});
+
+// Seen by a learner in exercise 9: with dhpreact assigned undeclared, the checker says nothing of its type, and
+// n * dhpreact was left a product of numbers (errors as `deno check` gave them).
+Deno.test("a name assigned undeclared is read as a Tensor in an expression, not as a number", () => {
+  const line =
+    "  dhprebn = bngain*bnvar_inv/n * (n*dhpreact - dhpreact.sum(0) - n/(n-1)*bnraw*(dhpreact*bnraw).sum(0))";
+  const lines = ["  const { hprebn, bnraw, bnvarInv, hpreact } = fwd;", line];
+  const mean = (name: string) => `Cannot find name '${name}'. Did you mean '${name.slice(1)}'?`;
+  const e = (code: string, message: string, column: number) => ({ code, message, sourceLine: line, column, line: 2 });
+  const said = explainErrors([
+    e("TS2552", mean("dhprebn"), 3),
+    e("TS2362", LEFT, 13),
+    e("TS2552", "Cannot find name 'bnvar_inv'. Did you mean 'bnvarInv'?", 20),
+    e("TS2552", mean("dhpreact"), 37),
+    e("TS2552", mean("dhpreact"), 48),
+    e("TS2363", RIGHT, 74),
+    e("TS2552", mean("dhpreact"), 81),
+    e("TS2363", RIGHT, 90),
+    e("TS2339", "Property 'sum' does not exist on type 'number'.", 97),
+  ], lines);
+  assert.match(
+    said[1].text,
+    /write the whole expression as bngain\.mul\(bnvarInv\)\.div\(n\)\.mul\(dhpreact\.mul\(n\)\./,
+  );
+});
+
+Deno.test("torch. and F. calls in an expression are written as here, keywords named as written", () => {
+  const ones = "  const dbndiff2 = (1.0/(n-1))*torch.ones_like(bndiff2) * dbnvar;";
+  assert.deepEqual(
+    explainErrors([at("TS2304", NOT_FOUND("torch"), ones, "torch"), at("TS2363", RIGHT, ones, "dbnvar;")], [ones])
+      .map((s) => s.text),
+    [
+      "`*` does not multiply tensors (in TypeScript it makes a number): write the whole expression as " +
+      "ones(bndiff2.shape).mul(1.0 / (n - 1)).mul(dbnvar)",
+    ],
+  );
+  const hot = "  dlogits = add(dlogits, F.one_hot(logits.max(1).indices, num_classes=logits.shape[1]) * dlogitMaxes);";
+  const card = "//   oneHot(indices, numClasses)";
+  const said = explainErrors([
+    at("TS2304", NOT_FOUND("F"), hot, "F"),
+    at("TS2304", NOT_FOUND("num_classes"), hot, "num_classes"),
+    at("TS2363", RIGHT, hot, "dlogitMaxes"),
+  ], [card, hot]);
+  assert.deepEqual(said.map((s) => s.text), [
+    "`*` does not multiply tensors: write oneHot(logits.max(1).indices, logits.shape[1]).mul(dlogitMaxes) or " +
+    "mul(oneHot(logits.max(1).indices, logits.shape[1]), dlogitMaxes) " +
+    "(TypeScript has no keyword arguments: num_classes= goes by position)",
   ]);
 });

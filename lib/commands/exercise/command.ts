@@ -184,6 +184,22 @@ type Request =
     steps?: number;
   };
 
+/** The lecture's exercises 1 to 4, as this project numbers them. */
+const LECTURE_EXERCISES: Record<string, string> = { "1": "3 to 6", "2": "7", "3": "8", "4": "9" };
+
+/**
+ * Why there is no exercise `arg`: the exercises are chapters 3 to 9, and
+ * the lecture's exercise 1 to 4 (`deno task exercise 1`) are named as ours.
+ */
+function noExercise(arg: string): UsageError {
+  const lecture = Object.hasOwn(LECTURE_EXERCISES, arg)
+    ? ` (the lecture's exercise 1 is exercises 3 to 6 here, its 2 is 7, its 3 is 8, its 4 is 9: the lecture's ${arg} is ${
+      LECTURE_EXERCISES[arg]
+    })`
+    : "";
+  return new UsageError(`there is no exercise ${JSON.stringify(arg)}: exercises are chapters 3 to 9${lecture}`);
+}
+
 /** The command's arguments, checked: a {@linkcode UsageError} says what is wrong with them. */
 function parseRequest(args: string[]): Request {
   const { values, positionals } = parseFlags(
@@ -206,9 +222,7 @@ function parseRequest(args: string[]): Request {
   if (positionals.length === 0) return { help: true };
   if (positionals.length > 1) throw new UsageError(`exercise takes one number, got ${positionals.join(" ")}`);
   const spec = EXERCISES[Number(positionals[0])];
-  if (!/^\d+$/.test(positionals[0]) || !spec) {
-    throw new UsageError(`there is no exercise ${JSON.stringify(positionals[0])}: exercises are chapters 3 to 9`);
-  }
+  if (!/^\d+$/.test(positionals[0]) || !spec) throw noExercise(positionals[0]);
   if (values.level !== undefined && values.hint === undefined) throw new UsageError("--level goes with --hint NAME");
   if (values.steps !== undefined && !spec.trains) {
     throw new UsageError(`--steps goes with exercise 9, the one that trains a network, not exercise ${spec.chapter}`);

@@ -67,3 +67,12 @@ Deno.test("--steps takes a whole number from 1 to 200,000, for exercise 9 only; 
   const { output } = await quietly(() => exerciseCommand(["--help"]));
   assert.match(output, /--steps N trains exercise 9's network for N steps/);
 });
+
+Deno.test("the lecture's exercise numbers are named as this project's", async () => {
+  await assert.rejects(() => exerciseCommand(["1"]), {
+    name: "UsageError",
+    message:
+      /no exercise "1": exercises are chapters 3 to 9 \(the lecture's exercise 1 is exercises 3 to 6 here, its 2 is 7, its 3 is 8, its 4 is 9: the lecture's 1 is 3 to 6\)/,
+  });
+  await assert.rejects(() => exerciseCommand(["2"]), { message: /: the lecture's 2 is 7\)$/ });
+});

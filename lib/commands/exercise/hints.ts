@@ -19,9 +19,38 @@ import { type ExerciseInput, type ExerciseSpec, extractSolution } from "../../ex
 import { formatShape, type Tensor } from "../../tensor.ts";
 import { wrap } from "../../report/print.ts";
 import { exerciseInput } from "./context.ts";
+import { camelCase } from "../../exercise/python.ts";
+import { editDistance } from "../../spelling.ts";
 
 /** The hint levels below the solution: 1, the forward line and the shapes; 2, the local derivative; 3, the structure. */
 export type HintLevel = 1 | 2 | 3;
+
+/**
+ * The gradient of `spec` that `name` means: its own name, the lecture's
+ * snake_case of it (`dbnvar_inv` is `dbnvarInv`) or it with the case slipped
+ * (`dbnVar` is `dbnvar`); a {@linkcode UsageError} naming the exercise's
+ * gradients, and the nearest when it is close, otherwise.
+ *
+ * @example
+ * ```ts
+ * import { specOf } from "./context.ts";
+ * gradientNamed(specOf(3), "dcounts_sum_inv").name; // "dcountsSumInv"
+ * ```
+ */
+export function gradientNamed(spec: ExerciseSpec, name: string): ExerciseSpec["gradients"][number] {
+  const lower = camelCase(name).toLowerCase();
+  const g = spec.gradients.find((x) => x.name === name) ?? spec.gradients.find((x) => x.name === camelCase(name)) ??
+    spec.gradients.find((x) => x.name.toLowerCase() === lower);
+  if (g) return g;
+  const near = spec.gradients.map((x) => ({ x, d: editDistance(lower, x.name.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  const mean = near && near.d <= 2 ? ` (did you mean ${near.x.name}?)` : "";
+  throw new UsageError(
+    `exercise ${spec.chapter} has no gradient ${JSON.stringify(name)}${mean}: its gradients are ${
+      spec.gradients.map((x) => x.name).join(", ")
+    }`,
+  );
+}
 
 /**
  * The hint at a level (1: the forward line and the shapes, 2: the local
@@ -38,14 +67,8 @@ export type HintLevel = 1 | 2 | 3;
  * ```
  */
 export function hint(spec: ExerciseSpec, name: string, level: HintLevel | "solution", given?: ExerciseInput): string {
-  const g = spec.gradients.find((x) => x.name === name);
-  if (!g) {
-    throw new UsageError(
-      `exercise ${spec.chapter} has no gradient ${JSON.stringify(name)}: its gradients are ${
-        spec.gradients.map((x) => x.name).join(", ")
-      }`,
-    );
-  }
+  const g = gradientNamed(spec, name);
+  name = g.name;
   if (level === "solution") {
     const lines = extractSolution(spec.source, spec.solvedIn, g.solution ?? [name]);
     return `The solution from ${spec.solvedBy ?? `chapter ${spec.chapter} (${spec.solvedIn})`}:\n\n${

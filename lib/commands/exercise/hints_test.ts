@@ -55,3 +55,14 @@ Deno.test("exercise 8's hints below the solution name the three terms without wr
   assert.match(below[1], /three paths: straight.*through the mean.*through the variance/);
   assert.match(below[2], /The straight path: .*The mean's path: .*The variance's path: /);
 });
+
+// Seen by a learner: the lecture's names and case slips were refused without a "did you mean".
+Deno.test("a gradient is found by the lecture's snake_case name or a case slip, and a near miss is named", () => {
+  assert.match(hint(EXERCISES[5], "dbnvar_inv", 2, input), /^dbnvarInv: /);
+  assert.match(hint(EXERCISES[3], "dcounts_sum_inv", "solution", input), /const dcountsSumInv = /);
+  assert.match(hint(EXERCISES[5], "dbnVar", 1, input), /^dbnvar inverts/);
+  assert.throws(() => hint(EXERCISES[5], "dbnvarr", 1, input), {
+    name: "UsageError",
+    message: /has no gradient "dbnvarr" \(did you mean dbnvar\?\): its gradients are dbngain/,
+  });
+});

@@ -21,7 +21,7 @@
  */
 
 import type { Located } from "../../exercise/errors.ts";
-import { explainErrors, explainTypeError } from "../../exercise/translate.ts";
+import { explainErrors, explainParseError, explainTypeError } from "../../exercise/translate.ts";
 import { locate } from "../../exercise/caret.ts";
 import {
   deadlineText,
@@ -91,6 +91,25 @@ function typeErrorsOf(errors: Located[], shown: string, lines: string[], place: 
 }
 
 /**
+ * What to print when Deno's parser stopped at `at` (`message`): every line
+ * of the file that is the lecture's Python, translated, so that one run
+ * names them all.
+ */
+function parseErrorsText(message: string, at: { line: number; column: number }, shown: string, lines: string[]) {
+  const error = {
+    code: "",
+    message,
+    ...at,
+    sourceLine: lines[at.line - 1] ?? "",
+  };
+  const located = explainParseError(error, lines).map(({ error, text }) =>
+    locate(shown, lines, error.line!, error.column, text)
+  );
+  const count = located.length === 1 ? "a syntax error" : `${located.length} syntax errors`;
+  return `${shown} has ${count}, so it was not run:\n\n${located.join("\n\n")}`;
+}
+
+/**
  * What to print for a check of the learner's file (its `text`, shown as
  * `shown`) within `limits`, and the exit code: 0 when every gradient is
  * right, else 1.
@@ -117,6 +136,9 @@ export function reportRun(
   const other = run.errors?.other;
   if (other) {
     const at = "url" in other ? place(other.url, other.line, other.column) : undefined;
+    if (at && /^SyntaxError: /.test(other.message)) {
+      return { text: parseErrorsText(other.message, at, shown, lines), code: 1 };
+    }
     const message = at
       ? `\n\n${
         locate(
