@@ -31,6 +31,7 @@ import { formatVerdicts } from "../../exercise/verdicts.ts";
 import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
 import { typeCheckCell } from "./cell_check.ts";
 import { editDistance } from "../../spelling.ts";
+import { numberLiteralAdvice } from "../../exercise/literal.ts";
 
 export { trainInNotebook } from "./notebook_training.ts";
 
@@ -166,8 +167,16 @@ function notDefined(chapter: number, missing: string): string {
     : `${missing} is not defined: is the cell that makes it below this one, not run yet, or stopped by an error (a syntax error such as @ stops a whole cell)?`;
 }
 
-/** Why a value that is not a Tensor is wrong: a number is what an operator on tensors makes. */
-function notATensor(value: unknown): string {
+/**
+ * Why a value that is not a Tensor is wrong: a number literal (`() => 0`)
+ * is said as the tensor it stands for, any other number as what an operator
+ * on tensors makes.
+ */
+function notATensor(value: unknown, name: string, yours: unknown): string {
+  const literal = typeof yours === "function" && typeof value === "number"
+    ? numberLiteralAdvice(name, [`const ${name} = (${String(yours).trim()})();`])
+    : undefined;
+  if (literal) return literal;
   const what = value === null ? "null" : typeof value === "number" ? `a number (${value})` : typeof value;
   return typeof value === "number"
     ? `it is ${what}, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`
@@ -201,7 +210,7 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
     return { verdict, text: `${run.text}\n\n${next(`Fix ${name} and run this cell again.`)}`, value: clone(correct) };
   }
   if (!(run.value instanceof Tensor)) {
-    const detail = notATensor(run.value);
+    const detail = notATensor(run.value, name, yours);
     const verdict: Verdict = { name, status: "wrong", detail };
     return { verdict, text: `${wrap(`${name}: wrong. ${detail}`)}\n\n${next(`Fix ${name}.`)}`, value: clone(correct) };
   }

@@ -153,6 +153,11 @@ Deno.test("a cell's function is run and judged as its tensor would be; a number 
     /a number.* not a Tensor: an operator on tensors \(-x, a \* b, a \+ b\)/,
   );
   assert.match(notATensorText(Number.NaN), /^it is a number \(NaN\), not a Tensor: an operator on tensors/);
+  const zero = checkCell(4, "dhpreact", () => 0);
+  assert.equal(
+    zero.verdict.detail,
+    "dhpreact is 0, a number, not a Tensor: a gradient of zeros is zeros(hpreact.shape)",
+  );
   const thrown = checkCell(3, "dlogprobs", () => fwd.logprobs.matmul(fwd.logprobs));
   assert.match(thrown.text, /^dlogprobs: wrong\. your function threw: Cannot matmul \[32, 27\] by \[32, 27\]/);
   assert.deepEqual(thrown.value, upstreamFor(3).dlogprobs);
