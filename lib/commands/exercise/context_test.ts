@@ -42,7 +42,6 @@ import {
   sub,
   sum,
   Tensor,
-  transpose,
   zeros,
 } from "../../tensor.ts";
 
