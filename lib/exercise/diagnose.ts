@@ -7,7 +7,7 @@
  * a sum over the wrong axis, a missing sum over a broadcast axis, an extra
  * axis from an `[n, 1]` index, a missing broadcast); {@linkcode VALUE_RULES}
  * explain wrong numbers of the right shape (a flipped sign, a factor 2, ½, n,
- * 1/n or n − 1 on the whole, one contribution of a tensor used twice left
+ * 1/n or n − 1 on the whole, a precedence slip such as 1.0/n - 1 for 1.0/(n - 1), one contribution of a tensor used twice left
  * out, one term off by a factor or a sign, one term of a one-line formula
  * missing or off by a factor, a known wrong formula, a scatter that assigns
  * where it must add, a forward tensor in place of another of the same shape,
@@ -172,6 +172,17 @@ function knownFactors(n: number): { value: number; name: string; why: string }[]
     { value: 1 / (n - 1), name: `1/(n − 1)`, why: "there is a 1/(n − 1) too many" },
     { value: 2, name: "2", why: "there is a factor 2 too many (d/dx x² = 2x has one 2; d/dx x^(−1/2) = −½ x^(−3/2))" },
     { value: 0.5, name: "½", why: "a factor 2 is missing: d/dx x² = 2x" },
+    // Precedence slips of the constants: `/` binds tighter than `-`.
+    {
+      value: (1 / n - 1) * (n - 1),
+      name: `(1/n − 1)·(n − 1) = ${((1 / n - 1) * (n - 1)).toPrecision(4)}`,
+      why: "that is 1.0/n - 1 where 1.0/(n - 1) belongs: / binds tighter than -, so write 1.0/(n - 1)",
+    },
+    {
+      value: 1 - n,
+      name: `1 − n = ${1 - n}`,
+      why: "that is 1.0/n - 1 where 1.0/n belongs, or n - 1 negated: / binds tighter than -, check the brackets",
+    },
   ];
 }
 

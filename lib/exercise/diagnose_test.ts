@@ -256,6 +256,11 @@ Deno.test("rule known factor: n, 1/n, n − 1, Bessel's correction, 2 and ½ on 
     [1 / 3, /^off by a factor of 1\/\(n − 1\): there is a 1\/\(n − 1\) too many$/],
     [2, /^off by a factor of 2: there is a factor 2 too many \(d\/dx x² = 2x has one 2/],
     [0.5, /^off by a factor of ½: a factor 2 is missing: d\/dx x² = 2x$/],
+    [
+      (1 / 4 - 1) * 3,
+      /^off by a factor of \(1\/n − 1\)·\(n − 1\) = -2\.250: that is 1\.0\/n - 1 where 1\.0\/\(n - 1\) belongs: \/ binds tighter than -/,
+    ],
+    [-3, /^off by a factor of 1 − n = -3: that is 1\.0\/n - 1 where 1\.0\/n belongs/],
   ];
   for (const [factor, message] of factors) assertRuleNames("known factor", mul(X, factor), X, CONTEXT, message);
   assertSilent("known factor", mul(X, -1), X);

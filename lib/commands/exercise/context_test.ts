@@ -136,6 +136,14 @@ Deno.test("a transposed product is named with the whole right product, not 'swap
   assert.match(dW1.detail, /it is transposed; write embcat\.T\.matmul\(dhprebn\), or transpose/);
 });
 
+Deno.test("1.0/n - 1 where 1.0/(n - 1) belongs is named as the precedence slip it is", () => {
+  const v = verdictWith(5, "dbndiff2", ({ fwd, n }, r) => mul(mul(1.0 / n - 1, ones(fwd.bndiff2.shape)), r.dbnvar));
+  assert.match(
+    v.detail,
+    /^off by a factor of \(1\/n − 1\)·\(n − 1\) = -30\.03: that is 1\.0\/n - 1 where 1\.0\/\(n - 1\) belongs/,
+  );
+});
+
 Deno.test("a bias gradient summed with keepdim says to drop the keepdim, not to reshape", () => {
   const db2 = verdictWith(4, "db2", ({ dlogits }) => dlogits.sum(0, true));
   assert.equal(
