@@ -3,11 +3,11 @@
  * Each candidate cause is a named rule, a small function that undoes the
  * cause on the learner's tensor and names it only when that reproduces the
  * expected gradient. {@linkcode SHAPE_RULES} explain a tensor of the wrong
- * shape (a transpose, a dropped keepdim, the right numbers in another layout,
+ * shape (a transpose, a dropped or a kept keepdim, the right numbers in another layout,
  * a sum over the wrong axis, a missing sum over a broadcast axis, an extra
  * axis from an `[n, 1]` index, a missing broadcast); {@linkcode VALUE_RULES}
  * explain wrong numbers of the right shape (a flipped sign, a factor 2, ½, n,
- * 1/n or n − 1 on the whole, one contribution of a tensor used twice left
+ * 1/n or n − 1 on the whole, a precedence slip such as 1.0/n - 1 for 1.0/(n - 1), one contribution of a tensor used twice left
  * out, one term off by a factor or a sign, one term of a one-line formula
  * missing or off by a factor, a known wrong formula, a scatter that assigns
  * where it must add, a forward tensor in place of another of the same shape,
@@ -33,10 +33,12 @@ import {
   add,
   broadcastShapes,
   formatShape,
+  matmul,
   mul,
   reshape,
   type Shape,
   sub,
+  sum,
   sumToShape,
   type Tensor,
   transpose,
@@ -170,6 +172,17 @@ function knownFactors(n: number): { value: number; name: string; why: string }[]
     { value: 1 / (n - 1), name: `1/(n − 1)`, why: "there is a 1/(n − 1) too many" },
     { value: 2, name: "2", why: "there is a factor 2 too many (d/dx x² = 2x has one 2; d/dx x^(−1/2) = −½ x^(−3/2))" },
     { value: 0.5, name: "½", why: "a factor 2 is missing: d/dx x² = 2x" },
+    // Precedence slips of the constants: `/` binds tighter than `-`.
+    {
+      value: (1 / n - 1) * (n - 1),
+      name: `(1/n − 1)·(n − 1) = ${((1 / n - 1) * (n - 1)).toPrecision(4)}`,
+      why: "that is 1.0/n - 1 where 1.0/(n - 1) belongs: / binds tighter than -, so write 1.0/(n - 1)",
+    },
+    {
+      value: 1 - n,
+      name: `1 − n = ${1 - n}`,
+      why: "that is 1.0/n - 1 where 1.0/n belongs, or n - 1 negated: / binds tighter than -, check the brackets",
+    },
   ];
 }
 
@@ -315,12 +328,72 @@ function extraAxes(ours: Tensor, expected: Tensor): { over: number; axes: number
 const areBroadcastAxes = (axes: number[], { broadcastAxes }: DiagnoseContext) =>
   !!broadcastAxes?.length && axes.length === broadcastAxes.length && axes.every((a, i) => a === broadcastAxes[i]);
 
-/** The right numbers, transposed: `[27, 64]` for `[64, 27]`. */
+/** The named 2-d tensors a gradient's formula may read: the forward pass's, the parameters', the upstream gradients. */
+function namedMatrices({ upstream, formula }: DiagnoseContext): [string, Tensor][] {
+  const named = { ...formula?.values, ...upstream };
+  return Object.entries(named).filter(([, t]) => t.shape.length === 2);
+}
+
+/**
+ * The product of two named tensors that gives `expected`, written in the
+ * learner's terms: `h.T.matmul(dlogits)` or `dlogits.matmul(W2.T)`; undefined when none does.
+ */
+function productOf(expected: Tensor, context: DiagnoseContext): string | undefined {
+  const [rows, cols] = expected.shape;
+  const named = namedMatrices(context);
+  for (const [a, ta] of named) {
+    for (const [b, tb] of named) {
+      if (a === b) continue;
+      const [ar, ac] = ta.shape, [br, bc] = tb.shape;
+      if (ac === rows && br === ar && bc === cols && close(matmul(transpose(ta), tb), expected)) {
+        return `${a}.T.matmul(${b})`;
+      }
+      if (ar === rows && ac === bc && br === cols && close(matmul(ta, transpose(tb)), expected)) {
+        return `${a}.matmul(${b}.T)`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The right numbers, transposed: `[27, 64]` for `[64, 27]`. Swapping a
+ * product's operands does not transpose it ((AB)ᵀ = BᵀAᵀ), so the fix is
+ * the whole product, from the named tensors that make it, or a transpose of it.
+ */
 const transposedShape = shapeRule("transposed", (ours, expected, context) => {
   const [rows, cols] = expected.shape;
   if (expected.shape.length !== 2 || !sameShape(ours.shape, [cols, rows])) return undefined;
   if (!close(transpose(ours), expected)) return undefined;
-  return `${shapeHead(ours, expected, context)}: it is transposed; swap the operands or transpose it`;
+  const product = productOf(expected, context);
+  const write = product
+    ? `write ${product}, or transpose the product you have`
+    : "transpose the product (for a.matmul(b), write b.T.matmul(a.T): swapping the operands alone is not it)";
+  return `${shapeHead(ours, expected, context)}: it is transposed; ${write}`;
+});
+
+/**
+ * The right numbers with a reduced axis kept: `dlogits.sum(0, true)` ([1, 27])
+ * where the bias's gradient is `dlogits.sum(0)` ([27]). Names the upstream
+ * gradient whose sum it is, when one is.
+ */
+const keptKeepdim = shapeRule("kept keepdim", (ours, expected, context) => {
+  const kept = ours.shape.map((d, i) => d === 1 ? i : -1).filter((i) => i >= 0);
+  const squeezed = ours.shape.filter((d) => d !== 1);
+  if (kept.length !== 1 || ours.shape.length !== expected.shape.length + 1) return undefined;
+  if (!sameShape(squeezed, expected.shape.filter((d) => d !== 1)) || !close(reshape(ours, expected.shape), expected)) {
+    return undefined;
+  }
+  const axis = kept[0];
+  const summed = Object.entries(context.upstream ?? {}).find(([, up]) =>
+    up.shape.length === ours.shape.length && up.shape[axis] !== 1 && sameShape(sum(up, axis).shape, expected.shape) &&
+    close(sum(up, axis), expected)
+  )?.[0];
+  return `${
+    shapeHead(ours, expected, context)
+  }: the numbers are right, but the sum kept its reduced axis: drop the keepdim, ${
+    summed ? `${summed}.sum(${axis})` : `.sum(${axis})`
+  }, not ${summed ?? ""}.sum(${axis}, true)`;
 });
 
 /** The right numbers without the reduced axis: `sum(x, 1)` where `sum(x, 1, true)` was meant. */
@@ -420,6 +493,7 @@ const missingBroadcast = shapeRule("missing broadcast", (ours, expected, context
 export const SHAPE_RULES: readonly Rule[] = [
   transposedShape,
   droppedKeepdim,
+  keptKeepdim,
   otherLayout,
   sumOverWrongAxis,
   missingSum,

@@ -69,7 +69,7 @@ function assertSilent(name: string, ours: Tensor, expected: Tensor, context = CO
 Deno.test("the rules have distinct names, shape rules first", () => {
   const names = [...SHAPE_RULES, ...VALUE_RULES].map((r) => r.name);
   assert.equal(new Set(names).size, names.length);
-  assert.equal(SHAPE_RULES.length, 8);
+  assert.equal(SHAPE_RULES.length, 9);
   assert.equal(VALUE_RULES.length, 12);
 });
 
@@ -81,7 +81,17 @@ Deno.test("rule transposed: the right numbers with the axes swapped", () => {
     transpose(X),
     X,
     CONTEXT,
-    /^shape \[3, 2\], expected \[2, 3\] \(x's shape\): it is transposed; swap the operands or transpose it$/,
+    /^shape \[3, 2\], expected \[2, 3\] \(x's shape\): it is transposed; transpose the product \(for a\.matmul\(b\), write b\.T\.matmul\(a\.T\): swapping the operands alone is not it\)$/,
+  );
+  // With the named tensors it is made of, the whole right product: (AB)ᵀ is BᵀAᵀ, so swapping a and b is not it.
+  const a = tensor([[1, 2], [3, 4], [5, 6]]), b = tensor([[1, 0, 2], [0, 1, 3], [1, 1, 1]]);
+  const expected = transpose(a).matmul(b); // [2, 3]
+  assertRuleNames(
+    "transposed",
+    transpose(b).matmul(a),
+    expected,
+    { ...CONTEXT, upstream: { dout: b }, formula: { compute: () => expected, values: { a }, forward: ["a"] } },
+    /: it is transposed; write a\.T\.matmul\(dout\), or transpose the product you have$/,
   );
   assertSilent("transposed", reshape(X, [3, 2]), X);
   assertSilent("transposed", transpose(mul(X, 2)), X);
@@ -97,6 +107,23 @@ Deno.test("rule dropped keepdim: a row sum without its reduced axis", () => {
     /^shape \[2\], expected \[2, 1\] \(x's shape\): the numbers are right; keep the reduced axis \(keepdim = true\)$/,
   );
   assertSilent("dropped keepdim", fromArray([6, 16], [2]), expected);
+});
+
+Deno.test("rule kept keepdim: a sum that kept the axis the gradient does not have", () => {
+  const expected = sum(X, 0); // [3]
+  assertRuleNames(
+    "kept keepdim",
+    sum(X, 0, true),
+    expected,
+    { ...CONTEXT, upstream: { dout: X } },
+    /^shape \[1, 3\], expected \[3\] \(x's shape\): the numbers are right, but the sum kept its reduced axis: drop the keepdim, dout\.sum\(0\), not dout\.sum\(0, true\)$/,
+  );
+  assert.match(
+    rule("kept keepdim").explain(sum(X, 0, true), expected, CONTEXT)!,
+    /drop the keepdim, \.sum\(0\), not \.sum\(0, true\)$/,
+  );
+  assertSilent("kept keepdim", sum(mul(X, 2), 0, true), expected);
+  assertSilent("kept keepdim", reshape(X, [3, 2]), X);
 });
 
 Deno.test("rule another layout: the right numbers, reshaped", () => {
@@ -229,6 +256,11 @@ Deno.test("rule known factor: n, 1/n, n − 1, Bessel's correction, 2 and ½ on 
     [1 / 3, /^off by a factor of 1\/\(n − 1\): there is a 1\/\(n − 1\) too many$/],
     [2, /^off by a factor of 2: there is a factor 2 too many \(d\/dx x² = 2x has one 2/],
     [0.5, /^off by a factor of ½: a factor 2 is missing: d\/dx x² = 2x$/],
+    [
+      (1 / 4 - 1) * 3,
+      /^off by a factor of \(1\/n − 1\)·\(n − 1\) = -2\.250: that is 1\.0\/n - 1 where 1\.0\/\(n - 1\) belongs: \/ binds tighter than -/,
+    ],
+    [-3, /^off by a factor of 1 − n = -3: that is 1\.0\/n - 1 where 1\.0\/n belongs/],
   ];
   for (const [factor, message] of factors) assertRuleNames("known factor", mul(X, factor), X, CONTEXT, message);
   assertSilent("known factor", mul(X, -1), X);

@@ -24,6 +24,7 @@
  */
 
 import { pytorchName } from "./pytorch.ts";
+import { numberLiteralAdvice } from "./literal.ts";
 import { expressionStart, type Facts, noFacts, type TensorOp, translateArithmetic } from "./infix.ts";
 import { statementAt, statementOf, statementSpans } from "./statements.ts";
 import { camelCase, explainPythonSyntax, fileNameFor, positional, renamed } from "./python.ts";
@@ -545,9 +546,11 @@ const tensorProperty: Translation = {
 const numberForTensor: Translation = {
   name: "number for a Tensor",
   causedBy: ["arithmetic operator", "arithmetic operator, right-hand side", "compound assignment"],
-  explain({ code, message, sourceLine, column }) {
+  explain({ code, message, sourceLine, column }, _all, lines) {
     if (!["TS2322", "TS2345"].includes(code) || !/'number'.*'Tensor/.test(message)) return undefined;
-    const name = sourceLine.slice(column - 1).match(/^[\w$]+/)?.[0];
+    const name = sourceLine.slice(column - 1).match(/^(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|[\w$]+)/)?.[0];
+    const literal = name && numberLiteralAdvice(name, [sourceLine, ...lines ?? []]);
+    if (literal) return literal;
     return `${
       name ? `${name} is` : "this is"
     } a number here, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`;

@@ -71,3 +71,8 @@ runTest("a cell without type errors is run; a name of another cell is left to th
     /^dbnraw is a number here, not a Tensor: an operator on tensors \(-x, a \* b, a \+ b\)/,
   );
 });
+
+runTest("a cell whose function is a number literal is said as the tensor it stands for", () => {
+  const [error] = typeCheckCell(specOf(4), "dhpreact", "() => 0")!;
+  assert.equal(error.text, "dhpreact is 0, a number, not a Tensor: a gradient of zeros is zeros(hpreact.shape)");
+});

@@ -42,7 +42,6 @@ import {
   sub,
   sum,
   Tensor,
-  transpose,
   zeros,
 } from "../../tensor.ts";
 
@@ -125,12 +124,34 @@ Deno.test("a flipped sign is named", () => {
   assert.match(v.detail, /^the sign is flipped/);
 });
 
-Deno.test("a transpose is named", () => {
-  const v = verdictWith(4, "dW2", (_, r) => transpose(r.dW2));
+Deno.test("a transposed product is named with the whole right product, not 'swap the operands'", () => {
+  const v = verdictWith(4, "dW2", ({ fwd, dlogits }) => dlogits.T.matmul(fwd.h));
   assert.equal(
     v.detail,
-    "shape [27, 64], expected [64, 27] (W2's shape): it is transposed; swap the operands or transpose it",
+    "shape [27, 64], expected [64, 27] (W2's shape): it is transposed; write h.T.matmul(dlogits), or transpose the product you have",
   );
+  const dh = verdictWith(4, "dh", ({ params, dlogits }) => params.W2.matmul(dlogits.T));
+  assert.match(dh.detail, /it is transposed; write dlogits\.matmul\(W2\.T\), or transpose the product you have$/);
+  const dW1 = verdictWith(6, "dW1", ({ fwd, dhprebn }) => dhprebn.T.matmul(fwd.embcat));
+  assert.match(dW1.detail, /it is transposed; write embcat\.T\.matmul\(dhprebn\), or transpose/);
+});
+
+Deno.test("1.0/n - 1 where 1.0/(n - 1) belongs is named as the precedence slip it is", () => {
+  const v = verdictWith(5, "dbndiff2", ({ fwd, n }, r) => mul(mul(1.0 / n - 1, ones(fwd.bndiff2.shape)), r.dbnvar));
+  assert.match(
+    v.detail,
+    /^off by a factor of \(1\/n − 1\)·\(n − 1\) = -30\.03: that is 1\.0\/n - 1 where 1\.0\/\(n - 1\) belongs/,
+  );
+});
+
+Deno.test("a bias gradient summed with keepdim says to drop the keepdim, not to reshape", () => {
+  const db2 = verdictWith(4, "db2", ({ dlogits }) => dlogits.sum(0, true));
+  assert.equal(
+    db2.detail,
+    "shape [1, 27], expected [27] (b2's shape): the numbers are right, but the sum kept its reduced axis: drop the keepdim, dlogits.sum(0), not dlogits.sum(0, true)",
+  );
+  const db1 = verdictWith(6, "db1", ({ dhprebn }) => dhprebn.sum(0, true));
+  assert.match(db1.detail, /drop the keepdim, dhprebn\.sum\(0\), not dhprebn\.sum\(0, true\)$/);
 });
 
 Deno.test("a missing accumulation from a second use is named", () => {

@@ -31,6 +31,7 @@ import { formatVerdicts } from "../../exercise/verdicts.ts";
 import { checkOne, exerciseInput as freshInput, specOf, upstreamFor } from "./context.ts";
 import { typeCheckCell } from "./cell_check.ts";
 import { editDistance } from "../../spelling.ts";
+import { numberLiteralAdvice } from "../../exercise/literal.ts";
 
 export { trainInNotebook } from "./notebook_training.ts";
 
@@ -59,8 +60,12 @@ export interface CellCheck {
   value: Tensor;
 }
 
-/** What a cell's function came to: its value, or why it was not judged (a type error, an error it threw). */
-type CellRun = { value: unknown } | { failed: string; text: string };
+/**
+ * What a cell's function came to: its value (and the gradients it used whose
+ * cells have not run, lent their correct values), or why it was not judged
+ * (a type error, an error it threw).
+ */
+type CellRun = { value: unknown; unrun?: string[] } | { failed: string; text: string };
 
 /**
  * A line of a cell's function with a caret under `column`, below what the
@@ -90,27 +95,88 @@ function runCellFunction(chapter: number, name: string, fn: () => unknown): Cell
       };
     }
   }
+  return runWithUpstream(chapter, name, fn);
+}
+
+/** The name a ReferenceError says is not defined, if it is one. */
+function undefinedName(error: unknown): string | undefined {
+  return error instanceof ReferenceError ? error.message.match(/^(\w+) is not defined$/)?.[1] : undefined;
+}
+
+/**
+ * Runs a cell's function; where it uses a gradient of the exercise whose own
+ * cell has not run (or failed: a syntax error such as `@` makes Deno's kernel
+ * refuse a whole cell), it is run again with that gradient's correct value,
+ * as `deno task exercise N` hands each line the correct upstream values, and
+ * the cell says which cell to run first.
+ */
+function runWithUpstream(chapter: number, name: string, fn: () => unknown): CellRun {
+  const upstream = upstreamFor(chapter);
+  const lent: string[] = [];
+  const global = globalThis as Record<string, unknown>;
   try {
-    return { value: fn() };
-  } catch (error) {
-    const message = (error as Error).message;
-    const missing = error instanceof ReferenceError ? message.match(/^(\w+) is not defined/)?.[1] : undefined;
-    const detail = missing ? notDefined(chapter, missing) : `your function threw: ${message}`;
-    return { failed: detail, text: wrap(`${name}: wrong. ${detail}`) };
+    for (;;) {
+      try {
+        return { value: fn(), unrun: [...lent] };
+      } catch (error) {
+        const missing = undefinedName(error);
+        if (!missing || missing === name || !(missing in upstream) || missing in global) {
+          return threw(chapter, name, error);
+        }
+        Object.defineProperty(global, missing, { value: clone(upstream[missing]), configurable: true, writable: true });
+        lent.push(missing);
+      }
+    }
+  } finally {
+    for (const missing of lent) delete global[missing];
   }
+}
+
+/** What a cell whose function threw `error` says. */
+function threw(chapter: number, name: string, error: unknown): CellRun {
+  const missing = undefinedName(error);
+  const detail = missing ? notDefined(chapter, missing) : `your function threw: ${(error as Error).message}`;
+  return { failed: detail, text: wrap(`${name}: wrong. ${detail}`) };
+}
+
+/**
+ * What a cell says of the gradients `unrun` its function used whose cells
+ * have not run: run them first; this one was checked with their correct values.
+ *
+ * @example
+ * ```ts
+ * unrunNote(["dprobs"]); // "dprobs's cell has not run (or failed): run it first. …"
+ * ```
+ */
+export function unrunNote(unrun: string[]): string {
+  const cells = unrun.length === 1 ? `${unrun[0]}'s cell has` : `the cells of ${unrun.join(" and ")} have`;
+  const them = unrun.length === 1 ? "it" : "them";
+  return wrap(
+    `${cells} not run (or failed): run ${them} first. (A syntax error, such as \`a @ b\` for a.matmul(b), ` +
+      `makes Deno's kernel refuse a whole cell and say only "Execution failed".) ` +
+      `This cell was checked with the correct ${unrun.join(" and ")}:`,
+  );
 }
 
 /** What to say of a name a cell's function used that no cell defined: a gradient of the exercise it is close to, or why. */
 function notDefined(chapter: number, missing: string): string {
   const names = [...specOf(chapter).gradients.map((g) => g.name), ...specOf(chapter).given];
-  const close = names.find((name) => editDistance(name, missing) <= 2);
+  const close = names.find((name) => name !== missing && editDistance(name, missing) <= 2);
   return close
     ? `${missing} is not defined: did you mean ${close}?`
     : `${missing} is not defined: is the cell that makes it below this one, not run yet, or stopped by an error (a syntax error such as @ stops a whole cell)?`;
 }
 
-/** Why a value that is not a Tensor is wrong: a number is what an operator on tensors makes. */
-function notATensor(value: unknown): string {
+/**
+ * Why a value that is not a Tensor is wrong: a number literal (`() => 0`)
+ * is said as the tensor it stands for, any other number as what an operator
+ * on tensors makes.
+ */
+function notATensor(value: unknown, name: string, yours: unknown): string {
+  const literal = typeof yours === "function" && typeof value === "number"
+    ? numberLiteralAdvice(name, [`const ${name} = (${String(yours).trim()})();`])
+    : undefined;
+  if (literal) return literal;
   const what = value === null ? "null" : typeof value === "number" ? `a number (${value})` : typeof value;
   return typeof value === "number"
     ? `it is ${what}, not a Tensor: an operator on tensors (-x, a * b, a + b) makes a number in TypeScript. Write x.neg(), a.mul(b), a.add(b) where it is computed`
@@ -144,11 +210,13 @@ export function checkCell(chapter: number, name: string, yours: unknown): CellCh
     return { verdict, text: `${run.text}\n\n${next(`Fix ${name} and run this cell again.`)}`, value: clone(correct) };
   }
   if (!(run.value instanceof Tensor)) {
-    const detail = notATensor(run.value);
+    const detail = notATensor(run.value, name, yours);
     const verdict: Verdict = { name, status: "wrong", detail };
     return { verdict, text: `${wrap(`${name}: wrong. ${detail}`)}\n\n${next(`Fix ${name}.`)}`, value: clone(correct) };
   }
-  const { verdict, text } = checkOne(chapter, name, run.value);
+  const checked = checkOne(chapter, name, run.value);
+  const { verdict } = checked;
+  const text = run.unrun?.length ? `${unrunNote(run.unrun)}\n\n${checked.text}` : checked.text;
   if (isDone(verdict)) return { verdict, text: `${text}\n\n${name} is right.`, value: run.value };
   const what = verdict.status === "TODO"
     ? `Replace todo(…) with your ${name} and run this cell again.`

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkLines, todo } from "../../exercise/checker.ts";
+import { checkLines, isDone, todo } from "../../exercise/checker.ts";
 import { mul, oneHot, pow, sum, Tensor } from "../../tensor.ts";
 import { quietly } from "../../testing.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
@@ -153,6 +153,11 @@ Deno.test("a cell's function is run and judged as its tensor would be; a number 
     /a number.* not a Tensor: an operator on tensors \(-x, a \* b, a \+ b\)/,
   );
   assert.match(notATensorText(Number.NaN), /^it is a number \(NaN\), not a Tensor: an operator on tensors/);
+  const zero = checkCell(4, "dhpreact", () => 0);
+  assert.equal(
+    zero.verdict.detail,
+    "dhpreact is 0, a number, not a Tensor: a gradient of zeros is zeros(hpreact.shape)",
+  );
   const thrown = checkCell(3, "dlogprobs", () => fwd.logprobs.matmul(fwd.logprobs));
   assert.match(thrown.text, /^dlogprobs: wrong\. your function threw: Cannot matmul \[32, 27\] by \[32, 27\]/);
   assert.deepEqual(thrown.value, upstreamFor(3).dlogprobs);
@@ -164,6 +169,31 @@ Deno.test("a cell's function is run and judged as its tensor would be; a number 
     throw new ReferenceError("helper is not defined");
   });
   assert.match(elsewhere.verdict.detail, /^helper is not defined: is the cell that makes it below this one/);
+});
+
+// Names the kernel never declared, as when their cells did not run (`@` in dprobs's cell makes the kernel refuse it).
+declare const dprobs: Tensor, dcountsSum: Tensor;
+
+Deno.test("a cell using a gradient whose cell has not run is checked with its correct value, and says to run that cell", () => {
+  const before = Object.keys(globalThis).length;
+  const right = checkCell(3, "dcountsSumInv", () => fwd.counts.mul(dprobs).sum(1, true));
+  assert.ok(isDone(right.verdict), right.verdict.status);
+  assert.match(
+    right.text.replace(/\s+/g, " "),
+    /^dprobs's cell has not run \(or failed\): run it first\. \(A syntax error, such as `a @ b` for a\.matmul\(b\)/,
+  );
+  assert.match(right.text.replace(/\s+/g, " "), /checked with the correct dprobs: dcountsSumInv: (exact|approx)/);
+  assert.match(right.text, /dcountsSumInv is right\.$/);
+  assert.equal(Object.keys(globalThis).length, before, "the lent value is taken back");
+  assert.throws(() => dprobs, ReferenceError);
+  const both = checkCell(3, "dcounts", () => fwd.countsSumInv.mul(dprobs).add(dcountsSum));
+  assert.match(
+    both.text.replace(/\s+/g, " "),
+    /^the cells of dprobs and dcountsSum have not run \(or failed\): run them first/,
+  );
+  const wrong = checkCell(3, "dcountsSumInv", () => fwd.counts.mul(dprobs).sum(1));
+  assert.equal(wrong.verdict.status, "wrong", "a wrong formula is still wrong");
+  assert.doesNotMatch(wrong.verdict.detail, /not defined/);
 });
 
 /** What a cell that gave `value` says, by way of the tensor form (no function, no type check). */

@@ -34,6 +34,8 @@ import {
 } from "../../exercise/check_report.ts";
 import { type Limits, placeIn, type SandboxRun, type Stop } from "./sandbox.ts";
 import { plainRefusal } from "../../exercise/judge.ts";
+import { withSumAxisNote } from "./sum_axis.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 
 /** Where a place in a module deno reported is in the learner's file: undefined when it is not in the file. */
 type Place = (url: string, line: number, column: number) => { line: number; column: number } | undefined;
@@ -152,5 +154,7 @@ export function reportRun(
       : ` ${other.message}`;
     return { text: `${shown} could not be run:${message}`, code: 1 };
   }
-  return runText(run, run.stop && stopText(run.stop, run, shown, limits), shown, lines);
+  const said = runText(run, run.stop && stopText(run.stop, run, shown, limits), shown, lines);
+  const spec = Object.values(EXERCISES).find((s) => shown.endsWith(s.file));
+  return { ...said, text: withSumAxisNote(said.text, shown, lines, spec) };
 }
