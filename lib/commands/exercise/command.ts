@@ -192,10 +192,10 @@ const LECTURE_EXERCISES: Record<string, string> = { "1": "3 to 6", "2": "7", "3"
  * the lecture's exercise 1 to 4 (`deno task exercise 1`) are named as ours.
  */
 function noExercise(arg: string): UsageError {
+  const here = LECTURE_EXERCISES[arg];
   const lecture = Object.hasOwn(LECTURE_EXERCISES, arg)
-    ? ` (the lecture's exercise 1 is exercises 3 to 6 here, its 2 is 7, its 3 is 8, its 4 is 9: the lecture's ${arg} is ${
-      LECTURE_EXERCISES[arg]
-    })`
+    ? `; the lecture's exercise ${arg} is ${here.includes(" ") ? "exercises" : "exercise"} ${here} here ` +
+      `(deno task exercise ${here.split(" ")[0]}), and its 1 to 4 are 3 to 6, 7, 8 and 9`
     : "";
   return new UsageError(`there is no exercise ${JSON.stringify(arg)}: exercises are chapters 3 to 9${lecture}`);
 }
