@@ -15,7 +15,7 @@ fsTest(
   "each fix the diagnosis gives for oneHot(logitArgmax, …) compiles and passes in the learner's file",
   async (ws) => {
     const mistake = "oneHot(logitArgmax, vocabSize)";
-    const wrong = edited(solvedStub(3), [["oneHot(indexTensor(logitArgmax.data, [n]), vocabSize)", mistake]]);
+    const wrong = edited(solvedStub(3), [["oneHot(logits.max(1).indices, vocabSize)", mistake]]);
     const said = await checkText(ws, 3, wrong);
     assert.equal(said.result, 1);
     assert.match(said.flat, /dlogits: shape \[32, 32, 27\], expected \[32, 27\]/);
