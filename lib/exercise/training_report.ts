@@ -117,19 +117,17 @@ export function checkSizeNote(error: string): string {
 }
 
 /**
- * A time limit as people say it: seconds up to two minutes, then minutes, then hours and minutes.
+ * A time limit as the message says it: seconds up to 3 minutes, then minutes, then hours and minutes.
  *
  * @example
  * ```ts
- * duration(120_000); // "120 s"
- * duration(8_000_000); // "2 h 13 min"
+ * [limitText(120_000), limitText(600_000), limitText(8_000_000)]; // ["120 s", "10 min", "2 h 13 min"]
  * ```
  */
-export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s <= 120) return `${s} s`;
-  const min = Math.round(s / 60);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+export function limitText(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (ms <= 180_000) return `${Math.round(ms / 1000)} s`;
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /**
@@ -158,7 +156,7 @@ export function wholeRunText(steps: number): string {
  * ```
  */
 export function tooSlowText(limitMs: number, at: number, steps: number): string {
-  return `Training with your backward pass took more than ${duration(limitMs)}, so it was stopped after step ${
+  return `Training with your backward pass took more than ${limitText(limitMs)}, so it was stopped after step ${
     count(at)
   } of ${count(steps)}: is your gradients() far slower than the stub's lines?`;
 }

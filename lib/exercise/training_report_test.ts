@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { checkSizeNote, duration, tooSlowText, wholeRunText } from "./training_report.ts";
+import { checkSizeNote, tooSlowText, wholeRunText } from "./training_report.ts";
 
-Deno.test("a time limit is said in seconds up to two minutes, then in minutes, then in hours and minutes", () => {
-  assert.equal(duration(4_000), "4 s");
-  assert.equal(duration(120_000), "120 s");
-  assert.equal(duration(600_000), "10 min");
-  assert.equal(duration(8_000_000), "2 h 13 min");
+Deno.test("a long time limit is said in hours and minutes", () => {
   assert.match(
     tooSlowText(8_000_000, 12_345, 200_000),
     /took more than 2 h 13 min, so it was stopped after step 12,345/,

@@ -32,11 +32,13 @@ import { readTrainMark, type TrainEnd, type TrainHeader } from "../../exercise/t
 import { type KernelsRun, kernelsRunSteps, learnerHeader, paramsOf, trained } from "../../exercise/beside_kernels.ts";
 import { pack, packBytes } from "../../exercise/wire.ts";
 import { fromFileUrl } from "../../paths.ts";
+import { LR_DECAY, type TrainConfig } from "../../train/config.ts";
 import { wrap } from "../../report/print.ts";
 import { duration } from "../../timing.ts";
 import { runBounded } from "./bounded.ts";
 import { LIMITS, type Limits, noPermissions, placeIn, prepare } from "./sandbox.ts";
 import { printProgress, reportTraining } from "./training_report.ts";
+import { limitText } from "../../exercise/training_report.ts";
 
 export { kernelsRun, paramsOf, trained } from "../../exercise/beside_kernels.ts";
 
@@ -70,20 +72,6 @@ export function printEvery(steps: number): number {
 export function withSteps(limits: Limits, steps: number): Limits {
   const scale = Math.max(1, steps / LIMITS.trainSteps);
   return { ...limits, trainSteps: steps, trainMs: Math.round(limits.trainMs * scale) };
-}
-
-/**
- * A time limit as the message says it: seconds up to 3 minutes, then minutes, then hours and minutes.
- *
- * @example
- * ```ts
- * [limitText(120_000), limitText(600_000), limitText(8_000_000)]; // ["120 s", "10 min", "2 h 13 min"]
- * ```
- */
-export function limitText(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (ms <= 180_000) return `${Math.round(ms / 1000)} s`;
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 const TRAIN_RUNTIME = fromFileUrl(new URL("./train_runtime.ts", import.meta.url));
@@ -164,7 +152,8 @@ function kernelsWithProgress(steps: number): KernelsRun {
 }
 
 /** The paragraph that opens the training: how many steps of which network, where, and the time limit. */
-function opening(steps: number, nHidden: number, limits: Limits): string {
+function opening(steps: number, config: TrainConfig, limits: Limits): string {
+  const { nHidden, lr, decayStep } = config;
   const limit = steps > LIMITS.trainSteps
     ? `at most ${limitText(limits.trainMs)}: ${limitText(LIMITS.trainMs)} for every ${
       LIMITS.trainSteps.toLocaleString("en-US")
@@ -173,7 +162,11 @@ function opening(steps: number, nHidden: number, limits: Limits): string {
   return wrap(
     `${
       steps.toLocaleString("en-US")
-    } steps of the lecture's ${nHidden}-unit network, from the start and on the batches of the kernels' run, in a process with no permissions (${limit}):`,
+    } steps of the lecture's ${nHidden}-unit network, from the start and on the batches of the kernels' run, learning rate ${lr}, then ${
+      Number((lr * LR_DECAY).toPrecision(6))
+    } from step ${
+      (decayStep + 1).toLocaleString("en-US")
+    } (halfway, as the lecture's 200,000 drop at 100,000), in a process with no permissions (${limit}):`,
   );
 }
 
@@ -195,7 +188,7 @@ export async function trainWithYours(
   console.log(`\nNow the lecture's exercise 4: training with your backward pass.\n`);
   const kernels = kernelsWithProgress(steps);
   const { config } = kernels.trainer;
-  console.log(`${opening(steps, config.nHidden, limits)}\n`);
+  console.log(`${opening(steps, config, limits)}\n`);
   const prepared = prepare(spec, path, text);
   // The batches go a byte an index (each is a character's, below 27): a quarter of the size, which keeps the header of
   // the lecture's 200,000 steps (26 MB of indices) within the training process's memory. learnerHeader is handed

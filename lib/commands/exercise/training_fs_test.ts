@@ -191,6 +191,7 @@ fsTest("--steps trains for that many steps, its time limit scaled and said, the 
     flat,
     /3,300 steps of the lecture's 200-unit network, .* \(at most 132 s: 120 s for every 3,000 steps\):/,
   );
+  assert.match(flat, /learning rate 0\.1, then 0\.01 from step 1,651 \(halfway/, "the schedule is said");
   const lines = output.split("\n").filter((l) => /^ {2}step [\d,\s]+ of 3,300: /.test(l));
   assert.deepEqual(lines.map((l) => l.match(/step\s+([\d,]+)/)?.[1]), [
     "500",

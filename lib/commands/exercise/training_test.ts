@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { forwardModule, kernelsRun, limitText, paramsOf, printEvery, withSteps } from "./training.ts";
+import { forwardModule, kernelsRun, paramsOf, printEvery, withSteps } from "./training.ts";
+import { limitText } from "../../exercise/training_report.ts";
 import { curvesSideBySide, printProgress, reportTraining, type TrainingRun } from "./training_report.ts";
 import { LIMITS } from "./sandbox.ts";
 import { toBase64 } from "../../exercise/wire.ts";
