@@ -42,6 +42,15 @@ function verdictsOf(chapter: number, gradients: Backward): Verdict[] | string {
 }
 
 /**
+ * Said when every gradient is still a todo: the usual reason, after the
+ * learner wrote them, is a function cell the kernel refused.
+ */
+const NOT_RUN = " Every gradient is still the stub's todo: if you have written them, your gradients() cell has " +
+  "not run since. Deno's kernel refuses a whole cell that does not parse (a `a @ b` for a.matmul(b), a Python " +
+  'line) and says only "Execution failed", so this cell still sees the stub\'s function: fix that cell, run it, ' +
+  "then this one.";
+
+/**
  * Checks the learner's `gradients` for exercise `chapter` (9) and prints
  * the table; once every gradient is right, trains the lecture's network
  * with it for `steps` steps beside the kernels' run and prints the curves,
@@ -60,7 +69,13 @@ export function trainInNotebook(chapter: number, gradients: Backward, steps = LI
   const verdicts = verdictsOf(chapter, gradients);
   console.log(typeof verdicts === "string" ? wrap(verdicts) : formatVerdicts(spec, verdicts));
   if (typeof verdicts === "string" || !verdicts.every(isDone)) {
-    console.log(wrap("\nTraining starts once every gradient is right: fix your function, then run this cell again."));
+    console.log(
+      wrap(
+        `\nTraining starts once every gradient is right: fix your function, then run this cell again.${
+          typeof verdicts !== "string" && verdicts.every((v) => v.status === "TODO") ? NOT_RUN : ""
+        }`,
+      ),
+    );
     return;
   }
   console.log(`\nNow the lecture's exercise 4: training with your backward pass.\n`);
