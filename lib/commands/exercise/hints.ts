@@ -21,6 +21,7 @@ import { wrap } from "../../report/print.ts";
 import { exerciseInput } from "./context.ts";
 import { camelCase } from "../../exercise/python.ts";
 import { editDistance } from "../../spelling.ts";
+import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 
 /** The hint levels below the solution: 1, the forward line and the shapes; 2, the local derivative; 3, the structure. */
 export type HintLevel = 1 | 2 | 3;
@@ -44,7 +45,17 @@ export function gradientNamed(spec: ExerciseSpec, name: string): ExerciseSpec["g
   if (g) return g;
   const near = spec.gradients.map((x) => ({ x, d: editDistance(lower, x.name.toLowerCase()) }))
     .sort((a, b) => a.d - b.d)[0];
-  const mean = near && near.d <= 2 ? ` (did you mean ${near.x.name}?)` : "";
+  const other = near && near.d <= 2 ? undefined : Object.values(EXERCISES).map((e) => ({
+    e,
+    x: e.gradients.find((x) => x.name.toLowerCase() === lower),
+  })).find(({ e, x }) => e.chapter !== spec.chapter && x);
+  const mean = near && near.d <= 2
+    ? ` (did you mean ${near.x.name}?)`
+    : other
+    ? ` (${other.x!.name} is exercise ${other.e.chapter}'s: deno task exercise ${other.e.chapter} --hint ${
+      other.x!.name
+    })`
+    : "";
   throw new UsageError(
     `exercise ${spec.chapter} has no gradient ${JSON.stringify(name)}${mean}: its gradients are ${
       spec.gradients.map((x) => x.name).join(", ")

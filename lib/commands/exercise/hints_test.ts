@@ -65,4 +65,8 @@ Deno.test("a gradient is found by the lecture's snake_case name or a case slip, 
     name: "UsageError",
     message: /has no gradient "dbnvarr" \(did you mean dbnvar\?\): its gradients are dbngain/,
   });
+  assert.throws(() => hint(EXERCISES[9], "dbnvar_inv", 1, input), {
+    message:
+      /^exercise 9 has no gradient "dbnvar_inv" \(dbnvarInv is exercise 5's: deno task exercise 5 --hint dbnvarInv\)/,
+  });
 });
