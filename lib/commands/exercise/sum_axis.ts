@@ -23,6 +23,7 @@
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { contextFor } from "./context.ts";
 import { wrap } from "../../report/print.ts";
+import { matmulNote } from "./matmul_note.ts";
 
 /** The identifiers of an expression, as a sorted key, operators and the tensor methods left out. */
 function namesOf(expression: string): string {
@@ -67,7 +68,8 @@ export function sumAxisNote(message: string, statement: string, spec?: ExerciseS
 }
 
 /**
- * `text` (what the check printed) with {@linkcode sumAxisNote} below the
+ * `text` (what the check printed) with {@linkcode sumAxisNote} (or
+ * {@linkcode matmulNote}, for a product whose inner sizes do not match) below the
  * source line and caret of an error thrown at `shown:line:col` in the
  * learner's file (`lines`); `text` as it is otherwise.
  *
@@ -80,7 +82,8 @@ export function withSumAxisNote(text: string, shown: string, lines: string[], sp
   const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const at = new RegExp(`threw at ${escaped}:(\\d+):\\d+: ([\\s\\S]*?)\n( {4}.*\n {4} *\\^)`).exec(text);
   if (!at) return text;
-  const note = sumAxisNote(at[2].replace(/\s+/g, " "), lines[Number(at[1]) - 1] ?? "", spec);
+  const [message, statement] = [at[2].replace(/\s+/g, " "), lines[Number(at[1]) - 1] ?? ""];
+  const note = sumAxisNote(message, statement, spec) ?? matmulNote(message, statement);
   if (!note) return text;
   const end = at.index + at[0].length;
   return `${text.slice(0, end)}\n\n${wrap(note)}${text.slice(end)}`;
