@@ -855,7 +855,24 @@ function followsOn(s: Said, said: Said[], kept: Said[]): boolean {
     (s.rule === unknownName && said.some((t) => here(t) && t !== s && writesRenamed(t, s))) ||
     (!s.rule && isSyntax(s.error) && kept.some((t) => sameLine(t) && t.rule && isSyntax(t.error))) ||
     (!s.rule && isSyntax(s.error) && said.some((t) => sameLine(t) && t.rule === pythonComment)) ||
-    (s.rule === pytorchModule && said.some((t) => here(t) && writesOurs(t, s)));
+    (s.rule === pytorchModule && said.some((t) => here(t) && writesOurs(t, s))) ||
+    (s.rule === numberMember && madeByOperator(s, said));
+}
+
+/**
+ * Whether `s`, a Tensor's method called on a number (`dnormLogits.clone()`),
+ * is called on a name that an earlier statement assigned with an operator on
+ * tensors, whose error is said (`const dnormLogits = counts * dcounts`): the
+ * number is that statement's, which the learner fixes there.
+ */
+function madeByOperator(s: Said, said: Said[]): boolean {
+  const receiver = s.error.sourceLine.slice(0, Math.max(0, s.error.column - 1)).match(/([\w$]+)\s*\.\s*$/)?.[1];
+  if (!receiver || s.error.line === undefined) return false;
+  const assigns = new RegExp(String.raw`^\s*(?:(?:const|let)\s+)?${receiver.replace(/\$/g, "\\$")}\s*=[^=]`);
+  return said.some((t) =>
+    t.rule?.name.startsWith("arithmetic operator") && t.error.line !== undefined && t.error.line < s.error.line! &&
+    assigns.test(t.error.sourceLine)
+  );
 }
 
 /**

@@ -435,6 +435,24 @@ Deno.test("exercise 8's pasted one-liner gets one message: the whole formula in 
   assert.match(alone[0].text, /^\.sum is called on a number, not a Tensor: an operator on tensors/);
 });
 
+Deno.test("a method called on a name that an operator on tensors made, on an earlier line, is left to that line", () => {
+  const made = "  const dnormLogits = counts * dcounts; // [n, 27]";
+  const used = "  let dlogits = dnormLogits.clone(); // [n, 27]";
+  const member = "Property 'clone' does not exist on type 'number'.";
+  const errors = [
+    ...onLine(made, [["TS2362", LEFT, 23], ["TS2363", RIGHT, 32]], 106),
+    ...onLine(used, [["TS2339", member, 29]], 107),
+  ];
+  const said = explainErrors(errors);
+  assert.deepEqual(said.map((s) => s.error.line), [106]);
+  assert.match(said[0].text, /counts\.mul\(dcounts\)/);
+  // Without the operator's line, the method's error is said.
+  assert.match(explainErrors(errors.slice(2))[0].text, /^\.clone is called on a number/);
+  // Another name's method, on a number the operator did not make, is said too.
+  const other = onLine("  let x = probs.clone();", [["TS2339", member, 17]], 108);
+  assert.deepEqual(explainErrors([...errors, ...other]).map((s) => s.error.line), [106, 108]);
+});
+
 Deno.test("the parser's follow-on errors of a line already explained are left out", () => {
   const line = "  const dlogits = logits @ logits.T; // [n, 27]";
   const said = explainErrors(onLine(line, [["TS1005", "',' expected.", 26], ["TS1146", "Declaration expected.", 36]]));
