@@ -343,8 +343,16 @@ function perRow({ object, indices, assigned }: Access): string {
   const whole = `${mask}.mul(${assigned.value})`;
   const mark = "(oneHot makes the mask of those entries)";
   switch (assigned.op) {
-    case "=":
-      return `to put ${assigned.value} at [i, ${idx}[i]] of every row i, build the tensor whole: ${object} = ${whole} ${mark}`;
+    case "=": {
+      // Built whole, the gradient is declared once, from its forward tensor's shape (dlogprobs from logprobs's).
+      const forward = /^d[A-Za-z]/.test(object) ? object[1].toLowerCase() + object.slice(2) : "";
+      const declared = forward
+        ? `const ${object} = ${mask.replace(`${object}.shape`, `${forward}.shape`)}` +
+          `.mul(${assigned.value})`
+        : `${object} = ${whole}`;
+      return `to put ${assigned.value} at [i, ${idx}[i]] of every row i, build the tensor whole: ${declared} ${mark}` +
+        (forward ? `, in place of the zeros it starts as and of this line` : "");
+    }
     case "+=":
       return `to add ${assigned.value} at [i, ${idx}[i]] of every row i, add a whole tensor: ${object} = ${object}.add(${whole}) ${mark}`;
     case "-=":

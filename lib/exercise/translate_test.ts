@@ -137,7 +137,7 @@ Deno.test("indexing a Tensor with [ ] says how it is laid out and what to write 
   assertTranslates(
     "index with [ ]",
     asIndex,
-    /to put -1 \/ n at \[i, Yb\[i\]\] of every row i, build the tensor whole: dlogprobs = oneHot\(Yb, dlogprobs\.shape\[1\]\)\.mul\(-1 \/ n\)/,
+    /to put -1 \/ n at \[i, Yb\[i\]\] of every row i, build the tensor whole: const dlogprobs = oneHot\(Yb, logprobs\.shape\[1\]\)\.mul\(-1 \/ n\) \(oneHot makes the mask of those entries\), in place of the zeros it starts as and of this line/,
   );
   assertTranslates(
     "index with [ ]",
