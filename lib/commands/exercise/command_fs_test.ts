@@ -168,7 +168,8 @@ fsTest(
         `has a type error, so it was not run: .*03_cross_entropy\\.ts:${
           indexed.lineOf("dlogprobs[range(n)")
         }:13: a Tensor is not indexed with \\[ \\]: its numbers are a flat, row-major \\.data with a \\.shape .*` +
-          `dlogprobs = oneHot\\(Yb, dlogprobs\\.shape\\[1\\]\\)\\.mul\\(-1 / n\\)`,
+          `const dlogprobs = oneHot\\(Yb, logprobs\\.shape\\[1\\]\\)\\.mul\\(-1 / n\\) \\(oneHot makes the mask of those ` +
+          `entries\\), in place of the zeros it starts as and of this line`,
       ),
     );
     assert.doesNotMatch(indexed.output, /Cannot find name 'range'/);
