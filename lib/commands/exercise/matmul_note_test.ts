@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { matmulNote } from "./matmul_note.ts";
-import { withSumAxisNote } from "./sum_axis.ts";
+import { withThrownNote } from "./thrown_note.ts";
 
 Deno.test("a product whose inner sizes do not match names the products of the same factors that fit", () => {
   const said = matmulNote(
@@ -32,7 +32,7 @@ Deno.test("the note goes below the caret of the error the check printed", () => 
   const text = "threw at 04.ts:3:22: Cannot matmul [32, 27] by [64, 27]: inner dimensions 27 and 64 must match\n" +
     "    const dh = dlogits.matmul(W2);\n" +
     "               ^\n\nmore";
-  const said = withSumAxisNote(text, "04.ts", ["", "", "const dh = dlogits.matmul(W2);"]);
+  const said = withThrownNote(text, "04.ts", ["", "", "const dh = dlogits.matmul(W2);"]);
   assert.match(
     said,
     /\^\n\ndlogits is \[32, 27\] and W2 is \[64, 27\]: [\s\S]*dlogits\.matmul\(W2\.T\)[\s\S]*\n\nmore$/,

@@ -34,7 +34,7 @@ import {
 } from "../../exercise/check_report.ts";
 import { type Limits, placeIn, type SandboxRun, type Stop } from "./sandbox.ts";
 import { plainRefusal } from "../../exercise/judge.ts";
-import { withSumAxisNote } from "./sum_axis.ts";
+import { withThrownNote } from "./thrown_note.ts";
 import { EXERCISES } from "../../../chapters/exercises/specs.ts";
 
 /** Where a place in a module deno reported is in the learner's file: undefined when it is not in the file. */
@@ -156,5 +156,5 @@ export function reportRun(
   }
   const said = runText(run, run.stop && stopText(run.stop, run, shown, limits), shown, lines);
   const spec = Object.values(EXERCISES).find((s) => shown.endsWith(s.file));
-  return { ...said, text: withSumAxisNote(said.text, shown, lines, spec) };
+  return { ...said, text: withThrownNote(said.text, shown, lines, spec) };
 }

@@ -22,8 +22,6 @@
 
 import type { ExerciseSpec } from "../../exercise/checker.ts";
 import { contextFor } from "./context.ts";
-import { wrap } from "../../report/print.ts";
-import { matmulNote } from "./matmul_note.ts";
 
 /** The identifiers of an expression, as a sorted key, operators and the tensor methods left out. */
 function namesOf(expression: string): string {
@@ -65,26 +63,4 @@ export function sumAxisNote(message: string, statement: string, spec?: ExerciseS
   if (named.length > 0) return `${made}. ${named.join(". ")}`.replace(/\s+/g, " ");
   return `${made}. Keep the axis and choose it: sum(0, true) is one number per column, [1, ${cols}]; ` +
     `sum(1, true) one per row, [${rows}, 1]`;
-}
-
-/**
- * `text` (what the check printed) with {@linkcode sumAxisNote} (or
- * {@linkcode matmulNote}, for a product whose inner sizes do not match) below the
- * source line and caret of an error thrown at `shown:line:col` in the
- * learner's file (`lines`); `text` as it is otherwise.
- *
- * @example
- * ```ts
- * withSumAxisNote("All 1 gradients are right.", "08.ts", []); // "All 1 gradients are right."
- * ```
- */
-export function withSumAxisNote(text: string, shown: string, lines: string[], spec?: ExerciseSpec): string {
-  const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const at = new RegExp(`threw at ${escaped}:(\\d+):\\d+: ([\\s\\S]*?)\n( {4}.*\n {4} *\\^)`).exec(text);
-  if (!at) return text;
-  const [message, statement] = [at[2].replace(/\s+/g, " "), lines[Number(at[1]) - 1] ?? ""];
-  const note = sumAxisNote(message, statement, spec) ?? matmulNote(message, statement);
-  if (!note) return text;
-  const end = at.index + at[0].length;
-  return `${text.slice(0, end)}\n\n${wrap(note)}${text.slice(end)}`;
 }

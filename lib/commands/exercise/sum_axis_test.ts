@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mul } from "../../tensor.ts";
-import { sumAxisNote, withSumAxisNote } from "./sum_axis.ts";
+import { sumAxisNote } from "./sum_axis.ts";
+import { withThrownNote } from "./thrown_note.ts";
 import { exerciseInput, specOf } from "./context.ts";
 
 const { n, dhpreact, fwd } = exerciseInput();
@@ -50,10 +51,10 @@ Deno.test("elsewhere the note says what each axis gives; another error gets none
 Deno.test("the note goes below the thrown error's source line and caret", () => {
   const text = "Your gradients() threw at 08.ts:2:13: Cannot subtract [32, 64] and\n[32]: sizes differ\n" +
     "    const t = d.sub(d.sum(1));\n            ^\n\ngradient  status";
-  const said = withSumAxisNote(text, "08.ts", ["", "  const t = d.sub(d.sum(1));"]);
+  const said = withThrownNote(text, "08.ts", ["", "  const t = d.sub(d.sum(1));"]);
   assert.match(
     said,
     /\^\n\nd\.sum\(1\) is \[32\]: a sum over axis 1 without keepdim[\s\S]*\[32, 1\]\n\ngradient {2}status$/,
   );
-  assert.equal(withSumAxisNote("All right.", "08.ts", []), "All right.");
+  assert.equal(withThrownNote("All right.", "08.ts", []), "All right.");
 });
