@@ -242,7 +242,9 @@ export async function trainText(
   try {
     return await trainInPage(prepared.code, { steps: ask.steps, ms: ask.ms }, IMPORTS, {
       progress: (text, yours, kernels) => {
-        if (performance.now() - last < 200) return; // the chart at most five times a second
+        // The chart at most five times a second, but the last step's line always: the page keys its next phase on it.
+        const lastStep = /^step ([\d,]+) of \1:/.test(text);
+        if (!lastStep && performance.now() - last < 200) return;
         last = performance.now();
         progress(text, curvesSvg(yours, kernels));
       },
